@@ -1,0 +1,126 @@
+/** Subprocess and socket helpers for tests that talk to real peers (openssl, curl). */
+import type { AddressInfo } from "node:net";
+import type tls from "node:tls";
+
+/** Every subprocess is killed after this long; a healthy run takes well under a second. */
+export const PEER_TIMEOUT_MS = 15_000;
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Runs `cmd` with stdin closed (like `</dev/null`), killed after `timeoutMs`. */
+export async function run(
+  cmd: string,
+  args: string[],
+  options: { timeoutMs?: number } = {},
+): Promise<RunResult> {
+  const child = new Deno.Command(cmd, { args, stdin: "null", stdout: "piped", stderr: "piped" })
+    .spawn();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, options.timeoutMs ?? PEER_TIMEOUT_MS);
+  try {
+    const out = await child.output();
+    const text = new TextDecoder();
+    return {
+      code: out.code,
+      stdout: text.decode(out.stdout),
+      stderr: text.decode(out.stderr),
+      timedOut,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A long-running peer (openssl s_server) with the port it printed. */
+export interface Peer extends AsyncDisposable {
+  port: number;
+  output(): string;
+}
+
+/** Starts `cmd`, waits until stdout matches `ready` (first group = port), kills it on dispose. */
+export async function spawnPeer(cmd: string, args: string[], ready: RegExp): Promise<Peer> {
+  const child = new Deno.Command(cmd, { args, stdin: "piped", stdout: "piped", stderr: "piped" })
+    .spawn();
+  const killer = setTimeout(() => child.kill("SIGKILL"), PEER_TIMEOUT_MS);
+  let text = "";
+  const decoder = new TextDecoder();
+  let found: (port: number) => void = () => {};
+  const portPromise = new Promise<number>((resolve) => (found = resolve));
+  const drain = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) {
+      text += decoder.decode(chunk, { stream: true });
+      const match = text.match(ready);
+      if (match) found(Number(match[1]));
+    }
+  };
+  const drains = Promise.all([drain(child.stdout), drain(child.stderr)]);
+  const status = child.status;
+  const port = await Promise.race([
+    portPromise,
+    status.then((s) => {
+      throw new Error(`${cmd} exited (${s.code}) before it was ready:\n${text}`);
+    }),
+  ]);
+  return {
+    port,
+    output: () => text,
+    async [Symbol.asyncDispose]() {
+      clearTimeout(killer);
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+      await child.stdin.close().catch(() => {});
+      await status;
+      await drains;
+    },
+  };
+}
+
+/** Listens on an ephemeral loopback port and returns it. */
+export function listen(server: tls.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Closes a server and waits for it. */
+export function closeServer(server: tls.Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Rejects with `label` if `promise` takes longer than `ms`: a bound, not a measurement. */
+export async function within<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Timed out waiting for ${label}`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A temporary directory removed on dispose. */
+export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "eyrie-certs-test-" });
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(path, { recursive: true });
+    },
+  };
+}
