@@ -1,0 +1,35 @@
+import { lib } from "./_lib.ts";
+
+/**
+ * Loads the GStreamer libraries and initialises GStreamer in this JS realm
+ * (the main thread or one Worker) now rather than on first use, so that a
+ * missing library fails early. Safe to call any number of times.
+ */
+export function initGstreamer(): void {
+  lib();
+}
+
+/** The version of the GStreamer library in use. */
+export interface GstVersion {
+  major: number;
+  minor: number;
+  micro: number;
+  /** 0 for releases, 1 for git builds, 2+ for pre-releases. */
+  nano: number;
+  /** "1.22.0". */
+  text: string;
+}
+
+/** The version of the GStreamer library loaded in this process. */
+export function gstVersion(): GstVersion {
+  const parts = new Uint32Array(4);
+  lib().gst_version(
+    parts.subarray(0, 1),
+    parts.subarray(1, 2),
+    parts.subarray(2, 3),
+    parts.subarray(3, 4),
+  );
+  const [major, minor, micro, nano] = parts;
+  const text = `${major}.${minor}.${micro}` + (nano > 0 ? `.${nano}` : "");
+  return { major, minor, micro, nano, text };
+}

@@ -1,0 +1,241 @@
+import { AppSink } from "./app_sink.ts";
+import { AppSrc } from "./app_src.ts";
+import { Bus, type State, STATES } from "./bus.ts";
+import { Element, elementHandle } from "./element.ts";
+import { GstError } from "./errors.ts";
+import { Handle } from "./_handle.ts";
+import { lib } from "./_lib.ts";
+import {
+  MESSAGE_ERROR,
+  STATE_CHANGE_ASYNC,
+  STATE_CHANGE_FAILURE,
+  STATE_CHANGE_NO_PREROLL,
+} from "./_layout.ts";
+import { parseMessage } from "./bus.ts";
+import { cstr, objectName } from "./_strings.ts";
+import { parseDescription } from "./_parse.ts";
+import { nanoseconds } from "./_time.ts";
+
+/**
+ * How a state change ended: "success"; "no_preroll" when a live source
+ * reached PAUSED without data (it produces data only in PLAYING); "async"
+ * when the change was still under way at the timeout: a sink completes it
+ * when its first buffer arrives, so a pipeline fed by an appsrc stays
+ * "async" until the first push. Failures throw instead.
+ */
+export type StateChange = "success" | "no_preroll" | "async";
+
+/** Options for {@linkcode Pipeline.setState}. */
+export interface SetStateOptions {
+  /** How long to wait for an asynchronous change (prerolling). Finite, ≥ 0. */
+  timeoutMs: number;
+}
+
+/**
+ * A GStreamer pipeline built from a gst-launch description. It owns its bus
+ * and every element wrapper handed out by {@linkcode Pipeline.element},
+ * {@linkcode Pipeline.appSink} and {@linkcode Pipeline.appSrc}: disposing the
+ * pipeline sets it to NULL and releases them all.
+ */
+export class Pipeline {
+  #handle: Handle;
+  #children = new Set<Handle>();
+  #bus: Bus | undefined;
+  /** The pipeline's name ("pipeline0"). */
+  readonly name: string;
+
+  private constructor(pointer: Deno.PointerObject) {
+    this.name = objectName(pointer);
+    this.#handle = new Handle(pointer, release, `pipeline "${this.name}"`);
+  }
+
+  /**
+   * Builds a pipeline from a description ("videotestsrc ! appsink name=out").
+   * Throws GstError for a syntax error, a missing element (naming the
+   * element and the Debian package that provides it), an unknown property
+   * or a failed link. A single element is placed in a new pipeline.
+   */
+  static parse(description: string): Pipeline {
+    return new Pipeline(parseDescription(description));
+  }
+
+  /** True once disposed. */
+  get disposed(): boolean {
+    return this.#handle.disposed;
+  }
+
+  /** The pipeline's bus, owned by the pipeline. */
+  get bus(): Bus {
+    const pointer = this.#handle.pointer;
+    if (this.#bus === undefined) {
+      const bus = lib().gst_element_get_bus(pointer);
+      if (bus === null) throw new GstError(`The ${this.#handle.what} has no bus`);
+      const handle = new Handle(
+        bus,
+        (p) => lib().gst_object_unref(p),
+        `bus of ${this.#handle.what}`,
+      );
+      this.#children.add(handle);
+      this.#bus = new Bus(handle);
+    }
+    return this.#bus;
+  }
+
+  /** The element named `name`; TypeError when there is none. */
+  element(name: string): Element {
+    return new Element(this.#adopt(this.#lookup(name)));
+  }
+
+  /** The appsink named `name`; TypeError when there is none or it is no appsink. */
+  appSink(name: string): AppSink {
+    const pointer = this.#lookup(name);
+    this.#assertType(pointer, lib().gst_app_sink_get_type(), "an appsink");
+    return new AppSink(this.#adopt(pointer));
+  }
+
+  /** The appsrc named `name`; TypeError when there is none or it is no appsrc. */
+  appSrc(name: string): AppSrc {
+    const pointer = this.#lookup(name);
+    this.#assertType(pointer, lib().gst_app_src_get_type(), "an appsrc");
+    return new AppSrc(this.#adopt(pointer));
+  }
+
+  /** The current state (does not wait for a change in progress). */
+  get state(): State {
+    const states = new Int32Array(2);
+    lib().gst_element_get_state(
+      this.#handle.pointer,
+      states.subarray(0, 1),
+      states.subarray(1, 2),
+      0n,
+    );
+    return STATES[states[0]];
+  }
+
+  /**
+   * Changes state and waits up to `timeoutMs` for it to complete. Blocks the
+   * calling thread (use {@linkcode Pipeline.setStateAsync} on a thread with
+   * an event loop that must keep running). Throws the bus's error as a
+   * GstError when the change fails, or when an error is already on the bus
+   * at the timeout.
+   */
+  setState(state: State, options: SetStateOptions): StateChange {
+    const g = lib();
+    const pointer = this.#handle.pointer;
+    const timeout = nanoseconds(options.timeoutMs);
+    let result = g.gst_element_set_state(pointer, stateNumber(state));
+    if (result === STATE_CHANGE_ASYNC) {
+      const states = new Int32Array(2);
+      result = g.gst_element_get_state(
+        pointer,
+        states.subarray(0, 1),
+        states.subarray(1, 2),
+        timeout,
+      );
+    }
+    return this.#settle(state, result);
+  }
+
+  /** Like {@linkcode Pipeline.setState}, but waits on another thread. */
+  async setStateAsync(state: State, options: SetStateOptions): Promise<StateChange> {
+    const g = lib();
+    const timeout = nanoseconds(options.timeoutMs);
+    const pointer = this.#handle.hold();
+    let result: number;
+    try {
+      result = g.gst_element_set_state(pointer, stateNumber(state));
+      if (result === STATE_CHANGE_ASYNC) {
+        const states = new Int32Array(2);
+        result = await g.gst_element_get_state_nb(
+          pointer,
+          states.subarray(0, 1),
+          states.subarray(1, 2),
+          timeout,
+        );
+      }
+    } finally {
+      this.#handle.unhold();
+    }
+    return this.#settle(state, result);
+  }
+
+  /**
+   * Sends end-of-stream into the pipeline's sources, so muxers finish their
+   * files; wait for the "eos" bus message before disposing.
+   */
+  sendEos(): void {
+    const g = lib();
+    const event = g.gst_event_new_eos();
+    if (event === null || g.gst_element_send_event(this.#handle.pointer, event) === 0) {
+      throw new GstError(`The ${this.#handle.what} did not accept end-of-stream`);
+    }
+  }
+
+  /** Sets the pipeline to NULL and releases it, its bus and its elements; later calls do nothing. */
+  [Symbol.dispose](): void {
+    if (this.#handle.disposed) return;
+    for (const child of this.#children) child.dispose();
+    this.#children.clear();
+    this.#handle.dispose();
+  }
+
+  #settle(state: State, result: number): StateChange {
+    if (result === STATE_CHANGE_FAILURE) {
+      throw this.#busError() ??
+        new GstError(`The ${this.#handle.what} failed to change state to "${state}"`);
+    }
+    if (result === STATE_CHANGE_ASYNC) {
+      const error = this.#busError();
+      if (error !== null) throw error;
+      return "async";
+    }
+    return result === STATE_CHANGE_NO_PREROLL ? "no_preroll" : "success";
+  }
+
+  /** The first error waiting on the bus, if any (other messages before it are dropped). */
+  #busError(): GstError | null {
+    const g = lib();
+    const bus = g.gst_element_get_bus(this.#handle.pointer);
+    if (bus === null) return null;
+    const message = g.gst_bus_timed_pop_filtered(bus, 0n, MESSAGE_ERROR);
+    g.gst_object_unref(bus);
+    if (message === null) return null;
+    const parsed = parseMessage(message);
+    return parsed.type === "error" ? parsed.error : null;
+  }
+
+  #lookup(name: string): Deno.PointerObject {
+    const pointer = lib().gst_bin_get_by_name(this.#handle.pointer, cstr(name));
+    if (pointer === null) {
+      throw new TypeError(`The ${this.#handle.what} has no element named "${name}"`);
+    }
+    return pointer;
+  }
+
+  #assertType(pointer: Deno.PointerObject, type: bigint, article: string): void {
+    const g = lib();
+    if (g.g_type_check_instance_is_a(pointer, type) !== 0) return;
+    const element = new Element(elementHandle(pointer));
+    element[Symbol.dispose]();
+    throw new TypeError(`Element "${element.name}" is a ${element.factoryName}, not ${article}`);
+  }
+
+  #adopt(pointer: Deno.PointerObject): Handle {
+    const handle = elementHandle(pointer);
+    this.#children.add(handle);
+    return handle;
+  }
+}
+
+function stateNumber(state: State): number {
+  const n = STATES.indexOf(state);
+  if (n < 1) throw new TypeError(`Unknown pipeline state "${state}"`);
+  return n;
+}
+
+function release(pointer: Deno.PointerObject): void {
+  const g = lib();
+  // Going to NULL is synchronous: streaming threads have stopped on return.
+  g.gst_element_set_state(pointer, stateNumber("null"));
+  g.gst_object_unref(pointer);
+}
