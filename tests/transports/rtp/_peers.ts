@@ -10,7 +10,8 @@ export const HAVE_FFMPEG = await has("ffmpeg");
 
 async function has(cmd: string): Promise<boolean> {
   try {
-    const out = await new Deno.Command(cmd, { args: ["--version"], stdout: "null", stderr: "null" })
+    const flag = cmd.startsWith("ff") ? "-version" : "--version";
+    const out = await new Deno.Command(cmd, { args: [flag], stdout: "null", stderr: "null" })
       .output();
     return out.success;
   } catch {
@@ -83,18 +84,18 @@ export class GstProcess {
 
 async function waitFor(stream: ReadableStream<Uint8Array>, text: string): Promise<void> {
   const decoder = new TextDecoder();
+  const reader = stream.getReader();
   let seen = "";
-  for await (const chunk of stream) {
-    seen += decoder.decode(chunk);
-    if (seen.includes(text)) {
-      // Keep draining so the pipe never blocks the child.
-      (async () => {
-        for await (const _ of stream) { /* drain */ }
-      })();
-      return;
-    }
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`gst-launch-1.0 exited before "${text}": ${seen}`);
+    seen += decoder.decode(value);
+    if (seen.includes(text)) break;
   }
-  throw new Error(`gst-launch-1.0 exited before "${text}": ${seen}`);
+  // Keep draining so the pipe never blocks the child.
+  (async () => {
+    while (!(await reader.read()).done) { /* drain */ }
+  })();
 }
 
 /** A UDP port that was free a moment ago on 127.0.0.1. */

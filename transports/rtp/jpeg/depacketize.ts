@@ -71,6 +71,15 @@ export class JpegDepacketizer {
     return this.pull();
   }
 
+  /**
+   * End of stream: gives up waiting for missing packets and releases what
+   * the reorder window holds. Returns the first result, like `push()`.
+   */
+  flush(): DepacketizeResult {
+    this.#reorder.flush();
+    return this.pull();
+  }
+
   /** The next result, or {@linkcode NEED_MORE} when nothing else is ready. */
   pull(): DepacketizeResult {
     for (;;) {
