@@ -87,9 +87,16 @@ export function readValue(value: Deno.PointerObject): Value {
       return enumNick(type, g.g_value_get_enum(value));
     case TYPE_FLAGS:
       return flagsNicks(type, g.g_value_get_flags(value));
-    case TYPE_BOXED:
-      if (g.g_value_get_boxed(value) === null) return null; // unset caps, structures
+    case TYPE_BOXED: {
+      const boxed = g.g_value_get_boxed(value);
+      if (boxed === null) return null; // unset caps, structures
+      // gst_value_serialize quotes and escapes caps: use their own printers.
+      if (type === g.gst_caps_get_type()) return takeString(g.gst_caps_to_string(boxed));
+      if (type === g.gst_structure_get_type()) {
+        return takeString(g.gst_structure_to_string(boxed));
+      }
       return serialize(value, type);
+    }
     default:
       return serialize(value, type);
   }

@@ -58,6 +58,15 @@ function load(): Symbols {
   return g;
 }
 
+/**
+ * Shuts GStreamer down (gst_deinit), which makes the leaks tracer report
+ * every object still alive. Only for tests that end the process right after:
+ * no GStreamer call may follow, in any realm.
+ */
+export function deinitForLeakCheck(): void {
+  lib().gst_deinit();
+}
+
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

@@ -60,6 +60,8 @@ export const GOBJECT = {
 
 export const GST = {
   gst_init_check: { parameters: ["pointer", "pointer", "buffer"], result: "i32" },
+  // Only for the leak check in tests: after gst_deinit nothing may use GStreamer.
+  gst_deinit: { parameters: [], result: "void" },
   gst_version: { parameters: ["buffer", "buffer", "buffer", "buffer"], result: "void" },
   gst_parse_context_new: { parameters: [], result: "pointer" },
   gst_parse_context_free: { parameters: ["pointer"], result: "void" },
@@ -116,6 +118,9 @@ export const GST = {
   gst_buffer_set_flags: { parameters: ["pointer", "u32"], result: "i32" },
   gst_sample_get_buffer: { parameters: ["pointer"], result: "pointer" },
   gst_sample_get_caps: { parameters: ["pointer"], result: "pointer" },
+  gst_caps_get_type: { parameters: [], result: "usize" },
+  gst_structure_get_type: { parameters: [], result: "usize" },
+  gst_structure_to_string: { parameters: ["pointer"], result: "pointer" },
   gst_caps_from_string: { parameters: ["buffer"], result: "pointer" },
   gst_caps_to_string: { parameters: ["pointer"], result: "pointer" },
   gst_caps_get_size: { parameters: ["pointer"], result: "u32" },

@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { debianPackageFor, GstError, Pipeline } from "../../../ffi/gst/mod.ts";
+
+function parseError(description: string): GstError {
+  try {
+    using _ = Pipeline.parse(description);
+  } catch (e) {
+    assert.ok(e instanceof GstError, `expected a GstError, got ${e}`);
+    return e;
+  }
+  assert.fail(`Pipeline.parse(${JSON.stringify(description)}) did not throw`);
+}
+
+Deno.test("Pipeline.parse() throws a GstError for a syntax error", () => {
+  const e = parseError("videotestsrc ! ! fakesink");
+  assert.match(e.message, /syntax error/);
+  assert.match(e.message, /videotestsrc ! ! fakesink/);
+  assert.equal(e.domain, "gst_parse_error");
+});
+
+Deno.test("Pipeline.parse() names a missing element and the Debian package that provides it", () => {
+  const e = parseError("videotestsrc ! vah264enc ! fakesink");
+  assert.equal(e.element, "vah264enc");
+  assert.match(e.message, /"vah264enc"/);
+  assert.match(e.message, /"gstreamer1\.0-plugins-bad"/);
+});
+
+Deno.test("Pipeline.parse() says when no known package provides a missing element", () => {
+  const e = parseError("videotestsrc ! eyrienosuchelement ! fakesink");
+  assert.equal(e.element, "eyrienosuchelement");
+  assert.match(e.message, /no known Debian package/);
+});
+
+Deno.test("Pipeline.parse() reports an unknown property, not a missing element", () => {
+  const e = parseError("videotestsrc bogus=1 ! fakesink");
+  assert.match(e.message, /no property "bogus"/);
+  assert.equal(e.element, "videotestsrc");
+  assert.doesNotMatch(e.message, /not installed/);
+});
+
+Deno.test("Pipeline.parse() reports elements that cannot link", () => {
+  const e = parseError("videotestsrc ! audioconvert ! fakesink");
+  assert.match(e.message, /could not link/);
+});
+
+Deno.test("Pipeline.parse() puts a single element in a pipeline with a bus", () => {
+  using p = Pipeline.parse("fakesink name=only");
+  assert.equal(p.element("only").factoryName, "fakesink");
+  assert.equal(p.bus.pop({ timeoutMs: 0 }), null);
+});
+
+Deno.test("Pipeline.element() throws for a name that is not in the pipeline", () => {
+  using p = Pipeline.parse("videotestsrc ! fakesink name=sink");
+  assert.throws(() => p.element("nope"), /has no element named "nope"/);
+  assert.throws(() => p.appSink("sink"), /"sink" is a fakesink, not an appsink/);
+  assert.throws(() => p.appSrc("sink"), /"sink" is a fakesink, not an appsrc/);
+});
+
+Deno.test("setState() reaches PLAYING and the state getter follows", () => {
+  using p = Pipeline.parse("videotestsrc is-live=true ! fakesink");
+  assert.equal(p.state, "null");
+  assert.equal(p.setState("paused", { timeoutMs: 5000 }), "no_preroll");
+  assert.equal(p.setState("playing", { timeoutMs: 5000 }), "success");
+  assert.equal(p.state, "playing");
+  assert.equal(p.setState("null", { timeoutMs: 5000 }), "success");
+  assert.equal(p.state, "null");
+});
+
+Deno.test("setState() reports 'async' while an appsrc pipeline waits for its first buffer", () => {
+  using p = Pipeline.parse("appsrc name=src format=time is-live=true ! fakesink");
+  assert.equal(p.setState("playing", { timeoutMs: 50 }), "async");
+});
+
+Deno.test("setState() throws the bus's error when a state change fails", () => {
+  using p = Pipeline.parse("filesrc name=file location=/nonexistent/eyrie.h264 ! fakesink");
+  assert.throws(() => p.setState("playing", { timeoutMs: 5000 }), (e) => {
+    assert.ok(e instanceof GstError);
+    assert.equal(e.element, "file");
+    assert.match(e.message, /not found/i);
+    assert.match(e.debug, /\/nonexistent\/eyrie\.h264/);
+    return true;
+  });
+});
+
+Deno.test("setStateAsync() reaches PLAYING", async () => {
+  using p = Pipeline.parse("videotestsrc is-live=true ! fakesink");
+  assert.equal(await p.setStateAsync("playing", { timeoutMs: 5000 }), "success");
+  assert.equal(p.state, "playing");
+});
+
+Deno.test("setState() rejects a timeout that is not a finite number of milliseconds", () => {
+  using p = Pipeline.parse("fakesink");
+  assert.throws(() => p.setState("paused", { timeoutMs: Infinity }), RangeError);
+  assert.throws(() => p.setState("paused", { timeoutMs: -1 }), RangeError);
+});
+
+Deno.test("sendEos() ends a live pipeline with an eos message", () => {
+  using p = Pipeline.parse("videotestsrc is-live=true ! fakesink");
+  p.setState("playing", { timeoutMs: 5000 });
+  p.sendEos();
+  const m = p.bus.pop({ timeoutMs: 5000, types: ["eos"] });
+  assert.equal(m?.type, "eos");
+});
+
+// The table against the real packages: gst-inspect-1.0 names the plugin
+// file, dpkg -S the package that installed it. Elements not installed here
+// are skipped.
+const TABLE_ELEMENTS = [
+  "x264enc",
+  "openh264enc",
+  "avdec_h264",
+  "v4l2src",
+  "jpegenc",
+  "rtph264pay",
+  "rtpjpegpay",
+  "appsrc",
+  "appsink",
+  "videoconvert",
+  "videoscale",
+  "videotestsrc",
+  "h264parse",
+  "mp4mux",
+  "matroskamux",
+  "splitmuxsink",
+  "fakesink",
+  "queue",
+  "valve",
+  "libcamerasrc",
+  "v4l2h264enc",
+  "vah264enc",
+  "vaapih264enc",
+  "nvh264enc",
+];
+
+async function installedBy(element: string): Promise<string | null> {
+  const inspect = await new Deno.Command("gst-inspect-1.0", { args: [element], stderr: "null" })
+    .output();
+  if (!inspect.success) return null;
+  const file = /Filename\s+(\S+)/.exec(new TextDecoder().decode(inspect.stdout))?.[1];
+  if (file === undefined) return null;
+  const real = await Deno.realPath(file);
+  const dpkg = await new Deno.Command("dpkg", { args: ["-S", real], stderr: "null" }).output();
+  const found = new TextDecoder().decode(dpkg.stdout).split(":")[0];
+  return found === "" ? null : found;
+}
+
+Deno.test("debianPackageFor() agrees with dpkg for every installed element it names", async () => {
+  let checked = 0;
+  for (const element of TABLE_ELEMENTS) {
+    const pkg = await installedBy(element);
+    if (pkg === null) continue;
+    assert.equal(debianPackageFor(element), pkg, element);
+    checked++;
+  }
+  assert.ok(checked >= 15, `only ${checked} elements are installed`);
+});
