@@ -34,7 +34,7 @@ export {
   updateBackground,
 } from "./background.ts";
 export { type ChangeMask, createChangeMask, differenceMask } from "./difference.ts";
-export { openMask } from "./cleanup.ts";
+export { openMask, openMaskPacked } from "./cleanup.ts";
 export {
   changedFraction,
   type GlobalChangeLimits,

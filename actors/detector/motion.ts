@@ -1,11 +1,6 @@
 import { checkInteger, checkNumber } from "./_check.ts";
-import {
-  type Background,
-  createBackground,
-  seedBackground,
-  updateBackground,
-} from "./background.ts";
-import { openMask } from "./cleanup.ts";
+import { type Background, createBackground, seedBackground } from "./background.ts";
+import { openMask, openMaskPacked } from "./cleanup.ts";
 import { type ChangeMask, createChangeMask, differenceMask } from "./difference.ts";
 import { changedFraction, isGlobalChange, meanShift } from "./global_change.ts";
 import { clearReadings, createReadings, measureZones, type ZoneReading } from "./measure.ts";
@@ -89,6 +84,7 @@ export class MotionDetector {
   #background: Background;
   #change: ChangeMask;
   #scratch: Uint8Array;
+  #scratchWords: Uint32Array;
   #minAreas: Float64Array;
   #states: ZoneMotionState[];
   #result: MotionStep;
@@ -114,7 +110,8 @@ export class MotionDetector {
     this.height = height;
     this.#background = createBackground(width, height);
     this.#change = createChangeMask(width, height);
-    this.#scratch = new Uint8Array(width * height);
+    this.#scratchWords = new Uint32Array(Math.ceil((width * height) / 4));
+    this.#scratch = new Uint8Array(this.#scratchWords.buffer, 0, width * height);
     this.#minAreas = Float64Array.from(
       this.layout.zones,
       (z) => z.minArea ?? this.settings.minArea,
@@ -149,9 +146,12 @@ export class MotionDetector {
       out.meanShift = out.changedFraction = 0;
       return this.#advance(nowMs, false);
     }
+    // Learning in the same pass is safe: a global change or a settling frame
+    // re-seeds the background below, and an analysed frame learns anyway.
     const change = differenceMask(this.#change, gray, {
       background: this.#background,
       threshold: s.threshold,
+      alpha: s.alpha,
     });
     out.meanShift = meanShift(change);
     out.changedFraction = changedFraction(change);
@@ -177,9 +177,9 @@ export class MotionDetector {
       return this.#advance(nowMs, false);
     }
     this.#inGlobal = false;
-    openMask(change.bits, this.#scratch, this);
+    if (this.width % 4 === 0) openMaskPacked(change.words, this.#scratchWords, this);
+    else openMask(change.bits, this.#scratch, this);
     measureZones(readings, change.bits, this.layout);
-    updateBackground(this.#background, gray, s.alpha);
     out.kind = "analysed";
     return this.#advance(nowMs, true);
   }

@@ -10,11 +10,13 @@ import {
   layoutZones,
   measureZones,
   openMask,
+  openMaskPacked,
   seedBackground,
   stepZoneState,
   updateBackground,
 } from "../../../actors/detector/mod.ts";
 import { fillRect, grayPlane } from "./_frames.ts";
+import { seededRandom } from "./_onnx.ts";
 
 Deno.test("updateBackground() moves the model alpha of the way each frame and converges", () => {
   const bg = createBackground(4, 2);
@@ -41,6 +43,25 @@ Deno.test("differenceMask() marks pixels beyond the threshold either way and tak
   assert.equal(isGlobalChange(out, { maxShift: 10, maxFraction: 0.4 }), true);
 });
 
+Deno.test("differenceMask() with alpha learns in the same pass exactly as updateBackground()", () => {
+  const frame = Uint8Array.of(0, 50, 200, 255);
+  const fused = createBackground(2, 2);
+  const separate = createBackground(2, 2);
+  seedBackground(fused, Uint8Array.of(100, 100, 100, 100));
+  seedBackground(separate, Uint8Array.of(100, 100, 100, 100));
+  const a = differenceMask(createChangeMask(2, 2), frame, {
+    background: fused,
+    threshold: 60,
+    alpha: 0.1,
+  });
+  const b = differenceMask(createChangeMask(2, 2), frame, { background: separate, threshold: 60 });
+  updateBackground(separate, frame, 0.1);
+  assert.deepEqual([...a.bits], [...b.bits]);
+  assert.deepEqual([...a.bits], [1, 0, 1, 1]);
+  assert.equal(a.backgroundMean, 100, "compared with the background from before");
+  assert.deepEqual(fused.mean, separate.mean);
+});
+
 Deno.test("openMask() removes specks and thin lines and gives a blob its size back, at the border too", () => {
   const w = 16, h = 10;
   const mask = new Uint8Array(w * h);
@@ -56,6 +77,29 @@ Deno.test("openMask() removes specks and thin lines and gives a blob its size ba
       assert.equal(mask[y * w + x], inBlob ? 1 : 0, `pixel ${x},${y} (was ${before[y * w + x]})`);
     }
   }
+});
+
+Deno.test("openMaskPacked() gives exactly openMask()'s result, four pixels a word", () => {
+  const random = seededRandom(11);
+  for (const [w, h] of [[4, 3], [8, 2], [12, 7], [320, 180]]) {
+    for (const density of [0.1, 0.5, 0.9]) {
+      const bytes = new Uint8Array(w * h).map(() => (random() < density ? 1 : 0));
+      const packed = new Uint8Array(bytes);
+      openMask(bytes, new Uint8Array(w * h), { width: w, height: h });
+      openMaskPacked(new Uint32Array(packed.buffer), new Uint32Array(w * h / 4), {
+        width: w,
+        height: h,
+      });
+      assert.deepEqual(packed, bytes, `${w}x${h} at density ${density}`);
+    }
+  }
+  assert.throws(
+    () => openMaskPacked(new Uint32Array(3), new Uint32Array(3), { width: 6, height: 2 }),
+    {
+      name: "RangeError",
+      message: /divisible by 4, got 6/,
+    },
+  );
 });
 
 Deno.test("measureZones() counts moving pixels per zone and boxes them in normalised units", () => {
