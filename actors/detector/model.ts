@@ -11,7 +11,12 @@ import { ModelError } from "./model_error.ts";
 import { nms } from "./nms.ts";
 import type { Polygon } from "./polygon.ts";
 import { checkInputShape, checkOutputShape, type ModelShape } from "./model_shape.ts";
-import { createDecodeState, type DecodeState, decodeYolo } from "./yolo_decode.ts";
+import {
+  createDecodeState,
+  type DecodeOptions,
+  type DecodeState,
+  decodeYolo,
+} from "./yolo_decode.ts";
 import { checkMasks, checkZones, type Zone } from "./zones.ts";
 
 /** How a {@linkcode YoloModel} decodes and filters. Every field is optional. */
@@ -68,13 +73,14 @@ export class YoloModel {
   readonly timings: DetectTimings = { preMs: 0, inferMs: 0, postMs: 0 };
   #session: Ort.InferenceSession;
   #options: DecodeSettings;
-  #zones: Zone[];
-  #masks: Polygon[];
+  #filter: { zones: Zone[]; masks: Polygon[] };
   #allowed: Uint8Array | undefined;
   #tensor: Float32Array;
   #feeds: Record<string, Ort.Tensor>;
   #letterbox: Letterbox | undefined;
   #decode: DecodeState;
+  /** Made with the letterbox, when the first frame (or a new frame size) arrives. */
+  #decodeOptions: (DecodeOptions & { out: Candidates }) | undefined;
   #candidates: Candidates;
   #busy = false;
 
@@ -177,9 +183,8 @@ export class YoloModel {
     this.shape = shape;
     this.labels = labels;
     this.#options = init.settings;
-    this.#zones = init.zones;
-    this.#masks = init.masks;
-    for (const zone of this.#zones) {
+    this.#filter = { zones: init.zones, masks: init.masks };
+    for (const zone of init.zones) {
       for (const c of zone.classes ?? []) checkLabel(labels, c, `Zone "${zone.name}"`);
     }
     if (init.classes !== undefined && init.classes.length > 0) {
@@ -218,12 +223,7 @@ export class YoloModel {
         );
       }
       const c = this.#candidates;
-      decodeYolo(this.#decode, output.data, {
-        confidence: this.#options.confidence,
-        allowed: this.#allowed,
-        geometry: letterbox.geometry,
-        out: c,
-      });
+      decodeYolo(this.#decode, output.data, this.#decodeOptions!);
       nms(c, this.#options);
       const detections = this.#collect(c, frame.width, frame.height);
       const t3 = performance.now();
@@ -252,6 +252,12 @@ export class YoloModel {
         size: this.shape.inputSize,
         tensor: this.#tensor,
       });
+      this.#decodeOptions = {
+        confidence: this.#options.confidence,
+        allowed: this.#allowed,
+        geometry: this.#letterbox.geometry,
+        out: this.#candidates,
+      };
     }
     return this.#letterbox!;
   }
@@ -267,7 +273,7 @@ export class YoloModel {
         w: (c.x2[i] - c.x1[i]) / width,
         h: (c.y2[i] - c.y1[i]) / height,
       };
-      const zones = detectionZones(box, label, { zones: this.#zones, masks: this.#masks });
+      const zones = detectionZones(box, label, this.#filter);
       if (zones === null) continue;
       detections.push({ classId: c.classId[i], label, score: c.score[i], box, zones });
     }

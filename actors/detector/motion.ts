@@ -2,7 +2,12 @@ import { checkInteger, checkNumber } from "./_check.ts";
 import { type Background, createBackground, seedBackground } from "./background.ts";
 import { openMask, openMaskPacked } from "./cleanup.ts";
 import { type ChangeMask, createChangeMask, differenceMask } from "./difference.ts";
-import { changedFraction, isGlobalChange, meanShift } from "./global_change.ts";
+import {
+  changedFraction,
+  type GlobalChangeLimits,
+  isGlobalChange,
+  meanShift,
+} from "./global_change.ts";
 import { clearReadings, createReadings, measureZones, type ZoneReading } from "./measure.ts";
 import type { MotionEvent } from "./motion_events.ts";
 import { createZoneState, endZone, stepZoneState, type ZoneMotionState } from "./motion_state.ts";
@@ -91,7 +96,10 @@ export class MotionDetector {
   #lastMs = -Infinity;
   #settleLeft = 0;
   #inGlobal = false;
+  // Option objects of the per-frame calls, made once.
   #hysteresis: { nowMs: number; above: boolean; startFrames: number; endMs: number };
+  #difference: { background: Background; threshold: number; alpha: number };
+  #limits: GlobalChangeLimits;
 
   constructor(width: number, height: number, options: MotionOptions = {}) {
     const fromSensitivity = sensitivitySettings(options.sensitivity ?? DEFAULT_SENSITIVITY);
@@ -119,6 +127,9 @@ export class MotionDetector {
     this.#states = this.layout.zones.map((z) => createZoneState(z.name));
     const { startFrames, endMs } = this.settings;
     this.#hysteresis = { nowMs: 0, above: false, startFrames, endMs };
+    const { threshold, alpha, globalShift: maxShift, globalFraction: maxFraction } = this.settings;
+    this.#difference = { background: this.#background, threshold, alpha };
+    this.#limits = { maxShift, maxFraction };
     this.#result = {
       kind: "seeded",
       meanShift: 0,
@@ -148,14 +159,10 @@ export class MotionDetector {
     }
     // Learning in the same pass is safe: a global change or a settling frame
     // re-seeds the background below, and an analysed frame learns anyway.
-    const change = differenceMask(this.#change, gray, {
-      background: this.#background,
-      threshold: s.threshold,
-      alpha: s.alpha,
-    });
+    const change = differenceMask(this.#change, gray, this.#difference);
     out.meanShift = meanShift(change);
     out.changedFraction = changedFraction(change);
-    if (isGlobalChange(change, { maxShift: s.globalShift, maxFraction: s.globalFraction })) {
+    if (isGlobalChange(change, this.#limits)) {
       seedBackground(this.#background, gray);
       if (!this.#inGlobal) {
         out.events.push({
