@@ -54,9 +54,21 @@ export interface DetectTimings {
 
 let ortModule: Promise<typeof Ort> | undefined;
 
-/** onnxruntime-node, imported on first use so that motion-only setups never load it. */
+/**
+ * onnxruntime-node, imported on first use so that motion-only setups never
+ * load it (nor need --allow-ffi). A failed import is not cached.
+ */
 function loadOrt(): Promise<typeof Ort> {
-  return ortModule ??= import("onnxruntime-node");
+  ortModule ??= import("onnxruntime-node").catch((e) => {
+    ortModule = undefined;
+    throw new Error(
+      `Object detection needs onnxruntime-node, which failed to load (is --allow-ffi granted?): ${
+        (e as Error).message
+      }`,
+      { cause: e },
+    );
+  });
+  return ortModule;
 }
 
 /**
