@@ -87,13 +87,20 @@ export function jpegs(kind: JpegKind, frames = 12): Promise<MediaSet> {
 }
 
 /** H.264 access units from x264enc, one Annex-B AU per file, SPS/PPS before every IDR. */
-export function h264(frames = 30, options: { width?: number; height?: number; gop?: number } = {}) {
+export function h264(
+  frames = 30,
+  options: { width?: number; height?: number; gop?: number; profile?: "high" } = {},
+) {
   const w = options.width ?? 320, h = options.height ?? 240, gop = options.gop ?? 10;
-  return once(`h264-${frames}-${w}x${h}-${gop}`, async (dir) => {
+  const profile = options.profile ? `,profile=${options.profile}` : "";
+  return once(`h264-${frames}-${w}x${h}-${gop}${profile}`, async (dir) => {
     await gst(
       `videotestsrc num-buffers=${frames} pattern=ball ! video/x-raw,width=${w},height=${h},format=I420 ! ` +
-        `x264enc key-int-max=${gop} tune=zerolatency speed-preset=ultrafast bitrate=1500 ! ` +
-        `h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! ` +
+        `x264enc key-int-max=${gop} tune=zerolatency speed-preset=${
+          options.profile ? "veryfast" : "ultrafast"
+        } bitrate=1500 ! ` +
+        `video/x-h264${profile} ! h264parse config-interval=-1 ! ` +
+        `video/x-h264,stream-format=byte-stream,alignment=au ! ` +
         `multifilesink location=${dir}/%05d.h264`,
     );
   });
