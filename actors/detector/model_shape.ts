@@ -118,16 +118,19 @@ export function checkOutputShape(
     fail(path, `output "${meta.name}" is ${shapeText(s)}; expected [1, 4 + classes, anchors]`);
   }
   const [, rows, anchors] = s as number[];
-  // Three heads at strides 8, 16 and 32 give 21 (S/32)² anchors (YOLOv8), or
-  // three times that with YOLOv5's three anchor boxes per cell. Seeing that
-  // count first means the output is [1, anchors, rows].
-  const cells = 21 * (input.inputSize / 32) ** 2;
-  if (rows > anchors && (rows === cells || rows === 3 * cells)) {
+  // A detection output has far more anchors than rows (8400 vs 84 at 640).
+  // More rows than anchors is another layout: [1, 300, 6] from an
+  // end-to-end export (YOLO26 by default, or nms=True), or [1, N, 5 + C]
+  // from YOLOv5 or a transposed export.
+  if (rows > anchors) {
+    const what = anchors === 6
+      ? "an end-to-end export with NMS built in ([x1, y1, x2, y2, score, class] rows, as YOLO26 exports by default)"
+      : "anchors before rows (a YOLOv5-style or transposed export)";
     fail(
       path,
       `output "${meta.name}" is ${
         shapeText(s)
-      }, anchors before rows (a YOLOv5-style or transposed export); expected [1, 4 + classes, anchors]`,
+      }, ${what}; expected [1, 4 + classes, anchors] as YOLOv8/YOLO11 export it`,
     );
   }
   if (rows < 5 || rows - 4 > MAX_CLASSES || anchors < 1 || anchors > MAX_ANCHORS) {

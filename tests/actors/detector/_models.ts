@@ -25,12 +25,14 @@ const CLASSES = 80;
  *   in the neighbour tile and this box is only a piece of it).
  *
  * A lone square thus comes out as identical boxes from every tile that holds
- * it whole, which NMS must merge into one detection.
+ * it whole, which NMS must merge into one detection. The default pyramid
+ * (S = 128, levels 1, 2, 4, 8) has 85 anchors, more than its 84 rows, as a
+ * real export has.
  */
 export function buildSquareFinder(
   options: { size?: number; levels?: number[]; names?: boolean } = {},
 ): Uint8Array {
-  const { size: S = 128, levels = [1, 2, 4] } = options;
+  const { size: S = 128, levels = [1, 2, 4, 8] } = options;
   const g = new GraphBuilder();
   const half = g.scalar(0.5), one = g.scalar(1), zero = g.scalar(0), big = g.scalar(1e4);
   const brightest = g.op("ReduceMax", ["images"], { axes: [1], keepdims: 1 });

@@ -6,7 +6,7 @@ import { type Box, type Detection, YoloModel } from "../../../actors/detector/mo
 import { colourFrame, grayFrame } from "./_frames.ts";
 import { buildSquareFinder } from "./_models.ts";
 
-const finder = buildSquareFinder({ size: 128 }); // 1 + 4 + 16 anchors
+const finder = buildSquareFinder({ size: 128 }); // 1 + 4 + 16 + 64 anchors
 
 /** Asserts a normalised box matches a pixel rectangle of a width x height frame within `tolerance` pixels. */
 function assertBox(
@@ -35,7 +35,7 @@ Deno.test("YoloModel finds a white square on a GRAY8 frame as one person, boxed 
     inputSize: 128,
     outputName: "output0",
     classes: 80,
-    anchors: 21,
+    anchors: 85,
   });
   const ds = await model.detect(grayFrame(320, 180, [{ x: 60, y: 50, w: 40, h: 40 }]));
   assert.deepEqual(summary(ds), ["person@all"]);
