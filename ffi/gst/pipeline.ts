@@ -125,13 +125,7 @@ export class Pipeline {
     const timeout = nanoseconds(options.timeoutMs);
     let result = g.gst_element_set_state(pointer, stateNumber(state));
     if (result === STATE_CHANGE_ASYNC) {
-      const states = new Int32Array(2);
-      result = g.gst_element_get_state(
-        pointer,
-        states.subarray(0, 1),
-        states.subarray(1, 2),
-        timeout,
-      );
+      result = g.gst_element_get_state(pointer, null, null, timeout);
     }
     return this.#settle(state, result);
   }
@@ -145,13 +139,8 @@ export class Pipeline {
     try {
       result = g.gst_element_set_state(pointer, stateNumber(state));
       if (result === STATE_CHANGE_ASYNC) {
-        const states = new Int32Array(2);
-        result = await g.gst_element_get_state_nb(
-          pointer,
-          states.subarray(0, 1),
-          states.subarray(1, 2),
-          timeout,
-        );
+        // No out-parameters, so no JS buffer is written from another thread.
+        result = await g.gst_element_get_state_nb(pointer, null, null, timeout);
       }
     } finally {
       this.#handle.unhold();
