@@ -6,6 +6,7 @@ import {
   BUFFER_DURATION,
   BUFFER_FLAG_DELTA_UNIT,
   BUFFER_FLAG_DISCONT,
+  BUFFER_FLAG_HEADER,
   BUFFER_HEADER_BYTES,
   BUFFER_PTS,
   MINI_OBJECT_FLAGS,
@@ -67,6 +68,14 @@ export class Sample {
   /** True unless the buffer is marked DELTA_UNIT: an IDR access unit, or any raw frame. */
   get keyframe(): boolean {
     return (this.flags & BUFFER_FLAG_DELTA_UNIT) === 0;
+  }
+
+  /**
+   * True when the buffer carries codec configuration: h264parse marks the
+   * access units into which it put SPS and PPS.
+   */
+  get header(): boolean {
+    return (this.flags & BUFFER_FLAG_HEADER) !== 0;
   }
 
   /** True when the buffer follows a gap in the stream. */

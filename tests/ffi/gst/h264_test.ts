@@ -33,6 +33,7 @@ interface Encoded {
   au: Uint8Array;
   pts: number | null;
   keyframe: boolean;
+  header: boolean;
 }
 
 /** Pushes one frame and pulls the access unit it becomes (the encoders here have no delay). */
@@ -42,7 +43,7 @@ function encodeOne(src: AppSrc, sink: AppSink, frame: Uint8Array, n: number): En
   assert.ok(s !== null, `no access unit for frame ${n}`);
   const au = new Uint8Array(s.size);
   s.copyTo(au);
-  return { au, pts: s.pts, keyframe: s.keyframe };
+  return { au, pts: s.pts, keyframe: s.keyframe, header: s.header };
 }
 
 function forcedKeyframe(encoder: string) {
@@ -62,6 +63,7 @@ function forcedKeyframe(encoder: string) {
     const idr = n === 0 || n === 10;
     assert.equal(isIdr(e.au), idr, `frame ${n}: NAL types ${nalTypes(e.au)}`);
     assert.equal(e.keyframe, idr, `frame ${n}: keyframe flag`);
+    assert.equal(e.header, idr, `frame ${n}: header flag (SPS/PPS inside)`);
     if (idr) {
       assert.ok(nalTypes(e.au).includes(NAL.SPS), `frame ${n} repeats the SPS`);
       assert.ok(nalTypes(e.au).includes(NAL.PPS), `frame ${n} repeats the PPS`);
