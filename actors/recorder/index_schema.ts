@@ -1,0 +1,93 @@
+/**
+ * The recording index schema and its migrations. Tables carry a `recording_`
+ * prefix so the index can share one SQLite file with the rest of eyrie's
+ * state without coordinating names.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+
+/** One schema step: SQL run once, in a transaction, to go from `version - 1` to `version`. */
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+/** The migrations of the recording index, in order. Append; never edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE recording_segments (
+        id INTEGER PRIMARY KEY,
+        camera TEXT NOT NULL,
+        path TEXT NOT NULL UNIQUE,         -- relative to the recordings dir
+        start_ms INTEGER NOT NULL,         -- UTC ms since the epoch
+        end_ms INTEGER,                    -- NULL while the segment is being written
+        bytes INTEGER NOT NULL DEFAULT 0,
+        frames INTEGER NOT NULL DEFAULT 0,
+        keyframes INTEGER NOT NULL DEFAULT 0,
+        complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
+        thumbnail TEXT                     -- relative to the recordings dir
+      );
+      CREATE INDEX recording_segments_camera_start ON recording_segments (camera, start_ms, id);
+      CREATE INDEX recording_segments_start ON recording_segments (start_ms, id);
+      CREATE TABLE recording_events (
+        id INTEGER PRIMARY KEY,
+        segment_id INTEGER NOT NULL REFERENCES recording_segments (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX recording_events_segment ON recording_events (segment_id, at_ms);
+    `,
+  },
+];
+
+function currentVersion(db: DatabaseSync): number {
+  db.exec("CREATE TABLE IF NOT EXISTS recording_schema (version INTEGER NOT NULL)");
+  const row = db.prepare("SELECT max(version) AS v FROM recording_schema").get();
+  const v = row?.v;
+  return typeof v === "number" ? v : 0;
+}
+
+/**
+ * Brings the schema up to the last migration's version; each step commits
+ * with its version number or not at all.
+ *
+ * @returns the version the database is at afterwards.
+ * @throws {RangeError} when the database is newer than the migrations, or
+ *   they are not numbered 1, 2, 3…
+ */
+export function migrate(
+  db: DatabaseSync,
+  options: { migrations?: readonly Migration[] } = {},
+): number {
+  const migrations = options.migrations ?? MIGRATIONS;
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new RangeError(
+        `Migration ${i + 1} is numbered ${m.version}; they must count up from 1`,
+      );
+    }
+  });
+  let version = currentVersion(db);
+  if (version > migrations.length) {
+    throw new RangeError(
+      `Recording index schema is at version ${version}, newer than this eyrie knows (${migrations.length})`,
+    );
+  }
+  for (const m of migrations.slice(version)) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(m.sql);
+      db.prepare("DELETE FROM recording_schema").run();
+      db.prepare("INSERT INTO recording_schema (version) VALUES (?)").run(m.version);
+      db.exec("COMMIT");
+    } catch (e) {
+      db.exec("ROLLBACK");
+      throw e;
+    }
+    version = m.version;
+  }
+  return version;
+}

@@ -1,0 +1,103 @@
+/**
+ * The recording library around the recorder Worker: segment names, the
+ * chosen mp4mux configuration, MP4 scanning and crash repair, the SQLite
+ * index and its reconcile with the disk, retention, HTTP ranges, event
+ * triggers, pre-roll and schedules, and the unit parsers of the config.
+ * Layout and measurements: docs/recording.md.
+ *
+ * @module
+ */
+export {
+  checkCameraId,
+  dayFolder,
+  MAX_CAMERA_ID_LENGTH,
+  parseSegmentPath,
+  resolveSegmentFile,
+  resolveSegmentPath,
+  SEGMENT_EXTENSION,
+  type SegmentName,
+  segmentPath,
+  THUMBNAIL_EXTENSION,
+  thumbnailPath,
+} from "./paths.ts";
+export { MAX_UNIT_STRING_LENGTH, parseDuration, parseSize } from "./units.ts";
+export {
+  APPSRC_CAPS,
+  APPSRC_NAME,
+  type CutDecision,
+  cutDecision,
+  FRAGMENT_DURATION_MS,
+  hasParameterSets,
+  muxChainArgs,
+  quoteGst,
+  segmentPipeline,
+} from "./mux.ts";
+export {
+  MAX_MOOF_BYTES,
+  MAX_MOOV_BYTES,
+  MAX_REPAIR_DISCARD_BYTES,
+  type Mp4Repair,
+  type Mp4Scan,
+  repairMp4,
+  scanMp4,
+} from "./mp4_scan.ts";
+export { migrate, type Migration, MIGRATIONS } from "./index_schema.ts";
+export {
+  DEFAULT_PAGE_SIZE,
+  type ListOptions,
+  MAX_PAGE_SIZE,
+  RecordingIndex,
+  type SegmentEvent,
+  type SegmentPage,
+  type SegmentRecord,
+  type SegmentStats,
+} from "./recording_index.ts";
+export { reconcile, type ReconcileProblem, type ReconcileReport } from "./reconcile.ts";
+export {
+  type CameraRetention,
+  decideRetention,
+  type RetentionDecision,
+  type RetentionDeletion,
+  type RetentionPolicy,
+  type RetentionReason,
+  type RetentionSegment,
+} from "./retention.ts";
+export {
+  applyRetention,
+  enforceRetention,
+  type RetentionResult,
+  retentionSegments,
+} from "./retention_apply.ts";
+export { freeDiskBytes } from "./disk.ts";
+export {
+  type ByteRange,
+  contentRange,
+  MAX_RANGE_HEADER_LENGTH,
+  parseRange,
+  unsatisfiedRange,
+} from "./http_range.ts";
+export {
+  DEFAULT_PREROLL_BYTES,
+  MAX_PREROLL_BYTES,
+  MAX_PREROLL_S,
+  PreRollBuffer,
+  type PreRollFrame,
+} from "./preroll.ts";
+export {
+  IDLE,
+  postRollNs,
+  type RecordingMode,
+  stepTrigger,
+  type TriggerAction,
+  type TriggerInput,
+  type TriggerState,
+  wantsRecording,
+} from "./trigger.ts";
+export {
+  inSchedule,
+  type LocalTime,
+  localTime,
+  parseSchedule,
+  parseWindow,
+  type ScheduleWindow,
+} from "./schedule.ts";

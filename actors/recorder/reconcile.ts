@@ -1,0 +1,158 @@
+/**
+ * Reconcile: make the index agree with the recordings dir at start-up. It is
+ * the only code that scans the disk. Run it before any recorder opens a
+ * segment: every segment the index still shows as open was cut by a stop or
+ * a crash.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { repairMp4 } from "./mp4_scan.ts";
+import { parseSegmentPath, SEGMENT_EXTENSION, THUMBNAIL_EXTENSION } from "./paths.ts";
+import type { RecordingIndex, SegmentRecord, SegmentStats } from "./recording_index.ts";
+
+/**
+ * Most directory entries reconcile walks. Reason: ten cameras keeping 14 days
+ * of 60 s segments is ~200,000 files; past a million something else is in
+ * the dir, and the walk stops (removing nothing from the index) rather than
+ * running for hours.
+ */
+export const MAX_RECONCILE_ENTRIES = 1_000_000;
+
+/** A file or folder reconcile did not take, and why. */
+export interface ReconcileProblem {
+  path: string;
+  reason: string;
+}
+
+/** What reconcile changed. Paths are relative to the recordings dir. */
+export interface ReconcileReport {
+  /** Files on disk that the index lacked, now indexed. */
+  added: string[];
+  /** Index rows whose file is gone, now removed. */
+  removed: string[];
+  /** Segments cut by a crash, truncated after their last whole fragment. */
+  repaired: { path: string; truncatedBytes: number }[];
+  /** Segments whose size changed, or that were still open, measured again. */
+  remeasured: string[];
+  /** Files holding no sample at all, deleted. */
+  discarded: string[];
+  /** Entries left alone. */
+  problems: ReconcileProblem[];
+  /** False when the walk stopped early; then no row was removed. */
+  walkedAll: boolean;
+}
+
+interface Walk {
+  files: Map<string, number>;
+  problems: ReconcileProblem[];
+  complete: boolean;
+}
+
+async function walk(dir: string): Promise<Walk> {
+  const out: Walk = { files: new Map(), problems: [], complete: true };
+  let entries = 0;
+  const visit = async (rel: string, depth: number): Promise<void> => {
+    for await (const e of Deno.readDir(join(dir, rel))) {
+      if (++entries > MAX_RECONCILE_ENTRIES) {
+        out.complete = false;
+        return;
+      }
+      const path = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (e.isSymlink) {
+        out.problems.push({ path, reason: "Symbolic link not followed" });
+      } else if (e.isDirectory && depth < 2) {
+        await visit(path, depth + 1);
+        if (!out.complete) return;
+      } else if (e.isFile && depth === 2 && e.name.endsWith(SEGMENT_EXTENSION)) {
+        try {
+          parseSegmentPath(path);
+          out.files.set(path, (await Deno.lstat(join(dir, path))).size);
+        } catch (err) {
+          out.problems.push({ path, reason: (err as Error).message });
+        }
+      } else if (!(e.isFile && depth === 2 && e.name.endsWith(THUMBNAIL_EXTENSION))) {
+        out.problems.push({ path, reason: "Not a segment file or folder" });
+      }
+    }
+  };
+  await visit("", 0);
+  return out;
+}
+
+/** Repairs and measures one file; null when it is not an MP4 reconcile can read. */
+async function measure(
+  dir: string,
+  path: string,
+  report: ReconcileReport,
+): Promise<SegmentStats | "empty" | null> {
+  try {
+    const { truncatedBytes, leftAlone, scan } = await repairMp4(join(dir, path));
+    if (truncatedBytes > 0) report.repaired.push({ path, truncatedBytes });
+    if (leftAlone !== null) report.problems.push({ path, reason: leftAlone });
+    if (scan.frames === 0 && scan.validBytes === scan.fileBytes) return "empty";
+    const { startMs } = parseSegmentPath(path);
+    return {
+      endMs: startMs + scan.durationMs,
+      bytes: scan.fileBytes,
+      frames: scan.frames,
+      keyframes: scan.keyframes,
+      complete: scan.finalised && scan.damage === null,
+    };
+  } catch (e) {
+    if ((e as Error).name === "NotFound") throw e;
+    if (!(e instanceof SyntaxError || e instanceof RangeError)) throw e;
+    report.problems.push({ path, reason: e.message });
+    return null;
+  }
+}
+
+async function discard(dir: string, path: string, index: RecordingIndex, row?: SegmentRecord) {
+  await Deno.remove(join(dir, path));
+  if (row !== undefined) index.deleteSegment(row.id);
+}
+
+/**
+ * Brings the index in line with the files under `dir`: indexes files it
+ * lacks, drops rows whose file is gone, repairs and re-measures segments
+ * that were open or changed size, and deletes segment files with no sample
+ * in them. Symlinks are never followed. Files it cannot read are reported
+ * and left as they are.
+ */
+export async function reconcile(dir: string, index: RecordingIndex): Promise<ReconcileReport> {
+  const found = await walk(dir);
+  const report: ReconcileReport = {
+    added: [],
+    removed: [],
+    repaired: [],
+    remeasured: [],
+    discarded: [],
+    problems: found.problems,
+    walkedAll: found.complete,
+  };
+  const rows = new Map(index.oldest().map((r) => [r.path, r]));
+  for (const [path, bytes] of found.files) {
+    const row = rows.get(path);
+    rows.delete(path);
+    if (row !== undefined && row.endMs !== null && row.bytes === bytes) continue;
+    const stats = await measure(dir, path, report);
+    if (stats === null) continue;
+    if (stats === "empty") {
+      await discard(dir, path, index, row);
+      report.discarded.push(path);
+    } else if (row === undefined) {
+      index.addSegment(path, stats);
+      report.added.push(path);
+    } else {
+      index.closeSegment(row.id, stats);
+      report.remeasured.push(path);
+    }
+  }
+  if (found.complete) {
+    for (const row of rows.values()) {
+      index.deleteSegment(row.id);
+      report.removed.push(row.path);
+    }
+  }
+  return report;
+}

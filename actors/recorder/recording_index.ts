@@ -1,0 +1,347 @@
+/**
+ * The recording index: one row per segment file and the events recorded in
+ * it, in SQLite through node:sqlite. The console and the API read this, never
+ * the disk; {@linkcode reconcile} is the only code that scans the disk.
+ *
+ * @module
+ */
+import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from "node:sqlite";
+import { migrate } from "./index_schema.ts";
+import { checkCameraId, parseSegmentPath, thumbnailPath } from "./paths.ts";
+
+/**
+ * Most segments one {@linkcode RecordingIndex.list} page returns. Reason: a
+ * day of 60 s segments is 1440 rows; pages beyond 1000 rows are slow to
+ * render and let one request pin the database.
+ */
+export const MAX_PAGE_SIZE = 1000;
+
+/** Page size when a list call names none. */
+export const DEFAULT_PAGE_SIZE = 100;
+
+/** Longest event kind. Reason: kinds are short labels ("motion", "person"). */
+export const MAX_EVENT_KIND_LENGTH = 64;
+
+/** Milliseconds SQLite waits for a lock held by another connection before failing. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/** One segment as the index knows it. */
+export interface SegmentRecord {
+  id: number;
+  camera: string;
+  /** Relative to the recordings dir. */
+  path: string;
+  startMs: number;
+  /** Null while the segment is being written. */
+  endMs: number | null;
+  bytes: number;
+  frames: number;
+  keyframes: number;
+  /** The muxer closed the file; false for one cut by a crash (and repaired). */
+  complete: boolean;
+  /** Relative to the recordings dir, or null. */
+  thumbnail: string | null;
+}
+
+/** What is known of a segment once it is closed (or found on disk). */
+export interface SegmentStats {
+  endMs: number;
+  bytes: number;
+  frames: number;
+  keyframes: number;
+  complete: boolean;
+}
+
+/** An event recorded in a segment. */
+export interface SegmentEvent {
+  id: number;
+  segmentId: number;
+  kind: string;
+  atMs: number;
+}
+
+/** A page of segments; pass `next` back as `cursor` for the following page. */
+export interface SegmentPage {
+  segments: SegmentRecord[];
+  next: string | null;
+}
+
+/** Filters and paging of {@linkcode RecordingIndex.list}. */
+export interface ListOptions {
+  camera?: string;
+  /** Segments that end after this time (ms). */
+  fromMs?: number;
+  /** Segments that start before this time (ms). */
+  toMs?: number;
+  limit?: number;
+  cursor?: string | null;
+  /** Oldest first (default) or newest first. */
+  order?: "asc" | "desc";
+}
+
+type Row = Record<string, SQLOutputValue>;
+
+function num(row: Row, key: string): number {
+  const v = row[key];
+  if (typeof v !== "number") throw new TypeError(`Index column ${key} holds ${String(v)}`);
+  return v;
+}
+
+function toRecord(row: Row): SegmentRecord {
+  return {
+    id: num(row, "id"),
+    camera: String(row.camera),
+    path: String(row.path),
+    startMs: num(row, "start_ms"),
+    endMs: row.end_ms === null ? null : num(row, "end_ms"),
+    bytes: num(row, "bytes"),
+    frames: num(row, "frames"),
+    keyframes: num(row, "keyframes"),
+    complete: row.complete === 1,
+    thumbnail: row.thumbnail === null ? null : String(row.thumbnail),
+  };
+}
+
+function checkCount(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${what} ${value} is not a whole, non-negative number`);
+  }
+  return value;
+}
+
+function checkStats(stats: SegmentStats): void {
+  for (const k of ["endMs", "bytes", "frames", "keyframes"] as const) checkCount(stats[k], k);
+}
+
+function parseCursor(cursor: string): [number, number] {
+  const m = /^(\d{1,16})\.(\d{1,16})$/.exec(cursor);
+  if (m === null) throw new SyntaxError(`Page cursor ${JSON.stringify(cursor)} is not valid`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** The segment and event tables of one SQLite database. */
+export class RecordingIndex {
+  #db: DatabaseSync;
+  #owned: boolean;
+
+  /**
+   * Uses an open database (for example eyrie's state file), migrating its
+   * recording tables. The caller keeps ownership of `db`.
+   */
+  constructor(db: DatabaseSync, options: { owned?: boolean } = {}) {
+    this.#db = db;
+    this.#owned = options.owned ?? false;
+    db.exec("PRAGMA foreign_keys = ON");
+    migrate(db);
+  }
+
+  /** Opens (creating if needed) the database file at `file` in WAL mode. */
+  static open(file: string): RecordingIndex {
+    const db = new DatabaseSync(file);
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
+      db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      return new RecordingIndex(db, { owned: true });
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Runs `fn` in one transaction: all of its writes commit, or none. */
+  transaction<T>(fn: () => T): T {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const out = fn();
+      this.#db.exec("COMMIT");
+      return out;
+    } catch (e) {
+      this.#db.exec("ROLLBACK");
+      throw e;
+    }
+  }
+
+  /** Records a segment that has just been opened for writing. Camera and start come from its path. */
+  openSegment(path: string): SegmentRecord {
+    const { camera, startMs } = parseSegmentPath(path);
+    const row = this.#db.prepare(
+      "INSERT INTO recording_segments (camera, path, start_ms) VALUES (?, ?, ?) RETURNING *",
+    ).get(camera, path, startMs);
+    return toRecord(row!);
+  }
+
+  /** Records a closed segment in one step (a file found on disk by reconcile). */
+  addSegment(path: string, stats: SegmentStats): SegmentRecord {
+    const { camera, startMs } = parseSegmentPath(path);
+    checkStats(stats);
+    const row = this.#db.prepare(
+      `INSERT INTO recording_segments (camera, path, start_ms, end_ms, bytes, frames, keyframes, complete)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    ).get(
+      camera,
+      path,
+      startMs,
+      stats.endMs,
+      stats.bytes,
+      stats.frames,
+      stats.keyframes,
+      stats.complete ? 1 : 0,
+    );
+    return toRecord(row!);
+  }
+
+  /**
+   * Records what a segment holds once it is closed, or re-measured.
+   *
+   * @throws {RangeError} when no segment has this id.
+   */
+  closeSegment(id: number, stats: SegmentStats): SegmentRecord {
+    checkStats(stats);
+    const row = this.#db.prepare(
+      `UPDATE recording_segments SET end_ms = ?, bytes = ?, frames = ?, keyframes = ?, complete = ?
+       WHERE id = ? RETURNING *`,
+    ).get(stats.endMs, stats.bytes, stats.frames, stats.keyframes, stats.complete ? 1 : 0, id);
+    if (row === undefined) throw new RangeError(`No segment has id ${id}`);
+    return toRecord(row);
+  }
+
+  /**
+   * Records that a segment has a thumbnail (at {@linkcode thumbnailPath} of
+   * its path), or no longer has one.
+   *
+   * @throws {RangeError} when no segment has this id.
+   */
+  setThumbnail(id: number, present: boolean): SegmentRecord {
+    const seg = this.get(id);
+    if (seg === undefined) throw new RangeError(`No segment has id ${id}`);
+    const row = this.#db.prepare(
+      "UPDATE recording_segments SET thumbnail = ? WHERE id = ? RETURNING *",
+    )
+      .get(present ? thumbnailPath(seg.path) : null, id);
+    return toRecord(row!);
+  }
+
+  /** Removes a segment and its events. Returns false when no segment had this id. */
+  deleteSegment(id: number): boolean {
+    return this.#db.prepare("DELETE FROM recording_segments WHERE id = ?").run(id).changes === 1;
+  }
+
+  /** The segment with this id, or undefined. */
+  get(id: number): SegmentRecord | undefined {
+    const row = this.#db.prepare("SELECT * FROM recording_segments WHERE id = ?").get(id);
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  /** The segment stored at this relative path, or undefined. */
+  getByPath(path: string): SegmentRecord | undefined {
+    const row = this.#db.prepare("SELECT * FROM recording_segments WHERE path = ?").get(path);
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  /**
+   * Segments that overlap [fromMs, toMs), optionally of one camera, ordered
+   * by start then id (a stable order), one page at a time. A segment being
+   * written counts as reaching to the end of time.
+   */
+  list(options: ListOptions = {}): SegmentPage {
+    const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new RangeError(`Page size ${limit} must be between 1 and ${MAX_PAGE_SIZE}`);
+    }
+    const desc = options.order === "desc";
+    const where: string[] = [];
+    const params: Record<string, SQLInputValue> = { limit: limit + 1 };
+    if (options.camera !== undefined) {
+      where.push("camera = :camera");
+      params.camera = checkCameraId(options.camera);
+    }
+    if (options.toMs !== undefined) {
+      where.push("start_ms < :to");
+      params.to = options.toMs;
+    }
+    if (options.fromMs !== undefined) {
+      where.push("(end_ms IS NULL OR end_ms > :from)");
+      params.from = options.fromMs;
+    }
+    if (options.cursor !== undefined && options.cursor !== null) {
+      [params.cs, params.ci] = parseCursor(options.cursor);
+      where.push(desc ? "(start_ms, id) < (:cs, :ci)" : "(start_ms, id) > (:cs, :ci)");
+    }
+    const dir = desc ? "DESC" : "ASC";
+    const rows = this.#db.prepare(
+      `SELECT * FROM recording_segments ${where.length ? "WHERE " + where.join(" AND ") : ""}
+       ORDER BY start_ms ${dir}, id ${dir} LIMIT :limit`,
+    ).all(params);
+    const segments = rows.slice(0, limit).map(toRecord);
+    const last = segments.at(-1);
+    const next = rows.length > limit && last ? `${last.startMs}.${last.id}` : null;
+    return { segments, next };
+  }
+
+  /** Every segment (of one camera, if named), oldest first: what retention and reconcile walk. */
+  oldest(options: { camera?: string; limit?: number } = {}): SegmentRecord[] {
+    const limit = options.limit ?? -1;
+    const rows = options.camera === undefined
+      ? this.#db.prepare("SELECT * FROM recording_segments ORDER BY start_ms, id LIMIT ?").all(
+        limit,
+      )
+      : this.#db.prepare(
+        "SELECT * FROM recording_segments WHERE camera = ? ORDER BY start_ms, id LIMIT ?",
+      ).all(checkCameraId(options.camera), limit);
+    return rows.map(toRecord);
+  }
+
+  /** Bytes on disk per camera, as the index knows them. */
+  bytesByCamera(): Map<string, number> {
+    const rows = this.#db.prepare(
+      "SELECT camera, sum(bytes) AS bytes FROM recording_segments GROUP BY camera ORDER BY camera",
+    ).all();
+    return new Map(rows.map((r) => [String(r.camera), num(r, "bytes")]));
+  }
+
+  /** Bytes on disk of all cameras together. */
+  totalBytes(): number {
+    const row = this.#db.prepare("SELECT coalesce(sum(bytes), 0) AS bytes FROM recording_segments")
+      .get();
+    return num(row!, "bytes");
+  }
+
+  /** Attaches an event to a segment. */
+  addEvent(segmentId: number, event: { kind: string; atMs: number }): SegmentEvent {
+    if (event.kind.length === 0 || event.kind.length > MAX_EVENT_KIND_LENGTH) {
+      throw new RangeError(
+        `Event kind ${
+          JSON.stringify(event.kind.slice(0, MAX_EVENT_KIND_LENGTH))
+        } must be 1 to ${MAX_EVENT_KIND_LENGTH} characters`,
+      );
+    }
+    checkCount(event.atMs, "Event time");
+    if (this.get(segmentId) === undefined) throw new RangeError(`No segment has id ${segmentId}`);
+    const row = this.#db.prepare(
+      "INSERT INTO recording_events (segment_id, kind, at_ms) VALUES (?, ?, ?) RETURNING *",
+    ).get(segmentId, event.kind, event.atMs);
+    return { id: num(row!, "id"), segmentId, kind: event.kind, atMs: event.atMs };
+  }
+
+  /** The events of a segment, in time order. */
+  events(segmentId: number): SegmentEvent[] {
+    return this.#db.prepare(
+      "SELECT * FROM recording_events WHERE segment_id = ? ORDER BY at_ms, id",
+    ).all(segmentId).map((r) => ({
+      id: num(r, "id"),
+      segmentId,
+      kind: String(r.kind),
+      atMs: num(r, "at_ms"),
+    }));
+  }
+
+  /** Closes the database if this index opened it. */
+  close(): void {
+    if (this.#owned) this.#db.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
