@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  APPSRC_CAPS,
+  cutDecision,
+  FRAGMENT_DURATION_MS,
+  hasParameterSets,
+  quoteGst,
+  scanMp4,
+  segmentPipeline,
+} from "../../../actors/recorder/mod.ts";
+import { makeSegment, run, sourceArgs } from "./_media.ts";
+
+Deno.test("segmentPipeline() feeds byte-stream AUs from appsrc into fragmented mp4mux and an unbuffered filesink", () => {
+  const p = segmentPipeline("/rec/front/2026-11-22/x.mp4");
+  assert.equal(
+    p,
+    `appsrc name=src format=time caps=${APPSRC_CAPS} ! h264parse ! mp4mux fragment-duration=${FRAGMENT_DURATION_MS} ! filesink location="/rec/front/2026-11-22/x.mp4" buffer-mode=unbuffered`,
+  );
+});
+
+Deno.test("quoteGst() escapes quotes and backslashes and refuses control characters", () => {
+  assert.equal(quoteGst('a "b" \\c'), '"a \\"b\\" \\\\c"');
+  assert.throws(() => quoteGst("a\nb"), { name: "TypeError", message: /"a\\nb"/ });
+});
+
+Deno.test("the mux chain writes to a path with spaces and quotes through gst-launch-1.0", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, 'odd "dir" \\ name', "seg.mp4");
+    await makeSegment(path, 20);
+    assert.equal((await scanMp4(path)).frames, 20);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cutDecision() ends a segment only before a keyframe, and calls a late keyframe overdue", () => {
+  const opts = { segmentNs: 60e9 };
+  const cases: [number, boolean, string][] = [
+    [0, true, "continue"],
+    [59.9e9, true, "continue"],
+    [60e9, false, "continue"],
+    [60e9, true, "cut"],
+    [119e9, false, "continue"],
+    [120e9, false, "overdue"],
+    [130e9, true, "cut"],
+  ];
+  for (const [pts, keyframe, expected] of cases) {
+    assert.equal(
+      cutDecision(1e9, { ptsNs: 1e9 + pts, keyframe }, opts),
+      expected,
+      `${pts} ${keyframe}`,
+    );
+  }
+});
+
+Deno.test("hasParameterSets() finds SPS and PPS in x264's first access unit", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "a.h264");
+    const r = await run("gst-launch-1.0", [
+      "-q",
+      ...sourceArgs({ frames: 1 }),
+      "!",
+      "filesink",
+      `location=${path}`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(hasParameterSets(await Deno.readFile(path)), true);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("hasParameterSets() wants both an SPS and a PPS, with 3- or 4-byte start codes", () => {
+  const sps = [0, 0, 0, 1, 0x67, 0x42, 0xc0, 0x1f];
+  const pps = [0, 0, 1, 0x68, 0xce, 0x3c, 0x80];
+  const idr = [0, 0, 0, 1, 0x65, 0x88, 0x84, 0x00];
+  assert.equal(hasParameterSets(new Uint8Array([...sps, ...pps, ...idr])), true);
+  assert.equal(hasParameterSets(new Uint8Array([...sps, ...idr])), false);
+  assert.equal(hasParameterSets(new Uint8Array([...pps, ...idr])), false);
+  assert.equal(hasParameterSets(new Uint8Array(idr)), false);
+  assert.equal(hasParameterSets(new Uint8Array([0, 0, 1])), false);
+});
