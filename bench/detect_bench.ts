@@ -48,7 +48,7 @@ function median(xs: number[]): number {
 }
 
 const fmt = (us: number) => us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
-const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(a < b ? 2 : 1)}×`;
 
 /** 30 noisy frames with a moving 10 %-wide square, cycled. */
 function scene(width: number, height: number): Uint8Array[] {
