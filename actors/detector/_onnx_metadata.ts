@@ -31,7 +31,7 @@ export function readOnnxMetadata(bytes: Uint8Array): Map<string, string> {
 
 const decoder = new TextDecoder();
 
-/** Calls `onBytes` for every length-delimited field of the message in [at, end). */
+// Calls `onBytes` for every length-delimited field of the message in [at, end).
 function walk(
   bytes: Uint8Array,
   at: number,

@@ -174,10 +174,8 @@ function clamp01(v: number): number {
   return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
-/**
- * For each output position along one axis: the two source samples, the
- * weight of the second, and the chroma sample (half resolution, nearest).
- */
+// For each output position along one axis: the two source samples, the
+// weight of the second, and the chroma sample (half resolution, nearest).
 function axisTable(
   outLength: number,
   srcLength: number,

@@ -54,10 +54,8 @@ export interface DetectTimings {
 
 let ortModule: Promise<typeof Ort> | undefined;
 
-/**
- * onnxruntime-node, imported on first use so that motion-only setups never
- * load it (nor need --allow-ffi). A failed import is not cached.
- */
+// onnxruntime-node, imported on first use so that motion-only setups never
+// load it (nor need --allow-ffi). A failed import is not cached.
 function loadOrt(): Promise<typeof Ort> {
   ortModule ??= import("onnxruntime-node").catch((e) => {
     ortModule = undefined;
@@ -91,7 +89,7 @@ export class YoloModel {
   #feeds: Record<string, Ort.Tensor>;
   #letterbox: Letterbox | undefined;
   #decode: DecodeState;
-  /** Made with the letterbox, when the first frame (or a new frame size) arrives. */
+  // Made with the letterbox, when the first frame (or a new frame size) arrives.
   #decodeOptions: (DecodeOptions & { out: Candidates }) | undefined;
   #candidates: Candidates;
   #busy = false;
