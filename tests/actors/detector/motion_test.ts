@@ -56,6 +56,23 @@ Deno.test("MotionDetector starts motion in the default zone when a square moves,
   assert.equal(d.step(scene(99, { x: 200, y: 70, w: 30, h: 30 }), 15 * DT).active, true);
 });
 
+Deno.test("MotionDetector works at a width that is not a multiple of 4 (byte-wise opening)", () => {
+  const w = 318, h = 99;
+  const frame = (i: number) => {
+    const p = grayPlane(w, h, { level: 60 });
+    if (i > 0) fillRect(p, w, { x: 10 + 12 * i, y: 30, w: 25, h: 25 }, 200);
+    addNoise(p, 6, 50 + i);
+    return p;
+  };
+  const d = new MotionDetector(w, h);
+  const events = [0, 1, 2, 3].flatMap((i) => d.step(frame(i), i * DT).events);
+  assert.equal(events.length, 1);
+  assert.ok(
+    events[0].kind === "motion_start" && Math.abs(events[0].box.x * w - 34) <= 1,
+    JSON.stringify(events[0]),
+  );
+});
+
 Deno.test("MotionDetector reports nothing for a static noisy scene", () => {
   const d = new MotionDetector(W, H, { sensitivity: 1 });
   const events = run(d, still(100));
