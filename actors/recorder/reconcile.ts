@@ -80,7 +80,10 @@ async function walk(dir: string): Promise<Walk> {
   return out;
 }
 
-/** Repairs and measures one file; null when it is not an MP4 reconcile can read. */
+/**
+ * Repairs and measures one file. "empty" when it holds no sample and nothing
+ * else (0 bytes, or only ftyp and moov); null when it is left alone.
+ */
 async function measure(
   dir: string,
   path: string,
@@ -89,8 +92,12 @@ async function measure(
   try {
     const { truncatedBytes, leftAlone, scan } = await repairMp4(join(dir, path));
     if (truncatedBytes > 0) report.repaired.push({ path, truncatedBytes });
+    if (scan.fileBytes === 0 || (scan.frames === 0 && scan.damage === null)) return "empty";
+    if (scan.frames === 0) {
+      report.problems.push({ path, reason: leftAlone ?? `No playable frame (${scan.damage})` });
+      return null;
+    }
     if (leftAlone !== null) report.problems.push({ path, reason: leftAlone });
-    if (scan.frames === 0 && scan.validBytes === scan.fileBytes) return "empty";
     const { startMs } = parseSegmentPath(path);
     return {
       endMs: startMs + scan.durationMs,
@@ -100,7 +107,6 @@ async function measure(
       complete: scan.finalised && scan.damage === null,
     };
   } catch (e) {
-    if ((e as Error).name === "NotFound") throw e;
     if (!(e instanceof SyntaxError || e instanceof RangeError)) throw e;
     report.problems.push({ path, reason: e.message });
     return null;

@@ -258,11 +258,11 @@ export class RecordingIndex {
     }
     if (options.toMs !== undefined) {
       where.push("start_ms < :to");
-      params.to = options.toMs;
+      params.to = checkCount(options.toMs, "Range end");
     }
     if (options.fromMs !== undefined) {
       where.push("(end_ms IS NULL OR end_ms > :from)");
-      params.from = options.fromMs;
+      params.from = checkCount(options.fromMs, "Range start");
     }
     if (options.cursor !== undefined && options.cursor !== null) {
       [params.cs, params.ci] = parseCursor(options.cursor);

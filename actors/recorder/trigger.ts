@@ -39,7 +39,7 @@ export type TriggerInput =
 export type TriggerAction = "start" | "stop" | "none";
 
 /** The trigger before any event. */
-export const IDLE: TriggerState = { kind: "idle" };
+export const IDLE: TriggerState = Object.freeze({ kind: "idle" });
 
 /** Converts a post-roll in seconds to ns, checking it. */
 export function postRollNs(seconds: number): number {

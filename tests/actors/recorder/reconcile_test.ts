@@ -69,6 +69,10 @@ Deno.test("reconcile() indexes real segments, then follows files deleted, added,
     await Deno.writeFile(join(dir, empty), new Uint8Array());
     const alien = segmentPath("front", T0 + 40 * MIN);
     await Deno.writeTextFile(join(dir, alien), "definitely not an mp4 file");
+    // A segment cut inside its first fragment: nothing playable, left for a person.
+    const stub = segmentPath("front", T0 + 50 * MIN);
+    await makeSegment(join(dir, stub), 30);
+    await Deno.truncate(join(dir, stub), 3000);
 
     const report = await reconcile(dir, index);
     assert.deepEqual(report.removed, [paths[1]]);
@@ -77,6 +81,9 @@ Deno.test("reconcile() indexes real segments, then follows files deleted, added,
     assert.deepEqual(report.repaired.map((r) => r.path).sort(), [paths[2], open.path].sort());
     assert.deepEqual(report.discarded, [empty]);
     assert.ok(report.problems.some((p) => p.path === alien && /not an MP4/.test(p.reason)));
+    assert.ok(report.problems.some((p) => p.path === stub && /no whole fragment/.test(p.reason)));
+    assert.equal(index.getByPath(stub), undefined);
+    assert.equal((await Deno.stat(join(dir, stub))).size, 3000);
 
     assert.equal(index.getByPath(paths[1]), undefined);
     assert.equal(index.getByPath(added)!.frames, 60);

@@ -138,6 +138,11 @@ Deno.test("RecordingIndex.list() refuses bad page sizes, cursors and camera ids"
       message: /DROP/,
     });
     assert.throws(() => index.list({ camera: "x' OR 1=1 --" }), TypeError);
+    assert.throws(() => index.list({ fromMs: NaN }), {
+      name: "RangeError",
+      message: /Range start NaN/,
+    });
+    assert.throws(() => index.list({ toMs: -1 }), RangeError);
   });
 });
 
