@@ -5,7 +5,19 @@
  *
  * @module
  */
-import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import {
+  checkCount,
+  checkStats,
+  type ListOptions,
+  num,
+  parseCursor,
+  type SegmentEvent,
+  type SegmentPage,
+  type SegmentRecord,
+  type SegmentStats,
+  toRecord,
+} from "./_index_rows.ts";
 import { migrate } from "./index_schema.ts";
 import { checkCameraId, parseSegmentPath, thumbnailPath } from "./paths.ts";
 
@@ -25,99 +37,7 @@ export const MAX_EVENT_KIND_LENGTH = 64;
 /** Milliseconds SQLite waits for a lock held by another connection before failing. */
 export const BUSY_TIMEOUT_MS = 5000;
 
-/** One segment as the index knows it. */
-export interface SegmentRecord {
-  id: number;
-  camera: string;
-  /** Relative to the recordings dir. */
-  path: string;
-  startMs: number;
-  /** Null while the segment is being written. */
-  endMs: number | null;
-  bytes: number;
-  frames: number;
-  keyframes: number;
-  /** The muxer closed the file; false for one cut by a crash (and repaired). */
-  complete: boolean;
-  /** Relative to the recordings dir, or null. */
-  thumbnail: string | null;
-}
-
-/** What is known of a segment once it is closed (or found on disk). */
-export interface SegmentStats {
-  endMs: number;
-  bytes: number;
-  frames: number;
-  keyframes: number;
-  complete: boolean;
-}
-
-/** An event recorded in a segment. */
-export interface SegmentEvent {
-  id: number;
-  segmentId: number;
-  kind: string;
-  atMs: number;
-}
-
-/** A page of segments; pass `next` back as `cursor` for the following page. */
-export interface SegmentPage {
-  segments: SegmentRecord[];
-  next: string | null;
-}
-
-/** Filters and paging of {@linkcode RecordingIndex.list}. */
-export interface ListOptions {
-  camera?: string;
-  /** Segments that end after this time (ms). */
-  fromMs?: number;
-  /** Segments that start before this time (ms). */
-  toMs?: number;
-  limit?: number;
-  cursor?: string | null;
-  /** Oldest first (default) or newest first. */
-  order?: "asc" | "desc";
-}
-
-type Row = Record<string, SQLOutputValue>;
-
-function num(row: Row, key: string): number {
-  const v = row[key];
-  if (typeof v !== "number") throw new TypeError(`Index column ${key} holds ${String(v)}`);
-  return v;
-}
-
-function toRecord(row: Row): SegmentRecord {
-  return {
-    id: num(row, "id"),
-    camera: String(row.camera),
-    path: String(row.path),
-    startMs: num(row, "start_ms"),
-    endMs: row.end_ms === null ? null : num(row, "end_ms"),
-    bytes: num(row, "bytes"),
-    frames: num(row, "frames"),
-    keyframes: num(row, "keyframes"),
-    complete: row.complete === 1,
-    thumbnail: row.thumbnail === null ? null : String(row.thumbnail),
-  };
-}
-
-function checkCount(value: number, what: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${what} ${value} is not a whole, non-negative number`);
-  }
-  return value;
-}
-
-function checkStats(stats: SegmentStats): void {
-  for (const k of ["endMs", "bytes", "frames", "keyframes"] as const) checkCount(stats[k], k);
-}
-
-function parseCursor(cursor: string): [number, number] {
-  const m = /^(\d{1,16})\.(\d{1,16})$/.exec(cursor);
-  if (m === null) throw new SyntaxError(`Page cursor ${JSON.stringify(cursor)} is not valid`);
-  return [Number(m[1]), Number(m[2])];
-}
+export type { ListOptions, SegmentEvent, SegmentPage, SegmentRecord, SegmentStats };
 
 /** The segment and event tables of one SQLite database. */
 export class RecordingIndex {
