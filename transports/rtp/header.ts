@@ -112,10 +112,8 @@ export function writeRtpHeader(buf: Uint8Array, header: RtpHeaderInit): number {
   return bytes;
 }
 
-/**
- * The hot-path writer used by the packetizer: sequence, timestamp and SSRC
- * only, values already known to be in range. Leaves bytes 0 and 1 alone.
- */
+// The packetizer's hot-path writer: sequence, timestamp and SSRC only,
+// values already known to be in range. Leaves bytes 0 and 1 alone.
 export function stampRtpHeader(buf: Uint8Array, seq: number, timestamp: number, ssrc: number) {
   buf[2] = seq >>> 8;
   buf[3] = seq & 0xff;
@@ -189,10 +187,11 @@ export function parseRtpHeader(packet: Uint8Array, into?: RtpHeader): RtpHeader 
   return h;
 }
 
-/** The `index`-th CSRC of a packet whose header was parsed. */
-export function rtpCsrc(packet: Uint8Array, header: RtpHeader, index: number): number {
-  if (!Number.isInteger(index) || index < 0 || index >= header.csrcCount) {
-    throw new RangeError(`CSRC index must be 0 to ${header.csrcCount - 1}, got ${index}`);
+/** The `index`-th CSRC of a packet that {@linkcode parseRtpHeader} accepted. */
+export function rtpCsrc(packet: Uint8Array, index: number): number {
+  const count = packet.length >= RTP_HEADER_BYTES ? packet[0] & 0x0f : 0;
+  if (!Number.isInteger(index) || index < 0 || index >= count || 16 + 4 * index > packet.length) {
+    throw new RangeError(`CSRC index must be 0 to ${count - 1}, got ${index}`);
   }
   return readU32(packet, 12 + 4 * index);
 }

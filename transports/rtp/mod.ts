@@ -47,7 +47,6 @@ export {
   rtpCsrc,
   type RtpHeader,
   type RtpHeaderInit,
-  stampRtpHeader,
   writeRtpHeader,
 } from "./header.ts";
 export { RtpSequencer, type Sequencer } from "./sequencer.ts";

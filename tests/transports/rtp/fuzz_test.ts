@@ -258,7 +258,7 @@ Deno.test("fuzz: 20,000 mutated RTCP packets and RTP headers parse or throw Synt
     try {
       const h = parseRtpHeader(rtp);
       assert.ok(h.payloadOffset + h.payloadLength + h.paddingLength === rtp.length);
-      stats.update(h.sequenceNumber, h.timestamp, i * 1e6);
+      stats.update(h, i * 1e6);
     } catch (e) {
       documented(e);
     }

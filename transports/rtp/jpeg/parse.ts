@@ -256,6 +256,7 @@ export function parseJpeg(data: Uint8Array, into?: JpegInfo): JpegInfo {
   }
 }
 
+// A plain byte loop: measured faster than DataView.getInt32 words here.
 function sameBytes(data: Uint8Array, at: number, table: Uint8Array): boolean {
   for (let i = 0; i < table.length; i++) if (data[at + i] !== table[i]) return false;
   return true;

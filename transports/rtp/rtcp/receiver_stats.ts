@@ -46,12 +46,16 @@ export class ReceiverStats {
   }
 
   /**
-   * Accounts one packet: its sequence number, RTP timestamp and arrival
-   * time (monotonic ns). Returns false while the source is on probation or
-   * the packet is a wild jump (A.1); such packets do not count.
+   * Accounts one packet: its header's sequence number and timestamp, and its
+   * arrival time (monotonic ns). Returns false while the source is on
+   * probation or the packet is a wild jump (A.1); such packets do not count.
    */
-  update(seq: number, rtpTimestamp: number, arrivalNs: number): boolean {
-    seq &= 0xffff;
+  update(
+    packet: { readonly sequenceNumber: number; readonly timestamp: number },
+    arrivalNs: number,
+  ): boolean {
+    const seq = packet.sequenceNumber & 0xffff;
+    const rtpTimestamp = packet.timestamp;
     if (!this.#started) {
       this.#started = true;
       this.#init(seq);
