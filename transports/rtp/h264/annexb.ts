@@ -140,3 +140,18 @@ export function isKeyframe(au: Uint8Array): boolean {
   for (let i = 0; i < nals.count; i++) if (nals.type(i) === NalType.IDR) return true;
   return false;
 }
+
+/**
+ * The SPS and PPS of an access unit (the first of each), as views into it,
+ * or null when it lacks either: what an SDP's sprop-parameter-sets needs.
+ */
+export function findParameterSets(au: Uint8Array): { sps: Uint8Array; pps: Uint8Array } | null {
+  const nals = splitAnnexB(au);
+  let sps: Uint8Array | null = null, pps: Uint8Array | null = null;
+  for (let i = 0; i < nals.count; i++) {
+    const t = nals.type(i);
+    if (t === NalType.SPS && sps === null) sps = nals.nal(i);
+    else if (t === NalType.PPS && pps === null) pps = nals.nal(i);
+  }
+  return sps !== null && pps !== null ? { sps, pps } : null;
+}

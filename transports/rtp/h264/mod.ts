@@ -15,6 +15,7 @@ export {
 } from "./packetize.ts";
 export { H264Depacketizer, type H264DepacketizerOptions } from "./depacketize.ts";
 export {
+  findParameterSets,
   isKeyframe,
   MAX_ACCESS_UNIT_BYTES,
   MAX_NALS_PER_AU,

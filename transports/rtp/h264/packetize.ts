@@ -100,7 +100,7 @@ export class H264Payloader implements Payloader {
       const buf = target.begin(mtu);
       let p = RTP_HEADER_BYTES;
       if (n === 1) {
-        buf.set(au.subarray(start, start + size), p);
+        buf.set(new Uint8Array(au.buffer, au.byteOffset + start, size), p);
         p += size;
       } else {
         let f = 0, nri = 0;
@@ -112,7 +112,7 @@ export class H264Payloader implements Payloader {
           if ((au[s] & 0x60) > nri) nri = au[s] & 0x60;
           buf[p] = (e - s) >>> 8;
           buf[p + 1] = (e - s) & 0xff;
-          buf.set(au.subarray(s, e), p + 2);
+          buf.set(new Uint8Array(au.buffer, au.byteOffset + s, e - s), p + 2);
           p += 2 + e - s;
         }
         buf[RTP_HEADER_BYTES] = f | nri | NalType.STAP_A;
@@ -139,7 +139,8 @@ export class H264Payloader implements Payloader {
       const buf = target.begin(mtu);
       buf[RTP_HEADER_BYTES] = indicator;
       buf[RTP_HEADER_BYTES + 1] = (pos === start + 1 ? 0x80 : 0) | (final ? 0x40 : 0) | type;
-      buf.set(au.subarray(pos, pos + n), RTP_HEADER_BYTES + 2);
+      // A constructor view, not subarray(): measurably cheaper per packet.
+      buf.set(new Uint8Array(au.buffer, au.byteOffset + pos, n), RTP_HEADER_BYTES + 2);
       target.end(RTP_HEADER_BYTES + 2 + n, final && lastNal);
       pos += n;
       packets++;

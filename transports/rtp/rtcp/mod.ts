@@ -17,5 +17,6 @@ export {
   ntpMiddle,
   type NtpTime,
   rtpToUnixMs,
+  senderReport,
   unixMsFromNtp,
 } from "./ntp.ts";

@@ -1,6 +1,8 @@
 // NTP timestamps (RFC 3550 4): 32 bits of seconds since 1900-01-01 and 32
 // bits of fraction. LSR/DLSR use the middle 32 bits (16.16 fixed point).
 
+import type { ReceptionReport, SenderReport } from "./types.ts";
+
 /** Seconds from the NTP epoch (1900) to the Unix epoch (1970). */
 export const NTP_UNIX_OFFSET_S = 2_208_988_800;
 
@@ -41,4 +43,32 @@ export function rtpToUnixMs(
   const delta = (rtpTimestamp - sr.rtpTimestamp) | 0;
   return unixMsFromNtp({ seconds: sr.ntpSeconds, fraction: sr.ntpFraction }) +
     (delta / rate) * 1000;
+}
+
+/**
+ * A sender report for "now": the wall-clock time (Unix ms, the caller's
+ * `Date.now()`) and the RTP timestamp of the same instant (for a capture
+ * clock, `clock.fromNs(monotonicNow)`), with what was sent so far.
+ */
+export function senderReport(options: {
+  ssrc: number;
+  unixMs: number;
+  rtpTimestamp: number;
+  packetCount: number;
+  /** Payload octets, headers and padding excluded (RFC 3550 6.4.1). */
+  octetCount: number;
+  reports?: ReceptionReport[];
+}): SenderReport {
+  const ntp = ntpFromUnixMs(options.unixMs);
+  return {
+    type: "sr",
+    ssrc: options.ssrc,
+    ntpSeconds: ntp.seconds,
+    ntpFraction: ntp.fraction,
+    rtpTimestamp: options.rtpTimestamp >>> 0,
+    // The counts wrap at 2^32 (RFC 3550 6.4.1).
+    packetCount: options.packetCount % 0x1_0000_0000,
+    octetCount: options.octetCount % 0x1_0000_0000,
+    reports: options.reports ?? [],
+  };
 }

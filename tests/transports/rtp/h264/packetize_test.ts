@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  findParameterSets,
   H264Payloader,
   isKeyframe,
   MAX_ACCESS_UNIT_BYTES,
@@ -103,4 +104,11 @@ Deno.test({
 Deno.test("parseSps() rejects a NAL unit that is not an SPS, and a truncated SPS", () => {
   assert.throws(() => parseSps(nal(8, 10)), /Not an SPS/);
   assert.throws(() => parseSps(Uint8Array.from([0x67, 100, 0, 40])), /truncated/);
+});
+
+Deno.test("findParameterSets() returns the SPS and PPS of an IDR access unit, null without them", () => {
+  const c = H264_CASES[1];
+  const sets = findParameterSets(accessUnit(c));
+  assert.deepEqual(sets, { sps: c.nals[0], pps: c.nals[1] });
+  assert.equal(findParameterSets(accessUnit(H264_CASES[0])), null);
 });

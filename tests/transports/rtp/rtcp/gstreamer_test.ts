@@ -4,7 +4,6 @@
 import assert from "node:assert/strict";
 import {
   JpegPayloader,
-  ntpFromUnixMs,
   ntpMiddle,
   PacketBuffer,
   parseRtcp,
@@ -12,6 +11,7 @@ import {
   RtcpPacket,
   RtpClock,
   RtpPacketizer,
+  senderReport,
   serializeRtcp,
   unixMsFromNtp,
 } from "../../../../transports/rtp/mod.ts";
@@ -110,19 +110,16 @@ Deno.test({
         packets += n;
         octets += list.reduce((s, p) => s + p.length - 12, 0);
         if (f % 15 === 0) {
-          const ntp = ntpFromUnixMs(Date.now());
-          sentSrs.push(ntpMiddle(ntp));
+          const ours = senderReport({
+            ssrc,
+            unixMs: Date.now(),
+            rtpTimestamp: clock.fromNs(nowNs),
+            packetCount: packets,
+            octetCount: octets,
+          });
+          sentSrs.push(ntpMiddle({ seconds: ours.ntpSeconds, fraction: ours.ntpFraction }));
           const sr = serializeRtcp([
-            {
-              type: "sr",
-              ssrc,
-              ntpSeconds: ntp.seconds,
-              ntpFraction: ntp.fraction,
-              rtpTimestamp: clock.fromNs(nowNs),
-              packetCount: packets,
-              octetCount: octets,
-              reports: [],
-            },
+            ours,
             { type: "sdes", chunks: [{ ssrc, items: [{ type: 1, text: "eyrie@test" }] }] },
           ]);
           await send(socket, [sr], rtcpPort);

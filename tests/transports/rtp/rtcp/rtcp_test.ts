@@ -5,6 +5,7 @@ import {
   ntpMiddle,
   parseRtcp,
   rtpToUnixMs,
+  senderReport,
   serializeRtcp,
   unixMsFromNtp,
 } from "../../../../transports/rtp/mod.ts";
@@ -74,4 +75,25 @@ Deno.test("rtpToUnixMs() maps an RTP timestamp to wall clock through a sender re
   const sr = { ntpSeconds: ntp.seconds, ntpFraction: ntp.fraction, rtpTimestamp: 2 ** 32 - 45_000 };
   assert.equal(rtpToUnixMs(45_000, sr), 1_700_000_001_000);
   assert.equal(rtpToUnixMs(2 ** 32 - 90_000, sr), 1_700_000_000_000 - 500);
+});
+
+Deno.test("senderReport() pairs the wall clock with the RTP timestamp and wraps the counts at 2^32", () => {
+  const sr = senderReport({
+    ssrc: 5,
+    unixMs: 1500,
+    rtpTimestamp: 90_000,
+    packetCount: 2 ** 32 + 3,
+    octetCount: 1200,
+  });
+  assert.deepEqual(sr, {
+    type: "sr",
+    ssrc: 5,
+    ntpSeconds: 2_208_988_801,
+    ntpFraction: 0x8000_0000,
+    rtpTimestamp: 90_000,
+    packetCount: 3,
+    octetCount: 1200,
+    reports: [],
+  });
+  assert.equal(rtpToUnixMs(180_000, sr), 2500);
 });
