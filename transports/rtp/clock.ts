@@ -53,7 +53,8 @@ export class RtpClock {
     const s = Math.floor(ns / NS_PER_S);
     const rem = ns - s * NS_PER_S;
     const ticks = s * this.rate + Math.floor((rem * this.rate) / NS_PER_S);
-    return (((ticks % 0x1_0000_0000) + 0x1_0000_0000 + this.offset) % 0x1_0000_0000) >>> 0;
+    // ToUint32 (>>> 0) is exact modulo 2^32 for any integer below 2^53.
+    return (ticks + this.offset) >>> 0;
   }
 
   /** The RTP timestamp of a frame, from the time this clock follows. */

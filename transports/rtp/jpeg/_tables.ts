@@ -1,5 +1,7 @@
 // Tables RFC 2435 takes from the JPEG standard (ITU-T T.81 Annex K).
 
+import { Buffer } from "node:buffer";
+
 /** Natural (row-major) index of the i-th coefficient in zigzag order. */
 // deno-fmt-ignore
 const ZIGZAG = [
@@ -89,11 +91,11 @@ const AC_CHROMA = [
 ];
 
 /** The four standard Huffman tables, each as class/id byte + counts + values. */
-export const STANDARD_HUFFMAN: readonly Uint8Array[] = [DC_LUMA, AC_LUMA, DC_CHROMA, AC_CHROMA]
-  .map((t) => Uint8Array.from(t));
+export const STANDARD_HUFFMAN: readonly Buffer[] = [DC_LUMA, AC_LUMA, DC_CHROMA, AC_CHROMA]
+  .map((t) => Buffer.from(t));
 
 /** The standard table for a DHT class/id byte (0x00, 0x10, 0x01, 0x11), or null. */
-export function standardHuffman(classAndId: number): Uint8Array | null {
+export function standardHuffman(classAndId: number): Buffer | null {
   switch (classAndId) {
     case 0x00:
       return STANDARD_HUFFMAN[0];

@@ -88,7 +88,7 @@ export class JpegPayloader implements Payloader {
     // packet (no species lookup), and the copy per packet is the hot path.
     const bytes = frame.buffer, base = frame.byteOffset;
     const scan = base + info.scanStart;
-    const total = info.scanEnd - scan;
+    const total = info.scanEnd - info.scanStart;
     let offset = 0;
     let packets = 0;
     while (offset < total) {

@@ -112,3 +112,15 @@ Deno.test("findParameterSets() returns the SPS and PPS of an IDR access unit, nu
   assert.deepEqual(sets, { sps: c.nals[0], pps: c.nals[1] });
   assert.equal(findParameterSets(accessUnit(H264_CASES[0])), null);
 });
+
+Deno.test("H264Payloader.payload() reads an access unit from a SharedArrayBuffer at an odd offset", () => {
+  const c = H264_CASES[2];
+  const au = accessUnit(c);
+  const slot = new Uint8Array(new SharedArrayBuffer(au.length + 64), 13, au.length);
+  slot.set(au);
+  const a = new PacketBuffer(), b = new PacketBuffer();
+  new H264Payloader({ mtu: c.mtu }).payload(au, a);
+  new H264Payloader({ mtu: c.mtu }).payload(slot, b);
+  assert.equal(b.length, a.length);
+  for (let i = 0; i < a.length; i++) assert.deepEqual(b.packet(i), a.packet(i));
+});

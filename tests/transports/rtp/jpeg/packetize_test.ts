@@ -102,3 +102,14 @@ Deno.test("JpegPayloader.payload() allocates no packet memory: a PacketBuffer is
   assert.equal(out.packet(0).buffer, first.buffer);
   assert.equal(out.packet(0).byteOffset, first.byteOffset);
 });
+
+Deno.test("JpegPayloader.payload() reads a JPEG from a SharedArrayBuffer at an odd offset, as in a ring slot", () => {
+  const c = JPEG_CASES[2];
+  const slot = new Uint8Array(new SharedArrayBuffer(c.jpeg.length + 64), 37, c.jpeg.length);
+  slot.set(c.jpeg);
+  const a = new PacketBuffer(), b = new PacketBuffer();
+  new JpegPayloader({ mtu: c.mtu }).payload(c.jpeg, a);
+  new JpegPayloader({ mtu: c.mtu }).payload(slot, b);
+  assert.equal(b.length, a.length);
+  for (let i = 0; i < a.length; i++) assert.deepEqual(b.packet(i), a.packet(i));
+});
