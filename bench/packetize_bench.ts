@@ -52,7 +52,7 @@ function nsPerCall(fn: () => void): number {
 // state: "--cpu" packetizes one file FRAMES times and exits (measured from
 // outside); "--ns" prints ns/frame for the packetizer and for memcpy.
 if (Deno.args[0] === "--cpu" || Deno.args[0] === "--ns") {
-  const [mode, kind, file] = Deno.args;
+  const [mode, kind, file, count] = Deno.args;
   const data = await Deno.readFile(file);
   const p = new RtpPacketizer(payloader(kind), { payloadType: kind === "jpeg" ? 26 : 96, ssrc: 1 });
   const buf = new PacketBuffer({ slots: 128, slotBytes: MTU });
@@ -64,7 +64,9 @@ if (Deno.args[0] === "--cpu" || Deno.args[0] === "--ns") {
     packets = p.packetize(frame, buf);
   };
   if (mode === "--cpu") {
-    for (let i = 0; i < FRAMES; i++) packetize();
+    const frames = count === undefined ? FRAMES : Number(count);
+    for (let i = 0; i < frames; i++) packetize();
+    if (frames === 0) packets = 1;
   } else {
     const dst = new Uint8Array(data.length);
     const ns = nsPerCall(packetize);
@@ -208,8 +210,22 @@ await Deno.remove(dir, { recursive: true });
 const cpuInfo = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.+)/)?.[1] ??
   "unknown CPU";
 const f = (n: number, d = 2) => n.toFixed(d);
+const self = new URL(import.meta.url).pathname;
+const startup = await cpuSeconds(Deno.execPath(), [
+  "run",
+  "-A",
+  self,
+  "--cpu",
+  "jpeg",
+  "/dev/null",
+  "0",
+]);
+const load = (await Deno.readTextFile("/proc/loadavg")).split(" ")[0];
+const gstVersion = (await sh("gst-launch-1.0", ["--version"])).match(/GStreamer ([\d.]+)/)?.[1];
 console.log(
-  `Machine: ${cpuInfo}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, MTU ${MTU}.`,
+  `Machine: ${cpuInfo}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ` +
+    `GStreamer ${gstVersion}, MTU ${MTU}; load average ${load} at the end of the run. ` +
+    `The eyrie CPU column includes ${f(startup)} s of Deno start-up (the same child, 0 frames).`,
 );
 console.log("");
 console.log(
