@@ -4,8 +4,8 @@ import {
   type DropReason,
   emptyDepacketizerStats,
   NEED_MORE,
-  ResultSlots,
 } from "../depacketizer.ts";
+import { ResultSlots } from "../_results.ts";
 import { emptyRtpHeader, parseRtpHeader } from "../header.ts";
 import { ReorderBuffer } from "../reorder.ts";
 import { type JpegHeaderParams, MAX_JPEG_HEADER_BYTES, writeJpegHeaders } from "./_headers.ts";
