@@ -38,6 +38,11 @@ export function rawFrameBytes(format: FrameFormat, width: number, height: number
   }
 }
 
+/** Exhaustiveness guard for `switch` over closed unions. */
+export function assertNever(value: never): never {
+  throw new TypeError(`Unexpected value ${JSON.stringify(value)}`);
+}
+
 /** Why an actor or supervisor is asked to stop. */
 export type StopReason =
   | "shutdown" // the process is stopping

@@ -1,0 +1,77 @@
+/**
+ * The envelope between the supervisor's thread and an actor's Worker. Every
+ * actor describes itself with an {@linkcode ActorProtocol}; the envelope is
+ * the same for all of them.
+ *
+ * ```
+ *  main thread                                  Worker
+ *  ───────────                                  ──────
+ *  start {id, init}        ─────────────────▶   Actor.start()
+ *                          ◀─────────────────   started
+ *  call {rid, name, args}  ─────────────────▶   Actor.calls[name]()
+ *                          ◀─────────────────   reply {rid, ok, value | error}
+ *  cast {msg}              ─────────────────▶   Actor.cast()
+ *                          ◀─────────────────   event {event} · log {record}
+ *  ping {n}                ─────────────────▶   (host answers, liveness)
+ *                          ◀─────────────────   pong {n}
+ *  stop {reason}           ─────────────────▶   Actor.stop()
+ *                          ◀─────────────────   done
+ *                          ◀─────────────────   crashed {error}   (any time)
+ * ```
+ *
+ * @module
+ */
+import type { LogRecord, SerializedError, StopReason } from "../defs.ts";
+
+/** A request an actor answers: its arguments and its reply. */
+export interface CallShape {
+  args: unknown;
+  reply: unknown;
+}
+
+/**
+ * What an actor accepts and emits. `init` is posted once at start (it may
+ * hold SharedArrayBuffers); `calls` are typed request/reply pairs; `cast` is
+ * the closed union of one-way messages in; `event` the closed union out.
+ */
+export interface ActorProtocol {
+  init: unknown;
+  calls: Record<string, CallShape>;
+  cast: { type: string };
+  event: { type: string };
+}
+
+/** Messages into a Worker. */
+export type ToActor =
+  | { type: "start"; id: string; init: unknown }
+  | { type: "stop"; reason: StopReason }
+  | { type: "call"; rid: number; name: string; args: unknown }
+  | { type: "cast"; msg: unknown }
+  | { type: "ping"; n: number };
+
+/** Messages out of a Worker. */
+export type FromActor =
+  | { type: "started" }
+  | { type: "done" }
+  | { type: "crashed"; error: SerializedError }
+  | { type: "reply"; rid: number; ok: true; value: unknown }
+  | { type: "reply"; rid: number; ok: false; error: SerializedError }
+  | { type: "event"; event: unknown }
+  | { type: "log"; record: LogRecord }
+  | { type: "pong"; n: number };
+
+/** An error as plain data, for postMessage. */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: error.stack };
+  }
+  return { name: "Error", message: String(error) };
+}
+
+/** Turns a serialized error back into an Error with the same name and message. */
+export function deserializeError(error: SerializedError): Error {
+  const e = new Error(error.message);
+  e.name = error.name;
+  if (error.stack !== undefined) e.stack = error.stack;
+  return e;
+}
