@@ -84,10 +84,73 @@ export interface RtpOutputConfig {
   mtu: number;
 }
 
+/** A polygon in frame-relative coordinates, 0..1 on both axes. */
+export type PolygonConfig = ReadonlyArray<readonly [number, number]>;
+
+/** A named detection zone (the detector's Zone). */
+export interface ZoneConfig {
+  name: string;
+  polygon: PolygonConfig;
+  /** Least moving area, as a fraction of the zone's unmasked pixels. */
+  minArea?: number;
+  /** Object labels that count here; all when absent. */
+  classes?: readonly string[];
+}
+
+export type RecordingModeConfig = "continuous" | "scheduled" | "events" | "off";
+
+/** One camera's recording settings: the global [recording] with [camera.recording] on top. */
+export interface CameraRecordingConfig {
+  mode: RecordingModeConfig;
+  /** Bytes this camera's segments may take. */
+  max_bytes: number;
+  /** Seconds. 0 keeps segments until size retention removes them. */
+  max_age_s: number;
+  /** Windows such as "mon-fri 08:00-18:00" (actors/recorder/schedule.ts). */
+  schedule: string[];
+  pre_roll_s: number;
+  post_roll_s: number;
+}
+
+/** One camera's detection settings: the global [detection] with [camera.detection] on top. */
+export interface CameraDetectionConfig {
+  motion: boolean;
+  /** Frames per second the detector analyses. */
+  motion_fps: number;
+  /** Size of the detector's downscaled frames. */
+  width: number;
+  height: number;
+  /** 0..1; sets threshold and min_area unless they are given. */
+  sensitivity: number;
+  /** Per-pixel luma difference, 1–255; 0 = from sensitivity. */
+  threshold: number;
+  /** Fraction of a zone, 0..1; 0 = from sensitivity. */
+  min_area: number;
+  end_ms: number;
+  start_frames: number;
+  /** Path to a YOLO .onnx; empty = motion only. */
+  model: string;
+  /** Path to a labels file; empty = the model's names, else COCO. */
+  labels: string;
+  confidence: number;
+  iou: number;
+  /** Labels that may be reported; empty = all. */
+  classes: string[];
+  /** Most object detections per second. */
+  max_fps: number;
+  /** Largest share of one core object detection may take, 0..1. */
+  max_busy: number;
+  only_on_motion: boolean;
+  zones: ZoneConfig[];
+  masks: PolygonConfig[];
+}
+
 export interface CameraConfig {
   id: string;
   /** auto | test | libcamera | v4l2:/dev/videoN | file:/path | rtsp://… */
   source: string;
+  /** Preset that sets the defaults of width, height, fps and bitrate. */
+  quality: QualityPreset;
   width: number;
   height: number;
   fps: number;
@@ -104,10 +167,15 @@ export interface CameraConfig {
   /** JPEG quality 1–100 for mjpeg. */
   jpeg_quality: number;
   max_viewers: number;
+  /** Stamp the capture time into the picture (glass-to-glass latency probe). */
+  timecode: boolean;
   rtp: RtpOutputConfig[];
+  recording: CameraRecordingConfig;
+  detection: CameraDetectionConfig;
 }
 
 export interface ConsoleConfig {
+  /** host:port; port 0 picks a free one. */
   listen: string;
   /** Allow a non-loopback listen address without TLS and login. */
   insecure: boolean;
@@ -122,24 +190,29 @@ export interface RecordingConfig {
   enabled: boolean;
   dir: string;
   segment_s: number;
+  /** All cameras together. */
   max_bytes: number;
-  /** Seconds. */
-  max_age_s: number;
+  /** Free-disk floor: below it, recording stops and health says so. */
+  min_free_bytes: number;
 }
 
-export interface DetectionConfig {
-  motion: boolean;
-  model: string;
+/** TLS for the console and API; present only when the config has [tls]. */
+export interface TlsConfig {
+  /** The certs directory (eyrie certs --dir). */
+  dir: string;
+  /** Server certificate name under <dir>/server/. */
+  server_name: string;
+  require_client_cert: boolean;
 }
 
 export interface Config {
   /** State (SQLite, certificates) lives here. */
   data_dir: string;
   console: ConsoleConfig;
+  tls: TlsConfig | null;
   log: LogConfig;
   camera: CameraConfig[];
   recording: RecordingConfig;
-  detection: DetectionConfig;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../../../ui/cli/errors.ts";
+import { defaultConfig, keyLines, parseConfig } from "../../../ui/config/mod.ts";
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, "eyrie.toml");
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+    return e.problems.map((p) => `${p.line}: ${p.path}: ${p.message}`);
+  }
+  assert.fail("the config was accepted");
+}
+
+Deno.test("defaultConfig() is one test-pattern camera with the console on 127.0.0.1:8080", () => {
+  const c = defaultConfig();
+  assert.equal(c.console.listen, "127.0.0.1:8080");
+  assert.equal(c.camera.length, 1);
+  const cam = c.camera[0];
+  assert.deepEqual(
+    [cam.id, cam.source, cam.width, cam.height, cam.fps, cam.codec, cam.encoder, cam.bitrate_kbps],
+    ["test", "test", 1280, 720, 30, "h264", "auto", 2000],
+  );
+  assert.equal(c.recording.enabled, false);
+  assert.equal(c.tls, null);
+});
+
+Deno.test("a full config gets every default filled in and overrides merged per camera", () => {
+  const c = parseConfig(
+    `
+data_dir = "/srv/eyrie"
+[recording]
+max_bytes = "2GB"
+max_age = "7d"
+mode = "events"
+[detection]
+sensitivity = 0.8
+[[camera]]
+id = "front"
+source = "v4l2:/dev/video0"
+quality = "high"
+  [[camera.rtp]]
+  host = "239.1.1.1"
+  port = 5004
+  dscp = 46
+  [camera.recording]
+  mode = "continuous"
+  max_bytes = "500MB"
+  [camera.detection]
+  motion_fps = 2
+[[camera]]
+id = "back"
+source = "file:clips/drive.mp4"
+codec = "mjpeg"
+`,
+    "/etc/eyrie/eyrie.toml",
+  );
+  assert.equal(c.recording.enabled, true);
+  assert.equal(c.recording.dir, "/srv/eyrie/recordings");
+  assert.equal(c.recording.max_bytes, 2e9);
+  const [front, back] = c.camera;
+  assert.deepEqual([front.width, front.height, front.fps, front.bitrate_kbps], [
+    1920,
+    1080,
+    30,
+    4000,
+  ]);
+  assert.deepEqual(front.rtp, [{ host: "239.1.1.1", port: 5004, dscp: 46, ttl: 1, mtu: 1400 }]);
+  assert.deepEqual(
+    [front.recording.mode, front.recording.max_bytes, front.recording.max_age_s],
+    ["continuous", 5e8, 7 * 86400],
+  );
+  assert.deepEqual([front.detection.sensitivity, front.detection.motion_fps], [0.8, 2]);
+  assert.deepEqual([back.recording.mode, back.recording.max_bytes], ["events", 2e9]);
+  assert.equal(back.source, "file:/etc/eyrie/clips/drive.mp4", "relative to the config file");
+  assert.equal(back.detection.motion_fps, 5);
+});
+
+const BAD: [string, string, RegExp][] = [
+  ["unknown top-level key", `colour = "red"`, /^1: colour: unknown key/],
+  [
+    "wrong type",
+    `[console]\nlisten = 8080`,
+    /^2: console\.listen: must be a string, got an integer/,
+  ],
+  [
+    "bad listen",
+    `[console]\nlisten = "localhost"`,
+    /^2: console\.listen: "localhost" is not valid/,
+  ],
+  ["port past 65535", `[console]\nlisten = "127.0.0.1:70000"`, /^2: console\.listen: port 70000/],
+  [
+    "out of range in the second camera",
+    `[[camera]]\nid = "a"\n[[camera]]\nid = "b"\nfps = 500`,
+    /^5: camera\[1\]\.fps: must be 1 to 120, got 500/,
+  ],
+  [
+    "nested array of tables",
+    `[[camera]]\nid = "a"\n  [[camera.rtp]]\n  port = 1\n  [[camera.rtp]]\n  port = 0`,
+    /^6: camera\[0\]\.rtp\[1\]\.port: must be 1 to 65535, got 0/,
+  ],
+  ["missing id", `[[camera]]\nsource = "test"`, /^1: camera\[0\]\.id: is required/],
+  ["bad id", `[[camera]]\nid = "Front Door"`, /^2: camera\[0\]\.id: "Front Door" is not valid/],
+  [
+    "duplicate id",
+    `[[camera]]\nid = "a"\n[[camera]]\nid = "a"`,
+    /^4: camera\[1\]\.id: "a" is used by an earlier camera/,
+  ],
+  [
+    "bad source",
+    `[[camera]]\nid = "a"\nsource = "usb"`,
+    /^3: camera\[0\]\.source: "usb" is not valid: use auto, test/,
+  ],
+  ["odd width", `[[camera]]\nid = "a"\nwidth = 641`, /^3: camera\[0\]\.width: must be even/],
+  [
+    "bitrate outside its range",
+    `[[camera]]\nid = "a"\nbitrate_kbps = 9000\nmax_bitrate_kbps = 8000`,
+    /camera\[0\]\.bitrate_kbps: needs min_bitrate_kbps ≤ bitrate_kbps ≤ max_bitrate_kbps/,
+  ],
+  [
+    "codec and encoder disagree",
+    `[[camera]]\nid = "a"\ncodec = "mjpeg"\nencoder = "x264"`,
+    /^4: camera\[0\]\.encoder: "x264" encodes H\.264/,
+  ],
+  [
+    "bad size",
+    `[recording]\nmax_bytes = "lots"`,
+    /^2: recording\.max_bytes: size "lots" is not a number with a unit/,
+  ],
+  [
+    "bad duration",
+    `[recording]\nmax_age = "2 fortnights"`,
+    /^2: recording\.max_age: duration "2 fortnights"/,
+  ],
+  [
+    "schedule needed",
+    `[recording]\nmode = "scheduled"`,
+    /recording\.schedule: is required when mode = "scheduled"/,
+  ],
+  ["bad window", `[recording]\nschedule = ["mon 25:00-26:00"]`, /^2: recording\.schedule: /],
+  [
+    "bad zone polygon",
+    `[detection]\n  [[detection.zone]]\n  name = "z"\n  polygon = [[0, 0], [2, 0], [1, 1]]`,
+    /^4: detection\.zone\[0\]\.polygon: /,
+  ],
+  ["camera not an array of tables", `camera = 3`, /^1: camera: must be an array of tables/],
+  ["TOML syntax", `[console\nlisten = 1`, /^1: : not valid TOML/],
+  ["duplicate key (TOML)", `a = 1\na = 2`, /^2: : not valid TOML/],
+];
+
+for (const [what, text, expected] of BAD) {
+  Deno.test(`a bad config names the key path and line: ${what}`, () => {
+    const found = problems(text);
+    assert.ok(found.some((p) => expected.test(p)), `expected ${expected} in:\n${found.join("\n")}`);
+  });
+}
+
+Deno.test("every problem in a config is reported at once", () => {
+  const found = problems(`[console]\nlisten = 1\n[[camera]]\nid = "a"\nfps = 0\nwidth = "wide"`);
+  assert.equal(found.length, 3, found.join("\n"));
+});
+
+Deno.test("keyLines() maps nested array-of-table keys to their lines", () => {
+  const where = keyLines(
+    `a = 1\n[[camera]]\nid = "x"\n  [[camera.rtp]]\n  port = 1\n[[camera]]\nid = "y"\n  [camera.recording]\n  mode = "off"\nlist = [\n  1,\n]\nafter = 2`,
+  );
+  assert.equal(where.get("a"), 1);
+  assert.equal(where.get("camera[0].rtp[0].port"), 5);
+  assert.equal(where.get("camera[1].id"), 7);
+  assert.equal(where.get("camera[1].recording.mode"), 9);
+  assert.equal(where.get("camera[1].recording.after"), 13);
+});

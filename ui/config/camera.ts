@@ -1,0 +1,154 @@
+/**
+ * `[[camera]]`: what to capture, how to encode it, and where to send it.
+ *
+ * @module
+ */
+import type {
+  CameraConfig,
+  Codec,
+  EncoderChoice,
+  QualityPreset,
+  RawFormat,
+  RtpOutputConfig,
+} from "../../actors/defs.ts";
+import { arr, bool, type Checker, custom, type Fields, int, str, table } from "./schema.ts";
+
+/** Width, height, fps and bitrate of each quality preset (the original plan's ladder). */
+export const QUALITY_PRESETS: Record<
+  QualityPreset,
+  { width: number; height: number; fps: number; bitrate_kbps: number }
+> = {
+  low: { width: 640, height: 480, fps: 15, bitrate_kbps: 500 },
+  medium: { width: 1280, height: 720, fps: 30, bitrate_kbps: 2000 },
+  high: { width: 1920, height: 1080, fps: 30, bitrate_kbps: 4000 },
+  ultra: { width: 1920, height: 1080, fps: 60, bitrate_kbps: 6000 },
+};
+
+/** videotestsrc's patterns (GStreamer 1.22). */
+export const TEST_PATTERNS = [
+  "smpte",
+  "snow",
+  "black",
+  "white",
+  "red",
+  "green",
+  "blue",
+  "checkers-1",
+  "checkers-2",
+  "checkers-4",
+  "checkers-8",
+  "circular",
+  "blink",
+  "smpte75",
+  "zone-plate",
+  "gamut",
+  "chroma-zone-plate",
+  "solid-color",
+  "ball",
+  "smpte100",
+  "bar",
+  "pinwheel",
+  "spokes",
+  "gradient",
+  "colors",
+  "smpte-rp-219",
+] as const;
+
+export const ENCODERS: readonly EncoderChoice[] = [
+  "auto",
+  "v4l2",
+  "nvenc",
+  "vaapi",
+  "x264",
+  "openh264",
+  "jpeg",
+];
+
+/** Most cameras one eyrie runs. Reason: 16 reader slots per ring and a Pi's memory. */
+export const MAX_CAMERAS = 16;
+
+const SOURCE = /^(auto|test|libcamera|v4l2:\/dev\/[\w./-]+|file:.+|rtsps?:\/\/.+)$/;
+const HOST = /^([A-Za-z0-9.-]{1,253}|\[?[0-9A-Fa-f:.]+\]?)$/;
+
+export const rtpOutput: Checker<RtpOutputConfig> = table<RtpOutputConfig>({
+  host: [str({ pattern: HOST, hint: "an IPv4/IPv6 address or a host name" }), "127.0.0.1"],
+  port: [int({ min: 1, max: 65535 }), 5004],
+  dscp: [int({ min: 0, max: 63 }), 0],
+  ttl: [int({ min: 1, max: 255 }), 1],
+  // 1400 leaves room for IP/UDP headers and a VPN inside a 1500-byte Ethernet MTU.
+  mtu: [int({ min: 200, max: 9000 }), 1400],
+});
+
+type CameraBase = Omit<CameraConfig, "recording" | "detection">;
+
+function preset(t: Partial<CameraBase>) {
+  return QUALITY_PRESETS[t.quality ?? "medium"];
+}
+
+const cameraFields: Fields<CameraBase> = {
+  id: [
+    str({
+      pattern: /^[a-z0-9][a-z0-9-]{0,31}$/,
+      hint: "use 1-32 of a-z, 0-9 and -, starting with a letter or digit",
+    }),
+    "",
+  ],
+  source: [
+    str({
+      pattern: SOURCE,
+      hint: "use auto, test, libcamera, v4l2:/dev/videoN, file:/path or rtsp://…",
+    }),
+    "auto",
+  ],
+  quality: [str({ oneOf: Object.keys(QUALITY_PRESETS) }) as Checker<QualityPreset>, "medium"],
+  width: [int({ min: 16, max: 7680 }), (t) => preset(t).width],
+  height: [int({ min: 16, max: 4320 }), (t) => preset(t).height],
+  fps: [int({ min: 1, max: 120 }), (t) => preset(t).fps],
+  format: [str({ oneOf: ["I420", "NV12"] }) as Checker<RawFormat>, "I420"],
+  pattern: [str({ oneOf: TEST_PATTERNS }), "smpte"],
+  codec: [str({ oneOf: ["h264", "mjpeg"] }) as Checker<Codec>, "h264"],
+  encoder: [str({ oneOf: ENCODERS }) as Checker<EncoderChoice>, "auto"],
+  bitrate_kbps: [int({ min: 100, max: 50_000 }), (t) => preset(t).bitrate_kbps],
+  min_bitrate_kbps: [int({ min: 100, max: 50_000 }), (t) => Math.min(1000, t.bitrate_kbps!)],
+  max_bitrate_kbps: [int({ min: 100, max: 50_000 }), (t) => Math.max(8000, t.bitrate_kbps!)],
+  gop: [int({ min: 1, max: 600 }), (t) => t.fps!],
+  jpeg_quality: [int({ min: 1, max: 100 }), 85],
+  max_viewers: [int({ min: 0, max: 100 }), 10],
+  timecode: [bool, false],
+  rtp: [arr(rtpOutput, { max: 8 }), []],
+};
+
+/** Checks one [[camera]] table except its recording and detection sub-tables. */
+export const cameraBase: Checker<CameraBase> = (v, path, issues) => {
+  const t = v as Record<string, unknown>;
+  const { recording: _r, detection: _d, ...rest } = typeof t === "object" && t !== null ? t : {};
+  const cam = table(cameraFields)(rest, path, issues);
+  if (cam === undefined) return undefined;
+  const at = (k: string) => `${path}.${k}`;
+  if (cam.id === "") return void issues.add(at("id"), "is required");
+  if (cam.width % 2 !== 0 || cam.height % 2 !== 0) {
+    issues.add(at(cam.width % 2 !== 0 ? "width" : "height"), "must be even (4:2:0 chroma)");
+  }
+  if (!(cam.min_bitrate_kbps <= cam.bitrate_kbps && cam.bitrate_kbps <= cam.max_bitrate_kbps)) {
+    issues.add(
+      at("bitrate_kbps"),
+      `needs min_bitrate_kbps ≤ bitrate_kbps ≤ max_bitrate_kbps, got ${cam.min_bitrate_kbps} ≤ ${cam.bitrate_kbps} ≤ ${cam.max_bitrate_kbps}`,
+    );
+  }
+  if (cam.codec === "mjpeg" && cam.encoder !== "auto" && cam.encoder !== "jpeg") {
+    issues.add(
+      at("encoder"),
+      `"${cam.encoder}" encodes H.264; codec "mjpeg" needs "jpeg" or "auto"`,
+    );
+  }
+  if (cam.codec === "h264" && cam.encoder === "jpeg") {
+    issues.add(at("encoder"), `"jpeg" cannot encode codec "h264"`);
+  }
+  return cam;
+};
+
+/** A camera id the recorder and URLs accept (also used by other sections). */
+export const cameraId = custom((v) => {
+  if (typeof v !== "string") throw new TypeError("must be a camera id string");
+  return v;
+});

@@ -1,0 +1,139 @@
+/**
+ * `[detection]` and each camera's `[camera.detection]` overrides: motion
+ * settings, an optional YOLO model, zones and masks. Behaviour:
+ * docs/detection.md.
+ *
+ * @module
+ */
+import type { CameraDetectionConfig, PolygonConfig, ZoneConfig } from "../../actors/defs.ts";
+import { checkPolygon } from "../../actors/detector/polygon.ts";
+import { checkZones, MAX_ZONES } from "../../actors/detector/zones.ts";
+import {
+  arr,
+  bool,
+  type Checker,
+  custom,
+  type Fields,
+  int,
+  isTable,
+  num,
+  str,
+  table,
+} from "./schema.ts";
+
+const polygon: Checker<PolygonConfig> = custom((v) => checkPolygon(v, "polygon"));
+
+interface ZoneFields {
+  name: string;
+  polygon: PolygonConfig;
+  min_area: number;
+  classes: string[];
+}
+
+const zone: Checker<ZoneConfig> = (v, path, issues) => {
+  const z = table<ZoneFields>({
+    name: [str({ pattern: /^.{1,64}$/, hint: "1 to 64 characters" }), ""],
+    polygon: [polygon, []],
+    min_area: [num({ min: 0, max: 1 }), -1],
+    classes: [arr(str(), { max: 1000 }), []],
+  })(v, path, issues);
+  if (z === undefined) return undefined;
+  if (z.name === "") return void issues.add(`${path}.name`, "is required");
+  if (z.polygon.length === 0) return void issues.add(`${path}.polygon`, "is required");
+  const out: ZoneConfig = { name: z.name, polygon: z.polygon };
+  if (z.min_area >= 0) out.minArea = z.min_area;
+  if (z.classes.length > 0) out.classes = z.classes;
+  return out;
+};
+
+const zones: Checker<ZoneConfig[]> = (v, path, issues) => {
+  const list = arr(zone, { max: MAX_ZONES })(v, path, issues);
+  if (list === undefined) return undefined;
+  return custom((x) => checkZones(x))(list, path, issues);
+};
+
+const mask: Checker<PolygonConfig> = (v, path, issues) => {
+  const m = table<{ polygon: PolygonConfig }>({ polygon: [polygon, []] })(v, path, issues);
+  if (m === undefined) return undefined;
+  if (m.polygon.length === 0) return void issues.add(`${path}.polygon`, "is required");
+  return m.polygon;
+};
+
+export const DEFAULT_DETECTION: CameraDetectionConfig = {
+  motion: true,
+  motion_fps: 5,
+  width: 320,
+  height: 180,
+  sensitivity: 0.5,
+  threshold: 0,
+  min_area: 0,
+  end_ms: 2000,
+  start_frames: 2,
+  model: "",
+  labels: "",
+  confidence: 0.25,
+  iou: 0.45,
+  classes: [],
+  max_fps: 2,
+  max_busy: 0.5,
+  only_on_motion: false,
+  zones: [],
+  masks: [],
+};
+
+type Toml = Omit<CameraDetectionConfig, "zones" | "masks"> & {
+  zone: ZoneConfig[];
+  mask: PolygonConfig[];
+};
+
+function fields(d: CameraDetectionConfig): Fields<Toml> {
+  return {
+    motion: [bool, d.motion],
+    motion_fps: [num({ min: 0.1, max: 30 }), d.motion_fps],
+    width: [int({ min: 32, max: 1920 }), d.width],
+    height: [int({ min: 32, max: 1080 }), d.height],
+    sensitivity: [num({ min: 0, max: 1 }), d.sensitivity],
+    threshold: [int({ min: 0, max: 255 }), d.threshold],
+    min_area: [num({ min: 0, max: 1 }), d.min_area],
+    end_ms: [int({ min: 0, max: 600_000 }), d.end_ms],
+    start_frames: [int({ min: 1, max: 100 }), d.start_frames],
+    model: [str(), d.model],
+    labels: [str(), d.labels],
+    confidence: [num({ min: 0, max: 1 }), d.confidence],
+    iou: [num({ min: 0, max: 1 }), d.iou],
+    classes: [arr(str(), { max: 1000 }), d.classes],
+    max_fps: [num({ min: 0.01, max: 60 }), d.max_fps],
+    max_busy: [num({ min: 0.01, max: 1 }), d.max_busy],
+    only_on_motion: [bool, d.only_on_motion],
+    zone: [zones, d.zones],
+    mask: [arr(mask, { max: MAX_ZONES }), d.masks],
+  };
+}
+
+/**
+ * Checks a detection table over `defaults`: `[detection]` over the built-in
+ * defaults, `[camera.detection]` over the checked `[detection]`. Relative
+ * `model` and `labels` paths resolve against `baseDir`.
+ */
+export function detectionSection(
+  defaults: CameraDetectionConfig,
+  resolvePath: (p: string) => string,
+): Checker<CameraDetectionConfig> {
+  return (v, path, issues) => {
+    if (v !== undefined && !isTable(v)) return void issues.add(path, "must be a table");
+    const t = table(fields(defaults))(v, path, issues);
+    if (t === undefined) return undefined;
+    const { zone: z, mask: m, ...rest } = t;
+    return {
+      ...rest,
+      model: rest.model === "" || rest.model === defaults.model
+        ? rest.model
+        : resolvePath(rest.model),
+      labels: rest.labels === "" || rest.labels === defaults.labels
+        ? rest.labels
+        : resolvePath(rest.labels),
+      zones: z,
+      masks: m,
+    };
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * Reads eyrie's TOML config into a validated {@linkcode Config} with every
+ * default filled in. Every problem is reported at once, each with its key
+ * path and line, as a {@linkcode ConfigError}.
+ *
+ * @module
+ */
+import { parse, TomlError } from "smol-toml";
+import { dirname, isAbsolute, resolve } from "node:path";
+import type {
+  CameraConfig,
+  Config,
+  ConsoleConfig,
+  LogConfig,
+  LogLevel,
+  TlsConfig,
+} from "../../actors/defs.ts";
+import { ConfigError, type ConfigProblem } from "../cli/errors.ts";
+import { cameraBase, MAX_CAMERAS } from "./camera.ts";
+import { cameraRecording, recordingSection } from "./recording.ts";
+import { DEFAULT_DETECTION, detectionSection } from "./detection.ts";
+import { keyLines, lineOf } from "./lines.ts";
+import { bool, type Checker, Issues, isTable, str, table } from "./schema.ts";
+import { LISTEN_PATTERN, parseListen } from "./listen.ts";
+
+/** Largest config file read. Reason: a config is a few KB; anything near this is a mistake. */
+export const MAX_CONFIG_BYTES = 1 << 20;
+
+const TOP_KEYS = ["data_dir", "console", "tls", "log", "camera", "recording", "detection"];
+
+/** Where eyrie keeps state when the config does not say: the service's dir as root, else the user's. */
+export function defaultDataDir(): string {
+  const env = Deno.env.get("EYRIE_DATA_DIR");
+  if (env !== undefined && env !== "") return env;
+  if (Deno.uid?.() === 0) return "/var/lib/eyrie";
+  const xdg = Deno.env.get("XDG_DATA_HOME");
+  const home = Deno.env.get("HOME") ?? "/tmp";
+  return `${xdg !== undefined && xdg !== "" ? xdg : `${home}/.local/share`}/eyrie`;
+}
+
+const consoleSection: Checker<ConsoleConfig> = (v, path, issues) => {
+  const c = table<ConsoleConfig>({
+    listen: [
+      str({ pattern: LISTEN_PATTERN, hint: 'use "host:port", e.g. "127.0.0.1:8080"' }),
+      "127.0.0.1:8080",
+    ],
+    insecure: [bool, false],
+  })(v, path, issues);
+  if (c === undefined) return undefined;
+  try {
+    parseListen(c.listen);
+  } catch (e) {
+    return void issues.add(`${path}.listen`, (e as Error).message);
+  }
+  return c;
+};
+
+const logSection = table<LogConfig>({
+  level: [str({ oneOf: ["debug", "info", "warn", "error"] }) as Checker<LogLevel>, "info"],
+  format: [str({ oneOf: ["auto", "json", "text"] }) as Checker<LogConfig["format"]>, "auto"],
+});
+
+function tlsSection(dataDir: string, abs: (p: string) => string): Checker<TlsConfig> {
+  return (v, path, issues) => {
+    const t = table<TlsConfig>({
+      dir: [str(), `${dataDir}/certs`],
+      server_name: [str({ pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/ }), "console"],
+      require_client_cert: [bool, false],
+    })(v, path, issues);
+    return t === undefined ? undefined : { ...t, dir: abs(t.dir) };
+  };
+}
+
+/**
+ * Validates parsed TOML. `file` names the source in messages and anchors
+ * relative paths (data_dir, recording.dir, model files) at its folder.
+ */
+export function checkConfig(doc: Record<string, unknown>, file: string, text = ""): Config {
+  const issues = new Issues();
+  const base = file === "" ? Deno.cwd() : dirname(resolve(file));
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  for (const k of Object.keys(doc)) {
+    if (!TOP_KEYS.includes(k)) issues.add(k, `unknown key (known: ${TOP_KEYS.join(", ")})`);
+  }
+  const dataDir = abs(str()(doc.data_dir ?? defaultDataDir(), "data_dir", issues) ?? "");
+  const consoleCfg = consoleSection(doc.console, "console", issues);
+  const tls = doc.tls === undefined ? null : tlsSection(dataDir, abs)(doc.tls, "tls", issues);
+  const log = logSection(doc.log, "log", issues);
+  const rec = recordingSection(dataDir)(doc.recording, "recording", issues);
+  const det = detectionSection(DEFAULT_DETECTION, abs)(doc.detection, "detection", issues);
+
+  const cameras: CameraConfig[] = [];
+  const raw = doc.camera ?? [];
+  if (!Array.isArray(raw)) {
+    issues.add("camera", "must be an array of tables: write [[camera]]");
+  } else if (raw.length > MAX_CAMERAS) {
+    issues.add("camera", `at most ${MAX_CAMERAS} cameras, got ${raw.length}`);
+  } else {
+    const ids = new Set<string>();
+    raw.forEach((c: unknown, i) => {
+      const path = `camera[${i}]`;
+      if (!isTable(c)) return void issues.add(path, "must be a table");
+      const cam = cameraBase(c, path, issues);
+      const recording = rec &&
+        cameraRecording(rec.defaults)(c.recording, `${path}.recording`, issues);
+      const detection = det && detectionSection(det, abs)(c.detection, `${path}.detection`, issues);
+      if (cam === undefined || recording === undefined || detection === undefined) return;
+      if (ids.has(cam.id)) {
+        return void issues.add(`${path}.id`, `"${cam.id}" is used by an earlier camera`);
+      }
+      ids.add(cam.id);
+      if (cam.source.startsWith("file:")) cam.source = `file:${abs(cam.source.slice(5))}`;
+      cameras.push({ ...cam, recording, detection });
+    });
+  }
+
+  if (issues.list.length > 0 || !consoleCfg || !log || !rec || tls === undefined) {
+    const where = keyLines(text);
+    const problems: ConfigProblem[] = issues.list.map((i) => ({
+      path: i.path,
+      line: lineOf(where, i.path),
+      message: i.message,
+    }));
+    throw new ConfigError(file === "" ? "config" : file, problems);
+  }
+  return {
+    data_dir: dataDir,
+    console: consoleCfg,
+    tls,
+    log,
+    camera: cameras,
+    recording: { ...rec.global, dir: abs(rec.global.dir) },
+  };
+}
+
+/** Parses and validates config text. */
+export function parseConfig(text: string, file: string): Config {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(text) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const first = e.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
+      throw new ConfigError(file, [{
+        path: "",
+        line: e.line,
+        message: `not valid TOML: ${first}`,
+      }]);
+    }
+    throw e;
+  }
+  return checkConfig(doc, file, text);
+}
+
+/** Reads, parses and validates a config file. A missing or unreadable file is a ConfigError too. */
+export async function loadConfig(file: string): Promise<Config> {
+  let text: string;
+  try {
+    const info = await Deno.stat(file);
+    if (!info.isFile) {
+      throw new ConfigError(file, [{ path: "", line: undefined, message: "is not a file" }]);
+    }
+    if (info.size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(file, [{
+        path: "",
+        line: undefined,
+        message: `is ${info.size} bytes; a config may be at most ${MAX_CONFIG_BYTES}`,
+      }]);
+    }
+    text = await Deno.readTextFile(file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const why = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : (e as Error).message;
+    throw new ConfigError(file, [{
+      path: "",
+      line: undefined,
+      message: `cannot read the config: ${why}`,
+    }]);
+  }
+  return parseConfig(text, file);
+}
+
+/** The config eyrie runs with when given none: one test-pattern camera, console on 127.0.0.1:8080. */
+export function defaultConfig(): Config {
+  return checkConfig({ camera: [{ id: "test", source: "test" }] }, "");
+}
