@@ -1,0 +1,73 @@
+/**
+ * One camera on the main thread: its config, its rings, its supervised
+ * subtree, and the latest word from each of its actors. Actors of the
+ * subtree are listed in data-flow order (see cameraChildren), so
+ * rest_for_one restarts exactly the readers of whatever crashed.
+ *
+ * @module
+ */
+import type { CameraConfig } from "../defs.ts";
+import type { LogSink } from "../../ui/log/logger.ts";
+import {
+  type ChildSpec,
+  type EventStream,
+  Supervisor,
+  type SupervisorEvent,
+} from "../supervisor/mod.ts";
+import { ACTOR_SHUTDOWN_MS, CAMERA_FLAGS } from "./flags.ts";
+import { type CameraRings, createCameraRings } from "./rings.ts";
+
+/** What a camera's actors need from the rest of the process. */
+export interface NodeContext {
+  log: LogSink;
+  events: EventStream<SupervisorEvent>;
+  dataDir: string;
+}
+
+/** Builds the child specs of one camera's subtree. Each actor module adds its spec here. */
+export type ChildFactory = (node: CameraNode, ctx: NodeContext) => ChildSpec | null;
+
+export class CameraNode {
+  readonly config: CameraConfig;
+  readonly rings: CameraRings;
+  readonly ctx: NodeContext;
+  /** Latest stats event per actor name ("camera", "encoder", …). */
+  readonly stats = new Map<string, unknown>();
+  #supervisor: Supervisor | undefined;
+
+  constructor(config: CameraConfig, ctx: NodeContext) {
+    this.config = config;
+    this.ctx = ctx;
+    this.rings = createCameraRings(config);
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+
+  /** The running subtree, if it runs. */
+  get supervisor(): Supervisor | undefined {
+    return this.#supervisor;
+  }
+
+  /** The spec that starts this camera's subtree under the root. */
+  spec(factories: readonly ChildFactory[]): ChildSpec {
+    return {
+      id: this.id,
+      restart: "permanent",
+      shutdownMs: ACTOR_SHUTDOWN_MS * (factories.length + 1),
+      start: async () => {
+        const children = factories.map((f) => f(this, this.ctx)).filter((s): s is ChildSpec =>
+          s !== null
+        );
+        this.#supervisor = await Supervisor.start({
+          id: this.id,
+          flags: CAMERA_FLAGS,
+          children,
+          events: this.ctx.events,
+        });
+        return this.#supervisor;
+      },
+    };
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The actors of one camera's subtree, in data-flow order: rest_for_one
+ * restarts an actor and everything listed after it.
+ *
+ * @module
+ */
+import type { ChildFactory } from "./camera_node.ts";
+
+export const CAMERA_CHILDREN: readonly ChildFactory[] = [];

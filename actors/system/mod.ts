@@ -1,0 +1,11 @@
+/**
+ * The running system on the main thread: cameras, their rings and subtrees,
+ * the root supervisor, health.
+ *
+ * @module
+ */
+export { System, type SystemOptions } from "./system.ts";
+export { CameraNode, type ChildFactory, type NodeContext } from "./camera_node.ts";
+export { type CameraRings, READER } from "./rings.ts";
+export { type ActorHealth, type Health } from "./health.ts";
+export { ACTOR_SHUTDOWN_MS, CAMERA_FLAGS, ROOT_FLAGS, SHUTDOWN_MS } from "./flags.ts";

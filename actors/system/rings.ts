@@ -1,0 +1,56 @@
+/**
+ * The rings of one camera, made once on the main thread and handed to every
+ * (re)started actor, so a restarted writer continues the sequence and its
+ * readers notice a gap, not a reset.
+ *
+ * @module
+ */
+import { type CameraConfig, FrameFormat, rawFrameBytes } from "../defs.ts";
+import { createByteRing, createFrameRing } from "../ring/mod.ts";
+
+export interface CameraRings {
+  /** Raw frames at the camera's size: camera → encoder. */
+  raw: SharedArrayBuffer;
+  /** Downscaled low-fps frames: camera → detector. */
+  small: SharedArrayBuffer;
+  /** Encoded access units: encoder → packetizer, recorder. */
+  au: SharedArrayBuffer;
+}
+
+/** Raw slots: the encoder's frame in flight, the camera's next, and slack for a late reader. */
+export const RAW_SLOTS = 4;
+/** Access-unit ring entries: ~17 s of 30 fps video. */
+export const AU_ENTRIES = 512;
+/** Access-unit bytes: 16 s at 8 Mbps, the top of the adaptive range; at least 4 MiB. */
+export function auRingBytes(cam: CameraConfig): number {
+  return Math.max(4 << 20, Math.ceil((cam.max_bitrate_kbps * 1000 / 8) * 16));
+}
+
+/** Reader indexes are fixed per consumer, so a restarted consumer takes its old place. */
+export const READER = {
+  /** raw ring */
+  encoder: 0,
+  /** small ring */
+  detector: 0,
+  /** au ring */
+  packetizer: 0,
+  recorder: 1,
+  snapshot: 2,
+  tlsSender: 3,
+} as const;
+
+export function createCameraRings(cam: CameraConfig): CameraRings {
+  const format = cam.format === "NV12" ? FrameFormat.NV12 : FrameFormat.I420;
+  const det = cam.detection;
+  return {
+    raw: createFrameRing({
+      slots: RAW_SLOTS,
+      slotBytes: rawFrameBytes(format, cam.width, cam.height),
+    }),
+    small: createFrameRing({
+      slots: 4,
+      slotBytes: rawFrameBytes(FrameFormat.I420, det.width, det.height),
+    }),
+    au: createByteRing({ entries: AU_ENTRIES, dataBytes: auRingBytes(cam) }),
+  };
+}

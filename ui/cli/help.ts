@@ -1,0 +1,45 @@
+/** `eyrie --help` and each command's `--help`. */
+export const HELP = {
+  eyrie: `Usage: eyrie <command> [options]
+
+A camera streaming runtime: capture, encode, stream (WebRTC, RTP), record and
+detect, supervised so it runs for months without attention.
+
+Commands:
+  run            Start everything (default config: a test-pattern camera,
+                 console on http://127.0.0.1:8080)
+  probe          Show the platform, GStreamer, cameras and working encoders
+  config check   Validate a config file
+  certs          Manage the installation's CA and certificates
+  version        Print the version
+
+Global options:
+  --debug        Print stack traces with errors
+  -h, --help     Show help for a command
+
+Exit codes: 0 ok, 1 runtime failure, 2 usage or config error.`,
+  run: `Usage: eyrie run [--config FILE]
+
+Start every camera in the config, the console and the API, and keep them
+running: crashed parts restart under supervision. SIGINT or SIGTERM stops
+everything in reverse order and exits 0.
+
+Options:
+  --config FILE   TOML config (default: a test-pattern camera and the console
+                  on 127.0.0.1:8080)`,
+  probe: `Usage: eyrie probe [--json]
+
+Show the platform (Raspberry Pi model, Jetson, generic), the GStreamer
+version, the cameras with their modes, and the H.264 encoders that really
+work here.
+
+Options:
+  --json   Print one JSON document instead of text`,
+  config: `Usage: eyrie config check FILE
+
+Validate FILE. Prints "ok" and exits 0, or prints each problem with its line
+and key path and exits 2.`,
+  version: `Usage: eyrie version
+
+Print eyrie's version and the Deno, V8 and TypeScript versions.`,
+} as const;
