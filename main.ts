@@ -6,4 +6,10 @@
  */
 import { main } from "./ui/cli/main.ts";
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  // libcamera logs every probe at INFO on stderr; keep journald to what matters.
+  if (Deno.env.get("LIBCAMERA_LOG_LEVELS") === undefined) {
+    Deno.env.set("LIBCAMERA_LOG_LEVELS", "*:ERROR");
+  }
+  Deno.exit(await main(Deno.args));
+}

@@ -38,6 +38,15 @@ export function rawFrameBytes(format: FrameFormat, width: number, height: number
   }
 }
 
+/**
+ * Now, in ns on a clock every Worker shares: the process's wall-clock origin
+ * plus this realm's monotonic time. Resolution ~256 ns (a float64 of ~1.8e18).
+ * Capture times use it, so any stage can subtract them.
+ */
+export function nowNs(): number {
+  return (performance.timeOrigin + performance.now()) * 1e6;
+}
+
 /** Exhaustiveness guard for `switch` over closed unions. */
 export function assertNever(value: never): never {
   throw new TypeError(`Unexpected value ${JSON.stringify(value)}`);

@@ -8,6 +8,8 @@
  */
 import type { CameraConfig } from "../defs.ts";
 import type { LogSink } from "../../ui/log/logger.ts";
+import type { ActorProcess } from "../runtime/actor.ts";
+import type { EncoderProtocol } from "../encoder/protocol.ts";
 import {
   type ChildSpec,
   type EventStream,
@@ -33,6 +35,10 @@ export class CameraNode {
   readonly ctx: NodeContext;
   /** Latest stats event per actor name ("camera", "encoder", …). */
   readonly stats = new Map<string, unknown>();
+  /** The running encoder, to ask for keyframes and bitrates. */
+  encoder: ActorProcess<EncoderProtocol> | undefined;
+  /** The last time a hardware encoder gave way to the next one. */
+  lastFallback: { from: string; to: string; reason: string } | undefined;
   #supervisor: Supervisor | undefined;
 
   constructor(config: CameraConfig, ctx: NodeContext) {
@@ -48,6 +54,16 @@ export class CameraNode {
   /** The running subtree, if it runs. */
   get supervisor(): Supervisor | undefined {
     return this.#supervisor;
+  }
+
+  /** Asks the encoder for a keyframe now (a new viewer, a lost picture). */
+  requestKeyframe(): void {
+    this.encoder?.cast({ type: "keyframe" });
+  }
+
+  /** Asks the encoder for a bitrate (clamped to the camera's min and max). */
+  setBitrate(kbps: number): void {
+    this.encoder?.cast({ type: "set_bitrate", kbps });
   }
 
   /** The spec that starts this camera's subtree under the root. */

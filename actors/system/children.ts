@@ -5,5 +5,10 @@
  * @module
  */
 import type { ChildFactory } from "./camera_node.ts";
+import { cameraChild } from "../camera/spec.ts";
+import { encoderChild } from "../encoder/spec.ts";
 
-export const CAMERA_CHILDREN: readonly ChildFactory[] = [];
+export const CAMERA_CHILDREN: readonly ChildFactory[] = [
+  cameraChild,
+  encoderChild,
+];

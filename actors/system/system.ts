@@ -5,7 +5,7 @@
  * @module
  */
 import type { Config, ExitReason } from "../defs.ts";
-import { createLogger, type Logger, type LogSink } from "../../ui/log/logger.ts";
+import { createLogger, filterSink, type Logger, type LogSink } from "../../ui/log/logger.ts";
 import { EventStream, Supervisor, type SupervisorEvent } from "../supervisor/mod.ts";
 import { VERSION } from "../../ui/cli/version.ts";
 import { CameraNode, type ChildFactory } from "./camera_node.ts";
@@ -30,7 +30,8 @@ export class System {
 
   private constructor(options: SystemOptions) {
     this.config = options.config;
-    this.log = createLogger("eyrie", options.log, options.config.log.level);
+    const sink = filterSink(options.log, options.config.log.level);
+    this.log = createLogger("eyrie", sink, options.config.log.level);
     this.events.subscribe((e) => logEvent(this.log, e));
     for (const cam of options.config.camera) {
       this.cameras.set(

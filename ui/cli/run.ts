@@ -59,13 +59,15 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   });
 
   const stopped = new Promise<number>((resolve) => {
-    let stopping = false;
+    let stoppingSince = 0;
     const onSignal = (signal: Deno.Signal) => () => {
-      if (stopping) {
+      // A service manager may deliver one stop twice; a second one a moment later means "now".
+      if (stoppingSince > 0 && performance.now() - stoppingSince < 1000) return;
+      if (stoppingSince > 0) {
         log.warn("second signal: exiting at once", { signal });
         Deno.exit(1);
       }
-      stopping = true;
+      stoppingSince = performance.now();
       log.info("stopping", { signal });
       resolve(0);
     };

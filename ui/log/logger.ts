@@ -49,6 +49,13 @@ export function createLogger(actor: string, sink: LogSink, level: LogLevel = "in
   };
 }
 
+/** A sink that passes on only records at or above `level` (Workers log everything; the main thread filters). */
+export function filterSink(sink: LogSink, level: LogLevel): LogSink {
+  return (record) => {
+    if (levelEnabled(record.level, level)) sink(record);
+  };
+}
+
 const COLOUR: Record<LogLevel, string> = {
   debug: "\x1b[90m",
   info: "\x1b[36m",

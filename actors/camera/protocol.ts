@@ -1,0 +1,53 @@
+/**
+ * The camera actor's messages.
+ *
+ * @module
+ */
+import type { CameraConfig } from "../defs.ts";
+
+export interface CameraInit {
+  camera: CameraConfig;
+  /** Raw frames at the camera's size. */
+  raw: SharedArrayBuffer;
+  /** Downscaled low-fps frames for the detector. */
+  small: SharedArrayBuffer;
+  /** No frame for this long and the actor crashes (the supervisor restarts it). */
+  watchdogMs: number;
+  /** How long the first frame may take. */
+  firstFrameMs: number;
+}
+
+export interface CameraStats {
+  /** The pipeline's source, resolved (auto → what it found). */
+  source: string;
+  frames: number;
+  /** Frames per second over the last report interval. */
+  fps: number;
+  smallFrames: number;
+  width: number;
+  height: number;
+  format: string;
+  /** Times a file source looped. */
+  loops: number;
+}
+
+export type CameraEvent =
+  | { type: "stats"; stats: CameraStats }
+  | { type: "warning"; message: string };
+
+export interface CameraProtocol {
+  init: CameraInit;
+  calls: {
+    /** The description of the pipeline in use. */
+    describe: { args: Record<string, never>; reply: { pipeline: string; source: string } };
+  };
+  cast: { type: "report" };
+  event: CameraEvent;
+}
+
+export const CAMERA_WORKER = new URL("./worker.ts", import.meta.url);
+
+/** A camera with no frame for this long is stalled (2 s, per the design). */
+export const WATCHDOG_MS = 2000;
+/** A source gets this long for its first frame (an RTSP server or a Pi camera take a moment). */
+export const FIRST_FRAME_MS = 10_000;

@@ -1,0 +1,32 @@
+/**
+ * The camera actor's place in a camera subtree.
+ *
+ * @module
+ */
+import { spawnActor } from "../runtime/actor.ts";
+import type { ChildFactory } from "../system/camera_node.ts";
+import { ACTOR_SHUTDOWN_MS } from "../system/flags.ts";
+import { CAMERA_WORKER, type CameraProtocol, FIRST_FRAME_MS, WATCHDOG_MS } from "./protocol.ts";
+
+export const cameraChild: ChildFactory = (node, ctx) => ({
+  id: "camera",
+  restart: "permanent",
+  shutdownMs: ACTOR_SHUTDOWN_MS,
+  start: async () => {
+    return await spawnActor<CameraProtocol>({
+      id: `${node.id}/camera`,
+      url: CAMERA_WORKER,
+      init: {
+        camera: node.config,
+        raw: node.rings.raw,
+        small: node.rings.small,
+        watchdogMs: WATCHDOG_MS,
+        firstFrameMs: FIRST_FRAME_MS,
+      },
+      log: ctx.log,
+      onEvent: (e) => {
+        if (e.type === "stats") node.stats.set("camera", e.stats);
+      },
+    });
+  },
+});

@@ -1,0 +1,55 @@
+/**
+ * The encoder actor's messages.
+ *
+ * @module
+ */
+import type { CameraConfig } from "../defs.ts";
+
+export interface EncoderInit {
+  camera: CameraConfig;
+  /** Raw frames in. */
+  raw: SharedArrayBuffer;
+  /** Access units out. */
+  au: SharedArrayBuffer;
+  /** This actor's reader index on the raw ring. */
+  reader: number;
+}
+
+export interface EncoderStats {
+  /** The GStreamer element encoding now. */
+  element: string;
+  hardware: boolean;
+  framesIn: number;
+  accessUnits: number;
+  keyframes: number;
+  /** Access units per second over the last report interval. */
+  fps: number;
+  /** Measured output bitrate over the last report interval. */
+  bitrateKbps: number;
+  /** The rate the encoder is asked for. */
+  targetKbps: number;
+  /** Raw frames lost before encoding (overrun, skipped to stay live, torn). */
+  dropped: number;
+  /** Frame pushed → access unit out, over the last 256 frames. */
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  fallbacks: number;
+}
+
+export type EncoderEvent =
+  | { type: "stats"; stats: EncoderStats }
+  | { type: "fallback"; from: string; to: string; reason: string };
+
+export interface EncoderProtocol {
+  init: EncoderInit;
+  calls: {
+    describe: { args: Record<string, never>; reply: { element: string; pipeline: string } };
+  };
+  cast:
+    | { type: "keyframe" }
+    | { type: "set_bitrate"; kbps: number }
+    | { type: "report" };
+  event: EncoderEvent;
+}
+
+export const ENCODER_WORKER = new URL("./worker.ts", import.meta.url);

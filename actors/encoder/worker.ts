@@ -1,0 +1,277 @@
+/**
+ * The encoder actor: reads raw frames, pushes them through
+ * `appsrc ! <encoder> ! parser ! appsink`, and writes access units (keyframe
+ * flag, pts and capture time carried through) into the AU ring. A hardware
+ * encoder that fails while running gives way to the next candidate.
+ *
+ * @module
+ */
+import { FrameFlags, FrameFormat } from "../defs.ts";
+import { type AppSink, type AppSrc, type Element, Pipeline } from "../../ffi/gst/mod.ts";
+import { RingReader, RingWriter } from "../ring/mod.ts";
+import { runActor } from "../runtime/worker.ts";
+import {
+  candidatesFor,
+  type EncoderCandidate,
+  encoderPipeline,
+  type EncoderSettings,
+} from "./candidates.ts";
+import { LatencyWindow } from "./latency.ts";
+import type { EncoderProtocol, EncoderStats } from "./protocol.ts";
+import { noEncoderError, selectEncoder } from "./select.ts";
+
+const STATS_EVERY_MS = 1000;
+/** Frames pushed but not yet out, remembered by pts. Reason: a hardware encoder may hold a few. */
+const MAX_IN_FLIGHT = 64;
+/** How long to wait for the access unit of the frame just pushed. */
+const FIRST_PULL_MS = 40;
+
+interface Running {
+  p: Pipeline;
+  src: AppSrc;
+  sink: AppSink;
+  enc: Element;
+  candidate: EncoderCandidate;
+  text: string;
+}
+
+runActor<EncoderProtocol>(() => {
+  let running = true;
+  let loop: Promise<void> = Promise.resolve();
+  let current: Running | undefined;
+  let keyframeWanted = false;
+  let report = () => {};
+  let setBitrate = (_kbps: number) => {};
+  return {
+    async start(init, ctx) {
+      const cam = init.camera;
+      const candidates = candidatesFor(cam);
+      const settings: EncoderSettings = {
+        width: cam.width,
+        height: cam.height,
+        fps: cam.fps,
+        bitrateKbps: cam.bitrate_kbps,
+        gop: cam.gop,
+        jpegQuality: cam.jpeg_quality,
+      };
+      const picked = await selectEncoder(candidates);
+      for (const r of picked.rejected) {
+        ctx.log.debug("encoder unavailable", { element: r.element, reason: r.reason });
+      }
+      if (picked.index < 0) throw noEncoderError(picked.rejected);
+      let index = picked.index;
+
+      const open = (c: EncoderCandidate): Running => {
+        const text = encoderPipeline(c, settings, cam.format);
+        const p = Pipeline.parse(text);
+        p.setState("playing", { timeoutMs: 0 }); // "async" until the first push
+        ctx.log.info("encoding", {
+          element: c.element,
+          hardware: c.hardware,
+          kbps: settings.bitrateKbps,
+        });
+        return {
+          p,
+          src: p.appSrc("src"),
+          sink: p.appSink("out"),
+          enc: p.element("enc"),
+          candidate: c,
+          text,
+        };
+      };
+      current = open(candidates[index]);
+
+      const reader = new RingReader(init.raw, init.reader, { start: "latest" });
+      const au = new RingWriter(init.au);
+      const format = cam.codec === "mjpeg" ? FrameFormat.JPEG : FrameFormat.H264;
+      const frameNs = Math.round(1e9 / cam.fps);
+      // Per frame in flight, by encoder pts: capture time, push time, torn.
+      const inFlight = new Map<number, { captureNs: number; pushedAt: number; torn: boolean }>();
+      const latency = new LatencyWindow();
+      let basePts = -1;
+      let discont = true;
+      let awaitingKeyframe = false;
+      const stats: EncoderStats = {
+        element: current.candidate.element,
+        hardware: current.candidate.hardware,
+        framesIn: 0,
+        accessUnits: 0,
+        keyframes: 0,
+        fps: 0,
+        bitrateKbps: 0,
+        targetKbps: settings.bitrateKbps,
+        dropped: 0,
+        latencyP50Ms: 0,
+        latencyP95Ms: 0,
+        fallbacks: 0,
+      };
+      let windowStart = performance.now();
+      let windowAus = 0;
+      let windowBytes = 0;
+      let skipped = 0;
+      report = () => {
+        const now = performance.now();
+        const secs = Math.max(0.001, (now - windowStart) / 1000);
+        stats.fps = Math.round((windowAus / secs) * 10) / 10;
+        stats.bitrateKbps = Math.round((windowBytes * 8) / 1000 / secs);
+        stats.latencyP50Ms = Math.round(latency.percentile(50) * 100) / 100;
+        stats.latencyP95Ms = Math.round(latency.percentile(95) * 100) / 100;
+        stats.dropped = reader.drops + skipped;
+        windowStart = now;
+        windowAus = 0;
+        windowBytes = 0;
+        ctx.emit({ type: "stats", stats: { ...stats } });
+      };
+      setBitrate = (kbps) => {
+        const k = Math.round(Math.min(cam.max_bitrate_kbps, Math.max(cam.min_bitrate_kbps, kbps)));
+        settings.bitrateKbps = k;
+        stats.targetKbps = k;
+        const c = current!.candidate;
+        if (c.bitrateUnit === null) {
+          ctx.log.warn("bitrate cannot change while running", { element: c.element });
+          return;
+        }
+        current!.enc.set("bitrate", c.bitrateUnit === "kbps" ? k : k * 1000);
+      };
+
+      /** Pulls every access unit that is ready; the first pull may wait a little. */
+      const drain = (waitMs: number) => {
+        const c = current!;
+        for (let wait = waitMs;; wait = 0) {
+          const s = c.sink.pull({ timeoutMs: wait });
+          if (s === null) return;
+          const pts = (s.pts ?? 0) - c.candidate.ptsOffsetNs;
+          const frame = inFlight.get(pts);
+          inFlight.delete(pts);
+          const key = s.keyframe;
+          if (frame?.torn) {
+            // Its picture mixed two frames: drop it and everything until a fresh keyframe.
+            awaitingKeyframe = true;
+            keyframeWanted = true;
+            stats.dropped++;
+            continue;
+          }
+          if (awaitingKeyframe && !key) continue;
+          awaitingKeyframe = false;
+          const size = s.size;
+          s.copyTo(au.reserve(size));
+          const captureNs = frame?.captureNs ?? 0;
+          au.commit(size, {
+            pts: captureNs > 0 ? captureNs : pts,
+            captureNs,
+            durationNs: frameNs,
+            flags: (key ? FrameFlags.KEYFRAME : 0) | (s.header ? FrameFlags.CONFIG : 0) |
+              (discont ? FrameFlags.DISCONT : 0),
+            format,
+            width: cam.width,
+            height: cam.height,
+            aux: 0,
+          });
+          discont = false;
+          stats.accessUnits++;
+          if (key) stats.keyframes++;
+          windowAus++;
+          windowBytes += size;
+          if (frame !== undefined) latency.record(performance.now() - frame.pushedAt);
+        }
+      };
+
+      /** A hardware encoder that fails hands over to the next candidate; software failures crash. */
+      const fallBack = (error: Error) => {
+        const next = candidates.findIndex((_, i) => i > index);
+        if (!current!.candidate.hardware || next < 0) throw error;
+        const from = current!.candidate.element;
+        current!.p[Symbol.dispose]();
+        index = next;
+        current = open(candidates[index]);
+        stats.element = current.candidate.element;
+        stats.hardware = current.candidate.hardware;
+        stats.fallbacks++;
+        inFlight.clear();
+        discont = true;
+        ctx.log.warn("encoder failed, falling back", {
+          from,
+          to: current.candidate.element,
+          reason: error.message,
+        });
+        ctx.emit({ type: "fallback", from, to: current.candidate.element, reason: error.message });
+      };
+
+      let lastReport = performance.now();
+      loop = (async () => {
+        try {
+          while (running) {
+            const w = await reader.wait(100);
+            if (w === "ready") {
+              while (reader.next()) {
+                // Stay live: when behind, skip to the newest frame.
+                if (reader.lag > 0) {
+                  skipped++;
+                  continue;
+                }
+                if (reader.width !== cam.width || reader.height !== cam.height) {
+                  skipped++;
+                  continue;
+                }
+                if (basePts < 0) basePts = reader.captureNs;
+                const pts = Math.max(0, Math.round(reader.captureNs - basePts));
+                if (keyframeWanted) {
+                  current!.enc.forceKeyUnit({ allHeaders: true });
+                  keyframeWanted = false;
+                }
+                current!.src.push(reader.view(), { pts, duration: frameNs });
+                if (inFlight.size >= MAX_IN_FLIGHT) inFlight.delete(inFlight.keys().next().value!);
+                inFlight.set(pts, {
+                  captureNs: reader.captureNs,
+                  pushedAt: performance.now(),
+                  torn: !reader.valid(),
+                });
+                stats.framesIn++;
+                drain(FIRST_PULL_MS);
+              }
+            }
+            const m = current!.p.bus.pop({ timeoutMs: 0, types: ["error", "warning"] });
+            if (m?.type === "error") fallBack(m.error);
+            else if (m?.type === "warning") {
+              ctx.log.warn("gstreamer warning", { message: m.message });
+            }
+            const now = performance.now();
+            if (now - lastReport >= STATS_EVERY_MS) {
+              lastReport = now;
+              report();
+            }
+          }
+        } finally {
+          reader.close();
+          au.close();
+          current?.p[Symbol.dispose]();
+        }
+      })();
+      loop.catch((error) => ctx.crash(error));
+    },
+    async stop() {
+      running = false;
+      await loop.catch(() => {});
+    },
+    cast(msg) {
+      switch (msg.type) {
+        case "keyframe":
+          keyframeWanted = true;
+          return;
+        case "set_bitrate":
+          setBitrate(msg.kbps);
+          return;
+        case "report":
+          report();
+          return;
+      }
+    },
+    calls: {
+      describe: () =>
+        Promise.resolve({
+          element: current?.candidate.element ?? "",
+          pipeline: current?.text ?? "",
+        }),
+    },
+  };
+});

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { elementAvailable, Pipeline } from "../../../ffi/gst/mod.ts";
+import { candidatesFor, encoderPipeline, H264_ORDER } from "../../../actors/encoder/candidates.ts";
+import { LatencyWindow } from "../../../actors/encoder/latency.ts";
+
+const SETTINGS = { width: 320, height: 240, fps: 30, bitrateKbps: 1000, gop: 30, jpegQuality: 80 };
+
+Deno.test("auto tries hardware encoders first, in the design's order", () => {
+  assert.deepEqual(candidatesFor({ codec: "h264", encoder: "auto" }).map((c) => c.element), [
+    "v4l2h264enc",
+    "nvh264enc",
+    "vah264enc",
+    "vaapih264enc",
+    "x264enc",
+    "openh264enc",
+  ]);
+  assert.deepEqual(candidatesFor({ codec: "h264", encoder: "vaapi" }).map((c) => c.element), [
+    "vah264enc",
+    "vaapih264enc",
+  ]);
+  assert.deepEqual(candidatesFor({ codec: "mjpeg", encoder: "auto" }).map((c) => c.element), [
+    "jpegenc",
+  ]);
+});
+
+Deno.test("every installed encoder's pipeline parses; the missing ones name their Debian package", () => {
+  for (const c of [...H264_ORDER, ...candidatesFor({ codec: "mjpeg", encoder: "auto" })]) {
+    const text = encoderPipeline(c, SETTINGS, "I420");
+    if (elementAvailable(c.element)) {
+      using p = Pipeline.parse(text);
+      assert.ok(p.element("enc"));
+    } else {
+      assert.throws(() => Pipeline.parse(text), (e: Error) => {
+        assert.match(e.message, new RegExp(c.element));
+        assert.match(e.message, /gstreamer1\.0-/);
+        return true;
+      });
+    }
+  }
+});
+
+Deno.test("LatencyWindow reports nearest-rank percentiles over its last samples", () => {
+  const w = new LatencyWindow(4);
+  assert.equal(w.percentile(50), 0);
+  for (const ms of [100, 1, 2, 3, 4]) w.record(ms);
+  assert.equal(w.percentile(50), 2);
+  assert.equal(w.percentile(95), 4);
+});
