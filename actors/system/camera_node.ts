@@ -12,7 +12,7 @@ import type { ActorProcess } from "../runtime/actor.ts";
 import type { EncoderProtocol } from "../encoder/protocol.ts";
 import {
   type ChildSpec,
-  type EventStream,
+  EventStream,
   Supervisor,
   type SupervisorEvent,
 } from "../supervisor/mod.ts";
@@ -37,6 +37,11 @@ export class CameraNode {
   readonly stats = new Map<string, unknown>();
   /** The running encoder, to ask for keyframes and bitrates. */
   encoder: ActorProcess<EncoderProtocol> | undefined;
+  /**
+   * Moments worth recording (motion, objects): the detector emits, the
+   * recorder listens. `atNs` is on the ring clock (pts/capture ns).
+   */
+  readonly triggers = new EventStream<{ atNs: number; kind: string }>();
   /** The last time a hardware encoder gave way to the next one. */
   lastFallback: { from: string; to: string; reason: string } | undefined;
   #supervisor: Supervisor | undefined;

@@ -1,14 +1,42 @@
 /**
- * The actors of one camera's subtree, in data-flow order: rest_for_one
- * restarts an actor and everything listed after it.
+ * The actors of one camera's subtree. The subtree is rest_for_one over
+ * camera → encoder → outputs: a crash restarts what reads from the crashed
+ * actor. Consumers of the same ring sit in groups so they do not restart
+ * each other:
+ *
+ * ```
+ * <camera> (rest_for_one)
+ * ├── camera          raw ring, small ring
+ * ├── encoder         raw ring → AU ring
+ * └── outputs (one_for_one)
+ *     ├── recorder    AU ring → segments            (issue: recording)
+ *     ├── live (rest_for_one)
+ *     │   ├── packetizer  AU ring → RTP ring
+ *     │   ├── rtp         RTP ring → UDP             (issue: RTP)
+ *     │   └── viewer      RTP ring → WebRTC          (issue: live view)
+ *     └── detector    small ring → events          (issue: detection)
+ * ```
+ *
+ * A factory returns null when its actor does not apply to a camera (no
+ * [[camera.rtp]], recording off, …); empty groups disappear.
  *
  * @module
  */
 import type { ChildFactory } from "./camera_node.ts";
+import { CHAIN, groupChild, INDEPENDENT } from "./group.ts";
 import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
+
+/** The live path: packetize once, then every live consumer. */
+export const LIVE_CHILDREN: ChildFactory[] = [];
+
+/** Everything that consumes the camera's output, independently. */
+export const OUTPUT_CHILDREN: ChildFactory[] = [
+  groupChild("live", CHAIN, LIVE_CHILDREN),
+];
 
 export const CAMERA_CHILDREN: readonly ChildFactory[] = [
   cameraChild,
   encoderChild,
+  groupChild("outputs", INDEPENDENT, OUTPUT_CHILDREN),
 ];

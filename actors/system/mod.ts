@@ -7,5 +7,6 @@
 export { System, type SystemOptions } from "./system.ts";
 export { CameraNode, type ChildFactory, type NodeContext } from "./camera_node.ts";
 export { type CameraRings, READER } from "./rings.ts";
+export { CHAIN, groupChild, INDEPENDENT } from "./group.ts";
 export { type ActorHealth, type Health } from "./health.ts";
 export { ACTOR_SHUTDOWN_MS, CAMERA_FLAGS, ROOT_FLAGS, SHUTDOWN_MS } from "./flags.ts";

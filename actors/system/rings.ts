@@ -15,7 +15,13 @@ export interface CameraRings {
   small: SharedArrayBuffer;
   /** Encoded access units: encoder → packetizer, recorder. */
   au: SharedArrayBuffer;
+  /** RTP packets, packetized once: packetizer → UDP outputs, WebRTC viewers. */
+  rtp: SharedArrayBuffer;
 }
+
+/** RTP ring: ~4 s of packets at 8 Mbps with 1200-byte payloads. */
+export const RTP_ENTRIES = 4096;
+export const RTP_RING_BYTES = 4 << 20;
 
 /** Raw slots: the encoder's frame in flight, the camera's next, and slack for a late reader. */
 export const RAW_SLOTS = 4;
@@ -37,6 +43,9 @@ export const READER = {
   recorder: 1,
   snapshot: 2,
   tlsSender: 3,
+  /** rtp ring: UDP outputs take 0 to 7 (one per [[camera.rtp]]) */
+  rtpOutput: 0,
+  viewer: 8,
 } as const;
 
 export function createCameraRings(cam: CameraConfig): CameraRings {
@@ -52,5 +61,6 @@ export function createCameraRings(cam: CameraConfig): CameraRings {
       slotBytes: rawFrameBytes(FrameFormat.I420, det.width, det.height),
     }),
     au: createByteRing({ entries: AU_ENTRIES, dataBytes: auRingBytes(cam) }),
+    rtp: createByteRing({ entries: RTP_ENTRIES, dataBytes: RTP_RING_BYTES }),
   };
 }
