@@ -23,6 +23,8 @@ export const FrameFlags = {
   DISCONT: 2,
   /** The access unit carries codec configuration (SPS/PPS). */
   CONFIG: 4,
+  /** RTP ring: the packet has the marker bit (last packet of a frame). */
+  MARKER: 8,
 } as const;
 
 /** Bytes of one raw frame of the given format and size. */

@@ -10,6 +10,7 @@ import type { CameraConfig } from "../defs.ts";
 import type { LogSink } from "../../ui/log/logger.ts";
 import type { ActorProcess } from "../runtime/actor.ts";
 import type { EncoderProtocol } from "../encoder/protocol.ts";
+import type { StreamParameters } from "../packetizer/protocol.ts";
 import {
   type ChildSpec,
   EventStream,
@@ -42,6 +43,13 @@ export class CameraNode {
    * recorder listens. `atNs` is on the ring clock (pts/capture ns).
    */
   readonly triggers = new EventStream<{ atNs: number; kind: string }>();
+  /** The RTP stream's identity, fixed for the camera's life (packetizer restarts keep it). */
+  readonly rtp = {
+    ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
+    timestampOffset: crypto.getRandomValues(new Uint32Array(1))[0],
+  };
+  /** SPS/PPS of the stream once the packetizer has seen a keyframe (for SDP). */
+  streamParameters: StreamParameters | undefined;
   /** The last time a hardware encoder gave way to the next one. */
   lastFallback: { from: string; to: string; reason: string } | undefined;
   #supervisor: Supervisor | undefined;

@@ -26,9 +26,12 @@ import type { ChildFactory } from "./camera_node.ts";
 import { CHAIN, groupChild, INDEPENDENT } from "./group.ts";
 import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
+import { packetizerChild } from "../packetizer/spec.ts";
 
 /** The live path: packetize once, then every live consumer. */
-export const LIVE_CHILDREN: ChildFactory[] = [];
+export const LIVE_CHILDREN: ChildFactory[] = [
+  packetizerChild,
+];
 
 /** Everything that consumes the camera's output, independently. */
 export const OUTPUT_CHILDREN: ChildFactory[] = [
