@@ -23,7 +23,7 @@ RUNTIME_PACKAGES=(
 # systemd (systemd-analyze verify), sqlite3 (index inspection).
 TEST_PACKAGES=(
   chromium openssl curl ffmpeg libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
-  gcc libc6-dev pkg-config systemd sqlite3
+  gcc libc6-dev pkg-config systemd sqlite3 time
 )
 
 log() { printf '[install] %s\n' "$*" >&2; }
