@@ -3,9 +3,11 @@
  * config. Pure: no GStreamer calls here, so every source kind is tested by
  * its text and by GStreamer parsing it.
  *
- *   <source> ! videoconvert ! videoscale ! videorate ! raw caps ! tee name=t
- *     t. ! queue (leaky) ! appsink name=main        → raw ring
- *     t. ! queue (leaky) ! videoscale ! videorate ! small caps ! appsink name=small → detector ring
+ *   <source> ! videoconvert ! videoscale ! videorate ! raw caps ! appsink name=main  → raw ring
+ *
+ * The appsink drops rather than blocks (max-buffers=2 drop=true), so no queue
+ * is needed. The detector's small frames are shrunk from the raw frames in
+ * the actor (downscale.ts), not by a second branch here.
  *
  * @module
  */
@@ -60,9 +62,8 @@ export function fraction(fps: number): string {
   return `${Math.round(fps * 1000)}/1000`;
 }
 
-/** Names of the appsinks in the camera pipeline. */
+/** Name of the appsink in the camera pipeline. */
 export const MAIN_SINK = "main";
-export const SMALL_SINK = "small";
 
 /** Whether the camera feeds the detector (motion or a model). */
 export function wantsSmall(cam: CameraConfig): boolean {
@@ -75,19 +76,6 @@ export function cameraPipeline(cam: CameraConfig, src: SourceKind): string {
     `video/x-raw,format=${cam.format},width=${cam.width},height=${cam.height},framerate=${cam.fps}/1`;
   // A file plays as fast as it decodes unless something paces it; a live source paces itself.
   const pace = src.kind === "file" ? " ! identity sync=true" : "";
-  const main =
-    `t. ! queue max-size-buffers=2 leaky=downstream ! appsink name=${MAIN_SINK} max-buffers=2 drop=true sync=false`;
-  let text = `${
-    sourceElements(src)
-  }${pace} ! videoconvert ! videoscale ! videorate ! ${raw} ! tee name=t ${main}`;
-  if (wantsSmall(cam)) {
-    const d = cam.detection;
-    const small = `video/x-raw,format=I420,width=${d.width},height=${d.height},framerate=${
-      fraction(Math.min(d.motion_fps, cam.fps))
-    }`;
-    text +=
-      ` t. ! queue max-size-buffers=2 leaky=downstream ! videoscale ! videorate drop-only=true ! ${small}` +
-      ` ! appsink name=${SMALL_SINK} max-buffers=1 drop=true sync=false`;
-  }
-  return text;
+  return `${sourceElements(src)}${pace} ! videoconvert ! videoscale ! videorate ! ${raw}` +
+    ` ! appsink name=${MAIN_SINK} max-buffers=2 drop=true sync=false`;
 }

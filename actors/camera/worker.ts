@@ -11,11 +11,11 @@ import { RingWriter } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import { resolveAuto } from "./auto.ts";
 import type { CameraProtocol, CameraStats } from "./protocol.ts";
+import { Downscaler } from "./downscale.ts";
 import {
   cameraPipeline,
   MAIN_SINK,
   parseSource,
-  SMALL_SINK,
   sourceElements,
   type SourceKind,
   wantsSmall,
@@ -68,12 +68,20 @@ runActor<CameraProtocol>(() => {
       const open = () => {
         const p = Pipeline.parse(pipelineText);
         p.setState("playing", { timeoutMs: 5000 });
-        return {
-          p,
-          main: p.appSink(MAIN_SINK),
-          smallSink: wantsSmall(cam) ? p.appSink(SMALL_SINK) : null,
-        };
+        return { p, main: p.appSink(MAIN_SINK) };
       };
+      const det = cam.detection;
+      const shrink = wantsSmall(cam)
+        ? new Downscaler({
+          srcWidth: cam.width,
+          srcHeight: cam.height,
+          dstWidth: det.width,
+          dstHeight: det.height,
+          nv12: cam.format === "NV12",
+        })
+        : null;
+      const smallEveryNs = 1e9 / Math.min(det.motion_fps, cam.fps);
+      let smallDue = 0;
       let current = open();
       let discont = true;
       let lastFrame = performance.now();
@@ -89,9 +97,10 @@ runActor<CameraProtocol>(() => {
               const size = sample.size;
               const slot = raw.reserve(size);
               sample.copyTo(slot);
+              const captureNs = nowNs();
               raw.commit(size, {
                 pts: sample.pts ?? 0,
-                captureNs: nowNs(),
+                captureNs,
                 durationNs: sample.duration ?? Math.round(1e9 / cam.fps),
                 flags: FrameFlags.KEYFRAME | (discont ? FrameFlags.DISCONT : 0),
                 format,
@@ -104,18 +113,20 @@ runActor<CameraProtocol>(() => {
               windowFrames++;
               lastFrame = now;
               grace = init.watchdogMs;
-              const s = current.smallSink?.pull({ timeoutMs: 0 }) ?? null;
-              if (s !== null) {
-                const n = s.size;
-                s.copyTo(small.reserve(n));
-                small.commit(n, {
-                  pts: s.pts ?? 0,
-                  captureNs: nowNs(),
-                  durationNs: s.duration ?? 0,
+              if (shrink !== null && captureNs >= smallDue) {
+                // Every 1/motion_fps: the detector's copy, shrunk from the slot just written.
+                smallDue = captureNs - smallDue > 2 * smallEveryNs
+                  ? captureNs + smallEveryNs
+                  : smallDue + smallEveryNs;
+                shrink.scale(slot.subarray(0, size), small.reserve(shrink.outputBytes));
+                small.commit(shrink.outputBytes, {
+                  pts: sample.pts ?? 0,
+                  captureNs,
+                  durationNs: smallEveryNs,
                   flags: FrameFlags.KEYFRAME,
                   format: FrameFormat.I420,
-                  width: cam.detection.width,
-                  height: cam.detection.height,
+                  width: det.width,
+                  height: det.height,
                   aux: 0,
                 });
                 stats.smallFrames++;

@@ -110,6 +110,9 @@ export function checkConfig(doc: Record<string, unknown>, file: string, text = "
       }
       ids.add(cam.id);
       if (cam.source.startsWith("file:")) cam.source = `file:${abs(cam.source.slice(5))}`;
+      // The detector analyses a shrunk copy: never larger than the camera's own frames.
+      detection.width = Math.min(detection.width, cam.width);
+      detection.height = Math.min(detection.height, cam.height);
       cameras.push({ ...cam, recording, detection });
     });
   }

@@ -38,14 +38,7 @@ Deno.test("every source kind builds a pipeline GStreamer accepts", () => {
     const kind = parseSource(src, "ball")!;
     using p = Pipeline.parse(cameraPipeline(cam, kind));
     assert.ok(p.appSink("main"));
-    assert.ok(p.appSink("small"));
   }
-});
-
-Deno.test("without motion or a model the camera has no detector branch", () => {
-  const cam = cameraConfig({ detection: { motion: false } });
-  const text = cameraPipeline(cam, { kind: "test", pattern: "smpte" });
-  assert.doesNotMatch(text, /name=small/);
 });
 
 Deno.test("auto picks libcamera, then a V4L2 capture device, then the test pattern", () => {

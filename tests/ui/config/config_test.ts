@@ -170,3 +170,8 @@ Deno.test("keyLines() maps nested array-of-table keys to their lines", () => {
   assert.equal(where.get("camera[1].recording.mode"), 9);
   assert.equal(where.get("camera[1].recording.after"), 13);
 });
+
+Deno.test("the detector's analysed size is never larger than the camera's frames", () => {
+  const c = parseConfig(`[[camera]]\nid = "tiny"\nwidth = 160\nheight = 120`, "eyrie.toml");
+  assert.deepEqual([c.camera[0].detection.width, c.camera[0].detection.height], [160, 120]);
+});
