@@ -40,7 +40,7 @@ function describeMode(
 export async function probeSystem(): Promise<ProbeReport> {
   const encoders: ProbeReport["encoders"] = [];
   for (const c of [...H264_ORDER, JPEG_ENCODER]) {
-    const { index, rejected } = await selectEncoder([c]);
+    const { index, rejected } = await selectEncoder([c], { probeSoftware: true });
     encoders.push({
       element: c.element,
       choice: c.choice,

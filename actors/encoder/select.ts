@@ -13,11 +13,16 @@ export interface Rejected {
   reason: string;
 }
 
-/** Probes `candidates` in order from `from`; returns the first that works, and why the others did not. */
+/**
+ * Finds the first candidate from `from` that works: installed, and for
+ * hardware (or with `probeSoftware`, as `eyrie probe` does) run on two frames.
+ * Returns its index (-1 for none) and why the others were passed over.
+ */
 export async function selectEncoder(
   candidates: readonly EncoderCandidate[],
-  from = 0,
+  options: { from?: number; probeSoftware?: boolean } = {},
 ): Promise<{ index: number; rejected: Rejected[] }> {
+  const from = options.from ?? 0;
   const rejected: Rejected[] = [];
   for (let i = from; i < candidates.length; i++) {
     const c = candidates[i];
@@ -31,6 +36,9 @@ export async function selectEncoder(
       rejected.push({ element: c.element, reason });
       continue;
     }
+    // A software encoder that is installed works; hardware ones can exist and still fail
+    // (no device, busy, wrong driver), so they run two frames first.
+    if (!c.hardware && !options.probeSoftware) return { index: i, rejected };
     const probe = await probeEncoder(c.element, { timeoutMs: 5000 });
     if (probe.ok) return { index: i, rejected };
     rejected.push({ element: c.element, reason: probe.error.message });
