@@ -1,6 +1,6 @@
 /** Subprocess and socket helpers for tests that talk to real peers (openssl, curl). */
+import type net from "node:net";
 import type { AddressInfo } from "node:net";
-import type tls from "node:tls";
 
 /** Every subprocess is killed after this long; a healthy run takes well under a second. */
 export const PEER_TIMEOUT_MS = 15_000;
@@ -86,16 +86,33 @@ export async function spawnPeer(cmd: string, args: string[], ready: RegExp): Pro
   };
 }
 
-/** Listens on an ephemeral loopback port and returns it. */
-export function listen(server: tls.Server): Promise<number> {
+/** A TLS handshake on loopback takes milliseconds; a socket idle this long is stuck. */
+export const SOCKET_TIMEOUT_MS = 5_000;
+
+/** The open sockets of each server from {@linkcode listen}, destroyed by {@linkcode closeServer}. */
+const connections = new WeakMap<net.Server, Set<net.Socket>>();
+
+/** Listens on an ephemeral loopback port and returns it; tracks connections for {@linkcode closeServer}. */
+export function listen(server: net.Server): Promise<number> {
+  const open = new Set<net.Socket>();
+  connections.set(server, open);
+  server.on("connection", (socket: net.Socket) => {
+    open.add(socket);
+    socket.once("close", () => open.delete(socket));
+  });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
   });
 }
 
-/** Closes a server and waits for it. */
-export function closeServer(server: tls.Server): Promise<void> {
+/**
+ * Closes a server and waits for it. Connections still open are destroyed
+ * first: `server.close()` alone waits for every client to hang up, which a
+ * failed test's client may never do.
+ */
+export function closeServer(server: net.Server): Promise<void> {
+  for (const socket of connections.get(server) ?? []) socket.destroy();
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
@@ -111,6 +128,19 @@ export async function within<T>(promise: Promise<T>, ms: number, label: string):
     ]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** How long {@linkcode waitFor} polls before it gives up: an event on loopback takes milliseconds. */
+export const WAIT_TIMEOUT_MS = 2_000;
+const WAIT_POLL_MS = 5;
+
+/** Resolves once `condition()` holds; rejects naming `label` after {@linkcode WAIT_TIMEOUT_MS}. */
+export async function waitFor(condition: () => boolean, label: string): Promise<void> {
+  const deadline = performance.now() + WAIT_TIMEOUT_MS;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${label}`);
+    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
   }
 }
 
