@@ -12,20 +12,29 @@ export interface RunResult {
   timedOut: boolean;
 }
 
-/** Runs `cmd` with stdin closed (like `</dev/null`), killed after `timeoutMs`. */
+/** Runs `cmd` with `stdin` as its input (default none, like `</dev/null`), killed after `timeoutMs`. */
 export async function run(
   cmd: string,
   args: string[],
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; stdin?: string } = {},
 ): Promise<RunResult> {
-  const child = new Deno.Command(cmd, { args, stdin: "null", stdout: "piped", stderr: "piped" })
-    .spawn();
+  const child = new Deno.Command(cmd, {
+    args,
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     child.kill("SIGKILL");
   }, options.timeoutMs ?? PEER_TIMEOUT_MS);
   try {
+    if (options.stdin !== undefined) {
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {});
+      await writer.close().catch(() => {});
+    }
     const out = await child.output();
     const text = new TextDecoder();
     return {
@@ -116,14 +125,21 @@ export function closeServer(server: net.Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Rejects with `label` if `promise` takes longer than `ms`: a bound, not a measurement. */
-export async function within<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
+/** Rejects with `label` (a string, or a function asked at the timeout) if `promise` takes longer than `ms`: a bound, not a measurement. */
+export async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  label: string | (() => string),
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Timed out waiting for ${label}`)), ms);
+        timer = setTimeout(() => {
+          const what = typeof label === "string" ? label : label();
+          reject(new Error(`Timed out waiting for ${what}`));
+        }, ms);
       }),
     ]);
   } finally {
@@ -135,9 +151,13 @@ export async function within<T>(promise: Promise<T>, ms: number, label: string):
 export const WAIT_TIMEOUT_MS = 2_000;
 const WAIT_POLL_MS = 5;
 
-/** Resolves once `condition()` holds; rejects naming `label` after {@linkcode WAIT_TIMEOUT_MS}. */
-export async function waitFor(condition: () => boolean, label: string): Promise<void> {
-  const deadline = performance.now() + WAIT_TIMEOUT_MS;
+/** Resolves once `condition()` holds; rejects naming `label` after `timeoutMs`. */
+export async function waitFor(
+  condition: () => boolean,
+  label: string,
+  timeoutMs = WAIT_TIMEOUT_MS,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
   while (!condition()) {
     if (performance.now() > deadline) throw new Error(`Timed out waiting for ${label}`);
     await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
