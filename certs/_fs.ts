@@ -1,9 +1,11 @@
 import { dirname } from "node:path";
 
-/** Mode of private keys: owner read/write only. */
-export const KEY_MODE = 0o600;
-/** Mode of certificates, CRLs and pins: public, but only the owner writes. */
-export const PUBLIC_MODE = 0o644;
+/**
+ * Mode of every file in the certs directory, keys and public parts alike:
+ * owner read/write only. The directory is 0700 anyway, so a 0644 certificate
+ * would be no easier to read; one mode means one rule to check.
+ */
+export const FILE_MODE = 0o600;
 /** Mode of the certs directory and its folders. */
 export const DIR_MODE = 0o700;
 
@@ -25,17 +27,19 @@ export async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * Writes `data` to `path` so that a reader sees the old file or the new one,
- * never a part: a sibling temporary file created with `mode` from the start
- * (a key is never readable by others, not even briefly), then a rename.
+ * Writes `data` to `path` (mode {@linkcode FILE_MODE}) so that a reader sees
+ * the old file or the new one, never a part: a sibling temporary file created
+ * with that mode from the start (a key is never readable by others, not even
+ * briefly), then a rename.
  */
-export async function writeAtomic(path: string, data: string, mode: number): Promise<void> {
+export async function writeAtomic(path: string, data: string): Promise<void> {
+  const mode = FILE_MODE;
   await ensureDir(dirname(path));
   const suffix = crypto.getRandomValues(new Uint32Array(1))[0].toString(16);
   const tmp = `${path}.tmp-${suffix}`;
   try {
     await Deno.writeTextFile(tmp, data, { createNew: true, mode });
-    await Deno.chmod(tmp, mode); // the umask may have taken bits off a public file
+    await Deno.chmod(tmp, mode); // whatever the umask, exactly this mode
     const file = await Deno.open(tmp, { read: true });
     try {
       await file.sync(); // on disk before the rename makes it visible
@@ -68,7 +72,7 @@ export async function readRequired(path: string, what: string): Promise<string> 
  */
 export async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   await ensureDir(dir);
-  const file = await Deno.open(`${dir}/.lock`, { write: true, create: true, mode: KEY_MODE });
+  const file = await Deno.open(`${dir}/.lock`, { write: true, create: true, mode: FILE_MODE });
   try {
     await file.lock(true);
     return await fn();

@@ -4,7 +4,7 @@ export const HELP = {
 
 Manage this installation's PKI: a CA, server and client certificates for
 TLS 1.3 with mutual authentication, revocation, rotation and pinning.
-Files live in <data dir>/certs/ (directory 0700, private keys 0600).
+Files live in <data dir>/certs/ (directory 0700, every file 0600).
 
 Commands:
   init     Create the CA

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { x509 } from "./_x509.ts";
-import { ensureDir, exists, KEY_MODE, PUBLIC_MODE, readRequired, writeAtomic } from "./_fs.ts";
+import { ensureDir, exists, readRequired, writeAtomic } from "./_fs.ts";
 import { signCrl } from "./_crl.ts";
 import { keyMatchesCert } from "./_pair.ts";
 import { randomSerial } from "./_serial.ts";
@@ -78,8 +78,8 @@ function validateCaName(name: string): string {
 }
 
 /**
- * Creates the installation's CA in `dir`: `ca.key` (0600), `ca.crt` and an
- * empty signed `ca.crl`, the directory 0700. Refuses to touch an existing CA
+ * Creates the installation's CA in `dir`: `ca.key`, `ca.crt` and an empty
+ * signed `ca.crl` (each 0600), the directory 0700. Refuses to touch an existing CA
  * unless `force`; then the whole old directory is renamed to
  * `<dir>.replaced-<time>` first, so nothing is lost.
  */
@@ -121,9 +121,9 @@ export async function initCa(options: InitCaOptions): Promise<CaInfo> {
     await Deno.rename(options.dir, replacedDir);
   }
   await ensureDir(options.dir);
-  await writeAtomic(paths.caKey, keyPem, KEY_MODE);
-  await writeAtomic(paths.caCert, `${cert.toString("pem")}\n`, PUBLIC_MODE);
-  await writeAtomic(paths.crl, crlPem, PUBLIC_MODE);
+  await writeAtomic(paths.caKey, keyPem);
+  await writeAtomic(paths.caCert, `${cert.toString("pem")}\n`);
+  await writeAtomic(paths.crl, crlPem);
   return {
     subject: cert.subject,
     serial: normalizeSerial(cert.serialNumber),

@@ -1,4 +1,4 @@
-import { KEY_MODE, PUBLIC_MODE, withLock, writeAtomic } from "./_fs.ts";
+import { withLock, writeAtomic } from "./_fs.ts";
 import { readStoredCerts, type StoredCert } from "./_inventory.ts";
 import { createLeaf } from "./_leaf.ts";
 import { loadCa, type LoadedCa } from "./ca.ts";
@@ -85,13 +85,12 @@ export async function installLeaf(
     await writeAtomic(
       ca.paths.archived(previous.serial),
       `${previous.cert.toString("pem")}\n`,
-      PUBLIC_MODE,
     );
   }
   // Key first, then certificate: a reader that sees the new certificate also
   // finds its key (readers check the pair and retry, see server_tls.ts).
-  await writeAtomic(keyPath, leaf.keyPem, KEY_MODE);
-  await writeAtomic(certPath, leaf.certPem, PUBLIC_MODE);
+  await writeAtomic(keyPath, leaf.keyPem);
+  await writeAtomic(certPath, leaf.certPem);
   return {
     kind: request.kind,
     name: request.name,

@@ -17,8 +17,8 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
  * Where everything lives in a certs directory:
  *
  * ```
- * <dir>/            0700
- *   ca.crt ca.key   the installation's CA (key 0600)
+ * <dir>/            0700, every folder 0700 and every file 0600
+ *   ca.crt ca.key   the installation's CA
  *   ca.crl          X.509 CRL signed by the CA, checked on every handshake
  *   pins.json       accepted SHA-256 fingerprints of remote servers
  *   server/NAME.crt server/NAME.key

@@ -1,4 +1,4 @@
-import { exists, PUBLIC_MODE, withLock, writeAtomic } from "./_fs.ts";
+import { exists, withLock, writeAtomic } from "./_fs.ts";
 import { normalizeFingerprint } from "./fingerprint.ts";
 import { certPaths, validateName } from "./layout.ts";
 
@@ -61,7 +61,7 @@ export async function acceptPin(
     if (list.includes(fingerprint256)) return { name, fingerprint256, added: false };
     pins.set(name, [...list, fingerprint256]);
     const json = { version: PINS_VERSION, pins: Object.fromEntries(pins) };
-    await writeAtomic(certPaths(dir).pins, `${JSON.stringify(json, null, 2)}\n`, PUBLIC_MODE);
+    await writeAtomic(certPaths(dir).pins, `${JSON.stringify(json, null, 2)}\n`);
     return { name, fingerprint256, added: true };
   });
 }

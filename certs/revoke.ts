@@ -1,5 +1,5 @@
 import type { x509 } from "./_x509.ts";
-import { PUBLIC_MODE, readRequired, withLock, writeAtomic } from "./_fs.ts";
+import { readRequired, withLock, writeAtomic } from "./_fs.ts";
 import {
   type RevocationReason,
   type RevokedEntry,
@@ -115,7 +115,7 @@ export async function revokeCert(
     const now = options.now ?? new Date();
     const entries = [...crl.entries, { serial: found.serial, date: now, reason }];
     const number = crl.number + 1n;
-    await writeAtomic(ca.paths.crl, await signCrl(ca, { entries, number, now }), PUBLIC_MODE);
+    await writeAtomic(ca.paths.crl, await signCrl(ca, { entries, number, now }));
     return { ...base, reason, alreadyRevoked: false, crlNumber: number };
   });
 }

@@ -20,7 +20,7 @@ export interface Pki {
 }
 
 /**
- * In `root`: CA "eyrie test CA" with server "console" and clients "alice"
+ * In `root`: CA "eyrie test CA" (a month old) with server "console" and clients "alice"
  * (good), "bob" (revoked), "old" (expired), "future" (not yet valid);
  * another CA with the same name and its own "alice".
  */
@@ -28,8 +28,11 @@ export async function makePki(root: string, algorithm: KeyAlgorithm): Promise<Pk
   const dir = join(root, "a", "certs");
   const otherDir = join(root, "b", "certs");
   const now = Date.now();
-  await initCa({ dir, algorithm, name: "eyrie test CA" });
-  await initCa({ dir: otherDir, algorithm, name: "eyrie test CA" });
+  // The CAs are a month old, so that an expired leaf's only fault is its own
+  // expiry: its chain verifies at any time inside its validity.
+  const caSince = new Date(now - 30 * DAY_MS);
+  await initCa({ dir, algorithm, name: "eyrie test CA", now: caSince });
+  await initCa({ dir: otherDir, algorithm, name: "eyrie test CA", now: caSince });
   await issueCert(dir, { kind: "server", name: "console" });
   await issueCert(dir, { kind: "client", name: "alice" });
   await issueCert(dir, { kind: "client", name: "bob" });

@@ -1,6 +1,6 @@
 /** Subprocess and socket helpers for tests that talk to real peers (openssl, curl). */
+import type net from "node:net";
 import type { AddressInfo } from "node:net";
-import type tls from "node:tls";
 
 /** Every subprocess is killed after this long; a healthy run takes well under a second. */
 export const PEER_TIMEOUT_MS = 15_000;
@@ -12,20 +12,29 @@ export interface RunResult {
   timedOut: boolean;
 }
 
-/** Runs `cmd` with stdin closed (like `</dev/null`), killed after `timeoutMs`. */
+/** Runs `cmd` with `stdin` as its input (default none, like `</dev/null`), killed after `timeoutMs`. */
 export async function run(
   cmd: string,
   args: string[],
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; stdin?: string } = {},
 ): Promise<RunResult> {
-  const child = new Deno.Command(cmd, { args, stdin: "null", stdout: "piped", stderr: "piped" })
-    .spawn();
+  const child = new Deno.Command(cmd, {
+    args,
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     child.kill("SIGKILL");
   }, options.timeoutMs ?? PEER_TIMEOUT_MS);
   try {
+    if (options.stdin !== undefined) {
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {});
+      await writer.close().catch(() => {});
+    }
     const out = await child.output();
     const text = new TextDecoder();
     return {
@@ -86,31 +95,72 @@ export async function spawnPeer(cmd: string, args: string[], ready: RegExp): Pro
   };
 }
 
-/** Listens on an ephemeral loopback port and returns it. */
-export function listen(server: tls.Server): Promise<number> {
+/** A TLS handshake on loopback takes milliseconds; a socket idle this long is stuck. */
+export const SOCKET_TIMEOUT_MS = 5_000;
+
+/** The open sockets of each server from {@linkcode listen}, destroyed by {@linkcode closeServer}. */
+const connections = new WeakMap<net.Server, Set<net.Socket>>();
+
+/** Listens on an ephemeral loopback port and returns it; tracks connections for {@linkcode closeServer}. */
+export function listen(server: net.Server): Promise<number> {
+  const open = new Set<net.Socket>();
+  connections.set(server, open);
+  server.on("connection", (socket: net.Socket) => {
+    open.add(socket);
+    socket.once("close", () => open.delete(socket));
+  });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
   });
 }
 
-/** Closes a server and waits for it. */
-export function closeServer(server: tls.Server): Promise<void> {
+/**
+ * Closes a server and waits for it. Connections still open are destroyed
+ * first: `server.close()` alone waits for every client to hang up, which a
+ * failed test's client may never do.
+ */
+export function closeServer(server: net.Server): Promise<void> {
+  for (const socket of connections.get(server) ?? []) socket.destroy();
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Rejects with `label` if `promise` takes longer than `ms`: a bound, not a measurement. */
-export async function within<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
+/** Rejects with `label` (a string, or a function asked at the timeout) if `promise` takes longer than `ms`: a bound, not a measurement. */
+export async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  label: string | (() => string),
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Timed out waiting for ${label}`)), ms);
+        timer = setTimeout(() => {
+          const what = typeof label === "string" ? label : label();
+          reject(new Error(`Timed out waiting for ${what}`));
+        }, ms);
       }),
     ]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** How long {@linkcode waitFor} polls before it gives up: an event on loopback takes milliseconds. */
+export const WAIT_TIMEOUT_MS = 2_000;
+const WAIT_POLL_MS = 5;
+
+/** Resolves once `condition()` holds; rejects naming `label` after `timeoutMs`. */
+export async function waitFor(
+  condition: () => boolean,
+  label: string,
+  timeoutMs = WAIT_TIMEOUT_MS,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${label}`);
+    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
   }
 }
 

@@ -40,13 +40,14 @@ for (const algorithm of KEY_ALGORITHMS) {
   });
 }
 
-Deno.test("initCa() keeps the private key 0600 and the directory 0700", async () => {
+Deno.test("initCa() writes its files 0600 and the directory 0700", async () => {
   await using tmp = await tempDir();
   const dir = join(tmp.path, "data", "certs");
   await initCa({ dir });
   assert.equal((await Deno.stat(join(dir, "ca.key"))).mode! & 0o777, 0o600);
   assert.equal((await Deno.stat(dir)).mode! & 0o777, 0o700);
-  assert.equal((await Deno.stat(join(dir, "ca.crt"))).mode! & 0o777, 0o644);
+  assert.equal((await Deno.stat(join(dir, "ca.crt"))).mode! & 0o777, 0o600);
+  assert.equal((await Deno.stat(join(dir, "ca.crl"))).mode! & 0o777, 0o600);
   const pem = await Deno.readTextFile(join(dir, "ca.key"));
   assert.match(pem, /^-----BEGIN PRIVATE KEY-----\n/);
 });

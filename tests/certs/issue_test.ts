@@ -51,19 +51,17 @@ Deno.test("issueCert() gives a server localhost, 127.0.0.1, ::1, the host name a
   });
   const text = await run("openssl", ["x509", "-in", cert.certPath, "-noout", "-text"]);
   const san = text.stdout.match(/Subject Alternative Name: *\n *(.*)/)?.[1] ?? "";
-  for (
-    const want of [
-      "DNS:localhost",
-      "IP Address:127.0.0.1",
-      "IP Address:0:0:0:0:0:0:0:1",
-      `DNS:${Deno.hostname().toLowerCase()}`,
-      "IP Address:192.168.1.20",
-      "DNS:cam.example",
-      "IP Address:FD00:0:0:0:0:0:0:7",
-    ]
-  ) {
-    assert.ok(san.includes(want), `${want} missing from ${san}`);
-  }
+  const host = Deno.hostname().toLowerCase();
+  const wanted = [
+    "DNS:localhost",
+    "IP Address:127.0.0.1",
+    "IP Address:0:0:0:0:0:0:0:1",
+    "IP Address:192.168.1.20",
+    "DNS:cam.example",
+    "IP Address:FD00:0:0:0:0:0:0:7",
+    ...(/^[a-z0-9.-]+$/.test(host) ? [`DNS:${host}`] : []),
+  ];
+  for (const want of wanted) assert.ok(san.includes(want), `${want} missing from ${san}`);
   assert.match(text.stdout, /Subject: O = eyrie, CN = console/);
   assert.match(text.stdout, /TLS Web Server Authentication/);
   assert.match(text.stdout, /Key Usage: critical\n *Digital Signature\n/);
