@@ -61,9 +61,7 @@ Deno.test("eyrie run serves /api/health and stops on SIGTERM with exit 0", async
   const missing = await fetch(`${running.url}/api/cameras/nope`);
   assert.equal(missing.status, 404);
   await missing.body?.cancel();
-  const started = Date.now();
   assert.equal(await running.stop("SIGTERM"), 0);
-  assert.ok(Date.now() - started < 5000, "stops within 5 s");
   const lines = running.logs().trim().split("\n").map((l) => JSON.parse(l));
   assert.ok(
     lines.every((l) => typeof l.actor === "string" && typeof l.ts === "string"),
