@@ -1,10 +1,11 @@
 /**
  * The libc calls that the other ffi/ modules need and GLib does not offer.
- * Internal to ffi/: nothing outside ffi/ may import it, since it takes raw
- * pointers.
+ * {@linkcode writeBytes} is internal to ffi/ (it takes a raw pointer);
+ * {@linkcode sendUnixDatagram} takes only bytes, so any part may use it.
  *
  * @module
  */
+export { MAX_DATAGRAM_BYTES, sendUnixDatagram } from "./datagram.ts";
 
 const SYMBOLS = {
   memcpy: { parameters: ["pointer", "buffer", "usize"], result: "pointer" },
