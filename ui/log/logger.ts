@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { fstatSync } from "node:fs";
 import type { LogLevel, LogRecord } from "../../actors/defs.ts";
 
 /** Values a log field may hold. Secrets never go in: fields are chosen, not dumped. */
@@ -96,7 +97,7 @@ export function stderrIsJournal(): boolean {
   const stream = Deno.env.get("JOURNAL_STREAM");
   if (stream === undefined || stream === "") return false;
   try {
-    const s = Deno.statSync("/proc/self/fd/2");
+    const s = fstatSync(2);
     return `${s.dev}:${s.ino}` === stream;
   } catch {
     return false;

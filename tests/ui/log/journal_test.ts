@@ -4,7 +4,8 @@ const CHILD = new URL("./_journal_child.ts", import.meta.url).pathname;
 
 async function run(mode: string): Promise<string[]> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CHILD, mode],
+    // eyrie's own permissions, not -A: Deno guards /proc/self behind --allow-all.
+    args: ["run", "--allow-read", "--allow-env", CHILD, mode],
     stdin: "null",
     stdout: "null",
     stderr: "piped",
