@@ -10,6 +10,7 @@ import { healthRoutes } from "./health.ts";
 import { cameraRoutes } from "./cameras.ts";
 import { configRoutes } from "./config.ts";
 import { metricsRoutes } from "./metrics.ts";
+import { consoleRoutes } from "./console.ts";
 
 export type App = Hono;
 
@@ -20,6 +21,7 @@ export function createApp(system: System): Hono {
   app.route("/api/cameras", cameraRoutes(system));
   app.route("/api/config", configRoutes(system));
   app.route("/", metricsRoutes(system));
+  app.route("/", consoleRoutes());
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     system.log.error("request failed", {
