@@ -21,7 +21,7 @@ export interface Health {
   uptime_s: number;
   version: string;
   actors: ActorHealth[];
-  /** Free space where eyrie writes, against the recording floor (recording.min_free_bytes). */
+  /** Free space where eyrie writes, against the recording floor (recording.min_free). */
   disk: { path: string; free_bytes: number; min_free_bytes: number }[];
   /** Why the status is not ok, one sentence each. */
   problems: string[];
@@ -52,7 +52,7 @@ export function diskProblems(disks: readonly DiskSpace[], floorBytes: number): s
     .map((d) =>
       `disk floor reached: ${d.path} has ${mib(d.freeBytes)} free, below the ${
         mib(floorBytes)
-      } of recording.min_free_bytes`
+      } of recording.min_free`
     );
 }
 

@@ -22,8 +22,11 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage or config error.`,
   run: `Usage: eyrie run [--config FILE]
 
 Start every camera in the config, the console and the API, and keep them
-running: crashed parts restart under supervision. SIGINT or SIGTERM stops
-everything in reverse order and exits 0.
+running: crashed parts restart under supervision. SIGHUP (or POST
+/api/config/reload) re-reads the config: changed cameras restart, unchanged
+ones keep running, and a bad file is refused. SIGINT or SIGTERM stops
+everything in reverse order and exits 0. Under systemd (Type=notify) it
+reports ready, reloading and stopping, and pings the watchdog.
 
 Options:
   --config FILE   TOML config (default: a test-pattern camera and the console
