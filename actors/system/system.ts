@@ -12,7 +12,7 @@ import { CameraNode, type ChildFactory } from "./camera_node.ts";
 import { ROOT_FLAGS, SHUTDOWN_MS } from "./flags.ts";
 import { actorProblems, diskProblems, flattenTree, type Health } from "./health.ts";
 import { CAMERA_CHILDREN } from "./children.ts";
-import { appliedConfig, planReload, type ReloadResult } from "./reload.ts";
+import { appliedConfig, planReload, type ReloadPlan, type ReloadResult } from "./reload.ts";
 import { type DiskSpace, diskSpace } from "./disk.ts";
 
 export interface SystemOptions {
@@ -101,6 +101,23 @@ export class System {
     const root = this.#root;
     if (root === undefined) return this.#refused("eyrie is not running");
     const plan = planReload(this.#config, next);
+    try {
+      await this.#apply(root, next, plan);
+    } catch (e) {
+      // Only a supervisor that is stopping refuses; what was applied so far stays applied.
+      return this.#refused(`reload stopped part way: ${(e as Error).message}`);
+    }
+    this.log.info("config reloaded", {
+      added: plan.added.join(","),
+      removed: plan.removed.join(","),
+      changed: plan.changed.join(","),
+      unchanged: plan.unchanged.join(","),
+      restart_needed: plan.restartNeeded.join(","),
+    });
+    return { ok: true, ...plan };
+  }
+
+  async #apply(root: Supervisor, next: Config, plan: ReloadPlan): Promise<void> {
     const byId = new Map(next.camera.map((c) => [c.id, c]));
     for (const id of plan.removed) {
       await root.terminateChild(id, "removed");
@@ -121,14 +138,6 @@ export class System {
     const order = next.camera.map((c) => this.cameras.get(c.id)!);
     this.cameras.clear();
     for (const node of order) this.cameras.set(node.id, node);
-    this.log.info("config reloaded", {
-      added: plan.added.join(","),
-      removed: plan.removed.join(","),
-      changed: plan.changed.join(","),
-      unchanged: plan.unchanged.join(","),
-      restart_needed: plan.restartNeeded.join(","),
-    });
-    return { ok: true, ...plan };
   }
 
   #refused(reason: string): ReloadResult {
