@@ -4,7 +4,9 @@
  * the strategy picks who restarts with it; restarts wait a backoff, and past
  * `intensity` restarts within `periodMs` the supervisor stops everything and
  * ends as crashed, so its own supervisor decides (escalation). Every decision
- * is a {@linkcode SupervisorEvent}.
+ * is a {@linkcode SupervisorEvent}. Children can be added, removed and
+ * replaced while it runs (OTP's start_child / terminate_child), for config
+ * reloads.
  *
  * All decisions run one at a time on an internal queue, so exits that arrive
  * while a restart is under way are judged against the tree as it is then.
@@ -71,7 +73,7 @@ export class Supervisor implements Child {
   readonly id: string;
   readonly exited: Promise<ExitReason>;
   readonly #flags: SupervisorFlags;
-  readonly #slots: Slot[];
+  #slots: Slot[];
   readonly #events: EventStream<SupervisorEvent>;
   readonly #clock: Clock;
   readonly #window: RestartWindow;
@@ -149,6 +151,81 @@ export class Supervisor implements Child {
     };
   }
 
+  /**
+   * Adds a child at run time, after the others (OTP's `start_child`), and
+   * starts it. Rejects with a TypeError for a bad or duplicate spec, or with
+   * the child's error when it cannot start; with `retryFailedStarts` the
+   * child is kept and retried like a crashed one instead.
+   */
+  startChild(spec: ChildSpec): Promise<void> {
+    return this.#enqueue(async () => {
+      this.#checkRunning("start a child");
+      validateSpecs([...this.#slots.map((s) => s.spec), spec]);
+      const slot: Slot = {
+        spec,
+        child: undefined,
+        state: "stopped",
+        restarts: 0,
+        lastExit: undefined,
+      };
+      this.#slots.push(slot);
+      const failed = await this.#startSlot(slot);
+      if (failed === undefined) return;
+      if (this.#retryFailedStarts) {
+        this.#retryLater(slot, `start failed: ${failed.message}`);
+        return;
+      }
+      this.#slots = this.#slots.filter((s) => s !== slot);
+      throw failed;
+    });
+  }
+
+  /**
+   * Stops the child `id` (within its `shutdownMs`) and forgets its spec (OTP's
+   * `terminate_child` followed by `delete_child`). Resolves with how it ended;
+   * rejects with a TypeError when there is no such child.
+   */
+  terminateChild(id: string, reason: StopReason): Promise<ExitReason> {
+    let exit: ExitReason = { kind: "normal" };
+    return this.#enqueue(async () => {
+      this.#checkRunning("terminate a child");
+      const slot = this.#slot(id);
+      exit = await this.#stopSlot(slot, reason, Infinity) ?? exit;
+      this.#slots = this.#slots.filter((s) => s !== slot);
+    }).then(() => exit);
+  }
+
+  /**
+   * Replaces the child with `spec.id` by a new one in the same place: the old
+   * one stops with `reason`, the new one starts, its restart count from zero.
+   * Rejects like {@linkcode startChild} when the new one cannot start, and
+   * with a TypeError when there is no such child.
+   */
+  replaceChild(spec: ChildSpec, reason: StopReason): Promise<void> {
+    return this.#enqueue(async () => {
+      this.#checkRunning("replace a child");
+      const slot = this.#slot(spec.id);
+      validateSpecs([...this.#slots.filter((s) => s !== slot).map((s) => s.spec), spec]);
+      await this.#stopSlot(slot, reason, Infinity);
+      const fresh: Slot = {
+        spec,
+        child: undefined,
+        state: "stopped",
+        restarts: 0,
+        lastExit: undefined,
+      };
+      this.#slots = this.#slots.map((s) => (s === slot ? fresh : s));
+      const failed = await this.#startSlot(fresh);
+      if (failed === undefined) return;
+      if (this.#retryFailedStarts) {
+        this.#retryLater(fresh, `start failed: ${failed.message}`);
+        return;
+      }
+      this.#slots = this.#slots.filter((s) => s !== fresh);
+      throw failed;
+    });
+  }
+
   /** The running child with this id, if any (to send it messages). */
   child(id: string): Child | undefined {
     return this.#slots.find((s) => s.spec.id === id)?.child;
@@ -161,12 +238,12 @@ export class Supervisor implements Child {
   }
 
   async #startAll(): Promise<void> {
-    const retries: [number, string][] = [];
+    const retries: [Slot, string][] = [];
     for (let i = 0; i < this.#slots.length; i++) {
       const failed = await this.#startSlot(this.#slots[i]);
       if (failed === undefined) continue;
       if (this.#retryFailedStarts) {
-        retries.push([i, `start failed: ${failed.message}`]);
+        retries.push([this.#slots[i], `start failed: ${failed.message}`]);
         continue;
       }
       await this.#stopSlots(this.#slots.slice(0, i), "shutdown", Infinity);
@@ -175,13 +252,29 @@ export class Supervisor implements Child {
     }
     if (this.#exit === undefined) this.#state = "running";
     // Retried in the background: the supervisor runs with what could start.
-    for (const [i, cause] of retries) {
-      this.#enqueue(async () => {
-        if (this.#slots[i].child === undefined && this.#state !== "stopping") {
-          await this.#restartFrom(i, cause);
-        }
-      });
+    for (const [slot, cause] of retries) this.#retryLater(slot, cause);
+  }
+
+  /** Queues a restart of `slot` after a failed start, unless it was removed or runs by then. */
+  #retryLater(slot: Slot, cause: string): void {
+    this.#enqueue(async () => {
+      const index = this.#slots.indexOf(slot);
+      if (index >= 0 && slot.child === undefined && this.#state !== "stopping") {
+        await this.#restartFrom(index, cause);
+      }
+    });
+  }
+
+  #checkRunning(what: string): void {
+    if (this.#exit !== undefined || this.#state === "stopping") {
+      throw new Error(`Supervisor ${this.id} is ${this.#state}: cannot ${what}`);
     }
+  }
+
+  #slot(id: string): Slot {
+    const slot = this.#slots.find((s) => s.spec.id === id);
+    if (slot === undefined) throw new TypeError(`Supervisor ${this.id} has no child "${id}"`);
+    return slot;
   }
 
   /** Starts one slot's child; returns the error if it could not start. */
@@ -272,17 +365,24 @@ export class Supervisor implements Child {
 
   /** Stops the running children among `slots`, last first. */
   async #stopSlots(slots: readonly Slot[], reason: StopReason, deadline: number): Promise<void> {
-    for (let i = slots.length - 1; i >= 0; i--) {
-      const slot = slots[i];
-      const child = slot.child;
-      if (child === undefined) continue;
-      slot.child = undefined;
-      slot.state = "stopping";
-      const budget = Math.max(0, Math.min(slot.spec.shutdownMs, deadline - this.#clock.now()));
-      const exit = await child.stop(reason, budget);
-      slot.state = "stopped";
-      this.#events.emit({ type: "child_stopped", supervisor: this.id, child: slot.spec.id, exit });
-    }
+    for (let i = slots.length - 1; i >= 0; i--) await this.#stopSlot(slots[i], reason, deadline);
+  }
+
+  /** Stops one slot's child if it runs; resolves with how it ended. */
+  async #stopSlot(
+    slot: Slot,
+    reason: StopReason,
+    deadline: number,
+  ): Promise<ExitReason | undefined> {
+    const child = slot.child;
+    if (child === undefined) return undefined;
+    slot.child = undefined;
+    slot.state = "stopping";
+    const budget = Math.max(0, Math.min(slot.spec.shutdownMs, deadline - this.#clock.now()));
+    const exit = await child.stop(reason, budget);
+    slot.state = "stopped";
+    this.#events.emit({ type: "child_stopped", supervisor: this.id, child: slot.spec.id, exit });
+    return exit;
   }
 
   async #giveUp(cause: string): Promise<void> {

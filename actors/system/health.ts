@@ -6,6 +6,7 @@
  */
 import type { ActorState } from "../defs.ts";
 import type { ChildStatus } from "../supervisor/mod.ts";
+import type { DiskSpace } from "./disk.ts";
 
 export interface ActorHealth {
   /** Path in the tree, e.g. "front/encoder". */
@@ -20,6 +21,8 @@ export interface Health {
   uptime_s: number;
   version: string;
   actors: ActorHealth[];
+  /** Free space where eyrie writes, against the recording floor (recording.min_free). */
+  disk: { path: string; free_bytes: number; min_free_bytes: number }[];
   /** Why the status is not ok, one sentence each. */
   problems: string[];
 }
@@ -40,4 +43,19 @@ export function actorProblems(actors: readonly ActorHealth[]): string[] {
   return actors
     .filter((a) => a.state !== "running")
     .map((a) => `${a.id} is ${a.state}${a.restarts > 0 ? ` (${a.restarts} restarts)` : ""}`);
+}
+
+/** The problems of dirs whose free space is below the floor (recording stops there). */
+export function diskProblems(disks: readonly DiskSpace[], floorBytes: number): string[] {
+  return disks
+    .filter((d) => d.freeBytes < floorBytes)
+    .map((d) =>
+      `disk floor reached: ${d.path} has ${mib(d.freeBytes)} free, below the ${
+        mib(floorBytes)
+      } of recording.min_free`
+    );
+}
+
+function mib(bytes: number): string {
+  return `${Math.floor(bytes / 2 ** 20)} MiB`;
 }

@@ -9,4 +9,6 @@ export { CameraNode, type ChildFactory, type NodeContext } from "./camera_node.t
 export { type CameraRings, READER } from "./rings.ts";
 export { CHAIN, groupChild, INDEPENDENT } from "./group.ts";
 export { type ActorHealth, type Health } from "./health.ts";
+export { planReload, type ReloadPlan, type ReloadResult, RESTART_ONLY } from "./reload.ts";
+export { type DiskSpace, diskSpace } from "./disk.ts";
 export { ACTOR_SHUTDOWN_MS, CAMERA_FLAGS, ROOT_FLAGS, SHUTDOWN_MS } from "./flags.ts";

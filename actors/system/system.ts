@@ -10,53 +10,147 @@ import { EventStream, Supervisor, type SupervisorEvent } from "../supervisor/mod
 import { VERSION } from "../../ui/cli/version.ts";
 import { CameraNode, type ChildFactory } from "./camera_node.ts";
 import { ROOT_FLAGS, SHUTDOWN_MS } from "./flags.ts";
-import { actorProblems, flattenTree, type Health } from "./health.ts";
+import { actorProblems, diskProblems, flattenTree, type Health } from "./health.ts";
 import { CAMERA_CHILDREN } from "./children.ts";
+import { appliedConfig, planReload, type ReloadPlan, type ReloadResult } from "./reload.ts";
+import { type DiskSpace, diskSpace } from "./disk.ts";
 
 export interface SystemOptions {
   config: Config;
   log: LogSink;
   /** The actors of each camera subtree, in data-flow order. Default: {@linkcode CAMERA_CHILDREN}. */
   children?: readonly ChildFactory[];
+  /**
+   * Reads the config again for {@linkcode System.reload} (SIGHUP, the
+   * console); throws with the reason when the new config is bad. Without
+   * it, eyrie runs on built-in defaults and a reload is refused.
+   */
+  load?: () => Promise<Config>;
 }
 
 export class System {
-  readonly config: Config;
   readonly events = new EventStream<SupervisorEvent>();
   readonly cameras = new Map<string, CameraNode>();
   readonly log: Logger;
   readonly startedAt = Date.now();
+  readonly #sink: LogSink;
+  readonly #children: readonly ChildFactory[];
+  readonly #load: (() => Promise<Config>) | undefined;
+  #config: Config;
   #root: Supervisor | undefined;
+  #reloading: Promise<unknown> = Promise.resolve();
 
   private constructor(options: SystemOptions) {
-    this.config = options.config;
+    this.#config = options.config;
+    this.#sink = options.log;
+    this.#children = options.children ?? CAMERA_CHILDREN;
+    this.#load = options.load;
     const sink = filterSink(options.log, options.config.log.level);
     this.log = createLogger("eyrie", sink, options.config.log.level);
     this.events.subscribe((e) => logEvent(this.log, e));
-    for (const cam of options.config.camera) {
-      this.cameras.set(
-        cam.id,
-        new CameraNode(cam, {
-          log: options.log,
-          events: this.events,
-          dataDir: options.config.data_dir,
-        }),
-      );
-    }
+    for (const cam of options.config.camera) this.cameras.set(cam.id, this.#node(cam));
   }
 
   /** Starts every camera's subtree. A camera that cannot start yet is retried; the rest run. */
   static async start(options: SystemOptions): Promise<System> {
     const system = new System(options);
-    const children = options.children ?? CAMERA_CHILDREN;
     system.#root = await Supervisor.start({
       id: "eyrie",
       flags: ROOT_FLAGS,
-      children: [...system.cameras.values()].map((c) => c.spec(children)),
+      children: [...system.cameras.values()].map((c) => c.spec(system.#children)),
       events: system.events,
       retryFailedStarts: true,
     });
     return system;
+  }
+
+  /** The config that runs now (after reloads, restart-only settings stay as started). */
+  get config(): Config {
+    return this.#config;
+  }
+
+  /** The root of the supervision tree (for status and metrics). */
+  get root(): Supervisor | undefined {
+    return this.#root;
+  }
+
+  /**
+   * Reads the config again and applies it: removed cameras stop, changed
+   * ones restart their subtree, added ones start, unchanged ones keep
+   * running untouched. A config that cannot be read or validated is refused
+   * with the reason and nothing changes. Reloads run one at a time.
+   */
+  reload(): Promise<ReloadResult> {
+    const run = this.#reloading.then(() => this.#reload());
+    this.#reloading = run.catch(() => {});
+    return run;
+  }
+
+  async #reload(): Promise<ReloadResult> {
+    if (this.#load === undefined) {
+      return this.#refused(
+        "eyrie runs on built-in defaults; start it with --config FILE to reload",
+      );
+    }
+    let next: Config;
+    try {
+      next = await this.#load();
+    } catch (e) {
+      return this.#refused(e instanceof Error ? e.message : String(e));
+    }
+    const root = this.#root;
+    if (root === undefined) return this.#refused("eyrie is not running");
+    const plan = planReload(this.#config, next);
+    try {
+      await this.#apply(root, next, plan);
+    } catch (e) {
+      // Only a supervisor that is stopping refuses; what was applied so far stays applied.
+      return this.#refused(`reload stopped part way: ${(e as Error).message}`);
+    }
+    this.log.info("config reloaded", {
+      added: plan.added.join(","),
+      removed: plan.removed.join(","),
+      changed: plan.changed.join(","),
+      unchanged: plan.unchanged.join(","),
+      restart_needed: plan.restartNeeded.join(","),
+    });
+    return { ok: true, ...plan };
+  }
+
+  async #apply(root: Supervisor, next: Config, plan: ReloadPlan): Promise<void> {
+    const byId = new Map(next.camera.map((c) => [c.id, c]));
+    for (const id of plan.removed) {
+      await root.terminateChild(id, "removed");
+      this.cameras.delete(id);
+    }
+    for (const id of plan.changed) {
+      const node = this.#node(byId.get(id)!);
+      this.cameras.set(id, node);
+      await root.replaceChild(node.spec(this.#children), "config_changed");
+    }
+    for (const id of plan.added) {
+      const node = this.#node(byId.get(id)!);
+      this.cameras.set(id, node);
+      await root.startChild(node.spec(this.#children));
+    }
+    this.#config = appliedConfig(this.#config, next);
+    // Keep the map in the config's order, as /api/cameras lists it.
+    const order = next.camera.map((c) => this.cameras.get(c.id)!);
+    this.cameras.clear();
+    for (const node of order) this.cameras.set(node.id, node);
+  }
+
+  #refused(reason: string): ReloadResult {
+    this.log.error("config reload refused; the running config stays", { reason });
+    return { ok: false, reason };
+  }
+
+  #node(cam: Config["camera"][number]): CameraNode {
+    return new CameraNode(cam, {
+      log: this.#sink,
+      events: this.events,
+      dataDir: this.#config.data_dir,
+    });
   }
 
   /** Resolves when the root supervisor ends (stopped, or gave up). */
@@ -69,14 +163,28 @@ export class System {
     await this.#root?.stop("shutdown", SHUTDOWN_MS);
   }
 
+  /** Free space where eyrie writes: the data dir, and the recordings dir when it is elsewhere. */
+  disks(): DiskSpace[] {
+    const { data_dir, recording } = this.#config;
+    const dirs = recording.enabled && recording.dir !== data_dir
+      ? [data_dir, recording.dir]
+      : [data_dir];
+    return dirs.map(diskSpace).filter((d): d is DiskSpace => d !== undefined);
+  }
+
   health(): Health {
     const actors = this.#root === undefined ? [] : flattenTree(this.#root.status());
-    const problems = actorProblems(actors);
+    // The floor is where recording stops; without recording there is none to reach.
+    const { enabled, min_free_bytes } = this.#config.recording;
+    const floor = enabled ? min_free_bytes : 0;
+    const disks = this.disks();
+    const problems = [...actorProblems(actors), ...diskProblems(disks, floor)];
     return {
       status: problems.length === 0 ? "ok" : "degraded",
       uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
       version: VERSION,
       actors,
+      disk: disks.map((d) => ({ path: d.path, free_bytes: d.freeBytes, min_free_bytes: floor })),
       problems,
     };
   }

@@ -1,10 +1,13 @@
 /**
  * The libc calls that the other ffi/ modules need and GLib does not offer.
- * Internal to ffi/: nothing outside ffi/ may import it, since it takes raw
- * pointers.
+ * {@linkcode writeBytes} is internal to ffi/ (it takes a raw pointer);
+ * {@linkcode sendUnixDatagram} and {@linkcode processCpuTime} take no
+ * pointers, so any part may use them.
  *
  * @module
  */
+export { MAX_DATAGRAM_BYTES, sendUnixDatagram } from "./datagram.ts";
+export { processCpuTime } from "./rusage.ts";
 
 const SYMBOLS = {
   memcpy: { parameters: ["pointer", "buffer", "usize"], result: "pointer" },

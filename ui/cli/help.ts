@@ -11,6 +11,7 @@ Commands:
   probe          Show the platform, GStreamer, cameras and working encoders
   config check   Validate a config file
   certs          Manage the installation's CA and certificates
+  service        Install or uninstall eyrie as a systemd service
   version        Print the version
 
 Global options:
@@ -21,8 +22,11 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage or config error.`,
   run: `Usage: eyrie run [--config FILE]
 
 Start every camera in the config, the console and the API, and keep them
-running: crashed parts restart under supervision. SIGINT or SIGTERM stops
-everything in reverse order and exits 0.
+running: crashed parts restart under supervision. SIGHUP (or POST
+/api/config/reload) re-reads the config: changed cameras restart, unchanged
+ones keep running, and a bad file is refused. SIGINT or SIGTERM stops
+everything in reverse order and exits 0. Under systemd (Type=notify) it
+reports ready, reloading and stopping, and pings the watchdog.
 
 Options:
   --config FILE   TOML config (default: a test-pattern camera and the console
@@ -39,6 +43,22 @@ Options:
 
 Validate FILE. Prints "ok" and exits 0, or prints each problem with its line
 and key path and exits 2.`,
+  service: `Usage: eyrie service install|uninstall [--dry-run] [--config FILE]
+
+install: create the system user eyrie (in the video group), put the config
+in /etc/eyrie/eyrie.toml (FILE, else the one already there, else a starter
+config), keep data in /var/lib/eyrie, write /etc/systemd/system/eyrie.service
+(Type=notify with a watchdog, restart on failure, sandboxed) and enable and
+(re)start it. Run it again after replacing the binary to upgrade.
+
+uninstall: stop and disable the service and remove the unit. The config,
+the data and the user stay.
+
+Both need root.
+
+Options:
+  --dry-run       Print every step, and the files in full, and change nothing
+  --config FILE   Install FILE as /etc/eyrie/eyrie.toml (validated first)`,
   version: `Usage: eyrie version
 
 Print eyrie's version and the Deno, V8 and TypeScript versions.`,

@@ -1,6 +1,8 @@
 /**
  * `eyrie run`: start the system and the console, stop cleanly on
- * SIGINT/SIGTERM (exit 0), exit 1 when the root supervisor gives up.
+ * SIGINT/SIGTERM (exit 0), exit 1 when the root supervisor gives up,
+ * re-read the config on SIGHUP. Under systemd it reports READY, WATCHDOG,
+ * RELOADING and STOPPING (ui/service/notify.ts).
  *
  * @module
  */
@@ -14,6 +16,7 @@ import { expectPositionals, parseCommand } from "./args.ts";
 import { ConfigError } from "./errors.ts";
 import { HELP } from "./help.ts";
 import type { Io } from "./main.ts";
+import { systemdNotifier } from "../service/notify.ts";
 
 /** Refuses a console that anyone on the network could reach without TLS, unless the config insists. */
 export function checkExposure(config: Config, file: string): void {
@@ -44,11 +47,14 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   const log = createLogger("main", sink, config.log.level);
   if (config.camera.length === 0) log.warn("no cameras configured: add a [[camera]] section");
 
-  const system = await System.start({ config, log: sink });
+  const notify = systemdNotifier(log);
+  const load = file === undefined ? undefined : () => loadConfig(file);
+  const system = await System.start({ config, log: sink, load });
   let server;
   try {
     server = await serve(createApp(system), parseListen(config.console.listen));
   } catch (e) {
+    notify.close();
     await system.stop();
     throw e;
   }
@@ -57,6 +63,14 @@ export async function runMain(args: string[], io: Io): Promise<number> {
     cameras: config.camera.map((c) => c.id).join(","),
     config: file ?? "(defaults)",
   });
+  const running = () => `running: ${system.cameras.size} camera(s), console on ${server.url}`;
+  notify.ready(running());
+  const onHangup = async () => {
+    notify.reloading();
+    const r = await system.reload();
+    notify.ready(r.ok ? running() : `${running()}; last reload refused: ${r.reason}`);
+  };
+  Deno.addSignalListener("SIGHUP", onHangup);
 
   const stopped = new Promise<number>((resolve) => {
     let stoppingSince = 0;
@@ -82,6 +96,9 @@ export async function runMain(args: string[], io: Io): Promise<number> {
     });
   });
   const code = await stopped;
+  notify.stopping();
+  notify.close();
+  Deno.removeSignalListener("SIGHUP", onHangup);
   await server.close();
   await system.stop();
   log.info("stopped", { code });

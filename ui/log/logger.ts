@@ -1,10 +1,13 @@
 /**
  * Structured logs. Every record names the actor that wrote it. On a terminal
  * records are one readable line each (with colour); elsewhere (journald, a
- * pipe, CI) they are JSON lines without escape codes.
+ * pipe, CI) they are JSON lines without escape codes. When stderr is the
+ * journal's stream, each line starts with its syslog priority ("<3>" for
+ * errors), which journald strips and keeps, so `journalctl -p warning` works.
  *
  * @module
  */
+import { fstatSync } from "node:fs";
 import type { LogLevel, LogRecord } from "../../actors/defs.ts";
 
 /** Values a log field may hold. Secrets never go in: fields are chosen, not dumped. */
@@ -86,14 +89,31 @@ export function formatJson(record: LogRecord): string {
   return JSON.stringify(record);
 }
 
+/** syslog priorities (sd-daemon(3) prefixes) of the log levels. */
+export const SYSLOG_PRIORITY: Record<LogLevel, number> = { debug: 7, info: 6, warn: 4, error: 3 };
+
+/** Whether stderr is journald's stream: systemd sets $JOURNAL_STREAM to its "device:inode". */
+export function stderrIsJournal(): boolean {
+  const stream = Deno.env.get("JOURNAL_STREAM");
+  if (stream === undefined || stream === "") return false;
+  try {
+    const s = fstatSync(2);
+    return `${s.dev}:${s.ino}` === stream;
+  } catch {
+    return false;
+  }
+}
+
 /** Where the process writes its logs: stderr, text on a TTY and JSON lines elsewhere. */
 export function stderrSink(format: "auto" | "json" | "text" = "auto"): LogSink {
   const tty = Deno.stderr.isTerminal();
   const json = format === "json" || (format === "auto" && !tty);
   const colour = tty && !json && Deno.env.get("NO_COLOR") === undefined;
+  const journal = !tty && stderrIsJournal();
   const encoder = new TextEncoder();
   return (record) => {
-    const line = json ? formatJson(record) : formatText(record, colour);
+    const text = json ? formatJson(record) : formatText(record, colour);
+    const line = journal ? `<${SYSLOG_PRIORITY[record.level]}>${text}` : text;
     try {
       const bytes = encoder.encode(line + "\n");
       for (let at = 0; at < bytes.length;) at += Deno.stderr.writeSync(bytes.subarray(at));

@@ -1,0 +1,49 @@
+// `deno task bench` runs every bench/*_bench.ts in turn, each in its own
+// process (so one bench's heap, JIT and threads never colour the next);
+// `deno task bench <name>…` runs bench/<name>_bench.ts only. Exits 1 if any
+// bench failed, 2 for an unknown name.
+
+const DIR = new URL(".", import.meta.url).pathname;
+
+async function benches(): Promise<string[]> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(DIR)) {
+    const m = /^(.+)_bench\.ts$/.exec(e.name);
+    if (e.isFile && m !== null) names.push(m[1]);
+  }
+  return names.sort();
+}
+
+async function main(args: string[]): Promise<number> {
+  const all = await benches();
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(`usage: deno task bench [name…]\nbenches: ${all.join(", ")}`);
+    return 0;
+  }
+  const unknown = args.filter((a) => !all.includes(a));
+  if (unknown.length > 0) {
+    console.error(`bench: no bench named ${unknown.join(", ")}; there are: ${all.join(", ")}`);
+    return 2;
+  }
+  const chosen = args.length > 0 ? args : all;
+  const failed: string[] = [];
+  for (const name of chosen) {
+    console.log(`\n## ${name}\n`);
+    const started = performance.now();
+    const status = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${DIR}${name}_bench.ts`],
+      stdin: "null",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).spawn().status;
+    const s = ((performance.now() - started) / 1000).toFixed(1);
+    console.error(
+      `bench: ${name} ${status.success ? "done" : `failed (exit ${status.code})`} in ${s} s`,
+    );
+    if (!status.success) failed.push(name);
+  }
+  if (failed.length > 0) console.error(`bench: failed: ${failed.join(", ")}`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+Deno.exit(await main(Deno.args));

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
+import { type ParsedFamily, parseExposition } from "../metrics/_exposition.ts";
+
+const CONFIG = `[console]\nlisten = "127.0.0.1:0"\n[[camera]]\nid = "front"\nsource = "test"\n` +
+  `width = 320\nheight = 240\nfps = 15\n`;
+
+function value(f: ParsedFamily | undefined, labels: Record<string, string> = {}): number {
+  assert.ok(f !== undefined, "family present");
+  const s = f.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  assert.ok(s !== undefined, `${f.name} has a series ${JSON.stringify(labels)}`);
+  return s.value;
+}
+
+Deno.test("GET /metrics: strict Prometheus text with process, supervision, camera, encoder and ring metrics", async () => {
+  await using cfg = await tempConfig(CONFIG);
+  const eyrie = await startEyrie(cfg.file);
+  try {
+    // Stats arrive once a second; wait until the encoder has reported.
+    let text = "";
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const res = await fetch(`${eyrie.url}/metrics`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+      text = await res.text();
+      if (/^eyrie_encoder_access_units_total\{camera="front"\} [1-9]/m.test(text)) break;
+      assert.ok(Date.now() < deadline, `no encoder stats in time:\n${text}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const m = parseExposition(text);
+    assert.ok(value(m.get("eyrie_process_resident_memory_bytes")) > 10e6);
+    assert.ok(value(m.get("eyrie_process_cpu_seconds_total")) > 0);
+    assert.ok(value(m.get("eyrie_event_loop_lag_seconds")) >= 0);
+    assert.ok(value(m.get("eyrie_disk_free_bytes")) > 0);
+    assert.equal(value(m.get("eyrie_healthy")), 1);
+    assert.equal(value(m.get("eyrie_actor_up"), { actor: "front/encoder" }), 1);
+    assert.equal(value(m.get("eyrie_actor_restarts_total"), { actor: "front/camera" }), 0);
+    assert.ok(value(m.get("eyrie_camera_frames_total"), { camera: "front" }) > 0);
+    assert.ok(value(m.get("eyrie_camera_fps"), { camera: "front" }) > 0);
+    assert.equal(value(m.get("eyrie_encoder_info"), { camera: "front", hardware: "false" }), 1);
+    assert.ok(value(m.get("eyrie_encoder_bitrate_bits_per_second"), { camera: "front" }) > 0);
+    assert.ok(value(m.get("eyrie_ring_written_total"), { camera: "front", ring: "au" }) > 0);
+    assert.equal(value(m.get("eyrie_ring_capacity_entries"), { camera: "front", ring: "raw" }), 4);
+    const drops = m.get("eyrie_ring_reader_drops_total")!;
+    assert.ok(drops.samples.some((s) => s.labels.ring === "raw" && s.labels.reader === "encoder"));
+    assert.equal(value(m.get("eyrie_metrics_collector_errors_total")), 0);
+  } finally {
+    assert.equal(await eyrie.stop(), 0);
+  }
+});
