@@ -27,9 +27,14 @@ export const RTP_RING_BYTES = 4 << 20;
 export const RAW_SLOTS = 4;
 /** Access-unit ring entries: ~17 s of 30 fps video. */
 export const AU_ENTRIES = 512;
-/** Access-unit bytes: 16 s at 8 Mbps, the top of the adaptive range; at least 4 MiB. */
+/**
+ * Access-unit bytes: 6 s at the top of the camera's adaptive range, at least
+ * 2 MiB. Enough for a reader that stalls a few seconds (a slow disk under
+ * the recorder) to resync without losing its place; the recorder's pre-roll
+ * keeps its own copy, so this need not hold it.
+ */
 export function auRingBytes(cam: CameraConfig): number {
-  return Math.max(4 << 20, Math.ceil((cam.max_bitrate_kbps * 1000 / 8) * 16));
+  return Math.max(2 << 20, Math.ceil((cam.max_bitrate_kbps * 1000 / 8) * 6));
 }
 
 /** Reader indexes are fixed per consumer, so a restarted consumer takes its old place. */
