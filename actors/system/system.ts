@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Config, ExitReason } from "../defs.ts";
+import type { CameraConfig, Config, ExitReason, QualityPreset } from "../defs.ts";
 import { createLogger, filterSink, type Logger, type LogSink } from "../../ui/log/logger.ts";
 import { EventStream, Supervisor, type SupervisorEvent } from "../supervisor/mod.ts";
 import { VERSION } from "../../ui/cli/version.ts";
@@ -14,6 +14,7 @@ import { actorProblems, diskProblems, flattenTree, type Health } from "./health.
 import { CAMERA_CHILDREN } from "./children.ts";
 import { appliedConfig, planReload, type ReloadPlan, type ReloadResult } from "./reload.ts";
 import { type DiskSpace, diskSpace } from "./disk.ts";
+import { withQuality } from "./quality.ts";
 
 export interface SystemOptions {
   config: Config;
@@ -138,6 +139,37 @@ export class System {
     const order = next.camera.map((c) => this.cameras.get(c.id)!);
     this.cameras.clear();
     for (const node of order) this.cameras.set(node.id, node);
+  }
+
+  /**
+   * Switches a camera to a quality preset now: its subtree restarts with the
+   * preset's size, rate and bitrate (viewers reconnect). Lasts until the next
+   * reload or restart; the config file stays the source of truth.
+   */
+  setQuality(id: string, preset: QualityPreset): Promise<CameraConfig> {
+    const run = this.#reloading.then(async () => {
+      const node = this.cameras.get(id);
+      const root = this.#root;
+      if (node === undefined || root === undefined) throw new RangeError(`No camera "${id}"`);
+      const cam = withQuality(node.config, preset);
+      const next = this.#node(cam);
+      this.cameras.set(id, next);
+      await root.replaceChild(next.spec(this.#children), "config_changed");
+      this.#config = {
+        ...this.#config,
+        camera: this.#config.camera.map((c) => (c.id === id ? cam : c)),
+      };
+      this.log.info("quality changed", {
+        camera: id,
+        preset,
+        width: cam.width,
+        height: cam.height,
+        fps: cam.fps,
+      });
+      return cam;
+    });
+    this.#reloading = run.catch(() => {});
+    return run;
   }
 
   #refused(reason: string): ReloadResult {

@@ -6,6 +6,11 @@
  */
 import { Hono } from "hono";
 import type { CameraNode, System } from "../../actors/system/mod.ts";
+import type { QualityPreset } from "../../actors/defs.ts";
+import { QUALITY_PRESETS } from "../config/camera.ts";
+
+/** A quality request body is a few bytes; anything near this is not one. */
+const MAX_QUALITY_BODY = 1024;
 
 function describeCamera(system: System, node: CameraNode) {
   const cfg = node.config;
@@ -16,6 +21,7 @@ function describeCamera(system: System, node: CameraNode) {
     width: cfg.width,
     height: cfg.height,
     fps: cfg.fps,
+    quality: cfg.quality,
     codec: cfg.codec,
     actors,
     stats: Object.fromEntries(node.stats),
@@ -29,5 +35,32 @@ export function cameraRoutes(system: System): Hono {
       const node = system.cameras.get(c.req.param("id"));
       if (node === undefined) return c.json({ error: `No camera "${c.req.param("id")}"` }, 404);
       return c.json(describeCamera(system, node));
+    })
+    // Switch a camera to a quality preset: {"preset": "low" | "medium" | "high" | "ultra"}.
+    .post("/:id/quality", async (c) => {
+      const id = c.req.param("id");
+      if (!system.cameras.has(id)) return c.json({ error: `No camera "${id}"` }, 404);
+      const text = await c.req.text();
+      if (text.length > MAX_QUALITY_BODY) return c.json({ error: "The body is too large" }, 413);
+      let preset: unknown;
+      try {
+        preset = (JSON.parse(text) as { preset?: unknown }).preset;
+      } catch {
+        return c.json({ error: 'The body must be JSON: {"preset": "low"}' }, 400);
+      }
+      if (typeof preset !== "string" || !(preset in QUALITY_PRESETS)) {
+        return c.json({
+          error: `"preset" must be one of ${Object.keys(QUALITY_PRESETS).join(", ")}`,
+        }, 400);
+      }
+      const cam = await system.setQuality(id, preset as QualityPreset);
+      return c.json({
+        id,
+        quality: cam.quality,
+        width: cam.width,
+        height: cam.height,
+        fps: cam.fps,
+        bitrate_kbps: cam.bitrate_kbps,
+      });
     });
 }

@@ -94,6 +94,33 @@ codec = "mjpeg"
     ) {
       assert.ok(ids.includes(id), `${id} in ${ids}`);
     }
+    // A quality preset at run time restarts that camera's subtree only.
+    const post = (id: string, body: string) =>
+      fetch(`${eyrie.url}/api/cameras/${id}/quality`, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json" },
+      });
+    const bad = await post("front", `{"preset": "cinema"}`);
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json()).error, /"preset" must be one of low, medium, high, ultra/);
+    const missing = await post("side", `{"preset": "low"}`);
+    assert.equal(missing.status, 404);
+    await missing.body?.cancel();
+    const ok = await post("front", `{"preset": "high"}`);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), {
+      id: "front",
+      quality: "high",
+      width: 1920,
+      height: 1080,
+      fps: 30,
+      bitrate_kbps: 4000,
+    });
+    const after = await settle(eyrie.url, "front", (c) => (c.stats.encoder?.accessUnits ?? 0) > 30);
+    assert.equal((after as unknown as { width: number }).width, 1920);
+    const backAfter = await camera(eyrie.url, "back");
+    assert.ok(backAfter.actors.every((a) => a.restarts === 0), "the other camera kept running");
   } finally {
     assert.equal(await eyrie.stop("SIGINT"), 0);
   }
