@@ -71,4 +71,4 @@ export {
 export * from "./jpeg/mod.ts";
 export * from "./h264/mod.ts";
 export * from "./rtcp/mod.ts";
-export { buildSdp, type SdpOptions } from "./sdp.ts";
+export { buildSdp, isMulticastAddress, type SdpOptions } from "./sdp.ts";
