@@ -6,11 +6,10 @@
  *
  * @module
  */
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
 import { type SendTarget, UdpSocket } from "../../ffi/net/mod.ts";
 import { isMulticastAddress } from "../../transports/rtp/mod.ts";
 import type { RtpOutputConfig } from "../defs.ts";
+import { resolveHost } from "./resolve.ts";
 
 /** The open sockets of one output. */
 export interface Link extends Disposable {
@@ -21,19 +20,6 @@ export interface Link extends Disposable {
   rtcp: UdpSocket;
   /** null when the RTP port is 65535 and RTCP has no port + 1. */
   rtcpTo: SendTarget | null;
-}
-
-/** The destination's IP address: the host itself when it is one, else the resolver's first answer. */
-export async function resolveHost(host: string): Promise<{ address: string; family: 4 | 6 }> {
-  const literal = host.replace(/^\[(.*)\]$/, "$1");
-  const kind = isIP(literal);
-  if (kind === 4 || kind === 6) return { address: literal, family: kind };
-  try {
-    const found = await lookup(host);
-    return { address: found.address, family: found.family === 6 ? 6 : 4 };
-  } catch (error) {
-    throw new Error(`Cannot resolve host "${host}": ${(error as Error).message}`);
-  }
 }
 
 function openSocket(family: 4 | 6, config: RtpOutputConfig, multicast: boolean): UdpSocket {
