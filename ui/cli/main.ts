@@ -33,6 +33,7 @@ type Command = (args: string[], io: Io) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   run: async (args, io) => (await import("./run.ts")).runMain(args, io),
   probe: async (args, io) => (await import("./probe.ts")).probeMain(args, io),
+  receive: async (args, io) => (await import("./receive.ts")).receiveMain(args, io),
   config: configMain,
   certs: certsCommand,
   version: (args, io) => {
