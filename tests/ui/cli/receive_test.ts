@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { type Io, main } from "../../../ui/cli/main.ts";
 import { freeRtpPort } from "../../actors/rtp_output/_udp.ts";
 import { gst } from "../../transports/rtp/_peers.ts";
+import { UdpSocket } from "../../../ffi/net/mod.ts";
+import { EYRIE_FLAGS, MAIN } from "./_eyrie.ts";
 
 interface Captured extends Io {
   out: string[];
@@ -206,4 +208,79 @@ Deno.test("eyrie receive says why it cannot listen: a port in use", async () => 
   assert.equal(await main(["receive", "--port", String(port), "--host", "127.0.0.1"], io), 1);
   assert.match(io.err[0], /^eyrie: bind 127\.0\.0\.1:\d+: Address already in use \(EADDRINUSE\)$/);
   await first;
+});
+
+function loopbackMulticast(group: string): string {
+  try {
+    using s = UdpSocket.open({ family: 4, reuseAddress: true });
+    s.joinGroup(group, "lo");
+    return "";
+  } catch (error) {
+    return `cannot join ${group} on lo: ${(error as Error).message}`;
+  }
+}
+
+const GROUP = "239.255.77.2";
+const noMulticast = loopbackMulticast(GROUP);
+
+Deno.test({
+  name: "eyrie receive joins a multicast group on an interface (GStreamer sending to 239.x on lo)" +
+    (noMulticast === "" ? "" : ` (skipped: ${noMulticast})`),
+  ignore: noMulticast !== "",
+  async fn() {
+    const port = freeRtpPort();
+    const { code, io } = await receive(
+      [
+        "--host",
+        GROUP,
+        "--interface",
+        "lo",
+        "--port",
+        String(port),
+        "--count",
+        "10",
+        "--duration",
+        "10",
+        "-q",
+      ],
+      () =>
+        gst(
+          `videotestsrc num-buffers=20 ! ${RAW} ! jpegenc ! rtpjpegpay ! udpsink host=${GROUP} ` +
+            `port=${port} multicast-iface=lo ttl-mc=1 sync=true`,
+        ),
+    );
+    assert.equal(code, 0, io.err.join("\n"));
+    assert.match(io.err[0], new RegExp(`listening on ${GROUP.replaceAll(".", "\\.")}:${port}`));
+    assert.match(io.err.at(-1)!, /received 10 frames/);
+  },
+});
+
+Deno.test("eyrie receive stops on SIGINT and says what arrived", async () => {
+  const port = freeRtpPort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...EYRIE_FLAGS, MAIN, "receive", "--port", String(port)],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("listening on")) {
+    const { value, done } = await lines.read();
+    if (done) break;
+    text += value;
+  }
+  child.kill("SIGINT");
+  const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
+  for (;;) {
+    const { value, done } = await lines.read();
+    if (done) break;
+    text += value;
+  }
+  const status = await child.status;
+  clearTimeout(killer);
+  await child.stdout.cancel();
+  assert.equal(status.code, 1, text);
+  assert.match(text, new RegExp(`eyrie: No RTP arrived on port ${port} in [\\d.]+ s\\n$`));
 });
