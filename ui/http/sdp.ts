@@ -32,10 +32,11 @@ export function sdpRoutes(system: System): Hono {
     }
     const n = Number(query);
     if (n >= outputs.length) {
+      const range = outputs.length === 1 ? "0" : `0 to ${outputs.length - 1}`;
       return c.json({
         error: `Camera "${id}" has ${outputs.length} RTP output${
           outputs.length === 1 ? "" : "s"
-        } (0 to ${outputs.length - 1}), not ${n}`,
+        } (output=${range}), not ${n}`,
       }, 404);
     }
     const output = outputs[n];
