@@ -1,20 +1,15 @@
 /**
  * A non-blocking UDP socket on libc, for what node:dgram and Deno cannot do:
  * mark packets with a DSCP (IP_TOS / IPV6_TCLASS), set the multicast TTL and
- * interface, and read the TOS byte of received packets (IP_RECVTOS).
+ * interface, and read the TOS byte and TTL of received packets (IP_RECVTOS,
+ * IP_RECVTTL).
  *
  * @module
  */
 import {
   AF_INET,
   AF_INET6,
-  CMSG_DATA,
-  CMSG_LEVEL,
-  CMSG_TYPE,
-  EAGAIN,
-  EINTR,
   IMR_IFINDEX,
-  IOVEC_BYTES,
   IP_ADD_MEMBERSHIP,
   IP_MREQN_BYTES,
   IP_MULTICAST_IF,
@@ -23,10 +18,8 @@ import {
   IP_RECVTOS,
   IP_RECVTTL,
   IP_TOS,
-  IP_TTL,
   IPPROTO_IP,
   IPPROTO_IPV6,
-  IPV6_HOPLIMIT,
   IPV6_JOIN_GROUP,
   IPV6_MREQ_BYTES,
   IPV6_MULTICAST_HOPS,
@@ -37,13 +30,6 @@ import {
   IPV6_TCLASS,
   IPV6_V6ONLY,
   IPV6MR_INTERFACE,
-  MSG_CONTROL,
-  MSG_CONTROLLEN,
-  MSG_IOV,
-  MSG_IOVLEN,
-  MSG_NAME,
-  MSG_NAMELEN,
-  MSGHDR_BYTES,
   POLLIN,
   SO_RCVBUF,
   SO_REUSEADDR,
@@ -53,7 +39,7 @@ import {
   SOCKADDR_STORAGE_BYTES,
   SOL_SOCKET,
 } from "./_layout.ts";
-import { addressOf, errno, libc } from "./_libc.ts";
+import { errno, libc } from "./_libc.ts";
 import {
   decodeSockaddr,
   encodeSockaddr,
@@ -63,6 +49,7 @@ import {
   type SocketAddress,
 } from "./_sockaddr.ts";
 import { SocketError } from "./errors.ts";
+import { MessageReader } from "./_message.ts";
 
 /** Options of {@linkcode UdpSocket.open}. */
 export interface UdpSocketOptions {
@@ -88,9 +75,6 @@ export class SendTarget {
     this.length = encodeSockaddr(address, this.sockaddr);
   }
 }
-
-/** Room for one IP_TOS or IPV6_TCLASS control message, and then some. */
-const CONTROL_BYTES = 128;
 
 /** Longest interface name, terminator excluded. Reason: Linux's IFNAMSIZ is 16. */
 const MAX_INTERFACE_NAME = 15;
@@ -119,26 +103,12 @@ export class UdpSocket implements Disposable {
   #fd: number;
   #polling: Promise<number> | undefined;
   readonly #pollfd = new Uint8Array(8);
-  // recvmsg state, made once: msghdr → iovec → the caller's buffer, name, control.
-  readonly #msghdr = new Uint8Array(MSGHDR_BYTES);
-  readonly #msgView = new DataView(this.#msghdr.buffer);
-  readonly #iovec = new BigUint64Array(IOVEC_BYTES / 8);
-  readonly #name = new Uint8Array(SOCKADDR_STORAGE_BYTES);
-  readonly #control = new Uint8Array(CONTROL_BYTES);
-  readonly #controlView = new DataView(this.#control.buffer);
-  #into: Uint8Array | undefined;
-  #tos = -1;
-  #ttl = -1;
+  readonly #reader = new MessageReader();
   #closing = false;
 
   private constructor(family: 4 | 6, fd: number) {
     this.family = family;
     this.#fd = fd;
-    const v = this.#msgView;
-    v.setBigUint64(MSG_NAME, addressOf(this.#name), true);
-    v.setBigUint64(MSG_IOV, addressOf(this.#iovec), true);
-    v.setBigUint64(MSG_IOVLEN, 1n, true);
-    v.setBigUint64(MSG_CONTROL, addressOf(this.#control), true);
   }
 
   /** Opens and binds a socket. Throws {@linkcode SocketError} naming the failed call. */
@@ -295,66 +265,22 @@ export class UdpSocket implements Disposable {
    * {@linkcode tos}, {@linkcode ttl} and {@linkcode sender} describe it.
    */
   receive(into: Uint8Array): number {
-    const fd = this.#check();
-    if (this.#into !== into) {
-      this.#into = into;
-      this.#iovec[0] = addressOf(into);
-    }
-    this.#iovec[1] = BigInt(into.length);
-    for (;;) {
-      const v = this.#msgView;
-      v.setUint32(MSG_NAMELEN, SOCKADDR_STORAGE_BYTES, true);
-      v.setBigUint64(MSG_CONTROLLEN, BigInt(CONTROL_BYTES), true);
-      const n = libc().recvmsg(fd, this.#msghdr, 0);
-      if (n >= 0) {
-        this.#readControl(Number(v.getBigUint64(MSG_CONTROLLEN, true)));
-        return n;
-      }
-      const e = errno();
-      if (e === EAGAIN) return -1;
-      if (e !== EINTR) throw new SocketError("recvmsg", e);
-    }
-  }
-
-  // Walks the control messages for the TOS byte and the TTL (CMSG_FIRSTHDR/NXTHDR).
-  #readControl(controlLength: number): void {
-    const c = this.#controlView;
-    this.#tos = -1;
-    this.#ttl = -1;
-    let at = 0;
-    while (at + CMSG_DATA <= controlLength) {
-      const len = Number(c.getBigUint64(at, true));
-      if (len < CMSG_DATA || at + len > controlLength) break;
-      const level = c.getInt32(at + CMSG_LEVEL, true);
-      const type = c.getInt32(at + CMSG_TYPE, true);
-      // IPv4 delivers IP_TOS as one byte and IP_TTL as an int; IPv6 both as ints.
-      if (level === IPPROTO_IP && type === IP_TOS) this.#tos = this.#control[at + CMSG_DATA];
-      else if (level === IPPROTO_IP && type === IP_TTL) {
-        this.#ttl = c.getInt32(at + CMSG_DATA, true);
-      } else if (level === IPPROTO_IPV6 && type === IPV6_TCLASS) {
-        this.#tos = c.getInt32(at + CMSG_DATA, true) & 0xff;
-      } else if (level === IPPROTO_IPV6 && type === IPV6_HOPLIMIT) {
-        this.#ttl = c.getInt32(at + CMSG_DATA, true);
-      }
-      at += (len + 7) & ~7; // CMSG_ALIGN
-    }
+    return this.#reader.read(this.#check(), into);
   }
 
   /** The TOS byte / traffic class of the last datagram received (-1 if unknown). */
   get tos(): number {
-    return this.#tos;
+    return this.#reader.tos;
   }
 
   /** The TTL (IPv4) or hop limit (IPv6) of the last datagram received (-1 if unknown). */
   get ttl(): number {
-    return this.#ttl;
+    return this.#reader.ttl;
   }
 
   /** Who sent the last datagram received. */
   sender(): SocketAddress {
-    const s = decodeSockaddr(this.#name);
-    if (s === null) throw new TypeError("No datagram received yet");
-    return s;
+    return this.#reader.sender();
   }
 
   /**
