@@ -5,7 +5,9 @@ import {
   H264Depacketizer,
   parseRtcp,
   parseRtpHeader,
+  rtpToUnixMs,
   serializeRtcp,
+  unixMsFromNtp,
 } from "../../../transports/rtp/mod.ts";
 import { cameraChild } from "../../../actors/camera/spec.ts";
 import { encoderChild } from "../../../actors/encoder/spec.ts";
@@ -48,7 +50,7 @@ function rtpStats(stats: Map<string, unknown>, output: number): RtpOutputStats |
 
 const noMulticast = loopbackMulticast();
 
-Deno.test("RTP outputs send every packet marked with their DSCP, report on port + 1, and turn a PLI into a keyframe", async () => {
+Deno.test("RTP outputs send every packet marked with their DSCP, report on port + 1 with a true clock mapping, and turn a PLI into a keyframe", async () => {
   using unicast = bindRtpPair();
   using member = UdpSocket.open({ family: 4, reuseAddress: true, receiveBufferBytes: 4 << 20 });
   if (noMulticast === "") member.joinGroup(GROUP, "lo");
@@ -93,11 +95,21 @@ Deno.test("RTP outputs send every packet marked with their DSCP, report on port 
   assert.ok(sr.type === "sr" && sdes.type === "sdes");
   assert.equal(sr.ssrc, ssrc);
   assert.equal(rtcp[0].tos, 46 << 2, "RTCP is marked too");
-  // The SR's RTP time is "now" on the stream's clock: near the packets that arrived with it.
-  const near = packets.filter((p) => Math.abs(p.atMs - rtcp[0].atMs) < 200);
-  assert.ok(near.length > 0);
-  const drift = (sr.rtpTimestamp - parseRtpHeader(near[0].bytes).timestamp) | 0;
-  assert.ok(Math.abs(drift) < 0.3 * 90_000, `SR RTP time ${drift} ticks from the packets'`);
+  // The SR ties the stream's clock to wall-clock time: mapped through it, each packet was
+  // captured before it arrived, and less than the 2 s an output lets a packet age (plus slack).
+  // (Same clock in both processes: timeOrigin + performance.now(); 50 ms for their skew.)
+  for (const p of packets) {
+    const captured = rtpToUnixMs(parseRtpHeader(p.bytes).timestamp, sr);
+    const arrived = performance.timeOrigin + p.atMs;
+    assert.ok(captured <= arrived + 50, `captured ${captured - arrived} ms after it arrived`);
+    assert.ok(arrived - captured < 2500, `captured ${arrived - captured} ms before it arrived`);
+  }
+  const srSent = unixMsFromNtp({ seconds: sr.ntpSeconds, fraction: sr.ntpFraction });
+  const srArrived = performance.timeOrigin + rtcp[0].atMs;
+  assert.ok(
+    srSent <= srArrived + 50 && srArrived - srSent < 1000,
+    "the SR's NTP time is its send time",
+  );
 
   // A receiver report and a PLI back to where the SR came from.
   const reporter = 0x0bad_cafe;
