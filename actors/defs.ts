@@ -91,8 +91,10 @@ export interface RtpOutputConfig {
   dscp: number;
   /** Multicast time to live; used only for multicast destinations. */
   ttl: number;
-  /** RTP payload size limit in bytes. */
+  /** Largest RTP packet in bytes, RTP header included (IP and UDP headers come on top). */
   mtu: number;
+  /** Multicast only: the network interface ("eth0", "lo") packets leave by; "" = the kernel's route. */
+  multicast_interface: string;
 }
 
 /** A polygon in frame-relative coordinates, 0..1 on both axes. */

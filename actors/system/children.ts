@@ -12,7 +12,7 @@
  *     ├── recorder    AU ring → segments            (issue: recording)
  *     ├── live (rest_for_one)
  *     │   ├── packetizer  AU ring → RTP ring
- *     │   ├── rtp         RTP ring → UDP             (issue: RTP)
+ *     │   ├── rtp (one_for_one): 0, 1, … RTP ring → UDP, one per [[camera.rtp]]
  *     │   └── viewer      RTP ring → WebRTC          (issue: live view)
  *     └── detector    small ring → events          (issue: detection)
  * ```
@@ -27,10 +27,12 @@ import { CHAIN, groupChild, INDEPENDENT } from "./group.ts";
 import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
 import { packetizerChild } from "../packetizer/spec.ts";
+import { rtpOutputsChild } from "../rtp_output/spec.ts";
 
 /** The live path: packetize once, then every live consumer. */
 export const LIVE_CHILDREN: ChildFactory[] = [
   packetizerChild,
+  rtpOutputsChild,
 ];
 
 /** Everything that consumes the camera's output, independently. */

@@ -35,7 +35,9 @@
  *
  * Receiving: {@linkcode JpegDepacketizer} and {@linkcode H264Depacketizer}
  * reorder within a small window and rebuild frames; "need more packets" is
- * the value {@linkcode NEED_MORE}. RTCP and SDP live in `rtcp/` and `sdp.ts`.
+ * the value {@linkcode NEED_MORE}. {@linkcode RtpReceiver} wraps them for one
+ * incoming stream with its RFC 3550 receiver statistics and RTCP feedback.
+ * RTCP and SDP live in `rtcp/` and `sdp.ts`.
  *
  * @module
  */
@@ -71,4 +73,12 @@ export {
 export * from "./jpeg/mod.ts";
 export * from "./h264/mod.ts";
 export * from "./rtcp/mod.ts";
-export { buildSdp, type SdpOptions } from "./sdp.ts";
+export { buildSdp, isMulticastAddress, type SdpOptions } from "./sdp.ts";
+export {
+  codecOfPayloadType,
+  type ReceiveCodec,
+  type ReceiverCounters,
+  type ReceiverInterval,
+  RtpReceiver,
+  SOURCE_SWITCH_NS,
+} from "./receiver.ts";

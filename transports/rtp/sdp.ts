@@ -32,7 +32,8 @@ function base64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
-function isMulticast(address: string): boolean {
+/** Whether an IPv4 (224.0.0.0/4) or IPv6 (ff00::/8) address is a multicast group. */
+export function isMulticastAddress(address: string): boolean {
   if (isIPv4(address)) {
     const first = Number(address.split(".")[0]);
     return first >= 224 && first <= 239;
@@ -81,7 +82,7 @@ export function buildSdp(options: SdpOptions): string {
   }
   const family = ip6 ? "IP6" : "IP4";
   // RFC 4566 5.7: IPv4 multicast needs /ttl; IPv6 has no TTL field.
-  const connection = isMulticast(address) && !ip6 ? `${address}/${ttl}` : address;
+  const connection = isMulticastAddress(address) && !ip6 ? `${address}/${ttl}` : address;
   const lines = [
     "v=0",
     `o=- ${sessionId} ${sessionId} IN ${isIPv6(origin) ? "IP6" : "IP4"} ${origin}`,

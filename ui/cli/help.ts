@@ -9,6 +9,8 @@ Commands:
   run            Start everything (default config: a test-pattern camera,
                  console on http://127.0.0.1:8080)
   probe          Show the platform, GStreamer, cameras and working encoders
+  receive        Receive RTP video (eyrie's [[camera.rtp]] or any RFC 2435/6184
+                 sender): stats, or the frames to a file
   config check   Validate a config file
   certs          Manage the installation's CA and certificates
   service        Install or uninstall eyrie as a systemd service
@@ -39,6 +41,36 @@ work here.
 
 Options:
   --json   Print one JSON document instead of text`,
+  receive: `Usage: eyrie receive --port PORT [options]
+
+Listen for RTP video on a UDP port: JPEG (RFC 2435) or H.264 (RFC 6184), from
+an eyrie [[camera.rtp]] output or any other sender (GStreamer's rtpjpegpay and
+rtph264pay, ffmpeg). Rebuild the frames, print stats once a second (fps,
+bitrate, loss, jitter, DSCP), and optionally write the frames to a file.
+RTCP: receives sender reports on PORT+1 and answers them with receiver
+reports, and with a keyframe request (PLI) while H.264 waits for a keyframe.
+
+Options:
+  -p, --port PORT       UDP port of the RTP (RTCP on PORT+1)
+      --host ADDRESS    Local address to listen on (default 0.0.0.0), or a
+                        multicast group (224.0.0.0/4, ff00::/8) to join
+      --interface NAME  The interface to join the group on (e.g. eth0, lo)
+      --codec CODEC     auto (default: payload type 26 is JPEG, 96-127 H.264),
+                        h264 or mjpeg
+  -o, --out FILE        Write the frames: Annex-B H.264 (play FILE.h264) or
+                        concatenated JPEGs (FILE.mjpeg); - for stdout
+  -n, --count N         Stop after N frames
+  -t, --duration S      Stop after S seconds
+      --json            Stats as JSON lines
+  -q, --quiet           No stats lines
+
+Stats go to stdout (stderr with --out -). Without --count or --duration it
+runs until Ctrl-C. Exits 1 when no usable RTP arrived.
+
+Examples:
+  eyrie receive --port 5004
+  eyrie receive --port 5004 --count 300 --out front.h264 && ffplay front.h264
+  eyrie receive --host 239.1.2.3 --port 5004 --duration 10 --json`,
   config: `Usage: eyrie config check FILE
 
 Validate FILE. Prints "ok" and exits 0, or prints each problem with its line

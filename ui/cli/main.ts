@@ -34,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   run: async (args, io) => (await import("./run.ts")).runMain(args, io),
   probe: async (args, io) => (await import("./probe.ts")).probeMain(args, io),
   service: async (args, io) => (await import("./service.ts")).serviceMain(args, io),
+  receive: async (args, io) => (await import("./receive.ts")).receiveMain(args, io),
   config: configMain,
   certs: certsCommand,
   version: (args, io) => {

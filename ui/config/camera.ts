@@ -77,6 +77,13 @@ export const rtpOutput: Checker<RtpOutputConfig> = table<RtpOutputConfig>({
   ttl: [int({ min: 1, max: 255 }), 1],
   // 1400 leaves room for IP/UDP headers and a VPN inside a 1500-byte Ethernet MTU.
   mtu: [int({ min: 200, max: 9000 }), 1400],
+  multicast_interface: [
+    str({
+      pattern: /^([A-Za-z0-9_.:@-]{1,15})?$/,
+      hint: 'a network interface name such as "eth0" or "lo", or "" for the kernel\'s choice',
+    }),
+    "",
+  ],
 });
 
 type CameraBase = Omit<CameraConfig, "recording" | "detection">;

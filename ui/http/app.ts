@@ -11,6 +11,7 @@ import { cameraRoutes } from "./cameras.ts";
 import { configRoutes } from "./config.ts";
 import { metricsRoutes } from "./metrics.ts";
 import { consoleRoutes } from "./console.ts";
+import { sdpRoutes } from "./sdp.ts";
 
 export type App = Hono;
 
@@ -22,6 +23,7 @@ export function createApp(system: System): Hono {
   app.route("/api/config", configRoutes(system));
   app.route("/", metricsRoutes(system));
   app.route("/", consoleRoutes());
+  app.route("/api/cameras", sdpRoutes(system));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     system.log.error("request failed", {

@@ -65,7 +65,9 @@ codec = "mjpeg"
     30,
     4000,
   ]);
-  assert.deepEqual(front.rtp, [{ host: "239.1.1.1", port: 5004, dscp: 46, ttl: 1, mtu: 1400 }]);
+  assert.deepEqual(front.rtp, [
+    { host: "239.1.1.1", port: 5004, dscp: 46, ttl: 1, mtu: 1400, multicast_interface: "" },
+  ]);
   assert.deepEqual(
     [front.recording.mode, front.recording.max_bytes, front.recording.max_age_s],
     ["continuous", 5e8, 7 * 86400],

@@ -24,3 +24,4 @@ export {
   splitAnnexB,
 } from "./annexb.ts";
 export { MAX_SPS_BYTES, parseSps, type SpsInfo } from "./sps.ts";
+export { ParameterSetOrder } from "./parameter_order.ts";

@@ -1,0 +1,77 @@
+/**
+ * The RTP output actor's messages: one actor per `[[camera.rtp]]`, reading
+ * the camera's RTP ring and sending each packet over UDP.
+ *
+ * @module
+ */
+import type { RtpOutputConfig } from "../defs.ts";
+
+export interface RtpOutputInit {
+  cameraId: string;
+  /** Which `[[camera.rtp]]` this is (0 to 7). */
+  output: number;
+  config: RtpOutputConfig;
+  /** RTP packets in, from the packetizer. */
+  rtp: SharedArrayBuffer;
+  reader: number;
+  /** The stream's SSRC, as the packetizer stamps it. */
+  ssrc: number;
+  codec: "h264" | "mjpeg";
+}
+
+/** A receiver's last report block about this stream (RFC 3550 6.4.1). */
+export interface RtpReceiverReport {
+  ssrc: number;
+  /** Packets lost in the last interval, 0..1. */
+  fractionLost: number;
+  cumulativeLost: number;
+  jitterMs: number;
+  /** Round trip from LSR/DLSR, when the receiver echoed one of our SRs. */
+  rttMs: number | null;
+}
+
+/** What `/api/cameras/:id` shows for one output (`stats["rtp[N]"]`). */
+export interface RtpOutputStats {
+  output: number;
+  /** host:port as resolved, e.g. "127.0.0.1:5004". */
+  destination: string;
+  multicast: boolean;
+  packets: number;
+  bytes: number;
+  /** Frames whose last packet (marker) was sent. */
+  frames: number;
+  /** Over the last second, RTP headers included. */
+  bitrateKbps: number;
+  /** Packets not sent: the kernel refused them, or the destination is unusable. */
+  sendErrors: number;
+  /** Why the last packet was not sent ("EAGAIN", "cannot resolve host …"), or null. */
+  lastError: string | null;
+  /**
+   * Packets this output did not send because it fell behind: lost to ring
+   * overruns, more than 2 s old, or skipped until the next keyframe after a gap.
+   */
+  dropped: number;
+  rtcpSent: number;
+  rtcpReceived: number;
+  rtcpMalformed: number;
+  /** PLI/FIR received; those within a second of the last one are not passed on. */
+  keyframeRequests: number;
+  keyframeRequestsLimited: number;
+  receivers: RtpReceiverReport[];
+  /** The local port RTCP comes from; receivers send their reports there. */
+  rtcpPort: number;
+}
+
+export type RtpOutputEvent =
+  | { type: "stats"; stats: RtpOutputStats }
+  /** A receiver asked for a keyframe (PLI or FIR), already rate-limited. */
+  | { type: "keyframe" };
+
+export interface RtpOutputProtocol {
+  init: RtpOutputInit;
+  calls: Record<string, never>;
+  cast: { type: "report" };
+  event: RtpOutputEvent;
+}
+
+export const RTP_OUTPUT_WORKER = new URL("./worker.ts", import.meta.url);
