@@ -26,6 +26,7 @@ import type { ChildFactory } from "./camera_node.ts";
 import { CHAIN, groupChild, INDEPENDENT } from "./group.ts";
 import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
+import { detectorChild } from "../detector/spec.ts";
 
 /** The live path: packetize once, then every live consumer. */
 export const LIVE_CHILDREN: ChildFactory[] = [];
@@ -33,6 +34,7 @@ export const LIVE_CHILDREN: ChildFactory[] = [];
 /** Everything that consumes the camera's output, independently. */
 export const OUTPUT_CHILDREN: ChildFactory[] = [
   groupChild("live", CHAIN, LIVE_CHILDREN),
+  detectorChild,
 ];
 
 export const CAMERA_CHILDREN: readonly ChildFactory[] = [
