@@ -23,7 +23,10 @@ import {
   seedBackground,
   YoloModel,
 } from "../actors/detector/mod.ts";
+import { DetectorCore, SNAPSHOTS_PER_S } from "../actors/detector/core.ts";
+import { SnapshotEncoder } from "../actors/detector/snapshot.ts";
 import { addNoise, colourFrame, fillRect, grayPlane } from "../tests/actors/detector/_frames.ts";
+import { cameraConfig } from "../tests/actors/_camera_tree.ts";
 import { buildBenchModel } from "../tests/actors/detector/_models.ts";
 import { seededRandom } from "../tests/actors/detector/_onnx.ts";
 import { type Anchor, yoloOutput } from "../tests/actors/detector/_tensors.ts";
@@ -91,11 +94,37 @@ function motionRows(width: number, height: number): string[] {
   const size = `${width}x${height}`;
   const row = (what: string, us: number, share = "") =>
     `| ${what} ${size} | ${fmt(us)} | ${ratio(us, memcpy)} | ${ratio(us, onePass)} | ${share} |`;
+  // The actor's per-frame work around it (budgets, triggers) and its per-event snapshot, on I420.
+  const i420 = frames.map((f) => {
+    const out = new Uint8Array((n * 3) / 2).fill(128);
+    out.set(f);
+    return out;
+  });
+  const det = cameraConfig({ detection: { width, height } }).detection;
+  let events = 0;
+  const core = new DetectorCore(det, {
+    now: () => t,
+    out: { events: (es) => (events += es.length), trigger: () => {}, detectError: () => {} },
+  });
+  const actor = timeUs((i) => core.frame(i420[i % 30], (t += 200) * 1e6), 500);
+  using encoder = new SnapshotEncoder(width, height);
+  const jpeg = timeUs((i) => encoder.encode(i420[i % 30]), 50);
+  if (events < 0) console.log(events);
   return [
     row(
       "motion: MotionDetector.step",
       total,
       `${(total * 5 / 1e4).toFixed(2)} % of a core at 5 fps`,
+    ),
+    row(
+      "actor: DetectorCore.frame (motion + budgets + triggers)",
+      actor,
+      `${ratio(actor, total)} the step alone`,
+    ),
+    row(
+      "actor: snapshot JPEG (appsrc ! jpegenc ! appsink)",
+      jpeg,
+      `${(jpeg * SNAPSHOTS_PER_S / 1e4).toFixed(2)} % of a core at ${SNAPSHOTS_PER_S}/s (the cap)`,
     ),
     row("motion: difference + threshold + learning", diff),
     row("motion: 3x3 opening (packed)", open),
