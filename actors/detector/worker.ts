@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { FrameFormat, nowNs, rawFrameBytes } from "../defs.ts";
+import { type CameraDetectionConfig, FrameFormat, nowNs, rawFrameBytes } from "../defs.ts";
 import type { ModelErrorBody } from "../events/types.ts";
 import { RingReader } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
@@ -19,7 +19,6 @@ import { loadLabels } from "./model_file.ts";
 import type { DetectorProtocol, DetectorStats } from "./protocol.ts";
 import { yoloOptions } from "./settings.ts";
 import { SnapshotEncoder } from "./snapshot.ts";
-import type { CameraDetectionConfig } from "../defs.ts";
 
 const STATS_EVERY_MS = 1000;
 /** Longest error message carried in an event. Reason: onnxruntime's messages can run to pages. */
