@@ -34,7 +34,8 @@ export const detectorChild: ChildFactory = (node, ctx) => {
   // One sender per subtree start, shared by every restart of the actor, so
   // a restart does not cut deliveries in progress.
   const webhooks = det.webhooks.length > 0 ? new WebhookSender(det.webhooks, { log }) : null;
-  const receive = (e: DetectorEvent) => onDetectorEvent(e, { node, hub, limits, webhooks, log });
+  const to = { node, hub, limits, webhooks, log, storeFailures: 0 };
+  const receive = (e: DetectorEvent) => onDetectorEvent(e, to);
   return {
     id: "detector",
     restart: "permanent",
@@ -58,6 +59,8 @@ function onDetectorEvent(
     limits: EventLimits;
     webhooks: WebhookSender | null;
     log: Logger;
+    /** Events that could not be stored (an unwritable data dir): logged first, then every 100th. */
+    storeFailures: number;
   },
 ): void {
   switch (e.type) {
@@ -75,10 +78,13 @@ function onDetectorEvent(
       try {
         stored = to.hub.record(to.node.id, e.event, { snapshot: e.snapshot, limits: to.limits });
       } catch (error) {
-        to.log.error("cannot store an event", {
-          type: e.event.type,
-          error: (error as Error).message,
-        });
+        if (to.storeFailures++ % 100 === 0) {
+          to.log.error("cannot store an event", {
+            type: e.event.type,
+            error: (error as Error).message,
+            failures: to.storeFailures,
+          });
+        }
         return;
       }
       to.webhooks?.deliver(stored);

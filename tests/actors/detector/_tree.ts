@@ -6,6 +6,10 @@ import { EventStream, Supervisor, type SupervisorEvent } from "../../../actors/s
 import { cameraChild } from "../../../actors/camera/spec.ts";
 import { detectorChild } from "../../../actors/detector/spec.ts";
 import { EventHub, type StoredEvent } from "../../../actors/events/mod.ts";
+import { spawnActor } from "../../../actors/runtime/actor.ts";
+import { CAMERA_WORKER, type CameraProtocol } from "../../../actors/camera/protocol.ts";
+import { DETECTOR_WORKER, type DetectorProtocol } from "../../../actors/detector/protocol.ts";
+import { READER } from "../../../actors/system/mod.ts";
 import { cameraConfig, TEST_FLAGS } from "../_camera_tree.ts";
 
 export interface DetectorTree extends AsyncDisposable {
@@ -17,6 +21,45 @@ export interface DetectorTree extends AsyncDisposable {
   triggers: { atNs: number; kind: string }[];
   /** Stored events of this camera, oldest first. */
   stored(): StoredEvent[];
+}
+
+/**
+ * Starts the camera and detector Workers once with a generous start timeout,
+ * then stops them. Under `deno test` a Worker's modules are type-checked
+ * when it first loads them; after a change, on a loaded machine, that check
+ * can outlast the actors' 15 s start timeout, and several trees starting at
+ * once would each check (and time out) in parallel. One warm-up checks once.
+ */
+export async function warmUpWorkers(): Promise<void> {
+  const cam = detectingCamera({ source: "test", pattern: "smpte75" });
+  const node = new CameraNode(cam, {
+    log: () => {},
+    events: new EventStream<SupervisorEvent>(),
+    dataDir: "/nonexistent",
+  });
+  const startTimeoutMs = 180_000;
+  const camera = await spawnActor<CameraProtocol>({
+    id: "warm/camera",
+    url: CAMERA_WORKER,
+    init: {
+      camera: cam,
+      raw: node.rings.raw,
+      small: node.rings.small,
+      watchdogMs: 60_000,
+      firstFrameMs: 60_000,
+    },
+    log: () => {},
+    startTimeoutMs,
+  });
+  const detector = await spawnActor<DetectorProtocol>({
+    id: "warm/detector",
+    url: DETECTOR_WORKER,
+    init: { camera: cam, small: node.rings.small, reader: READER.detector },
+    log: () => {},
+    startTimeoutMs,
+  });
+  await detector.stop("shutdown", 5000);
+  await camera.stop("shutdown", 5000);
 }
 
 /** A camera config with detection settings, at sizes that keep tests quick. */

@@ -11,6 +11,7 @@ import {
   detectorStats,
   type DetectorTree,
   startDetectorTree,
+  warmUpWorkers,
 } from "./_tree.ts";
 
 const PATCH: [number, number][] = [[0.72, 0.72], [1, 0.72], [1, 1], [0.72, 1]];
@@ -28,6 +29,7 @@ Deno.test("the detector actor reports motion from the camera actor's small ring"
   const clip = `${dir}/lights.avi`;
   await brightnessClip(clip, 10);
   const trees: Record<string, DetectorTree> = {};
+  await warmUpWorkers();
   try {
     const specs = {
       ball: detectingCamera({ source: "test", pattern: "ball" }),
@@ -38,9 +40,13 @@ Deno.test("the detector actor reports motion from the camera actor's small ring"
       }),
       lights: detectingCamera({ source: `file:${clip}` }),
     };
+    // A data dir that cannot be made (its parent is a file): events cannot be stored.
+    await Deno.writeTextFile(`${dir}/file`, "");
+    const dataDirs: Record<string, string> = { nodisk: `${dir}/file/data` };
+    const nodisk = detectingCamera({ source: "test", pattern: "ball" });
     await Promise.all(
-      Object.entries(specs).map(async ([id, cam]) => {
-        trees[id] = await startDetectorTree(id, cam, `${dir}/data`);
+      Object.entries({ ...specs, nodisk }).map(async ([id, cam]) => {
+        trees[id] = await startDetectorTree(id, cam, dataDirs[id] ?? `${dir}/data`);
       }),
     );
     const all = Object.values(trees);
@@ -50,7 +56,8 @@ Deno.test("the detector actor reports motion from the camera actor's small ring"
       all.every((tree) => framesOf(tree) >= 30) &&
       trees.ball.stored().some((e) => e.type === "motion_start") &&
       trees.patch.stored().some((e) => e.type === "motion_start") &&
-      trees.lights.stored().some((e) => e.type === "global_change");
+      trees.lights.stored().some((e) => e.type === "global_change") &&
+      trees.nodisk.triggers.length > 0;
     await until("30 analysed frames on every camera", enough, 60_000).catch((e) => {
       const frames = Object.entries(trees).map(([id, tree]) => `${id}: ${framesOf(tree)}`);
       throw new Error(`${e.message} (${frames.join(", ")})`);
@@ -92,6 +99,17 @@ Deno.test("the detector actor reports motion from the camera actor's small ring"
       assert.ok(g.type === "global_change" && g.meanShift > 20, JSON.stringify(g));
       assert.equal(trees.lights.triggers.length, 0);
     });
+
+    await t.step(
+      "events that cannot be stored are logged once; detection and triggers go on",
+      () => {
+        const lines = trees.nodisk.logs.filter((l) => l.msg === "cannot store an event");
+        assert.equal(lines.length, 1, JSON.stringify(lines));
+        assert.match(String(lines[0].fields?.error), /Not a directory|ENOTDIR|not a directory/i);
+        assert.ok(trees.nodisk.triggers.some((x) => x.kind === "motion"));
+        assert.equal(detectorStats(trees.nodisk)?.motionActive, true);
+      },
+    );
 
     await t.step("no actor restarted", () => {
       for (const [id, tree] of Object.entries(trees)) {

@@ -5,7 +5,13 @@
 import assert from "node:assert/strict";
 import { closeEventHubs, type StoredEvent } from "../../../actors/events/mod.ts";
 import { until } from "../_camera_tree.ts";
-import { detectingCamera, detectorStats, type DetectorTree, startDetectorTree } from "./_tree.ts";
+import {
+  detectingCamera,
+  detectorStats,
+  type DetectorTree,
+  startDetectorTree,
+  warmUpWorkers,
+} from "./_tree.ts";
 import { buildShapedModel, buildSquareFinder, truncatedModel } from "./_models.ts";
 
 function ofType<T extends StoredEvent["type"]>(events: StoredEvent[], type: T) {
@@ -29,6 +35,7 @@ Deno.test("the detector actor finds objects with a model file, and runs motion o
     }),
   );
   const trees: Record<string, DetectorTree> = {};
+  await warmUpWorkers();
   try {
     const ball = { source: "test", pattern: "ball" };
     const specs = {
