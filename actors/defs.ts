@@ -156,6 +156,32 @@ export interface CameraDetectionConfig {
   only_on_motion: boolean;
   zones: ZoneConfig[];
   masks: PolygonConfig[];
+  /** Most events this camera keeps; the oldest go first. */
+  max_events: number;
+  /** Bytes of snapshot JPEGs this camera keeps; the oldest snapshots go first. */
+  max_snapshot_bytes: number;
+  /** Where events are also POSTed as JSON. */
+  webhooks: WebhookConfig[];
+}
+
+/** Detection event types, as stored, streamed and sent to webhooks. */
+export type DetectionEventType =
+  | "motion_start"
+  | "motion_end"
+  | "object"
+  | "global_change"
+  | "model_error";
+
+/** One `[[detection.webhook]]`: events POSTed as JSON to `url`. */
+export interface WebhookConfig {
+  /** http:// or https:// URL. */
+  url: string;
+  /** Event types sent; empty = all. */
+  types: DetectionEventType[];
+  /** One attempt's time limit. */
+  timeout_ms: number;
+  /** Attempts after the first when one fails (network error, timeout, 408, 429, 5xx). */
+  retries: number;
 }
 
 export interface CameraConfig {

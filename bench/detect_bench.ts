@@ -23,7 +23,10 @@ import {
   seedBackground,
   YoloModel,
 } from "../actors/detector/mod.ts";
+import { DetectorCore, SNAPSHOTS_PER_S } from "../actors/detector/core.ts";
+import { SnapshotEncoder } from "../actors/detector/snapshot.ts";
 import { addNoise, colourFrame, fillRect, grayPlane } from "../tests/actors/detector/_frames.ts";
+import { cameraConfig } from "../tests/actors/_camera_tree.ts";
 import { buildBenchModel } from "../tests/actors/detector/_models.ts";
 import { seededRandom } from "../tests/actors/detector/_onnx.ts";
 import { type Anchor, yoloOutput } from "../tests/actors/detector/_tensors.ts";
@@ -40,6 +43,30 @@ function timeUs(fn: (i: number) => void, callsPerBatch: number): number {
     per.push(((performance.now() - t0) * 1000) / callsPerBatch);
   }
   return median(per);
+}
+
+/**
+ * Like {@linkcode timeUs} for two functions, their batches interleaved, so
+ * that a load that comes and goes on a shared machine weighs on both alike.
+ */
+function timePairUs(
+  a: (i: number) => void,
+  b: (i: number) => void,
+  callsPerBatch: number,
+): [number, number] {
+  for (let i = 0; i < callsPerBatch; i++) {
+    a(i);
+    b(i);
+  }
+  const per: [number[], number[]] = [[], []];
+  for (let batch = 0; batch < BATCHES; batch++) {
+    for (const [k, fn] of [a, b].entries()) {
+      const t0 = performance.now();
+      for (let i = 0; i < callsPerBatch; i++) fn(i);
+      per[k].push(((performance.now() - t0) * 1000) / callsPerBatch);
+    }
+  }
+  return [median(per[0]), median(per[1])];
 }
 
 function median(xs: number[]): number {
@@ -75,7 +102,24 @@ function motionRows(width: number, height: number): string[] {
   }, 1000);
   let t = 0;
   const detector = new MotionDetector(width, height);
-  const total = timeUs((i) => detector.step(frames[i % 30], t += 200), 500);
+  // The actor's per-frame work around the same step (budgets, triggers), on I420 frames.
+  const i420 = frames.map((f) => {
+    const out = new Uint8Array((n * 3) / 2).fill(128);
+    out.set(f);
+    return out;
+  });
+  const det = cameraConfig({ detection: { width, height } }).detection;
+  let events = 0;
+  let tc = 0;
+  const core = new DetectorCore(det, {
+    now: () => tc,
+    out: { events: (es) => (events += es.length), trigger: () => {}, detectError: () => {} },
+  });
+  const [total, actor] = timePairUs(
+    (i) => detector.step(frames[i % 30], t += 200),
+    (i) => core.frame(i420[i % 30], (tc += 200) * 1e6),
+    300,
+  );
   // The same steps one at a time.
   const bg = createBackground(width, height);
   seedBackground(bg, frames[0]);
@@ -91,11 +135,25 @@ function motionRows(width: number, height: number): string[] {
   const size = `${width}x${height}`;
   const row = (what: string, us: number, share = "") =>
     `| ${what} ${size} | ${fmt(us)} | ${ratio(us, memcpy)} | ${ratio(us, onePass)} | ${share} |`;
+  // The actor's cost per event: a snapshot of the frame.
+  using encoder = new SnapshotEncoder(width, height);
+  const jpeg = timeUs((i) => encoder.encode(i420[i % 30]), 50);
+  if (events < 0) console.log(events);
   return [
     row(
       "motion: MotionDetector.step",
       total,
       `${(total * 5 / 1e4).toFixed(2)} % of a core at 5 fps`,
+    ),
+    row(
+      "actor: DetectorCore.frame (motion + budgets + triggers)",
+      actor,
+      `${ratio(actor, total)} the step alone`,
+    ),
+    row(
+      "actor: snapshot JPEG (appsrc ! jpegenc ! appsink)",
+      jpeg,
+      `${(jpeg * SNAPSHOTS_PER_S / 1e4).toFixed(2)} % of a core at ${SNAPSHOTS_PER_S}/s (the cap)`,
     ),
     row("motion: difference + threshold + learning", diff),
     row("motion: 3x3 opening (packed)", open),

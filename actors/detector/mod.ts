@@ -96,3 +96,28 @@ export {
   type RateLimitOptions,
   tryStartDetection,
 } from "./rate_limit.ts";
+
+// The actor's frame-by-frame work (core.ts) and its pure parts. The Worker
+// (worker.ts), its spec (spec.ts) and snapshots (snapshot.ts, GStreamer) are
+// imported by path, like the other actors'.
+export {
+  type CoreCounts,
+  type CoreOutput,
+  DetectorCore,
+  EVENT_BURST,
+  EVENTS_PER_S,
+  GAP_RESET_MS,
+  type ObjectDetector,
+  SNAPSHOT_BURST,
+  SNAPSHOTS_PER_S,
+  toBody,
+} from "./core.ts";
+export { MAX_TRACKED, ObjectTracker } from "./object_tracker.ts";
+export {
+  createTriggerClock,
+  TRIGGER_EVERY_MS,
+  type TriggerClock,
+  triggersFor,
+} from "./triggers.ts";
+export { type Budget, createBudget, spend } from "./budget.ts";
+export { motionOptions, rateLimitOptions, yoloOptions, zonesOf } from "./settings.ts";

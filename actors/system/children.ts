@@ -28,6 +28,7 @@ import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
 import { packetizerChild } from "../packetizer/spec.ts";
 import { rtpOutputsChild } from "../rtp_output/spec.ts";
+import { detectorChild } from "../detector/spec.ts";
 
 /** The live path: packetize once, then every live consumer. */
 export const LIVE_CHILDREN: ChildFactory[] = [
@@ -38,6 +39,7 @@ export const LIVE_CHILDREN: ChildFactory[] = [
 /** Everything that consumes the camera's output, independently. */
 export const OUTPUT_CHILDREN: ChildFactory[] = [
   groupChild("live", CHAIN, LIVE_CHILDREN),
+  detectorChild,
 ];
 
 export const CAMERA_CHILDREN: readonly ChildFactory[] = [

@@ -5,9 +5,18 @@
  *
  * @module
  */
-import type { CameraDetectionConfig, PolygonConfig, ZoneConfig } from "../../actors/defs.ts";
+import type {
+  CameraDetectionConfig,
+  DetectionEventType,
+  PolygonConfig,
+  WebhookConfig,
+  ZoneConfig,
+} from "../../actors/defs.ts";
 import { checkPolygon } from "../../actors/detector/polygon.ts";
-import { checkZones, MAX_ZONES } from "../../actors/detector/zones.ts";
+import { checkZones, layoutZones, MAX_ZONES } from "../../actors/detector/zones.ts";
+import { EVENT_TYPES } from "../../actors/events/types.ts";
+import { MAX_WEBHOOK_RETRIES, MAX_WEBHOOKS } from "../../actors/events/webhook_policy.ts";
+import { parseSize } from "../../actors/recorder/units.ts";
 import {
   arr,
   bool,
@@ -59,6 +68,34 @@ const mask: Checker<PolygonConfig> = (v, path, issues) => {
   return m.polygon;
 };
 
+const webhookUrl = custom((v) => {
+  if (typeof v !== "string") throw new TypeError("must be a string");
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new TypeError(`${JSON.stringify(v)} is not a URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`${JSON.stringify(v)} must be an http:// or https:// URL`);
+  }
+  return v;
+});
+
+const webhook: Checker<WebhookConfig> = (v, path, issues) => {
+  const w = table<WebhookConfig>({
+    url: [webhookUrl, ""],
+    types: [arr(str({ oneOf: EVENT_TYPES }) as Checker<DetectionEventType>, { max: 16 }), []],
+    timeout_ms: [int({ min: 100, max: 60_000 }), 5000],
+    retries: [int({ min: 0, max: MAX_WEBHOOK_RETRIES }), 3],
+  })(v, path, issues);
+  if (w === undefined) return undefined;
+  if (w.url === "") return void issues.add(`${path}.url`, "is required");
+  return w;
+};
+
+const size = custom((v) => parseSize(v as string | number));
+
 export const DEFAULT_DETECTION: CameraDetectionConfig = {
   motion: true,
   motion_fps: 5,
@@ -79,11 +116,15 @@ export const DEFAULT_DETECTION: CameraDetectionConfig = {
   only_on_motion: false,
   zones: [],
   masks: [],
+  max_events: 10_000,
+  max_snapshot_bytes: parseSize("200MB"),
+  webhooks: [],
 };
 
-type Toml = Omit<CameraDetectionConfig, "zones" | "masks"> & {
+type Toml = Omit<CameraDetectionConfig, "zones" | "masks" | "webhooks"> & {
   zone: ZoneConfig[];
   mask: PolygonConfig[];
+  webhook: WebhookConfig[];
 };
 
 function fields(d: CameraDetectionConfig): Fields<Toml> {
@@ -107,6 +148,9 @@ function fields(d: CameraDetectionConfig): Fields<Toml> {
     only_on_motion: [bool, d.only_on_motion],
     zone: [zones, d.zones],
     mask: [arr(mask, { max: MAX_ZONES }), d.masks],
+    max_events: [int({ min: 1, max: 10_000_000 }), d.max_events],
+    max_snapshot_bytes: [size, d.max_snapshot_bytes],
+    webhook: [arr(webhook, { max: MAX_WEBHOOKS }), d.webhooks],
   };
 }
 
@@ -123,7 +167,13 @@ export function detectionSection(
     if (v !== undefined && !isTable(v)) return void issues.add(path, "must be a table");
     const t = table(fields(defaults))(v, path, issues);
     if (t === undefined) return undefined;
-    const { zone: z, mask: m, ...rest } = t;
+    const { zone: z, mask: m, webhook: w, ...rest } = t;
+    try {
+      // A zone that masks cover whole, or too thin to hold a pixel at this size, is a config error.
+      layoutZones(rest.width, rest.height, { zones: z, masks: m });
+    } catch (e) {
+      return void issues.add(`${path}.zone`, (e as Error).message);
+    }
     return {
       ...rest,
       model: rest.model === "" || rest.model === defaults.model
@@ -134,6 +184,7 @@ export function detectionSection(
         : resolvePath(rest.labels),
       zones: z,
       masks: m,
+      webhooks: w,
     };
   };
 }

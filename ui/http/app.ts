@@ -12,6 +12,7 @@ import { configRoutes } from "./config.ts";
 import { metricsRoutes } from "./metrics.ts";
 import { consoleRoutes } from "./console.ts";
 import { sdpRoutes } from "./sdp.ts";
+import { eventRoutes } from "./events.ts";
 
 export type App = Hono;
 
@@ -24,6 +25,7 @@ export function createApp(system: System): Hono {
   app.route("/", metricsRoutes(system));
   app.route("/", consoleRoutes());
   app.route("/api/cameras", sdpRoutes(system));
+  app.route("/", eventRoutes(system));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     system.log.error("request failed", {
