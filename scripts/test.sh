@@ -8,5 +8,8 @@ install_deno
 cd "$EYRIE_ROOT"
 "$DENO" fmt --check
 "$DENO" lint
+# Type-check everything once (tests and every Worker module included); the
+# test run then skips its own checks, which would otherwise type-check each
+# Worker's module graph on its first start.
 "$DENO" task --quiet check
 exec "$DENO" task --quiet test "$@"
