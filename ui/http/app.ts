@@ -8,12 +8,14 @@ import { Hono } from "hono";
 import type { System } from "../../actors/system/mod.ts";
 import { healthRoutes } from "./health.ts";
 import { cameraRoutes } from "./cameras.ts";
+import { mountAuth } from "./auth.ts";
 
 export type App = Hono;
 
 /** The whole app for a running system. */
 export function createApp(system: System): Hono {
   const app = new Hono();
+  mountAuth(app, system); // access control first: ui/auth/access_table.ts
   app.route("/api", healthRoutes(system));
   app.route("/api/cameras", cameraRoutes(system));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
