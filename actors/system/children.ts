@@ -10,6 +10,7 @@
  * ├── encoder         raw ring → AU ring
  * └── outputs (one_for_one)
  *     ├── recorder    AU ring → segments            (issue: recording)
+ *     ├── forward     AU ring → mTLS to other eyries (one per [[camera.forward]])
  *     ├── live (rest_for_one)
  *     │   ├── packetizer  AU ring → RTP ring
  *     │   ├── rtp         RTP ring → UDP             (issue: RTP)
@@ -27,6 +28,7 @@ import { CHAIN, groupChild, INDEPENDENT } from "./group.ts";
 import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
 import { packetizerChild } from "../packetizer/spec.ts";
+import { forwardsChild } from "../forward/spec.ts";
 
 /** The live path: packetize once, then every live consumer. */
 export const LIVE_CHILDREN: ChildFactory[] = [
@@ -36,6 +38,7 @@ export const LIVE_CHILDREN: ChildFactory[] = [
 /** Everything that consumes the camera's output, independently. */
 export const OUTPUT_CHILDREN: ChildFactory[] = [
   groupChild("live", CHAIN, LIVE_CHILDREN),
+  forwardsChild,
 ];
 
 export const CAMERA_CHILDREN: readonly ChildFactory[] = [
