@@ -35,6 +35,8 @@ const COMMANDS: Record<string, Command> = {
   probe: async (args, io) => (await import("./probe.ts")).probeMain(args, io),
   config: configMain,
   certs: certsCommand,
+  receive: async (args, io) => (await import("./receive_tls.ts")).receiveTlsMain(args, io),
+  user: async (args, io) => (await import("./user.ts")).userMain(args, io),
   version: (args, io) => {
     const { values } = parseCommand("version", args, {});
     if (values.help) return help(io, "version");
