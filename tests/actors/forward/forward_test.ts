@@ -1,8 +1,10 @@
 /**
- * `[[camera.forward]]` end to end, with real processes: `eyrie run` sends a
- * test camera's H.264 to `eyrie receive --tls` over mutual TLS; ffprobe
- * decodes what arrived. A second forward pinned to another certificate of
- * the same CA is refused by eyrie's own sender and says why.
+ * `[[camera.forward]]` end to end, with real processes and two
+ * installations: `eyrie run` on the camera device sends a test camera's
+ * H.264 to the hub's `eyrie receive --tls` over mutual TLS (a client
+ * certificate from the hub's CA, the hub's CA trusted through `ca`, the hub
+ * pinned); ffprobe decodes what arrived. A second forward pinned to another
+ * certificate of the hub's CA is refused by eyrie's own sender and says why.
  */
 import assert from "node:assert/strict";
 import { acceptPin, initCa, issueCert } from "../../../certs/mod.ts";
@@ -28,13 +30,24 @@ const COUNT = 150;
 
 Deno.test("a camera forwards over mTLS to eyrie receive --tls, and a pin mismatch is refused by the sender", async () => {
   await using cfg = await tempConfig("");
-  const certs = `${cfg.dir}/data/certs`;
-  await initCa({ dir: certs, algorithm: "ed25519" });
-  const hub = await issueCert(certs, { kind: "server", name: "console" });
-  const decoy = await issueCert(certs, { kind: "server", name: "decoy" });
-  await issueCert(certs, { kind: "client", name: "garage" });
-  await acceptPin(certs, "hub", hub.fingerprint256);
-  await acceptPin(certs, "wrong", decoy.fingerprint256);
+  // Two installations: the hub (receiver) and the camera device (sender), each with its own CA.
+  const hubData = `${cfg.dir}/hub`;
+  const hubCerts = `${hubData}/certs`;
+  const camCerts = `${cfg.dir}/data/certs`;
+  await initCa({ dir: hubCerts, algorithm: "ed25519" });
+  await initCa({ dir: camCerts, algorithm: "p256" });
+  const hub = await issueCert(hubCerts, { kind: "server", name: "console" });
+  const decoy = await issueCert(hubCerts, { kind: "server", name: "decoy" });
+  // The hub issues the camera's client certificate; the camera keeps it with the hub's CA.
+  await issueCert(hubCerts, { kind: "client", name: "garage" });
+  await Deno.mkdir(`${camCerts}/client`, { recursive: true, mode: 0o700 });
+  for (const ext of ["crt", "key"]) {
+    await Deno.copyFile(`${hubCerts}/client/garage.${ext}`, `${camCerts}/client/garage.${ext}`);
+    await Deno.chmod(`${camCerts}/client/garage.${ext}`, 0o600);
+  }
+  await Deno.copyFile(`${hubCerts}/ca.crt`, `${cfg.dir}/hub-ca.crt`);
+  await acceptPin(camCerts, "hub", hub.fingerprint256);
+  await acceptPin(camCerts, "wrong", decoy.fingerprint256);
 
   const out = `${cfg.dir}/front.h264`;
   const receiver = new Deno.Command(Deno.execPath(), {
@@ -49,7 +62,7 @@ Deno.test("a camera forwards over mTLS to eyrie receive --tls, and a pin mismatc
       "--port",
       "0",
       "--data-dir",
-      `${cfg.dir}/data`,
+      hubData,
       "--count",
       String(COUNT),
       "--out",
@@ -86,11 +99,13 @@ host = "127.0.0.1"
 port = ${port}
 remote = "hub"
 cert = "garage"
+ca = "hub-ca.crt"
 [[camera.forward]]
 host = "127.0.0.1"
 port = ${port}
 remote = "wrong"
 cert = "garage"
+ca = "hub-ca.crt"
 `,
     { append: true },
   );
