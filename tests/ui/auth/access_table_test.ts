@@ -48,3 +48,14 @@ Deno.test("camera-scoped rows say where their camera comes from", () => {
     assert.equal(rule.camera !== undefined, scoped && !listOfAll, rule.pattern);
   }
 });
+
+Deno.test("docs/security.md shows every row of the access table as it is", async () => {
+  const doc = await Deno.readTextFile(new URL("../../../docs/security.md", import.meta.url));
+  for (const rule of [...ACCESS_TABLE, DEFAULT_API_RULE, DEFAULT_PAGE_RULE]) {
+    const methods = rule.methods === "*" ? "any" : rule.methods.join(", ");
+    const row = new RegExp(
+      `\\| ${methods} +\\| \`${rule.pattern.replace(/[.*]/g, "\\$&")}\` +\\| ${rule.need}[ (|]`,
+    );
+    assert.match(doc, row, `${methods} ${rule.pattern} ${rule.need}`);
+  }
+});
