@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { parseCameraList } from "./grant.ts";
 
 export type ApprovalStatus = "pending" | "approved" | "denied";
@@ -68,19 +68,30 @@ function toApproval(row: Record<string, unknown>): Approval {
 
 export class Approvals {
   readonly #db: DatabaseSync;
+  /** Statements compiled once: the access check reads these on every request. */
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(db: DatabaseSync) {
     this.#db = db;
   }
 
+  #sql(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   get(id: number): Approval | null {
-    const row = this.#db.prepare("SELECT * FROM auth_approvals WHERE id = ?").get(id);
+    const row = this.#sql("SELECT * FROM auth_approvals WHERE id = ?").get(id);
     return row === undefined ? null : toApproval(row);
   }
 
   /** The subject's latest request, if any. */
   latest(subject: string): Approval | null {
-    const row = this.#db.prepare(
+    const row = this.#sql(
       "SELECT * FROM auth_approvals WHERE subject = ? ORDER BY id DESC LIMIT 1",
     ).get(subject);
     return row === undefined ? null : toApproval(row);
@@ -89,8 +100,8 @@ export class Approvals {
   /** Requests, newest first; pending ones only with `status`. */
   list(status?: ApprovalStatus): Approval[] {
     const rows = status === undefined
-      ? this.#db.prepare("SELECT * FROM auth_approvals ORDER BY id DESC LIMIT 500").all()
-      : this.#db.prepare("SELECT * FROM auth_approvals WHERE status = ? ORDER BY id DESC LIMIT 500")
+      ? this.#sql("SELECT * FROM auth_approvals ORDER BY id DESC LIMIT 500").all()
+      : this.#sql("SELECT * FROM auth_approvals WHERE status = ? ORDER BY id DESC LIMIT 500")
         .all(status);
     return rows.map(toApproval);
   }
@@ -123,19 +134,19 @@ export class Approvals {
       );
     }
     if (last?.status === "pending") {
-      this.#db.prepare(
+      this.#sql(
         "UPDATE auth_approvals SET cameras = ?, note = ?, address = ?, requested_ms = ? WHERE id = ?",
       ).run(cameras, request.note, request.address, nowMs, last.id);
       return this.get(last.id)!;
     }
     const pending = Number(
-      this.#db.prepare("SELECT count(*) AS n FROM auth_approvals WHERE status = 'pending'").get()
+      this.#sql("SELECT count(*) AS n FROM auth_approvals WHERE status = 'pending'").get()
         ?.n ?? 0,
     );
     if (pending >= MAX_PENDING) {
       throw new ApprovalError(429, `${MAX_PENDING} requests are already waiting for an admin`);
     }
-    const row = this.#db.prepare(
+    const row = this.#sql(
       `INSERT INTO auth_approvals
          (subject, label, fingerprint, cameras, note, address, status, requested_ms)
        VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) RETURNING *`,
@@ -156,14 +167,14 @@ export class Approvals {
   decide(id: number, status: "approved" | "denied", by: string, nowMs = Date.now()): Approval {
     const current = this.get(id);
     if (current === null) throw new ApprovalError(404, `No approval request ${id}`);
-    this.#db.prepare(
+    this.#sql(
       "UPDATE auth_approvals SET status = ?, decided_ms = ?, decided_by = ? WHERE id = ?",
     ).run(status, nowMs, by, id);
     return this.get(id)!;
   }
 
   #prune(): void {
-    this.#db.prepare(
+    this.#sql(
       `DELETE FROM auth_approvals WHERE status != 'pending' AND id NOT IN
          (SELECT id FROM auth_approvals WHERE status != 'pending' ORDER BY id DESC LIMIT ?)`,
     ).run(KEEP_DECIDED);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { QualityPreset } from "../../actors/defs.ts";
 import { type Grant, parseCameraList, parseQuality } from "./grant.ts";
 
@@ -62,24 +62,35 @@ function toRecord(row: Record<string, unknown>): GrantRecord {
 
 export class Grants {
   readonly #db: DatabaseSync;
+  /** Statements compiled once: the access check reads these on every request. */
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(db: DatabaseSync) {
     this.#db = db;
   }
 
+  #sql(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   get(subject: string): Grant | null {
-    const row = this.#db.prepare("SELECT * FROM auth_grants WHERE subject = ?").get(subject);
+    const row = this.#sql("SELECT * FROM auth_grants WHERE subject = ?").get(subject);
     return row === undefined ? null : toGrant(row);
   }
 
   list(): GrantRecord[] {
-    return this.#db.prepare("SELECT * FROM auth_grants ORDER BY subject").all().map(toRecord);
+    return this.#sql("SELECT * FROM auth_grants ORDER BY subject").all().map(toRecord);
   }
 
   /** Creates or replaces the grant of `subject`. */
   set(subject: string, label: string, grant: Grant, by: string, nowMs = Date.now()): void {
     const cameras = JSON.stringify(grant.cameras === "*" ? ["*"] : grant.cameras);
-    this.#db.prepare(
+    this.#sql(
       `INSERT INTO auth_grants
          (subject, label, cameras, can_record, can_download, can_control_quality, max_quality,
           updated_ms, updated_by)
@@ -103,7 +114,7 @@ export class Grants {
 
   remove(subject: string): boolean {
     return Number(
-      this.#db.prepare("DELETE FROM auth_grants WHERE subject = ?").run(subject).changes,
+      this.#sql("DELETE FROM auth_grants WHERE subject = ?").run(subject).changes,
     ) > 0;
   }
 }

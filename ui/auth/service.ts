@@ -19,9 +19,15 @@ import { Approvals } from "./approvals.ts";
 import { openAuthDb } from "./db.ts";
 import { certSubject, Grants, userSubject } from "./grants.ts";
 import type { Principal } from "./policy.ts";
-import { readSession, sessionKey } from "./session.ts";
+import { readSession, type SessionClaims, sessionCryptoKey, sessionKey } from "./session.ts";
 import { LoginThrottle } from "./throttle.ts";
 import { Users } from "./users.ts";
+
+/**
+ * Verified session tokens remembered. Reason: one entry per live session
+ * (~300 bytes); past it the oldest is forgotten and verified again when seen.
+ */
+const VERIFIED_TOKENS = 1024;
 
 /** How auth stands for a request. */
 export type AuthMode =
@@ -81,7 +87,9 @@ export class AuthService {
   readonly store: AuthStore;
   readonly throttle = new LoginThrottle();
   readonly #config: () => Config;
-  #key: string | undefined;
+  #key: Promise<CryptoKey> | undefined;
+  /** Tokens whose signature checked out, so a session's next request skips the HMAC. */
+  readonly #verified = new Map<string, SessionClaims>();
 
   /** `config` is read per request, so a reloaded config applies. */
   constructor(store: AuthStore, config: () => Config) {
@@ -98,8 +106,8 @@ export class AuthService {
   }
 
   /** The session key (made on first use). */
-  get key(): string {
-    return this.#key ??= sessionKey(this.store.db);
+  get key(): Promise<CryptoKey> {
+    return this.#key ??= sessionCryptoKey(sessionKey(this.store.db));
   }
 
   /**
@@ -122,7 +130,7 @@ export class AuthService {
       }
     }
     if (sessionToken !== undefined) {
-      const claims = await readSession(this.key, sessionToken);
+      const claims = await this.#claims(sessionToken);
       const user = claims === null ? null : users.get(claims.name);
       if (user !== null && claims !== null && user.generation === claims.generation) {
         return {
@@ -143,5 +151,21 @@ export class AuthService {
       };
     }
     return { kind: "anonymous" };
+  }
+
+  /** The token's claims (signature and expiry checked), remembering valid ones for next time. */
+  async #claims(token: string): Promise<SessionClaims | null> {
+    const known = this.#verified.get(token);
+    if (known !== undefined) {
+      if (known.expiresS * 1000 > Date.now()) return known;
+      this.#verified.delete(token);
+    }
+    const claims = await readSession(await this.key, token);
+    if (claims === null) return null;
+    if (this.#verified.size >= VERIFIED_TOKENS) {
+      this.#verified.delete(this.#verified.keys().next().value!);
+    }
+    this.#verified.set(token, claims);
+    return claims;
   }
 }

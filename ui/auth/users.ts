@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { checkUserName, type Role } from "./grant.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 
@@ -41,23 +41,34 @@ function toUser(row: Record<string, unknown>): User {
 
 export class Users {
   readonly #db: DatabaseSync;
+  /** Statements compiled once: the access check reads these on every request. */
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(db: DatabaseSync) {
     this.#db = db;
   }
 
+  #sql(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** How many users exist (auth is on as soon as one does). */
   count(): number {
-    return Number(this.#db.prepare("SELECT count(*) AS n FROM auth_users").get()?.n ?? 0);
+    return Number(this.#sql("SELECT count(*) AS n FROM auth_users").get()?.n ?? 0);
   }
 
   get(name: string): User | null {
-    const row = this.#db.prepare("SELECT * FROM auth_users WHERE name = ?").get(name);
+    const row = this.#sql("SELECT * FROM auth_users WHERE name = ?").get(name);
     return row === undefined ? null : toUser(row);
   }
 
   list(): User[] {
-    return this.#db.prepare("SELECT * FROM auth_users ORDER BY name").all().map(toUser);
+    return this.#sql("SELECT * FROM auth_users ORDER BY name").all().map(toUser);
   }
 
   /** Adds a user; `password` null makes a certificate-only user. */
@@ -66,7 +77,7 @@ export class Users {
     const hash = password === null ? null : await hashPassword(password);
     if (this.get(name) !== null) throw new UserError(`A user named "${name}" already exists`);
     if (this.count() >= MAX_USERS) throw new UserError(`There are already ${MAX_USERS} users`);
-    this.#db.prepare(
+    this.#sql(
       "INSERT INTO auth_users (name, role, password, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)",
     ).run(name, role, hash, nowMs, nowMs);
     return this.get(name)!;
@@ -76,7 +87,7 @@ export class Users {
   async setPassword(name: string, password: string | null, nowMs = Date.now()): Promise<void> {
     this.#require(name);
     const hash = password === null ? null : await hashPassword(password);
-    this.#db.prepare(
+    this.#sql(
       "UPDATE auth_users SET password = ?, generation = generation + 1, updated_ms = ? WHERE name = ?",
     ).run(hash, nowMs, name);
   }
@@ -85,13 +96,13 @@ export class Users {
   setRole(name: string, role: Role, nowMs = Date.now()): void {
     const user = this.#require(name);
     if (user.role === "admin" && role !== "admin") this.#keepAnAdmin(name);
-    this.#db.prepare("UPDATE auth_users SET role = ?, updated_ms = ? WHERE name = ?")
+    this.#sql("UPDATE auth_users SET role = ?, updated_ms = ? WHERE name = ?")
       .run(role, nowMs, name);
   }
 
   /** Ends every session of the user (logout everywhere). */
   endSessions(name: string, nowMs = Date.now()): void {
-    this.#db.prepare(
+    this.#sql(
       "UPDATE auth_users SET generation = generation + 1, updated_ms = ? WHERE name = ?",
     ).run(nowMs, name);
   }
@@ -103,7 +114,7 @@ export class Users {
   remove(name: string): void {
     const user = this.#require(name);
     if (user.role === "admin" && this.count() > 1) this.#keepAnAdmin(name);
-    this.#db.prepare("DELETE FROM auth_users WHERE name = ?").run(name);
+    this.#sql("DELETE FROM auth_users WHERE name = ?").run(name);
   }
 
   /**
@@ -111,7 +122,7 @@ export class Users {
    * hash, whether or not the user exists or has a password.
    */
   async authenticate(name: string, password: string): Promise<User | null> {
-    const row = this.#db.prepare("SELECT * FROM auth_users WHERE name = ?").get(name);
+    const row = this.#sql("SELECT * FROM auth_users WHERE name = ?").get(name);
     const stored = row === undefined || row.password === null ? null : String(row.password);
     const ok = await verifyPassword(password, stored);
     return ok && row !== undefined ? toUser(row) : null;
@@ -125,7 +136,7 @@ export class Users {
 
   #keepAnAdmin(name: string): void {
     const admins = Number(
-      this.#db.prepare("SELECT count(*) AS n FROM auth_users WHERE role = 'admin' AND name != ?")
+      this.#sql("SELECT count(*) AS n FROM auth_users WHERE role = 'admin' AND name != ?")
         .get(name)?.n ?? 0,
     );
     if (admins === 0) {

@@ -66,7 +66,7 @@ function loginRoutes(auth: () => AuthService, system: System): Hono {
       return refuse(401, "Wrong user name or password");
     }
     service.throttle.succeed(from);
-    const token = await issueSession(service.key, user);
+    const token = await issueSession(await service.key, user);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: "Strict",
