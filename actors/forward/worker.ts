@@ -39,6 +39,8 @@ runActor<ForwardProtocol>(() => {
   let loop: Promise<void> = Promise.resolve();
   let sender: TlsAuSender | null = null;
   let report = () => {};
+  let stopped: (value: null) => void = () => {};
+  const stopping = new Promise<null>((resolve) => (stopped = resolve));
   return {
     start(init, ctx) {
       const cfg = init.config;
@@ -126,7 +128,7 @@ runActor<ForwardProtocol>(() => {
           stats.state = attempt === 0 ? "connecting" : "retrying";
           try {
             const extraCa = cfg.ca === "" ? undefined : [await Deno.readTextFile(cfg.ca)];
-            sender = await connectAuSender({
+            const connecting = connectAuSender({
               host: cfg.host,
               port: cfg.port,
               certsDir: cfg.dir,
@@ -136,6 +138,13 @@ runActor<ForwardProtocol>(() => {
               // The pin names the receiver; its certificate need not carry this host name.
               checkHostname: false,
             });
+            // A stop does not wait for a handshake with a slow or silent receiver.
+            const first = await Promise.race([connecting, stopping]);
+            if (first === null) {
+              connecting.then((late) => late.close(0), () => {});
+              break;
+            }
+            sender = first;
           } catch (error) {
             const why = (error as Error).message;
             stats.lastError = why;
@@ -181,6 +190,7 @@ runActor<ForwardProtocol>(() => {
     },
     async stop() {
       running = false;
+      stopped(null);
       await loop.catch(() => {});
     },
     cast(msg) {
