@@ -46,8 +46,9 @@ export async function readFields(c: Context): Promise<BodyResult> {
   if (text === null) {
     return { ok: false, status: 413, error: `The body is over ${MAX_AUTH_BODY_BYTES} bytes` };
   }
-  if (text === "") return { ok: true, form: false, fields: {} };
-  if (type === "application/x-www-form-urlencoded") {
+  const form = type === "application/x-www-form-urlencoded";
+  if (text === "") return { ok: true, form, fields: {} };
+  if (form) {
     return { ok: true, form: true, fields: Object.fromEntries(new URLSearchParams(text)) };
   }
   if (type !== "application/json") {
