@@ -20,6 +20,25 @@ export function stateFile(dataDir: string): string {
   return join(dataDir, STATE_FILE);
 }
 
+/**
+ * `eyrie user` run as root on a service's data dir (owned by the service's
+ * user) must not leave a state file only root can read: the file goes to the
+ * dir's owner. SQLite, running as root, gives its -wal and -shm files to the
+ * main file's owner itself.
+ */
+function giveToDirOwner(dataDir: string, file: string): void {
+  if (Deno.uid() !== 0) return;
+  try {
+    const dir = Deno.statSync(dataDir);
+    const own = Deno.statSync(file);
+    if (dir.uid !== null && dir.uid !== 0 && own.uid === 0) {
+      Deno.chownSync(file, dir.uid, dir.gid);
+    }
+  } catch {
+    // A file system without owners: nothing to give.
+  }
+}
+
 /** Opens (creating it and the data dir if needed) the state file with the auth tables migrated. */
 export function openAuthDb(dataDir: string): DatabaseSync {
   Deno.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -35,6 +54,7 @@ export function openAuthDb(dataDir: string): DatabaseSync {
     } catch {
       // Not the owner (another user runs eyrie): leave the mode to them.
     }
+    giveToDirOwner(dataDir, file);
     migrateAuth(db);
     return db;
   } catch (e) {

@@ -126,3 +126,22 @@ Deno.test("session tokens carry name and generation, expire, and fail under anot
   const old = await issueSession(key, { name: "alice", generation: 3 }, Date.now() - 13 * 3600_000);
   assert.equal(await readSession(key, old), null, "expired after 12 h");
 });
+
+Deno.test({
+  name: "run as root on a data dir another user owns, the state file goes to that user",
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "eyrie-auth-owner-" });
+    try {
+      await Deno.chown(dir, 65534, 65534);
+      const store = AuthStore.open(dir);
+      await store.users.add("alice", "admin", null);
+      store.close();
+      const info = await Deno.stat(`${dir}/eyrie.db`);
+      assert.equal(info.uid, 65534);
+      assert.equal(info.mode! & 0o777, 0o600);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
