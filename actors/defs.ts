@@ -97,6 +97,24 @@ export interface RtpOutputConfig {
   multicast_interface: string;
 }
 
+/**
+ * One `[[camera.forward]]`: the camera's access units to another eyrie
+ * (`eyrie receive --tls`) over TLS 1.3 with mutual authentication, the
+ * receiver pinned by fingerprint.
+ */
+export interface ForwardConfig {
+  host: string;
+  port: number;
+  /** Pin name: fingerprints accepted with `eyrie certs pin --accept FP --name REMOTE`. */
+  remote: string;
+  /** The client certificate presented: `<dir>/client/<cert>.crt`. */
+  cert: string;
+  /** PEM file of the receiver installation's CA, when it is not this one's; "" = none. */
+  ca: string;
+  /** The certs directory: [tls].dir when [tls] is set, else <data_dir>/certs. */
+  dir: string;
+}
+
 /** A polygon in frame-relative coordinates, 0..1 on both axes. */
 export type PolygonConfig = ReadonlyArray<readonly [number, number]>;
 
@@ -209,6 +227,8 @@ export interface CameraConfig {
   /** Stamp the capture time into the picture (glass-to-glass latency probe). */
   timecode: boolean;
   rtp: RtpOutputConfig[];
+  /** Access units to other eyries over mutual TLS ([[camera.forward]]). */
+  forward: ForwardConfig[];
   recording: CameraRecordingConfig;
   detection: CameraDetectionConfig;
 }

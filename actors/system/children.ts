@@ -10,6 +10,7 @@
  * ├── encoder         raw ring → AU ring
  * └── outputs (one_for_one)
  *     ├── recorder    AU ring → segments            (issue: recording)
+ *     ├── forward     AU ring → mTLS to other eyries (one per [[camera.forward]])
  *     ├── live (rest_for_one)
  *     │   ├── packetizer  AU ring → RTP ring
  *     │   ├── rtp (one_for_one): 0, 1, … RTP ring → UDP, one per [[camera.rtp]]
@@ -29,6 +30,7 @@ import { encoderChild } from "../encoder/spec.ts";
 import { packetizerChild } from "../packetizer/spec.ts";
 import { rtpOutputsChild } from "../rtp_output/spec.ts";
 import { detectorChild } from "../detector/spec.ts";
+import { forwardsChild } from "../forward/spec.ts";
 
 /** The live path: packetize once, then every live consumer. */
 export const LIVE_CHILDREN: ChildFactory[] = [
@@ -40,6 +42,7 @@ export const LIVE_CHILDREN: ChildFactory[] = [
 export const OUTPUT_CHILDREN: ChildFactory[] = [
   groupChild("live", CHAIN, LIVE_CHILDREN),
   detectorChild,
+  forwardsChild,
 ];
 
 export const CAMERA_CHILDREN: readonly ChildFactory[] = [

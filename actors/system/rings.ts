@@ -47,6 +47,7 @@ export const READER = {
   packetizer: 0,
   recorder: 1,
   snapshot: 2,
+  /** 3 to 6: one per [[camera.forward]] (MAX_FORWARDS) */
   tlsSender: 3,
   /** rtp ring: UDP outputs take 0 to 7 (one per [[camera.rtp]]) */
   rtpOutput: 0,

@@ -12,8 +12,11 @@ Commands:
   receive        Receive RTP video (eyrie's [[camera.rtp]] or any RFC 2435/6184
                  sender): stats, or the frames to a file
   config check   Validate a config file
+  receive --tls  Receive another eyrie's [[camera.forward]] stream over
+                 mutual TLS: stats, or the video to a file
   certs          Manage the installation's CA and certificates
   service        Install or uninstall eyrie as a systemd service
+  user           Manage console users and what they may watch
   version        Print the version
 
 Global options:
@@ -42,6 +45,7 @@ work here.
 Options:
   --json   Print one JSON document instead of text`,
   receive: `Usage: eyrie receive --port PORT [options]
+       eyrie receive --tls [options]   (see: eyrie receive --tls --help)
 
 Listen for RTP video on a UDP port: JPEG (RFC 2435) or H.264 (RFC 6184), from
 an eyrie [[camera.rtp]] output or any other sender (GStreamer's rtpjpegpay and
@@ -91,6 +95,82 @@ Both need root.
 Options:
   --dry-run       Print every step, and the files in full, and change nothing
   --config FILE   Install FILE as /etc/eyrie/eyrie.toml (validated first)`,
+  receive_tls: `Usage: eyrie receive --tls [options]
+
+Receive eyrie's access-unit stream from other eyries ([[camera.forward]])
+over TLS 1.3 with mutual authentication: each sender presents a client
+certificate from this installation's CA (eyrie certs issue client NAME;
+revocations apply at once), and pins this server's certificate, whose
+fingerprint is printed at start. Prints stats once a second and optionally
+writes the first sender's stream to a file.
+
+Options:
+      --tls             Required: the mutual-TLS access-unit receiver
+  -p, --port PORT       TCP port (default 7443; 0 picks a free one)
+      --host ADDRESS    Local address to listen on (default 0.0.0.0)
+      --name NAME       Server certificate to present (default "console":
+                        <certs>/server/NAME.crt)
+      --certs DIR       Certs directory (default: <data dir>/certs)
+      --config FILE     Use [tls].dir or the data_dir of this config
+      --data-dir DIR    Use DIR/certs
+  -o, --out FILE        Write the first sender's stream: Annex-B H.264 (play
+                        FILE.h264) or concatenated JPEGs; - for stdout
+  -n, --count N         Stop after N access units
+  -t, --duration S      Stop after S seconds
+      --json            Stats as JSON lines
+  -q, --quiet           No stats lines
+
+Stats go to stdout (stderr with --out -). Exits 1 when nothing arrived.
+
+Example (on the hub; the camera pins the printed fingerprint):
+  eyrie certs issue client garage-cam     # copy to the camera device
+  eyrie receive --tls --port 7443 --out garage.h264 --duration 60`,
+  user: `Usage: eyrie user <command> NAME [options]
+
+Console users, their passwords (scrypt) and what they may do, kept in
+<data dir>/eyrie.db. Auth is on as soon as one user exists (or when
+[tls] require_client_cert = true); with no users a console on 127.0.0.1
+needs no sign-in. A client certificate whose name is a user's (eyrie certs
+issue client NAME) signs in as that user. A running eyrie sees changes at
+once; passwd and remove end the user's sessions.
+
+Commands:
+  add NAME       Add a user (a viewer unless --admin); asks for the password
+  passwd NAME    Change (or with --no-password remove) the password
+  grant NAME     Change the role, and/or set what a viewer may do to exactly
+                 the grant options given (as add does)
+  remove NAME    Remove a user and their grant (not the last admin while
+                 other users remain)
+  list           List users and the client certificates with access
+
+Password (add, passwd), one of:
+  (none)                 Ask twice on the terminal, without echo
+  --password-stdin       Read it from stdin (one line), e.g. from a secret store
+  --no-password          Client certificate only
+  --password PASSWORD    On the command line: visible in ps and shell
+                         history; eyrie warns
+
+Role and grant (add, grant):
+  --admin, --role admin|viewer
+  --cameras LIST         Camera ids separated by commas, * for all (the
+                         default for a new viewer), or none
+  --can-record           May start and stop recording
+  --can-download         May list and download recordings
+  --can-control-quality  May change a camera's quality or bitrate
+  --max-quality Q        low | medium | high | ultra: cameras above it are
+                         refused (default ultra)
+
+Options:
+  --config FILE     Use the data_dir of this config
+  --data-dir DIR    Use this data dir (default: $EYRIE_DATA_DIR, or
+                    /var/lib/eyrie as root, else ~/.local/share/eyrie)
+  --json            list: one JSON document
+
+Examples:
+  eyrie user add alice --admin
+  printf '%s\n' "$PW" | eyrie user add bob --password-stdin --cameras front,back
+  eyrie user grant bob --cameras front --can-download --max-quality medium
+  eyrie user add garage-hub --no-password --cameras front`,
   version: `Usage: eyrie version
 
 Print eyrie's version and the Deno, V8 and TypeScript versions.`,

@@ -37,6 +37,7 @@ const COMMANDS: Record<string, Command> = {
   receive: async (args, io) => (await import("./receive.ts")).receiveMain(args, io),
   config: configMain,
   certs: certsCommand,
+  user: async (args, io) => (await import("./user.ts")).userMain(args, io),
   version: (args, io) => {
     const { values } = parseCommand("version", args, {});
     if (values.help) return help(io, "version");

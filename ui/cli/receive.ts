@@ -80,6 +80,8 @@ function hostname(): string {
 }
 
 export async function receiveMain(args: string[], io: Io): Promise<number> {
+  // `eyrie receive --tls`: eyrie's access units from [[camera.forward]] over mutual TLS.
+  if (args.includes("--tls")) return (await import("./receive_tls.ts")).receiveTlsMain(args, io);
   const o = parseReceiveArgs(args);
   if (o.help) {
     io.stdout(HELP.receive);

@@ -11,6 +11,8 @@ import { System } from "../../actors/system/mod.ts";
 import { defaultConfig, isLoopback, loadConfig, parseListen } from "../config/mod.ts";
 import { createApp } from "../http/app.ts";
 import { serve } from "../http/serve.ts";
+import { loadConsoleTls } from "../http/serve_tls.ts";
+import { checkSignIn } from "../auth/exposure.ts";
 import { createLogger, stderrSink } from "../log/logger.ts";
 import { expectPositionals, parseCommand } from "./args.ts";
 import { ConfigError } from "./errors.ts";
@@ -43,18 +45,27 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   const file = values.config;
   const config = file === undefined ? defaultConfig() : await loadConfig(file);
   checkExposure(config, file ?? "config");
+  checkSignIn(config, file ?? "config");
   const sink = stderrSink(config.log.format);
   const log = createLogger("main", sink, config.log.level);
   if (config.camera.length === 0) log.warn("no cameras configured: add a [[camera]] section");
 
   const notify = systemdNotifier(log);
   const load = file === undefined ? undefined : () => loadConfig(file);
+  const consoleTls = config.tls === null ? undefined : await loadConsoleTls(config.tls, log);
   const system = await System.start({ config, log: sink, load });
   let server;
   try {
-    server = await serve(createApp(system), parseListen(config.console.listen));
+    server = await serve(createApp(system), parseListen(config.console.listen), {
+      tls: consoleTls,
+      onError: (what, e) =>
+        what === "handshake"
+          ? log.info("console refused a TLS client", { error: (e as Error).message })
+          : log.error("console request failed", { error: (e as Error).message }),
+    });
   } catch (e) {
     notify.close();
+    await consoleTls?.close();
     await system.stop();
     throw e;
   }
@@ -100,6 +111,7 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   notify.close();
   Deno.removeSignalListener("SIGHUP", onHangup);
   await server.close();
+  await consoleTls?.close();
   await system.stop();
   log.info("stopped", { code });
   return code;

@@ -12,6 +12,7 @@ import type {
   RtpOutputConfig,
 } from "../../actors/defs.ts";
 import { arr, bool, type Checker, custom, type Fields, int, str, table } from "./schema.ts";
+import { forwardOutput, MAX_FORWARDS } from "./forward.ts";
 
 /** Width, height, fps and bitrate of each quality preset (the original plan's ladder). */
 export const QUALITY_PRESETS: Record<
@@ -123,6 +124,7 @@ const cameraFields: Fields<CameraBase> = {
   max_viewers: [int({ min: 0, max: 100 }), 10],
   timecode: [bool, false],
   rtp: [arr(rtpOutput, { max: 8 }), []],
+  forward: [arr(forwardOutput, { max: MAX_FORWARDS }), []],
 };
 
 /** Checks one [[camera]] table except its recording and detection sub-tables. */

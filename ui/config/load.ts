@@ -110,6 +110,11 @@ export function checkConfig(doc: Record<string, unknown>, file: string, text = "
       }
       ids.add(cam.id);
       if (cam.source.startsWith("file:")) cam.source = `file:${abs(cam.source.slice(5))}`;
+      cam.forward = cam.forward.map((f) => ({
+        ...f,
+        ca: f.ca === "" ? "" : abs(f.ca),
+        dir: f.dir === "" ? (tls?.dir ?? `${dataDir}/certs`) : abs(f.dir),
+      }));
       // The detector analyses a shrunk copy: never larger than the camera's own frames.
       detection.width = Math.min(detection.width, cam.width);
       detection.height = Math.min(detection.height, cam.height);

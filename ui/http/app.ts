@@ -13,12 +13,14 @@ import { metricsRoutes } from "./metrics.ts";
 import { consoleRoutes } from "./console.ts";
 import { sdpRoutes } from "./sdp.ts";
 import { eventRoutes } from "./events.ts";
+import { mountAuth } from "./auth.ts";
 
 export type App = Hono;
 
 /** The whole app for a running system. */
 export function createApp(system: System): Hono {
   const app = new Hono();
+  mountAuth(app, system); // access control first: ui/auth/access_table.ts
   app.route("/api", healthRoutes(system));
   app.route("/api/cameras", cameraRoutes(system));
   app.route("/api/config", configRoutes(system));

@@ -1,11 +1,17 @@
 /**
- * Serves the app on the console address (plain HTTP; TLS arrives with
- * [tls]). Resolves once listening, with the bound port (port 0 picks one).
+ * Serves the app on the console address: plain HTTP with Deno.serve, or,
+ * when the config has [tls], HTTPS through node:https (serve_tls.ts).
+ * Either way the app gets the request's connection as its env
+ * (conn.ts). Resolves once listening, with the bound port (port 0 picks
+ * one).
  *
  * @module
  */
 import type { Hono } from "hono";
+import type { ServerTls } from "../../certs/mod.ts";
 import type { ListenAddress } from "../config/mod.ts";
+import type { ConnEnv } from "./conn.ts";
+import { serveTls } from "./serve_tls.ts";
 
 export interface Server {
   /** The address actually bound. */
@@ -16,7 +22,18 @@ export interface Server {
   close(graceMs?: number): Promise<void>;
 }
 
-export function serve(app: Hono, at: ListenAddress): Promise<Server> {
+/** Options of {@linkcode serve}. */
+export interface ServeOptions {
+  /** Serve HTTPS with this identity (TLS 1.3 only, client certificates per its clientAuth). */
+  tls?: ServerTls;
+  /** A request handler threw, or a TLS handshake was refused. */
+  onError?: (what: string, error: unknown) => void;
+}
+
+export function serve(app: Hono, at: ListenAddress, options: ServeOptions = {}): Promise<Server> {
+  if (options.tls !== undefined) {
+    return serveTls((request, env) => app.fetch(request, env), at, options.tls, options);
+  }
   return new Promise((resolve, reject) => {
     const controller = new AbortController();
     let server: Deno.HttpServer<Deno.NetAddr>;
@@ -39,7 +56,16 @@ export function serve(app: Hono, at: ListenAddress): Promise<Server> {
           });
         },
         onError: () => new Response("Internal error", { status: 500 }),
-      }, app.fetch);
+      }, (request, info) => {
+        const env: ConnEnv = {
+          conn: {
+            remote: { address: info.remoteAddr.hostname, port: info.remoteAddr.port },
+            secure: false,
+            peer: null,
+          },
+        };
+        return app.fetch(request, env);
+      });
     } catch (e) {
       const why = e instanceof Deno.errors.AddrInUse
         ? `address ${at.hostname}:${at.port} is already in use`

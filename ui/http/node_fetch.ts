@@ -1,0 +1,174 @@
+/**
+ * Runs a fetch handler (Hono's `app.fetch`) behind a node:http(s) server:
+ * the incoming message becomes a `Request` whose body streams and whose
+ * signal aborts when the client goes away; the `Response` body is written
+ * chunk by chunk as it comes (server-sent events, long downloads), waiting
+ * for `drain` so a slow client holds one socket buffer, not the whole body,
+ * and is cancelled when the client disconnects, so the producer stops.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+
+/** The handler: `app.fetch` with an env built per request. */
+export type FetchHandler<E> = (request: Request, env: E) => Response | Promise<Response>;
+
+/**
+ * Headers that describe one hop, not the message: node:http writes its own
+ * (a streamed body goes out chunked), and a copy from the handler would
+ * contradict them (Hono's streamSSE sets Transfer-Encoding and Connection).
+ */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-connection",
+]);
+
+/** A Host header eyrie accepts: a name or address and an optional port, nothing else. */
+const HOST_PATTERN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253})(:\d{1,5})?$/;
+
+function plainResponse(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
+  res.end(`${text}\n`);
+}
+
+/**
+ * The `Request` for `req`, or a reason to refuse it: only origin-form
+ * targets ("/path?query") and a well-formed Host are accepted, so a target
+ * such as "//elsewhere/" or "http://elsewhere/" cannot change the origin
+ * the app sees.
+ */
+export function toRequest(
+  req: IncomingMessage,
+  scheme: "http" | "https",
+  fallbackHost: string,
+  signal: AbortSignal,
+): Request | string {
+  const target = req.url ?? "";
+  if (!target.startsWith("/")) return `Request target "${target.slice(0, 80)}" is not a path`;
+  const host = req.headers.host ?? fallbackHost;
+  if (!HOST_PATTERN.test(host)) return "Bad Host header";
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    try {
+      headers.append(raw[i], raw[i + 1]);
+    } catch {
+      return `Bad header "${raw[i].slice(0, 40)}"`;
+    }
+  }
+  const method = req.method ?? "GET";
+  const body = method === "GET" || method === "HEAD"
+    ? null
+    : (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>);
+  return new Request(`${scheme}://${host}${target}`, {
+    method,
+    headers,
+    body,
+    signal,
+    // A streamed request body (fetch's rule for a ReadableStream body).
+    duplex: "half",
+  } as RequestInit);
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+/** Writes `response` to `res`, streaming its body; resolves when done or the client left. */
+export async function writeResponse(
+  res: ServerResponse,
+  response: Response,
+  method: string,
+): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    if (!HOP_BY_HOP.has(name) && name !== "set-cookie") headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  const body = method === "HEAD" ? null : response.body;
+  if (body === null) {
+    await response.body?.cancel().catch(() => {});
+    res.writeHead(response.status, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(response.status, headers);
+  // Send the headers now: an event stream may not write its first chunk for a while.
+  res.flushHeaders();
+  const reader = body.getReader();
+  const cancel = () => void reader.cancel().catch(() => {});
+  res.once("close", cancel);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      if (res.destroyed) return;
+      if (!res.write(value)) await drained(res);
+    }
+    res.end();
+  } catch {
+    // The producer failed mid-body: the client must not take a cut body for a whole one.
+    res.destroy();
+  } finally {
+    res.off("close", cancel);
+  }
+}
+
+/**
+ * A node:http(s) request listener that runs `handler`. `env` builds the
+ * handler's env from the request (its connection); `onError` hears about a
+ * handler that threw (the client gets a 500).
+ */
+export function nodeListener<E>(
+  handler: FetchHandler<E>,
+  options: {
+    scheme: "http" | "https";
+    fallbackHost: string;
+    env: (req: IncomingMessage) => E;
+    onError?: (error: unknown) => void;
+  },
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const aborter = new AbortController();
+    // The client went away before the whole response was written: abort the request's signal.
+    res.once("close", () => {
+      if (!res.writableFinished) aborter.abort();
+    });
+    const request = toRequest(req, options.scheme, options.fallbackHost, aborter.signal);
+    if (typeof request === "string") {
+      plainResponse(res, 400, request);
+      return;
+    }
+    (async () => {
+      let response: Response;
+      try {
+        response = await handler(request, options.env(req));
+      } catch (error) {
+        options.onError?.(error);
+        plainResponse(res, 500, "Internal error");
+        return;
+      }
+      await writeResponse(res, response, request.method);
+    })().catch((error) => {
+      options.onError?.(error);
+      res.destroy();
+    });
+  };
+}
