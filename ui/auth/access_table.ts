@@ -37,13 +37,14 @@ export type Requirement =
 /**
  * Where a camera-scoped row finds its camera: a path parameter, a query
  * parameter (absent: the request covers every camera, so the grant must
- * too), or a recording id in a path parameter (its camera looked up in the
- * recording index).
+ * too), or a recording or event id in a path parameter (its camera looked
+ * up in the recording index or the events store).
  */
 export type CameraFrom =
   | { param: string }
   | { query: string }
-  | { recording: string };
+  | { recording: string }
+  | { event: string };
 
 /** One row of the table. */
 export interface AccessRule {
@@ -53,7 +54,7 @@ export interface AccessRule {
   need: Requirement;
   /** Required for view, download, record and control. */
   camera?: CameraFrom;
-  /** The JSON list of cameras is cut to the cameras the principal may watch. */
+  /** The JSON list (items with `id` or `camera`) is cut to the cameras the principal may watch. */
   filterCameraList?: true;
 }
 
@@ -62,6 +63,7 @@ const GET = ["GET", "HEAD"];
 const CAMERA_ID: CameraFrom = { param: "id" };
 const CAMERA_QUERY: CameraFrom = { query: "camera" };
 const RECORDING_ID: CameraFrom = { recording: "id" };
+const EVENT_ID: CameraFrom = { event: "id" };
 
 /** Every route's requirement. Order matters: the first match wins. */
 export const ACCESS_TABLE: readonly AccessRule[] = [
@@ -97,6 +99,9 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
   { methods: GET, pattern: "/api/recordings/:id/*", need: "download", camera: RECORDING_ID },
   { methods: GET, pattern: "/api/events", need: "view", camera: CAMERA_QUERY },
   { methods: GET, pattern: "/api/events/stream", need: "view", camera: CAMERA_QUERY },
+  { methods: GET, pattern: "/api/events/:id", need: "view", camera: EVENT_ID },
+  { methods: GET, pattern: "/api/events/:id/snapshot.jpg", need: "view", camera: EVENT_ID },
+  { methods: GET, pattern: "/api/detection", need: "any_grant", filterCameraList: true },
   // The rest of the API.
   { methods: GET, pattern: "/api/health", need: "any_grant" },
   { methods: ANY, pattern: "/api/config/*", need: "admin" },

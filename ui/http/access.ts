@@ -17,6 +17,7 @@ import { crossOriginProblem } from "../auth/csrf.ts";
 import { grantsCamera, parseQuality } from "../auth/grant.ts";
 import { decide, type Principal, type Target } from "../auth/policy.ts";
 import { recordingCamera } from "../auth/recording_camera.ts";
+import { eventCamera } from "../auth/event_camera.ts";
 import type { AuthService } from "../auth/service.ts";
 import { SESSION_COOKIE } from "../auth/session.ts";
 import { isLoopback, parseListen } from "../config/mod.ts";
@@ -48,6 +49,8 @@ function target(c: Context, system: System, auth: AuthService, m: AccessMatch): 
   if ("param" in from) camera = m.params[from.param] ?? null;
   else if ("recording" in from) {
     camera = recordingCamera(auth.store.db, m.params[from.recording] ?? "");
+  } else if ("event" in from) {
+    camera = eventCamera(auth.store.db, m.params[from.event] ?? "");
   } else {
     const asked = c.req.queries(from.query) ?? [];
     // Every value must be allowed: a route may read the first or all of them.
@@ -84,7 +87,10 @@ async function filterCameraList(c: Context, principal: Principal): Promise<void>
   if (!Array.isArray(list)) return;
   const kept = list.filter((item) =>
     grant !== null && typeof item === "object" && item !== null &&
-    grantsCamera(grant, String((item as { id?: unknown }).id))
+    grantsCamera(
+      grant,
+      String((item as { id?: unknown }).id ?? (item as { camera?: unknown }).camera),
+    )
   );
   res.headers.delete("content-length");
   c.res = new Response(JSON.stringify(kept), { status: res.status, headers: res.headers });
