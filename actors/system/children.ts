@@ -26,12 +26,14 @@ import type { ChildFactory } from "./camera_node.ts";
 import { CHAIN, groupChild, INDEPENDENT } from "./group.ts";
 import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
+import { recorderChild } from "../recorder/spec.ts";
 
 /** The live path: packetize once, then every live consumer. */
 export const LIVE_CHILDREN: ChildFactory[] = [];
 
 /** Everything that consumes the camera's output, independently. */
 export const OUTPUT_CHILDREN: ChildFactory[] = [
+  recorderChild,
   groupChild("live", CHAIN, LIVE_CHILDREN),
 ];
 

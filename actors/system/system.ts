@@ -12,6 +12,7 @@ import { CameraNode, type ChildFactory } from "./camera_node.ts";
 import { ROOT_FLAGS, SHUTDOWN_MS } from "./flags.ts";
 import { actorProblems, flattenTree, type Health } from "./health.ts";
 import { CAMERA_CHILDREN } from "./children.ts";
+import { Recordings } from "../recorder/service.ts";
 
 export interface SystemOptions {
   config: Config;
@@ -26,9 +27,13 @@ export class System {
   readonly cameras = new Map<string, CameraNode>();
   readonly log: Logger;
   readonly startedAt = Date.now();
+  /** The recording index and its upkeep; null when recording is disabled. */
+  readonly recordings: Recordings | null;
   #root: Supervisor | undefined;
+  readonly #healthChecks: (() => string[])[] = [];
 
-  private constructor(options: SystemOptions) {
+  private constructor(options: SystemOptions, recordings: Recordings | null) {
+    this.recordings = recordings;
     this.config = options.config;
     const sink = filterSink(options.log, options.config.log.level);
     this.log = createLogger("eyrie", sink, options.config.log.level);
@@ -40,6 +45,7 @@ export class System {
           log: options.log,
           events: this.events,
           dataDir: options.config.data_dir,
+          recordings: recordings ?? undefined,
         }),
       );
     }
@@ -47,7 +53,15 @@ export class System {
 
   /** Starts every camera's subtree. A camera that cannot start yet is retried; the rest run. */
   static async start(options: SystemOptions): Promise<System> {
-    const system = new System(options);
+    const level = options.config.log.level;
+    const recordings = options.config.recording.enabled
+      ? await Recordings.open({
+        config: options.config,
+        log: createLogger("recordings", filterSink(options.log, level), level),
+      })
+      : null;
+    const system = new System(options, recordings);
+    if (recordings !== null) system.addHealthCheck(() => recordings.problems());
     const children = options.children ?? CAMERA_CHILDREN;
     system.#root = await Supervisor.start({
       id: "eyrie",
@@ -67,11 +81,17 @@ export class System {
   /** Stops every camera, last first, within {@linkcode SHUTDOWN_MS}. */
   async stop(): Promise<void> {
     await this.#root?.stop("shutdown", SHUTDOWN_MS);
+    await this.recordings?.close();
+  }
+
+  /** Adds a source of health problems (one sentence each) beyond the actors' states. */
+  addHealthCheck(check: () => string[]): void {
+    this.#healthChecks.push(check);
   }
 
   health(): Health {
     const actors = this.#root === undefined ? [] : flattenTree(this.#root.status());
-    const problems = actorProblems(actors);
+    const problems = [...actorProblems(actors), ...this.#healthChecks.flatMap((c) => c())];
     return {
       status: problems.length === 0 ? "ok" : "degraded",
       uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
