@@ -145,7 +145,7 @@ export {
   CHECK_EVERY_MS,
   Recordings,
   type RecordingsOptions,
-  resumeMargin,
   STATE_FILE,
 } from "./service.ts";
+export { resumeMargin, RetentionLoop, type RetentionLoopOptions } from "./retention_loop.ts";
 export { recorderChild } from "./spec.ts";

@@ -17,7 +17,7 @@ const NAL_SPS = 7;
 const NAL_PPS = 8;
 const START_CODE = [0, 0, 0, 1];
 
-/** Yields [start, end) of each NAL unit's payload in an Annex B access unit. */
+// Yields [start, end) of each NAL unit's payload in an Annex B access unit.
 function* nalUnits(au: Uint8Array): Generator<[number, number]> {
   let start = -1;
   for (let i = 0; i + 2 < au.length; i++) {

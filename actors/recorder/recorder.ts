@@ -352,7 +352,7 @@ export class Recorder {
   }
 }
 
-/** Pre-roll memory: the configured seconds at the camera's top bitrate, plus half again. */
+// Pre-roll memory: the configured seconds at the camera's top bitrate, plus half again.
 function preRollBytes(init: RecorderInit): number {
   const cam = init.camera;
   const seconds = Math.max(2, cam.recording.pre_roll_s + 2);

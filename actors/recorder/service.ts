@@ -16,7 +16,8 @@ import { freeDiskBytes } from "./disk.ts";
 import { reconcile, sealSegment } from "./reconcile.ts";
 import { RecordingIndex } from "./recording_index.ts";
 import { MAX_EVENT_KIND_LENGTH } from "./recording_index.ts";
-import { enforceRetention, removeSegment } from "./retention_apply.ts";
+import { removeSegment } from "./retention_apply.ts";
+import { RetentionLoop } from "./retention_loop.ts";
 import type { RetentionPolicy } from "./retention.ts";
 import { formatSize } from "./units.ts";
 import type { RecorderEvent, RecorderInit, RecorderProtocol, RecorderStats } from "./protocol.ts";
@@ -27,15 +28,6 @@ export const STATE_FILE = "eyrie.db";
 
 /** How often retention and the free-disk floor are checked, besides after each segment. */
 export const CHECK_EVERY_MS = 10_000;
-
-/**
- * Free space above the floor needed before recording resumes. Reason: without
- * a margin, recording would stop and start at every check once the disk
- * hovers at the floor. A tenth of the floor, at most 64 MiB.
- */
-export function resumeMargin(floorBytes: number): number {
-  return Math.min(64 * 2 ** 20, Math.floor(floorBytes / 10));
-}
 
 export interface RecordingsOptions {
   config: Config;
@@ -70,13 +62,8 @@ export class Recordings {
   readonly #config: Config;
   /** Where recording logs go. */
   readonly log: Logger;
-  readonly #freeBytes: (dir: string) => Promise<number>;
   readonly #cameras = new Map<string, Entry>();
-  #timer: ReturnType<typeof setInterval> | undefined;
-  #checking: Promise<void> | null = null;
-  #again = false;
-  #diskFull = false;
-  #free: number | null = null;
+  readonly #retention: RetentionLoop;
   #closed = false;
 
   private constructor(options: RecordingsOptions, index: RecordingIndex) {
@@ -84,7 +71,16 @@ export class Recordings {
     this.log = options.log;
     this.dir = options.config.recording.dir;
     this.index = index;
-    this.#freeBytes = options.freeBytes ?? freeDiskBytes;
+    this.#retention = new RetentionLoop({
+      dir: this.dir,
+      index,
+      log: this.log,
+      policy: () => this.policy(),
+      freeBytes: options.freeBytes ?? freeDiskBytes,
+      onDiskFull: (full) => {
+        for (const e of this.#cameras.values()) e.actor?.cast({ type: "disk", full });
+      },
+    });
   }
 
   /**
@@ -116,18 +112,18 @@ export class Recordings {
       index.close();
       throw e;
     }
-    r.#timer = setInterval(() => r.check().catch(() => {}), options.checkEveryMs ?? CHECK_EVERY_MS);
+    r.#retention.start(options.checkEveryMs ?? CHECK_EVERY_MS);
     return r;
   }
 
   /** True while the free-disk floor holds recording back. */
   get diskFull(): boolean {
-    return this.#diskFull;
+    return this.#retention.diskFull;
   }
 
   /** Free bytes on the recordings disk at the last check. */
   get freeBytes(): number | null {
-    return this.#free;
+    return this.#retention.freeBytes;
   }
 
   /** The retention limits from the config; 0 means no limit for sizes and ages. */
@@ -187,7 +183,7 @@ export class Recordings {
       au: node.rings.au,
       reader: READER.recorder,
       paused: this.#cameras.get(node.id)!.paused,
-      diskFull: this.#diskFull,
+      diskFull: this.#retention.diskFull,
     };
   }
 
@@ -277,9 +273,11 @@ export class Recordings {
   /** Why recording is not well, one sentence each (for /api/health). */
   problems(): string[] {
     const out: string[] = [];
-    if (this.#diskFull) {
+    if (this.#retention.diskFull) {
       out.push(
-        `Recording stopped: ${formatSize(this.#free ?? 0)} free in ${this.dir}, under the ` +
+        `Recording stopped: ${
+          formatSize(this.#retention.freeBytes ?? 0)
+        } free in ${this.dir}, under the ` +
           `${formatSize(this.#config.recording.min_free_bytes)} floor (recording.min_free); ` +
           "free some space or lower the floor",
       );
@@ -305,78 +303,15 @@ export class Recordings {
     return "deleted";
   }
 
-  /**
-   * Applies retention and the free-disk floor now. Concurrent calls share
-   * one run, and a call during a run schedules one more after it.
-   */
+  /** Applies retention and the free-disk floor now (after a segment closes, in tests). */
   check(): Promise<void> {
-    if (this.#checking !== null) {
-      this.#again = true;
-      return this.#checking;
-    }
-    this.#checking = (async () => {
-      try {
-        do {
-          this.#again = false;
-          await this.#enforce();
-        } while (this.#again && !this.#closed);
-      } finally {
-        this.#checking = null;
-      }
-    })();
-    return this.#checking;
-  }
-
-  async #enforce(): Promise<void> {
-    if (this.#closed) return;
-    let free: number;
-    try {
-      free = await this.#freeBytes(this.dir);
-    } catch (e) {
-      this.log.error("cannot read free disk space", { error: (e as Error).message });
-      return;
-    }
-    const policy = this.policy();
-    const result = await enforceRetention(policy, {
-      dir: this.dir,
-      index: this.index,
-      nowMs: Date.now(),
-      freeBytes: free,
-    });
-    if (result.deleted.length > 0) {
-      this.log.info("retention", {
-        deleted: result.deleted.length,
-        freed: formatSize(result.bytesFreed),
-      });
-      free = await this.#freeBytes(this.dir).catch(() => free + result.bytesFreed);
-    }
-    for (const f of result.failed) {
-      this.log.warn("retention could not delete", { path: f.path, reason: f.reason });
-    }
-    this.#free = free;
-    const floor = policy.minFreeBytes;
-    const full = result.stopRecording || (this.#diskFull && free < floor + resumeMargin(floor));
-    if (full === this.#diskFull) return;
-    this.#diskFull = full;
-    if (full) {
-      this.log.error("recording stopped: the disk is at its free-space floor", {
-        dir: this.dir,
-        free: formatSize(free),
-        floor: formatSize(floor),
-      });
-    } else {
-      this.log.info("recording resumes: free space is back above the floor", {
-        free: formatSize(free),
-      });
-    }
-    for (const e of this.#cameras.values()) e.actor?.cast({ type: "disk", full });
+    return this.#retention.check();
   }
 
   /** Stops the periodic check and closes the index. Call after the recorders have stopped. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    clearInterval(this.#timer);
-    await this.#checking?.catch(() => {});
+    await this.#retention.stop();
     this.#closed = true;
     for (const e of this.#cameras.values()) e.unsubscribe();
     this.index.close();

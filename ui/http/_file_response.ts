@@ -6,7 +6,7 @@ import { contentRange, parseRange, unsatisfiedRange } from "../../actors/recorde
 /** Bytes read from disk per chunk of a response body. */
 const CHUNK_BYTES = 256 * 1024;
 
-/** Streams `length` bytes of `file` from `start`, closing the file at the end or on cancel. */
+// Streams `length` bytes of `file` from `start`, closing the file at the end or on cancel.
 function body(file: Deno.FsFile, start: number, length: number): ReadableStream<Uint8Array> {
   let left = length;
   let sought = false;
