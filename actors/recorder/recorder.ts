@@ -80,6 +80,7 @@ export class Recorder {
   #lastKeyframeAsk = -Infinity;
   #thumbnails = true;
   #thumbnailBusy = false;
+  readonly #stopping = new AbortController();
   readonly #stats: RecorderStats = {
     state: "waiting",
     segment: null,
@@ -223,8 +224,9 @@ export class Recorder {
     }
   }
 
-  /** Closes the open segment and waits for every file and thumbnail to be finished. */
+  /** Closes the open segment and waits for every file to be finished; a thumbnail under way is dropped. */
   async stop(): Promise<void> {
+    this.#stopping.abort(new Error("The recorder is stopping"));
     this.#close();
     while (this.#closing.size > 0) await Promise.all([...this.#closing]);
   }
@@ -333,9 +335,11 @@ export class Recorder {
         width: cam.width,
         height: cam.height,
         timeoutMs: THUMBNAIL_TIMEOUT_MS,
+        signal: this.#stopping.signal,
       }).then(
         (bytes) => this.#emit({ type: "thumbnail", path, bytes }),
         (e) => {
+          if (this.#stopping.signal.aborted) return;
           // Recording goes on without thumbnails (no H.264 decoder, say); say so once.
           this.#thumbnails = false;
           this.#log.warn("no thumbnails", { error: (e as Error).message });

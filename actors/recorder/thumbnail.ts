@@ -43,7 +43,8 @@ export function thumbnailPipeline(file: string, size: { width: number; height: n
 /**
  * Writes the thumbnail of the segment at `path` (relative to `dir`) from
  * `keyframe` (an Annex B IDR access unit with its SPS and PPS). Waits off
- * the event loop, at most `timeoutMs`. Returns the JPEG's size.
+ * the event loop, at most `timeoutMs`; `signal` stops it at once (the
+ * pipeline is released, so no file stays open). Returns the JPEG's size.
  *
  * @throws {GstError} when GStreamer cannot decode or encode it.
  */
@@ -51,29 +52,37 @@ export async function writeThumbnail(
   dir: string,
   path: string,
   keyframe: Uint8Array,
-  options: { width: number; height: number; timeoutMs: number },
+  options: { width: number; height: number; timeoutMs: number; signal?: AbortSignal },
 ): Promise<number> {
   const file = join(dir, ...thumbnailPath(path).split("/"));
   const partial = file + PARTIAL_SUFFIX;
   await Deno.mkdir(dirname(file), { recursive: true });
+  options.signal?.throwIfAborted();
   const pipeline = Pipeline.parse(
     thumbnailPipeline(partial, thumbnailSize(options.width, options.height)),
   );
+  let onAbort = () => {};
   try {
     const src = pipeline.appSrc(APPSRC_NAME);
     pipeline.setState("playing", { timeoutMs: 0 });
     src.push(keyframe, { pts: 0, keyframe: true });
     src.endOfStream();
-    const m = await pipeline.bus.popAsync({
-      timeoutMs: options.timeoutMs,
-      types: ["eos", "error"],
+    const pop = pipeline.bus.popAsync({ timeoutMs: options.timeoutMs, types: ["eos", "error"] });
+    // An abandoned wait ends by itself within timeoutMs; its bus is released then.
+    pop.catch(() => {});
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(options.signal!.reason);
+      options.signal?.addEventListener("abort", onAbort, { once: true });
     });
+    const m = await Promise.race([pop, aborted]);
     if (m?.type === "error") throw m.error;
     if (m === null) throw new Error(`No thumbnail within ${options.timeoutMs} ms`);
   } catch (e) {
     pipeline[Symbol.dispose]();
     await Deno.remove(partial).catch(() => {});
     throw e;
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
   }
   pipeline[Symbol.dispose]();
   const bytes = (await Deno.stat(partial)).size;

@@ -138,7 +138,14 @@ Deno.test("recording stops with a health problem when the disk reaches its free-
     assert.ok(recordings.freeBytes! >= FLOOR_BYTES);
   } finally {
     await Deno.remove(filler).catch(() => {});
-    if (mounted) await new Deno.Command("umount", { args: [rec] }).output();
+    if (mounted) {
+      const umount = await new Deno.Command("umount", { args: [rec], stderr: "piped" }).output();
+      if (!umount.success) {
+        // Something in this process still holds a file there: detach it and say so.
+        await new Deno.Command("umount", { args: ["-l", rec] }).output();
+        throw new Error(`umount ${rec}: ${new TextDecoder().decode(umount.stderr)}`);
+      }
+    }
     await Deno.remove(dir, { recursive: true });
   }
 });

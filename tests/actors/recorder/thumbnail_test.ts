@@ -63,6 +63,16 @@ Deno.test("writeThumbnail() decodes a keyframe into a JPEG beside its segment, u
         timeoutMs: 3000,
       }),
     );
+    // Stopped: nothing is written, nothing is left open.
+    const stop = new AbortController();
+    const stopped = writeThumbnail(dir, segmentPath("front", 2000), firstKeyframe(), {
+      width: 320,
+      height: 240,
+      timeoutMs: 3000,
+      signal: stop.signal,
+    });
+    stop.abort(new Error("stopping"));
+    await assert.rejects(stopped, /stopping/);
     const left: string[] = [];
     for await (const e of Deno.readDir(join(dir, "front", "1970-01-01"))) left.push(e.name);
     assert.deepEqual(left, []);
