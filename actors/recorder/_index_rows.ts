@@ -18,6 +18,8 @@ export interface SegmentRecord {
   complete: boolean;
   /** Relative to the recordings dir, or null. */
   thumbnail: string | null;
+  /** Size of the thumbnail file (0 without one); it counts towards the size limits. */
+  thumbnailBytes: number;
 }
 
 /** What is known of a segment once it is closed (or found on disk). */
@@ -35,6 +37,11 @@ export interface SegmentEvent {
   segmentId: number;
   kind: string;
   atMs: number;
+}
+
+/** An event with the camera of the segment it was recorded in. */
+export interface CameraEvent extends SegmentEvent {
+  camera: string;
 }
 
 /** A page of segments; pass `next` back as `cursor` for the following page. */
@@ -76,6 +83,7 @@ export function toRecord(row: Row): SegmentRecord {
     keyframes: num(row, "keyframes"),
     complete: row.complete === 1,
     thumbnail: row.thumbnail === null ? null : String(row.thumbnail),
+    thumbnailBytes: num(row, "thumbnail_bytes"),
   };
 }
 

@@ -41,6 +41,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX recording_events_segment ON recording_events (segment_id, at_ms);
     `,
   },
+  {
+    version: 2,
+    // Thumbnails count towards the size limits: a JPEG per segment is small,
+    // but "never fill the disk" means every byte eyrie writes is counted.
+    sql: `
+      ALTER TABLE recording_segments ADD COLUMN thumbnail_bytes INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX recording_events_at ON recording_events (at_ms, id);
+      CREATE INDEX recording_segments_open ON recording_segments (camera) WHERE end_ms IS NULL;
+    `,
+  },
 ];
 
 function currentVersion(db: DatabaseSync): number {

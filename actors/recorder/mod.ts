@@ -2,7 +2,9 @@
  * The recording library around the recorder Worker: segment names, the
  * chosen mp4mux configuration, MP4 scanning and crash repair, the SQLite
  * index and its reconcile with the disk, retention, HTTP ranges, event
- * triggers, pre-roll and schedules, and the unit parsers of the config.
+ * triggers, pre-roll and schedules, the unit parsers of the config, the
+ * recorder actor (spec, protocol, the Recorder its Worker runs), the
+ * main-thread Recordings service, and the stitcher of downloads.
  * Layout and measurements: docs/recording.md.
  *
  * @module
@@ -14,13 +16,14 @@ export {
   parseSegmentPath,
   resolveSegmentFile,
   resolveSegmentPath,
+  resolveThumbnailFile,
   SEGMENT_EXTENSION,
   type SegmentName,
   segmentPath,
   THUMBNAIL_EXTENSION,
   thumbnailPath,
 } from "./paths.ts";
-export { MAX_UNIT_STRING_LENGTH, parseDuration, parseSize } from "./units.ts";
+export { formatSize, MAX_UNIT_STRING_LENGTH, parseDuration, parseSize } from "./units.ts";
 export {
   APPSRC_CAPS,
   APPSRC_NAME,
@@ -43,8 +46,10 @@ export {
 } from "./mp4_scan.ts";
 export { migrate, type Migration, MIGRATIONS } from "./index_schema.ts";
 export {
+  type CameraEvent,
   DEFAULT_PAGE_SIZE,
   type ListOptions,
+  MAX_EVENT_KIND_LENGTH,
   MAX_PAGE_SIZE,
   RecordingIndex,
   type SegmentEvent,
@@ -52,7 +57,13 @@ export {
   type SegmentRecord,
   type SegmentStats,
 } from "./recording_index.ts";
-export { reconcile, type ReconcileProblem, type ReconcileReport } from "./reconcile.ts";
+export {
+  reconcile,
+  type ReconcileProblem,
+  type ReconcileReport,
+  type SealOutcome,
+  sealSegment,
+} from "./reconcile.ts";
 export {
   type CameraRetention,
   decideRetention,
@@ -65,6 +76,7 @@ export {
 export {
   applyRetention,
   enforceRetention,
+  removeSegment,
   type RetentionResult,
   retentionSegments,
 } from "./retention_apply.ts";
@@ -101,3 +113,39 @@ export {
   parseWindow,
   type ScheduleWindow,
 } from "./schedule.ts";
+export { type AuAction, type AuPlan, planAccessUnit, type PlannedAu } from "./plan.ts";
+export { MAX_PARAMETER_SET_BYTES, ParameterSetCache } from "./parameter_sets.ts";
+export { type ClosedSegment, SegmentWriter } from "./segment_writer.ts";
+export {
+  THUMBNAIL_QUALITY,
+  THUMBNAIL_WIDTH,
+  thumbnailPipeline,
+  thumbnailSize,
+  writeThumbnail,
+} from "./thumbnail.ts";
+export {
+  type FromStitcher,
+  RangeTrimmer,
+  type StitchFile,
+  type ToStitcher,
+  type TrimAction,
+} from "./stitch.ts";
+export { type AccessUnitMeta, Recorder } from "./recorder.ts";
+export {
+  type RecordedEvent,
+  RECORDER_WORKER,
+  type RecorderEvent,
+  type RecorderInit,
+  type RecorderProtocol,
+  type RecorderState,
+  type RecorderStats,
+} from "./protocol.ts";
+export {
+  type CameraRecording,
+  CHECK_EVERY_MS,
+  Recordings,
+  type RecordingsOptions,
+  STATE_FILE,
+} from "./service.ts";
+export { resumeMargin, RetentionLoop, type RetentionLoopOptions } from "./retention_loop.ts";
+export { recorderChild } from "./spec.ts";

@@ -151,3 +151,19 @@ export async function resolveSegmentFile(dir: string, path: string): Promise<str
   }
   return realFile;
 }
+
+/**
+ * The real path of a segment's thumbnail, checked like
+ * {@linkcode resolveSegmentFile}: it must exist and stay inside the real
+ * recordings dir.
+ *
+ * @throws {Deno.errors.NotFound} when the file does not exist.
+ */
+export async function resolveThumbnailFile(dir: string, path: string): Promise<string> {
+  const lexical = join(resolve(dir), ...thumbnailPath(path).split("/"));
+  const [realDir, realFile] = await Promise.all([Deno.realPath(dir), Deno.realPath(lexical)]);
+  if (!realFile.startsWith(realDir + sep)) {
+    refuse(path, `has a thumbnail outside the recordings dir (at ${JSON.stringify(realFile)})`);
+  }
+  return realFile;
+}

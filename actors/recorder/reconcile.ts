@@ -37,6 +37,8 @@ export interface ReconcileReport {
   remeasured: string[];
   /** Files holding no sample at all, deleted. */
   discarded: string[];
+  /** Segments whose thumbnail was found, lost, or changed size. */
+  thumbnails: string[];
   /** Entries left alone. */
   problems: ReconcileProblem[];
   /** False when the walk stopped early; then no row was removed. */
@@ -45,12 +47,14 @@ export interface ReconcileReport {
 
 interface Walk {
   files: Map<string, number>;
+  /** Thumbnail sizes by the path of the segment they belong to. */
+  thumbnails: Map<string, number>;
   problems: ReconcileProblem[];
   complete: boolean;
 }
 
 async function walk(dir: string): Promise<Walk> {
-  const out: Walk = { files: new Map(), problems: [], complete: true };
+  const out: Walk = { files: new Map(), thumbnails: new Map(), problems: [], complete: true };
   let entries = 0;
   const visit = async (rel: string, depth: number): Promise<void> => {
     for await (const e of Deno.readDir(join(dir, rel))) {
@@ -71,7 +75,10 @@ async function walk(dir: string): Promise<Walk> {
         } catch (err) {
           out.problems.push({ path, reason: (err as Error).message });
         }
-      } else if (!(e.isFile && depth === 2 && e.name.endsWith(THUMBNAIL_EXTENSION))) {
+      } else if (e.isFile && depth === 2 && e.name.endsWith(THUMBNAIL_EXTENSION)) {
+        const segment = path.slice(0, -THUMBNAIL_EXTENSION.length) + SEGMENT_EXTENSION;
+        out.thumbnails.set(segment, (await Deno.lstat(join(dir, path))).size);
+      } else {
         out.problems.push({ path, reason: "Not a segment file or folder" });
       }
     }
@@ -118,6 +125,70 @@ async function discard(dir: string, path: string, index: RecordingIndex, row?: S
   if (row !== undefined) index.deleteSegment(row.id);
 }
 
+/** What {@linkcode sealSegment} did. */
+export type SealOutcome = "closed" | "removed" | "left";
+
+/**
+ * Closes the row of a segment whose writer is gone (its recorder crashed
+ * or was killed while eyrie keeps running): repairs and measures the file,
+ * or drops the row when the file is gone or holds no frame. "left" when the
+ * file cannot be read; its row stays open and reconcile looks again at the
+ * next start.
+ */
+export async function sealSegment(
+  dir: string,
+  index: RecordingIndex,
+  row: SegmentRecord,
+): Promise<{ outcome: SealOutcome; problems: ReconcileProblem[] }> {
+  const report: ReconcileReport = {
+    added: [],
+    removed: [],
+    repaired: [],
+    remeasured: [],
+    discarded: [],
+    thumbnails: [],
+    problems: [],
+    walkedAll: true,
+  };
+  try {
+    await Deno.lstat(join(dir, row.path));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    index.deleteSegment(row.id);
+    return { outcome: "removed", problems: [] };
+  }
+  const stats = await measure(dir, row.path, report);
+  if (stats === null) return { outcome: "left", problems: report.problems };
+  if (stats === "empty") {
+    await discard(dir, row.path, index, row);
+    return { outcome: "removed", problems: report.problems };
+  }
+  index.closeSegment(row.id, stats);
+  return { outcome: "closed", problems: report.problems };
+}
+
+/** Records each indexed segment's thumbnail as it is on disk. */
+function syncThumbnails(
+  index: RecordingIndex,
+  found: Walk,
+  known: ReadonlyMap<string, SegmentRecord>,
+  report: ReconcileReport,
+): void {
+  const discarded = new Set(report.discarded);
+  for (const path of found.files.keys()) {
+    if (discarded.has(path)) continue;
+    // Rows added or re-measured above keep their thumbnail columns; only new ones need a lookup.
+    const row = known.get(path) ?? index.getByPath(path);
+    if (row === undefined) continue;
+    const bytes = found.thumbnails.get(path) ?? null;
+    if ((bytes === null) === (row.thumbnail === null) && (bytes ?? 0) === row.thumbnailBytes) {
+      continue;
+    }
+    index.setThumbnail(row.id, bytes);
+    report.thumbnails.push(path);
+  }
+}
+
 /**
  * Brings the index in line with the files under `dir`: indexes files it
  * lacks, drops rows whose file is gone, repairs and re-measures segments
@@ -133,10 +204,12 @@ export async function reconcile(dir: string, index: RecordingIndex): Promise<Rec
     repaired: [],
     remeasured: [],
     discarded: [],
+    thumbnails: [],
     problems: found.problems,
     walkedAll: found.complete,
   };
-  const rows = new Map(index.oldest().map((r) => [r.path, r]));
+  const known = new Map(index.oldest().map((r) => [r.path, r]));
+  const rows = new Map(known);
   for (const [path, bytes] of found.files) {
     const row = rows.get(path);
     rows.delete(path);
@@ -160,5 +233,6 @@ export async function reconcile(dir: string, index: RecordingIndex): Promise<Rec
       report.removed.push(row.path);
     }
   }
+  syncThumbnails(index, found, known, report);
   return report;
 }

@@ -7,6 +7,7 @@
  */
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import {
+  type CameraEvent,
   checkCount,
   checkStats,
   type ListOptions,
@@ -37,7 +38,7 @@ export const MAX_EVENT_KIND_LENGTH = 64;
 /** Milliseconds SQLite waits for a lock held by another connection before failing. */
 export const BUSY_TIMEOUT_MS = 5000;
 
-export type { ListOptions, SegmentEvent, SegmentPage, SegmentRecord, SegmentStats };
+export type { CameraEvent, ListOptions, SegmentEvent, SegmentPage, SegmentRecord, SegmentStats };
 
 /** The segment and event tables of one SQLite database. */
 export class RecordingIndex {
@@ -127,18 +128,18 @@ export class RecordingIndex {
   }
 
   /**
-   * Records that a segment has a thumbnail (at {@linkcode thumbnailPath} of
-   * its path), or no longer has one.
+   * Records that a segment has a thumbnail of `bytes` bytes (at
+   * {@linkcode thumbnailPath} of its path), or, with null, no longer has one.
    *
    * @throws {RangeError} when no segment has this id.
    */
-  setThumbnail(id: number, present: boolean): SegmentRecord {
+  setThumbnail(id: number, bytes: number | null): SegmentRecord {
     const seg = this.get(id);
     if (seg === undefined) throw new RangeError(`No segment has id ${id}`);
+    if (bytes !== null) checkCount(bytes, "Thumbnail size");
     const row = this.#db.prepare(
-      "UPDATE recording_segments SET thumbnail = ? WHERE id = ? RETURNING *",
-    )
-      .get(present ? thumbnailPath(seg.path) : null, id);
+      "UPDATE recording_segments SET thumbnail = ?, thumbnail_bytes = ? WHERE id = ? RETURNING *",
+    ).get(bytes === null ? null : thumbnailPath(seg.path), bytes ?? 0, id);
     return toRecord(row!);
   }
 
@@ -212,18 +213,30 @@ export class RecordingIndex {
     return rows.map(toRecord);
   }
 
-  /** Bytes on disk per camera, as the index knows them. */
+  /** Segments still open (being written, or cut by a crash), of one camera if named. */
+  openSegments(camera?: string): SegmentRecord[] {
+    const rows = camera === undefined
+      ? this.#db.prepare("SELECT * FROM recording_segments WHERE end_ms IS NULL ORDER BY id").all()
+      : this.#db.prepare(
+        "SELECT * FROM recording_segments WHERE end_ms IS NULL AND camera = ? ORDER BY id",
+      ).all(checkCameraId(camera));
+    return rows.map(toRecord);
+  }
+
+  /** Bytes on disk per camera (segments and thumbnails), as the index knows them. */
   bytesByCamera(): Map<string, number> {
     const rows = this.#db.prepare(
-      "SELECT camera, sum(bytes) AS bytes FROM recording_segments GROUP BY camera ORDER BY camera",
+      `SELECT camera, sum(bytes + thumbnail_bytes) AS bytes FROM recording_segments
+       GROUP BY camera ORDER BY camera`,
     ).all();
     return new Map(rows.map((r) => [String(r.camera), num(r, "bytes")]));
   }
 
-  /** Bytes on disk of all cameras together. */
+  /** Bytes on disk of all cameras together (segments and thumbnails). */
   totalBytes(): number {
-    const row = this.#db.prepare("SELECT coalesce(sum(bytes), 0) AS bytes FROM recording_segments")
-      .get();
+    const row = this.#db.prepare(
+      "SELECT coalesce(sum(bytes + thumbnail_bytes), 0) AS bytes FROM recording_segments",
+    ).get();
     return num(row!, "bytes");
   }
 
@@ -253,6 +266,41 @@ export class RecordingIndex {
       segmentId,
       kind: String(r.kind),
       atMs: num(r, "at_ms"),
+    }));
+  }
+
+  /**
+   * Events in [fromMs, toMs), optionally of one camera, in time order; at
+   * most `limit` ({@linkcode MAX_PAGE_SIZE} by default and at most).
+   */
+  eventsBetween(
+    options: { camera?: string; fromMs: number; toMs: number; limit?: number },
+  ): CameraEvent[] {
+    const limit = options.limit ?? MAX_PAGE_SIZE;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new RangeError(`Event limit ${limit} must be between 1 and ${MAX_PAGE_SIZE}`);
+    }
+    const params: Record<string, SQLInputValue> = {
+      from: checkCount(options.fromMs, "Range start"),
+      to: checkCount(options.toMs, "Range end"),
+      limit,
+    };
+    let camera = "";
+    if (options.camera !== undefined) {
+      camera = "AND s.camera = :camera";
+      params.camera = checkCameraId(options.camera);
+    }
+    return this.#db.prepare(
+      `SELECT e.id, e.segment_id, e.kind, e.at_ms, s.camera FROM recording_events e
+       JOIN recording_segments s ON s.id = e.segment_id
+       WHERE e.at_ms >= :from AND e.at_ms < :to ${camera}
+       ORDER BY e.at_ms, e.id LIMIT :limit`,
+    ).all(params).map((r) => ({
+      id: num(r, "id"),
+      segmentId: num(r, "segment_id"),
+      kind: String(r.kind),
+      atMs: num(r, "at_ms"),
+      camera: String(r.camera),
     }));
   }
 

@@ -7,7 +7,7 @@
  */
 import { dirname, join } from "node:path";
 import { resolveSegmentPath, thumbnailPath } from "./paths.ts";
-import type { RecordingIndex } from "./recording_index.ts";
+import type { RecordingIndex, SegmentRecord } from "./recording_index.ts";
 import type { RetentionDecision, RetentionSegment } from "./retention.ts";
 import { decideRetention, type RetentionPolicy } from "./retention.ts";
 
@@ -15,7 +15,7 @@ import { decideRetention, type RetentionPolicy } from "./retention.ts";
 export interface RetentionResult {
   /** Ids of the segments removed from disk (or already gone) and from the index. */
   deleted: number[];
-  /** Bytes of the files removed, as the index knew them. */
+  /** Bytes of the files removed (segments and thumbnails), as the index knew them. */
   bytesFreed: number;
   /** Segments whose file could not be removed; their rows stay. */
   failed: { id: number; path: string; reason: string }[];
@@ -39,6 +39,28 @@ async function removeEmptyFolder(path: string): Promise<void> {
 }
 
 /**
+ * Removes one closed segment: its file, its thumbnail, then its row. A file
+ * already gone counts as removed. Returns the bytes freed as the index knew
+ * them, or throws (and keeps the row) when a file cannot be removed.
+ *
+ * @throws {RangeError} when the segment is still being written.
+ */
+export async function removeSegment(
+  row: SegmentRecord,
+  options: { dir: string; index: RecordingIndex },
+): Promise<number> {
+  if (row.endMs === null) throw new RangeError(`Segment ${row.id} is being written`);
+  const file = resolveSegmentPath(options.dir, row.path);
+  await removeIfThere(file);
+  if (row.thumbnail !== null) {
+    await removeIfThere(join(options.dir, ...thumbnailPath(row.path).split("/")));
+  }
+  options.index.deleteSegment(row.id);
+  await removeEmptyFolder(dirname(file));
+  return row.bytes + row.thumbnailBytes;
+}
+
+/**
  * Deletes the decided segments under `dir` and from `index`, oldest first.
  * A file that is already gone counts as deleted; one that cannot be removed
  * keeps its row and is reported.
@@ -48,30 +70,16 @@ export async function applyRetention(
   options: { dir: string; index: RecordingIndex },
 ): Promise<RetentionResult> {
   const out: RetentionResult = { deleted: [], bytesFreed: 0, failed: [] };
-  const folders = new Set<string>();
   for (const { segment } of decision.delete) {
     const row = options.index.get(segment.id);
     if (row === undefined) continue;
-    if (row.endMs === null) {
-      out.failed.push({ id: row.id, path: row.path, reason: "Segment is being written" });
-      continue;
-    }
     try {
-      const file = resolveSegmentPath(options.dir, row.path);
-      await removeIfThere(file);
-      if (row.thumbnail !== null) {
-        await removeIfThere(join(options.dir, ...thumbnailPath(row.path).split("/")));
-      }
-      folders.add(dirname(file));
+      out.bytesFreed += await removeSegment(row, options);
+      out.deleted.push(row.id);
     } catch (e) {
       out.failed.push({ id: row.id, path: row.path, reason: (e as Error).message });
-      continue;
     }
-    options.index.deleteSegment(row.id);
-    out.deleted.push(row.id);
-    out.bytesFreed += row.bytes;
   }
-  for (const folder of folders) await removeEmptyFolder(folder);
   return out;
 }
 
@@ -80,7 +88,7 @@ export function retentionSegments(index: RecordingIndex): RetentionSegment[] {
   return index.oldest().map((r) => ({
     id: r.id,
     camera: r.camera,
-    bytes: r.bytes,
+    bytes: r.bytes + r.thumbnailBytes,
     startMs: r.startMs,
     endMs: r.endMs,
     open: r.endMs === null,

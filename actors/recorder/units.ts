@@ -130,3 +130,15 @@ export function parseDuration(value: string | number): number {
   }
   return checkNumber(seconds, value, "Duration");
 }
+
+/** A byte count for people: "1.5 GB", "512 kB", "900 B" (SI units, as `df -H` shows them). */
+export function formatSize(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let v = bytes;
+  let u = 0;
+  while (Math.abs(v) >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
+}

@@ -11,6 +11,7 @@ import type { LogSink } from "../../ui/log/logger.ts";
 import type { ActorProcess } from "../runtime/actor.ts";
 import type { EncoderProtocol } from "../encoder/protocol.ts";
 import type { StreamParameters } from "../packetizer/protocol.ts";
+import type { Recordings } from "../recorder/service.ts";
 import {
   type ChildSpec,
   EventStream,
@@ -25,6 +26,8 @@ export interface NodeContext {
   log: LogSink;
   events: EventStream<SupervisorEvent>;
   dataDir: string;
+  /** The recording index and its upkeep; absent when recording is disabled. */
+  recordings?: Recordings;
 }
 
 /** Builds the child specs of one camera's subtree. Each actor module adds its spec here. */

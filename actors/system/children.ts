@@ -31,6 +31,7 @@ import { packetizerChild } from "../packetizer/spec.ts";
 import { rtpOutputsChild } from "../rtp_output/spec.ts";
 import { detectorChild } from "../detector/spec.ts";
 import { forwardsChild } from "../forward/spec.ts";
+import { recorderChild } from "../recorder/spec.ts";
 
 /** The live path: packetize once, then every live consumer. */
 export const LIVE_CHILDREN: ChildFactory[] = [
@@ -40,6 +41,7 @@ export const LIVE_CHILDREN: ChildFactory[] = [
 
 /** Everything that consumes the camera's output, independently. */
 export const OUTPUT_CHILDREN: ChildFactory[] = [
+  recorderChild,
   groupChild("live", CHAIN, LIVE_CHILDREN),
   detectorChild,
   forwardsChild,

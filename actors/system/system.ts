@@ -15,6 +15,7 @@ import { CAMERA_CHILDREN } from "./children.ts";
 import { appliedConfig, planReload, type ReloadPlan, type ReloadResult } from "./reload.ts";
 import { type DiskSpace, diskSpace } from "./disk.ts";
 import { withQuality } from "./quality.ts";
+import { Recordings } from "../recorder/service.ts";
 
 export interface SystemOptions {
   config: Config;
@@ -34,27 +35,39 @@ export class System {
   readonly cameras = new Map<string, CameraNode>();
   readonly log: Logger;
   readonly startedAt = Date.now();
+  /** The recording index and its upkeep; null when recording is disabled. */
+  readonly recordings: Recordings | null;
+  /** Camera actors log through this; records below the configured level are dropped here. */
   readonly #sink: LogSink;
   readonly #children: readonly ChildFactory[];
   readonly #load: (() => Promise<Config>) | undefined;
+  readonly #healthChecks: (() => string[])[] = [];
   #config: Config;
   #root: Supervisor | undefined;
   #reloading: Promise<unknown> = Promise.resolve();
 
-  private constructor(options: SystemOptions) {
+  private constructor(options: SystemOptions, recordings: Recordings | null) {
+    this.recordings = recordings;
     this.#config = options.config;
-    this.#sink = options.log;
+    this.#sink = filterSink(options.log, options.config.log.level);
     this.#children = options.children ?? CAMERA_CHILDREN;
     this.#load = options.load;
-    const sink = filterSink(options.log, options.config.log.level);
-    this.log = createLogger("eyrie", sink, options.config.log.level);
+    this.log = createLogger("eyrie", this.#sink, options.config.log.level);
     this.events.subscribe((e) => logEvent(this.log, e));
     for (const cam of options.config.camera) this.cameras.set(cam.id, this.#node(cam));
   }
 
   /** Starts every camera's subtree. A camera that cannot start yet is retried; the rest run. */
   static async start(options: SystemOptions): Promise<System> {
-    const system = new System(options);
+    const level = options.config.log.level;
+    const recordings = options.config.recording.enabled
+      ? await Recordings.open({
+        config: options.config,
+        log: createLogger("recordings", filterSink(options.log, level), level),
+      })
+      : null;
+    const system = new System(options, recordings);
+    if (recordings !== null) system.addHealthCheck(() => recordings.problems());
     system.#root = await Supervisor.start({
       id: "eyrie",
       flags: ROOT_FLAGS,
@@ -182,6 +195,7 @@ export class System {
       log: this.#sink,
       events: this.events,
       dataDir: this.#config.data_dir,
+      recordings: this.recordings ?? undefined,
     });
   }
 
@@ -193,6 +207,12 @@ export class System {
   /** Stops every camera, last first, within {@linkcode SHUTDOWN_MS}. */
   async stop(): Promise<void> {
     await this.#root?.stop("shutdown", SHUTDOWN_MS);
+    await this.recordings?.close();
+  }
+
+  /** Adds a source of health problems (one sentence each) beyond the actors' states. */
+  addHealthCheck(check: () => string[]): void {
+    this.#healthChecks.push(check);
   }
 
   /** Free space where eyrie writes: the data dir, and the recordings dir when it is elsewhere. */
@@ -210,7 +230,11 @@ export class System {
     const { enabled, min_free_bytes } = this.#config.recording;
     const floor = enabled ? min_free_bytes : 0;
     const disks = this.disks();
-    const problems = [...actorProblems(actors), ...diskProblems(disks, floor)];
+    const problems = [
+      ...actorProblems(actors),
+      ...diskProblems(disks, floor),
+      ...this.#healthChecks.flatMap((c) => c()),
+    ];
     return {
       status: problems.length === 0 ? "ok" : "degraded",
       uptime_s: Math.round((Date.now() - this.startedAt) / 1000),

@@ -14,6 +14,7 @@ import { consoleRoutes } from "./console.ts";
 import { sdpRoutes } from "./sdp.ts";
 import { eventRoutes } from "./events.ts";
 import { mountAuth } from "./auth.ts";
+import { recordingRoutes } from "./recordings.ts";
 
 export type App = Hono;
 
@@ -28,6 +29,7 @@ export function createApp(system: System): Hono {
   app.route("/", consoleRoutes());
   app.route("/api/cameras", sdpRoutes(system));
   app.route("/", eventRoutes(system));
+  app.route("/", recordingRoutes(system));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     system.log.error("request failed", {

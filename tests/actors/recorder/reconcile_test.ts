@@ -36,6 +36,8 @@ Deno.test("reconcile() indexes real segments, then follows files deleted, added,
     assert.equal(row.complete, true);
     assert.equal(row.endMs, T0 + 1000);
     assert.equal(row.bytes, (await Deno.stat(join(dir, paths[0]))).size);
+    assert.deepEqual([row.thumbnail, row.thumbnailBytes], [thumbnailPath(paths[0]), 4]);
+    assert.deepEqual(first.thumbnails, [paths[0]]);
     assert.equal(index.getByPath(segmentPath("back", T0))!.endMs, T0 + 1500);
 
     // A second start with nothing changed changes nothing.
@@ -46,7 +48,9 @@ Deno.test("reconcile() indexes real segments, then follows files deleted, added,
       again.remeasured,
       again.repaired,
       again.discarded,
+      again.thumbnails,
     ], [
+      [],
       [],
       [],
       [],
@@ -56,6 +60,7 @@ Deno.test("reconcile() indexes real segments, then follows files deleted, added,
 
     // While eyrie was down: one deleted, one added, one cut inside its last fragment.
     await Deno.remove(join(dir, paths[1]));
+    await Deno.remove(join(dir, thumbnailPath(paths[0])));
     const added = segmentPath("front", T0 + 10 * MIN);
     await makeSegment(join(dir, added), 60);
     const cutSize = (await Deno.stat(join(dir, paths[2]))).size - 2000;
@@ -80,6 +85,8 @@ Deno.test("reconcile() indexes real segments, then follows files deleted, added,
     assert.deepEqual(report.remeasured.sort(), [paths[2], open.path].sort());
     assert.deepEqual(report.repaired.map((r) => r.path).sort(), [paths[2], open.path].sort());
     assert.deepEqual(report.discarded, [empty]);
+    assert.deepEqual(report.thumbnails, [paths[0]]);
+    assert.equal(index.getByPath(paths[0])!.thumbnail, null);
     assert.ok(report.problems.some((p) => p.path === alien && /not an MP4/.test(p.reason)));
     assert.ok(report.problems.some((p) => p.path === stub && /no whole fragment/.test(p.reason)));
     assert.equal(index.getByPath(stub), undefined);

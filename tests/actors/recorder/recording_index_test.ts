@@ -49,6 +49,7 @@ Deno.test("RecordingIndex opens a segment, closes it, and reads it back by id an
       keyframes: 0,
       complete: false,
       thumbnail: null,
+      thumbnailBytes: 0,
     });
     const stats = {
       endMs: T0 + MIN,
@@ -75,12 +76,40 @@ Deno.test("RecordingIndex refuses a path that is not a segment path, and a secon
   });
 });
 
-Deno.test("RecordingIndex records a thumbnail beside its segment", async () => {
+Deno.test("RecordingIndex records a thumbnail beside its segment and counts its bytes", async () => {
   await withIndex((index) => {
-    const seg = closed(index, "front", T0);
-    assert.equal(index.setThumbnail(seg.id, true).thumbnail, seg.path.replace(".mp4", ".jpg"));
-    assert.equal(index.setThumbnail(seg.id, false).thumbnail, null);
-    assert.throws(() => index.setThumbnail(12345, true), RangeError);
+    const seg = closed(index, "front", T0, 1000);
+    const withThumb = index.setThumbnail(seg.id, 300);
+    assert.equal(withThumb.thumbnail, seg.path.replace(".mp4", ".jpg"));
+    assert.equal(withThumb.thumbnailBytes, 300);
+    assert.equal(index.totalBytes(), 1300);
+    assert.deepEqual(index.bytesByCamera(), new Map([["front", 1300]]));
+    const without = index.setThumbnail(seg.id, null);
+    assert.equal(without.thumbnail, null);
+    assert.equal(without.thumbnailBytes, 0);
+    assert.equal(index.totalBytes(), 1000);
+    assert.throws(() => index.setThumbnail(12345, 300), RangeError);
+    assert.throws(() => index.setThumbnail(seg.id, -1), RangeError);
+  });
+});
+
+Deno.test("RecordingIndex lists the events of a time range with their camera", async () => {
+  await withIndex((index) => {
+    const a = closed(index, "front", T0);
+    const b = closed(index, "back", T0);
+    index.addEvent(a.id, { kind: "motion", atMs: T0 + 1000 });
+    index.addEvent(b.id, { kind: "person", atMs: T0 + 2000 });
+    index.addEvent(a.id, { kind: "motion", atMs: T0 + 3000 });
+    const all = index.eventsBetween({ fromMs: T0, toMs: T0 + MIN });
+    assert.deepEqual(all.map((e) => [e.camera, e.kind, e.atMs]), [
+      ["front", "motion", T0 + 1000],
+      ["back", "person", T0 + 2000],
+      ["front", "motion", T0 + 3000],
+    ]);
+    const front = index.eventsBetween({ camera: "front", fromMs: T0 + 1001, toMs: T0 + MIN });
+    assert.deepEqual(front.map((e) => e.atMs), [T0 + 3000]);
+    assert.equal(index.eventsBetween({ fromMs: T0, toMs: T0 + MIN, limit: 1 }).length, 1);
+    assert.throws(() => index.eventsBetween({ fromMs: T0, toMs: T0, limit: 0 }), RangeError);
   });
 });
 

@@ -42,7 +42,7 @@ async function write(dir: string, index: RecordingIndex, startMs: number, bytes:
 Deno.test("enforceRetention() deletes the oldest files, their thumbnails, rows and emptied day folders", async () => {
   await fixture(async (dir, index) => {
     const old = await write(dir, index, T0, 1000); // 2026-11-21
-    index.setThumbnail(old.id, true);
+    index.setThumbnail(old.id, 4);
     await Deno.writeTextFile(join(dir, thumbnailPath(old.path)), "jpeg");
     const mid = await write(dir, index, T0 + 90 * MIN, 1000); // 2026-11-22
     const open = index.openSegment(segmentPath("front", T0 + 91 * MIN));
@@ -54,7 +54,7 @@ Deno.test("enforceRetention() deletes the oldest files, their thumbnails, rows a
     );
     assert.deepEqual(result, {
       deleted: [old.id, mid.id],
-      bytesFreed: 2000,
+      bytesFreed: 2004,
       failed: [],
       stopRecording: false,
     });

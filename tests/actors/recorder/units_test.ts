@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseDuration, parseSize } from "../../../actors/recorder/units.ts";
+import { formatSize, parseDuration, parseSize } from "../../../actors/recorder/units.ts";
 
 Deno.test("parseSize() reads SI and binary units, case-insensitive, with or without a space", () => {
   const cases: [string | number, number][] = [
@@ -65,4 +65,13 @@ Deno.test("parseDuration() refuses bad durations with an error that quotes them"
   assert.throws(() => parseDuration("1h x"), SyntaxError);
   assert.throws(() => parseDuration(-1), RangeError);
   assert.throws(() => parseDuration(Infinity), RangeError);
+});
+
+Deno.test("formatSize() writes sizes with SI units for people", () => {
+  assert.equal(formatSize(0), "0 B");
+  assert.equal(formatSize(999), "999 B");
+  assert.equal(formatSize(1500), "1.5 kB");
+  assert.equal(formatSize(20e9), "20.0 GB");
+  assert.equal(formatSize(512e9), "512 GB");
+  assert.equal(formatSize(3e15), "3000 TB");
 });

@@ -1,0 +1,94 @@
+/**
+ * The recorder actor's messages. The Worker writes segment files and says
+ * what it wrote; the main thread keeps the index (one SQLite connection, one
+ * writer) from these events.
+ *
+ * @module
+ */
+import type { CameraConfig } from "../defs.ts";
+import type { SegmentStats } from "./recording_index.ts";
+
+export interface RecorderInit {
+  camera: CameraConfig;
+  /** The recordings dir (absolute). */
+  dir: string;
+  /** Target segment length; segments end at the first keyframe past it. */
+  segmentS: number;
+  /** Access units in. */
+  au: SharedArrayBuffer;
+  /** This actor's reader index on the AU ring. */
+  reader: number;
+  /** Recording is paused (by a person) or held (the disk floor is reached) from the start. */
+  paused: boolean;
+  diskFull: boolean;
+}
+
+/** Where the recorder is. */
+export type RecorderState =
+  /** A segment is open and growing. */
+  | "recording"
+  /** Recording is wanted but no keyframe has arrived yet (or no frames at all). */
+  | "waiting"
+  /** Events mode: no event is active; the pre-roll is filling. */
+  | "idle"
+  /** Scheduled mode: outside every window. */
+  | "unscheduled"
+  | "paused"
+  | "disk_full"
+  /** A segment failed to write; retrying after a pause. */
+  | "failing";
+
+export interface RecorderStats {
+  state: RecorderState;
+  /** The open segment (relative path), or null. */
+  segment: string | null;
+  segments: number;
+  /** Access units and their bytes handed to the muxer since the actor started. */
+  accessUnits: number;
+  auBytes: number;
+  /** Access units seen but not recorded (not wanted, waiting for a keyframe, ring overruns). */
+  skipped: number;
+  /** Access units the ring lost for this reader (it fell behind). */
+  ringDrops: number;
+  /** Seconds of video in the pre-roll buffer (events mode). */
+  preRollS: number;
+  lastError: string | null;
+}
+
+/** One detector event, as recorded with a segment. */
+export interface RecordedEvent {
+  kind: string;
+  atMs: number;
+}
+
+export type RecorderEvent =
+  | { type: "opened"; path: string }
+  | {
+    type: "closed";
+    path: string;
+    stats: SegmentStats;
+    events: RecordedEvent[];
+    /** The file held no frame and was deleted. */
+    discarded: boolean;
+  }
+  | { type: "thumbnail"; path: string; bytes: number }
+  | { type: "keyframe_wanted" }
+  | { type: "failed"; path: string | null; message: string }
+  | { type: "stats"; stats: RecorderStats };
+
+export interface RecorderProtocol {
+  init: RecorderInit;
+  calls: {
+    status: { args: Record<string, never>; reply: RecorderStats };
+  };
+  cast:
+    /** A detector event; `atNs` on the ring clock. */
+    | { type: "trigger"; atNs: number; kind: string }
+    | { type: "pause" }
+    | { type: "resume" }
+    | { type: "disk"; full: boolean }
+    | { type: "report" };
+  event: RecorderEvent;
+}
+
+export const RECORDER_WORKER = new URL("./worker.ts", import.meta.url);

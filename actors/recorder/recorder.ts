@@ -1,0 +1,365 @@
+/**
+ * The recorder's work inside its Worker, one access unit at a time: decides
+ * from mode, schedule, trigger, pause and the disk floor whether frames are
+ * wanted, keeps the pre-roll in events mode, opens, cuts and closes segment
+ * files ({@linkcode planAccessUnit}), writes a thumbnail per segment, and
+ * reports each file it opened and closed. worker.ts feeds it from the ring.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { RecordingModeConfig } from "../defs.ts";
+import type { Logger } from "../../ui/log/logger.ts";
+import { MAX_PREROLL_BYTES, PreRollBuffer } from "./preroll.ts";
+import { planAccessUnit } from "./plan.ts";
+import { ParameterSetCache } from "./parameter_sets.ts";
+import { segmentPath } from "./paths.ts";
+import { inSchedule, localTime, parseSchedule, type ScheduleWindow } from "./schedule.ts";
+import { type ClosedSegment, SegmentWriter } from "./segment_writer.ts";
+import { writeThumbnail } from "./thumbnail.ts";
+import { IDLE, postRollNs, stepTrigger, type TriggerState, wantsRecording } from "./trigger.ts";
+import type {
+  RecordedEvent,
+  RecorderEvent,
+  RecorderInit,
+  RecorderState,
+  RecorderStats,
+} from "./protocol.ts";
+import { hasParameterSets } from "./mux.ts";
+
+/** How long closing a segment may wait for mp4mux to finalise. Under the actor's 2 s shutdown. */
+export const CLOSE_TIMEOUT_MS = 1500;
+/** After a segment fails to write (disk full, permissions), wait this long before the next. */
+export const RETRY_AFTER_MS = 5000;
+/**
+ * Buffers the muxer may fall behind before the segment is ended. Reason:
+ * ~10 s at 30 fps; past it the disk cannot keep up and memory would grow.
+ */
+export const MAX_QUEUED_BUFFERS = 300;
+/** Events kept per segment. Reason: the detector is rate-limited; 1000 a segment is a storm. */
+export const MAX_EVENTS_PER_SEGMENT = 1000;
+/** Ring times at or past this are wall-clock ns (after 2001-09-09); earlier ones are stream times. */
+const WALL_CLOCK_NS = 1e18;
+const KEYFRAME_REQUEST_EVERY_MS = 1000;
+const THUMBNAIL_TIMEOUT_MS = 5000;
+
+/** One access unit as the ring gave it. */
+export interface AccessUnitMeta {
+  ptsNs: number;
+  keyframe: boolean;
+  /** The access unit carries codec configuration (SPS/PPS). */
+  config: boolean;
+  gap: boolean;
+}
+
+function toMs(ns: number): number {
+  return ns >= WALL_CLOCK_NS ? Math.floor(ns / 1e6) : Date.now();
+}
+
+/** The recorder of one camera. */
+export class Recorder {
+  readonly #init: RecorderInit;
+  readonly #emit: (e: RecorderEvent) => void;
+  readonly #log: Logger;
+  readonly #mode: Exclude<RecordingModeConfig, "off">;
+  readonly #schedule: ScheduleWindow[];
+  readonly #segmentNs: number;
+  readonly #frameNs: number;
+  readonly #postRollNs: number;
+  readonly #preroll: PreRollBuffer | null;
+  readonly #ps = new ParameterSetCache();
+  readonly #closing = new Set<Promise<void>>();
+  #writer: SegmentWriter | null = null;
+  #trigger: TriggerState = IDLE;
+  #inSchedule = false;
+  #paused: boolean;
+  #diskFull: boolean;
+  #failUntil = 0;
+  #events: RecordedEvent[] = [];
+  #lastStartMs = 0;
+  #lastKeyframeAsk = -Infinity;
+  #thumbnails = true;
+  #thumbnailBusy = false;
+  readonly #stopping = new AbortController();
+  readonly #stats: RecorderStats = {
+    state: "waiting",
+    segment: null,
+    segments: 0,
+    accessUnits: 0,
+    auBytes: 0,
+    skipped: 0,
+    ringDrops: 0,
+    preRollS: 0,
+    lastError: null,
+  };
+
+  constructor(init: RecorderInit, io: { emit: (e: RecorderEvent) => void; log: Logger }) {
+    const rec = init.camera.recording;
+    if (rec.mode === "off") throw new RangeError(`Camera ${init.camera.id} does not record`);
+    this.#init = init;
+    this.#emit = io.emit;
+    this.#log = io.log;
+    this.#mode = rec.mode;
+    this.#schedule = parseSchedule(rec.schedule);
+    this.#segmentNs = init.segmentS * 1e9;
+    this.#frameNs = 1e9 / init.camera.fps;
+    this.#postRollNs = postRollNs(rec.post_roll_s);
+    this.#paused = init.paused;
+    this.#diskFull = init.diskFull;
+    this.#preroll = rec.mode === "events"
+      ? new PreRollBuffer({ seconds: rec.pre_roll_s, maxBytes: preRollBytes(init) })
+      : null;
+    this.refreshSchedule(new Date());
+  }
+
+  /** The stats as of now. */
+  stats(): RecorderStats {
+    this.#stats.state = this.#state();
+    this.#stats.segment = this.#writer?.path ?? null;
+    this.#stats.preRollS = Math.round((this.#preroll?.spanNs ?? 0) / 1e7) / 100;
+    return { ...this.#stats };
+  }
+
+  /** Counts access units lost before they reached the recorder. */
+  setRingDrops(drops: number): void {
+    this.#stats.ringDrops = drops;
+  }
+
+  /** Counts an access unit that could not be read whole (torn by the writer). */
+  skip(): void {
+    this.#stats.skipped++;
+  }
+
+  /** Handles one access unit; `au` is only valid during the call. */
+  accessUnit(au: Uint8Array, meta: AccessUnitMeta): void {
+    if (meta.gap) this.#preroll?.clear();
+    if (meta.keyframe || meta.config) this.#ps.remember(au);
+    if (this.#preroll !== null && this.#trigger.kind === "recording") {
+      const step = stepTrigger(this.#trigger, { kind: "tick", nowNs: meta.ptsNs }, {
+        postRollNs: this.#postRollNs,
+      });
+      this.#trigger = step.state;
+    }
+    const want = this.#want();
+    if (want && this.#writer === null && this.#preroll !== null && this.#preroll.count > 0) {
+      this.#flushPreRoll();
+    }
+    const plan = planAccessUnit(this.#writer?.startNs ?? null, meta, {
+      want,
+      segmentNs: this.#segmentNs,
+      toleranceNs: this.#frameNs / 2,
+    });
+    // Overdue, or wanted and waiting for a keyframe to start on: ask for one now.
+    if (plan.overdue || (want && plan.action === "drop")) this.#askKeyframe();
+    switch (plan.action) {
+      case "drop":
+        if (!want && this.#preroll?.push(au, meta)) return;
+        this.#stats.skipped++;
+        return;
+      case "close":
+        this.#close();
+        if (!want && this.#preroll?.push(au, meta)) return;
+        this.#stats.skipped++;
+        return;
+      case "cut":
+        this.#close();
+        this.#open(meta.ptsNs, au);
+        this.#push(au, meta);
+        return;
+      case "open":
+        this.#open(meta.ptsNs, au);
+        this.#push(au, meta);
+        return;
+      case "push":
+        this.#push(au, meta);
+        return;
+    }
+  }
+
+  /** A detector event: starts or extends an event recording, and is recorded with the segment. */
+  trigger(atNs: number, kind: string): void {
+    const event = { kind, atMs: toMs(atNs) };
+    if (this.#preroll !== null) {
+      const step = stepTrigger(this.#trigger, { kind: "event", atNs }, {
+        postRollNs: this.#postRollNs,
+      });
+      this.#trigger = step.state;
+    }
+    // Kept for the open segment, or for the one this event is about to open.
+    if (this.#writer !== null || (this.#preroll !== null && this.#want())) {
+      if (this.#events.length < MAX_EVENTS_PER_SEGMENT) this.#events.push(event);
+    }
+  }
+
+  /** Pauses (true) or resumes recording at a person's request. */
+  setPaused(paused: boolean): void {
+    this.#paused = paused;
+    if (paused) this.#close();
+  }
+
+  /** Holds recording while the disk is under its free-space floor. */
+  setDiskFull(full: boolean): void {
+    if (full !== this.#diskFull) {
+      this.#log[full ? "error" : "info"](
+        full ? "disk floor reached: not recording" : "recording again",
+      );
+    }
+    this.#diskFull = full;
+    if (full) this.#close();
+  }
+
+  /** Re-reads the schedule against the wall clock (call about once a second). */
+  refreshSchedule(now: Date): void {
+    this.#inSchedule = this.#schedule.length > 0 && inSchedule(this.#schedule, localTime(now));
+  }
+
+  /** Checks the open segment's pipeline for errors and backlog (call a few times a second). */
+  check(): void {
+    const w = this.#writer;
+    if (w === null) return;
+    const error = w.error();
+    if (error !== null) return this.#fail(error.message);
+    if (w.queued > MAX_QUEUED_BUFFERS) {
+      this.#fail(`The disk cannot keep up: ${w.queued} buffers waiting to be written`);
+    }
+  }
+
+  /** Closes the open segment and waits for every file to be finished; a thumbnail under way is dropped. */
+  async stop(): Promise<void> {
+    this.#stopping.abort(new Error("The recorder is stopping"));
+    this.#close();
+    while (this.#closing.size > 0) await Promise.all([...this.#closing]);
+  }
+
+  #state(): RecorderState {
+    if (this.#paused) return "paused";
+    if (this.#diskFull) return "disk_full";
+    if (performance.now() < this.#failUntil) return "failing";
+    if (this.#writer !== null) return "recording";
+    if (this.#mode === "events" && this.#trigger.kind === "idle") return "idle";
+    if (this.#mode === "scheduled" && !this.#inSchedule) return "unscheduled";
+    return "waiting";
+  }
+
+  #want(): boolean {
+    if (this.#paused || this.#diskFull || performance.now() < this.#failUntil) return false;
+    return wantsRecording(this.#mode, {
+      inSchedule: this.#schedule.length === 0 ? null : this.#inSchedule,
+      trigger: this.#trigger,
+    });
+  }
+
+  #askKeyframe(): void {
+    const now = performance.now();
+    if (now - this.#lastKeyframeAsk < KEYFRAME_REQUEST_EVERY_MS) return;
+    this.#lastKeyframeAsk = now;
+    this.#emit({ type: "keyframe_wanted" });
+  }
+
+  /** Opens a segment with the pre-roll (which starts at a keyframe) and writes it all. */
+  #flushPreRoll(): void {
+    const frames = this.#preroll!.frames();
+    this.#open(frames[0].ptsNs, frames[0].data);
+    for (const f of frames) {
+      if (this.#writer === null) break;
+      this.#push(f.data, f);
+    }
+    this.#preroll!.clear();
+  }
+
+  #open(startNs: number, firstAu: Uint8Array): void {
+    let startMs = toMs(startNs);
+    if (startMs <= this.#lastStartMs) startMs = this.#lastStartMs + 1;
+    const path = segmentPath(this.#init.camera.id, startMs);
+    try {
+      this.#writer = SegmentWriter.open(this.#init.dir, path, {
+        ns: startNs,
+        ms: startMs,
+        frameNs: this.#frameNs,
+      });
+    } catch (e) {
+      return this.#fail((e as Error).message, path);
+    }
+    this.#lastStartMs = startMs;
+    this.#stats.segments++;
+    this.#emit({ type: "opened", path });
+    this.#thumbnail(path, firstAu);
+  }
+
+  #push(au: Uint8Array, meta: { ptsNs: number; keyframe: boolean }): void {
+    const w = this.#writer;
+    if (w === null) return;
+    // The first access unit must carry SPS and PPS, or h264parse cannot describe the stream.
+    const bytes = w.pushed === 0 && !hasParameterSets(au) ? this.#ps.prefix(au) : au;
+    try {
+      w.push(bytes, meta);
+    } catch (e) {
+      return this.#fail((e as Error).message);
+    }
+    this.#stats.accessUnits++;
+    this.#stats.auBytes += bytes.length;
+  }
+
+  #close(): void {
+    const w = this.#writer;
+    if (w === null) return;
+    this.#writer = null;
+    const events = this.#events;
+    this.#events = [];
+    this.#track(w.close(CLOSE_TIMEOUT_MS).then((c) => this.#closed(c, events)));
+  }
+
+  async #closed(c: ClosedSegment, events: RecordedEvent[]): Promise<void> {
+    const discarded = c.stats.frames === 0;
+    if (discarded) {
+      await Deno.remove(join(this.#init.dir, ...c.path.split("/"))).catch(() => {});
+    }
+    this.#emit({ type: "closed", path: c.path, stats: c.stats, events, discarded });
+  }
+
+  #fail(message: string, path: string | null = this.#writer?.path ?? null): void {
+    this.#stats.lastError = message;
+    this.#log.error("segment failed", { path, error: message });
+    this.#emit({ type: "failed", path, message });
+    this.#failUntil = performance.now() + RETRY_AFTER_MS;
+    this.#close();
+  }
+
+  #thumbnail(path: string, keyframe: Uint8Array): void {
+    if (!this.#thumbnails || this.#thumbnailBusy) return;
+    this.#thumbnailBusy = true;
+    const au = hasParameterSets(keyframe) ? keyframe.slice() : this.#ps.prefix(keyframe);
+    const cam = this.#init.camera;
+    this.#track(
+      writeThumbnail(this.#init.dir, path, au, {
+        width: cam.width,
+        height: cam.height,
+        timeoutMs: THUMBNAIL_TIMEOUT_MS,
+        signal: this.#stopping.signal,
+      }).then(
+        (bytes) => this.#emit({ type: "thumbnail", path, bytes }),
+        (e) => {
+          if (this.#stopping.signal.aborted) return;
+          // Recording goes on without thumbnails (no H.264 decoder, say); say so once.
+          this.#thumbnails = false;
+          this.#log.warn("no thumbnails", { error: (e as Error).message });
+        },
+      ).finally(() => this.#thumbnailBusy = false),
+    );
+  }
+
+  #track(p: Promise<void>): void {
+    const tracked: Promise<void> = p.catch((e) => {
+      this.#log.error("closing a segment failed", { error: (e as Error).message });
+    }).finally(() => this.#closing.delete(tracked));
+    this.#closing.add(tracked);
+  }
+}
+
+// Pre-roll memory: the configured seconds at the camera's top bitrate, plus half again.
+function preRollBytes(init: RecorderInit): number {
+  const cam = init.camera;
+  const seconds = Math.max(2, cam.recording.pre_roll_s + 2);
+  const bytes = Math.ceil((cam.max_bitrate_kbps * 1000 / 8) * seconds * 1.5);
+  return Math.min(Math.max(bytes, 1 << 20), MAX_PREROLL_BYTES);
+}

@@ -1,0 +1,44 @@
+/**
+ * The recorder actor's place in a camera subtree: under `outputs`, beside
+ * the live path, reading the AU ring as {@linkcode READER}.recorder. No
+ * recorder when recording is disabled, the camera's mode is "off", or it
+ * encodes MJPEG (segments are H.264 fragmented MP4).
+ *
+ * @module
+ */
+import { spawnActor } from "../runtime/actor.ts";
+import type { ChildFactory } from "../system/camera_node.ts";
+import { ACTOR_SHUTDOWN_MS } from "../system/flags.ts";
+import { RECORDER_WORKER, type RecorderProtocol } from "./protocol.ts";
+
+export const recorderChild: ChildFactory = (node, ctx) => {
+  const recordings = ctx.recordings;
+  if (recordings === undefined || node.config.recording.mode === "off") return null;
+  if (node.config.codec !== "h264") {
+    ctx.log({
+      ts: new Date().toISOString(),
+      level: "warn",
+      actor: `${node.id}/recorder`,
+      msg: 'not recording: recordings need codec = "h264"',
+    });
+    return null;
+  }
+  recordings.attach(node);
+  return {
+    id: "recorder",
+    restart: "permanent",
+    shutdownMs: ACTOR_SHUTDOWN_MS,
+    start: async () => {
+      const init = await recordings.prepare(node);
+      const actor = await spawnActor<RecorderProtocol>({
+        id: `${node.id}/recorder`,
+        url: RECORDER_WORKER,
+        init,
+        log: ctx.log,
+        onEvent: (e) => recordings.handle(node, e),
+      });
+      recordings.started(node, actor);
+      return actor;
+    },
+  };
+};

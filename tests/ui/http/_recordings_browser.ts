@@ -1,0 +1,90 @@
+/// <reference lib="dom" />
+// Chromium on the /recordings page: clicks a camera's timeline where a
+// segment is, and reports what the page's <video> did.
+import { chromium, type Page } from "playwright-core";
+
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface Played {
+  segment: string;
+  currentTime: number;
+  readyState: number;
+  paused: boolean;
+  error: string | null;
+}
+
+/** A fresh Chromium profile and page, closed by the returned dispose. */
+export async function openBrowser(): Promise<{ page: Page } & AsyncDisposable> {
+  const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1280, height: 800 },
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  return {
+    page,
+    [Symbol.asyncDispose]: async () => {
+      await context.close();
+      await Deno.remove(profile, { recursive: true });
+    },
+  };
+}
+
+/** Clicks `camera`'s timeline at the time `atMs`, as a person would. */
+export async function clickTimeline(page: Page, camera: string, atMs: number): Promise<void> {
+  const tl = page.locator(`.timeline[data-camera="${camera}"]`);
+  const box = (await tl.boundingBox())!;
+  const from = Number(await tl.getAttribute("data-from"));
+  const to = Number(await tl.getAttribute("data-to"));
+  if (atMs < from || atMs >= to) throw new Error(`${atMs} is outside the timeline ${from}–${to}`);
+  await page.mouse.click(box.x + ((atMs - from) / (to - from)) * box.width, box.y + box.height / 2);
+}
+
+/** Waits until the player shows `segment` at or past `minTime` s, playing; returns its state. */
+export async function waitForPlayback(
+  page: Page,
+  segment: number,
+  minTime: number,
+  timeoutMs = 20_000,
+): Promise<Played> {
+  const state = () =>
+    page.evaluate(() => {
+      const v = document.querySelector<HTMLVideoElement>("#player")!;
+      return {
+        segment: v.dataset.segment ?? "",
+        currentTime: v.currentTime,
+        readyState: v.readyState,
+        paused: v.paused,
+        error: v.error?.message ?? null,
+      };
+    });
+  try {
+    await page.waitForFunction(
+      ({ segment, minTime }) => {
+        const v = document.querySelector<HTMLVideoElement>("#player")!;
+        return v.dataset.segment === String(segment) && v.readyState >= 2 && !v.paused &&
+          v.currentTime >= minTime;
+      },
+      { segment, minTime },
+      { timeout: timeoutMs, polling: 50 },
+    );
+  } catch (e) {
+    throw new Error(
+      `The player did not play segment ${segment} past ${minTime} s: ${
+        JSON.stringify(await state())
+      }`,
+      { cause: e },
+    );
+  }
+  return await state();
+}
