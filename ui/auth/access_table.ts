@@ -95,6 +95,15 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
   { methods: ANY, pattern: "/api/cameras/:id/recording", need: "record", camera: CAMERA_ID },
   // Recordings and events.
   { methods: GET, pattern: "/api/recordings", need: "download", camera: CAMERA_QUERY },
+  { methods: GET, pattern: "/api/recordings/events", need: "download", camera: CAMERA_QUERY },
+  { methods: GET, pattern: "/api/recordings/cameras", need: "download", camera: CAMERA_QUERY },
+  { methods: GET, pattern: "/api/recordings/download", need: "download", camera: CAMERA_QUERY },
+  {
+    methods: ["POST"],
+    pattern: "/api/recordings/cameras/:camera/*",
+    need: "record",
+    camera: { param: "camera" },
+  },
   { methods: GET, pattern: "/api/recordings/:id", need: "download", camera: RECORDING_ID },
   { methods: GET, pattern: "/api/recordings/:id/*", need: "download", camera: RECORDING_ID },
   { methods: GET, pattern: "/api/events", need: "view", camera: CAMERA_QUERY },

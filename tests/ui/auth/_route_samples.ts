@@ -86,6 +86,30 @@ export const ROUTE_SAMPLES: readonly RouteSample[] = [
     camera: "front",
   },
   { pattern: "/api/recordings", method: "GET", path: "/api/recordings", camera: null },
+  {
+    pattern: "/api/recordings/events",
+    method: "GET",
+    path: "/api/recordings/events?camera=front",
+    camera: "front",
+  },
+  {
+    pattern: "/api/recordings/cameras",
+    method: "GET",
+    path: "/api/recordings/cameras",
+    camera: null,
+  },
+  {
+    pattern: "/api/recordings/download",
+    method: "GET",
+    path: "/api/recordings/download?camera=front&from=0&to=1000",
+    camera: "front",
+  },
+  {
+    pattern: "/api/recordings/cameras/:camera/*",
+    method: "POST",
+    path: "/api/recordings/cameras/front/pause",
+    camera: "front",
+  },
   { pattern: "/api/recordings/:id", method: "GET", path: "/api/recordings/1", camera: "front" },
   {
     pattern: "/api/recordings/:id/*",
