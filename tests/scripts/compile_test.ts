@@ -75,8 +75,8 @@ Deno.test("every Worker is a static *_WORKER URL that the compile task finds and
   assert.ok(workers.includes("actors/camera/worker.ts"), workers.join(","));
   assert.ok(workers.includes("actors/encoder/worker.ts"), workers.join(","));
   for (const w of workers) assert.ok((await Deno.stat(join(ROOT, w))).isFile, w);
-  // Workers are made in one place (the actor runtime), from the URL a spec passes to spawnActor;
-  // every spec passes a *_WORKER constant, which is what findWorkers() looks for.
+  // Workers are made by the actor runtime, from the URL a spec passes to spawnActor, or from a
+  // *_WORKER constant directly; either way findWorkers() finds them.
   const grep = await new Deno.Command("grep", {
     args: ["-rlE", "new Worker\\(|spawnActor", "actors", "ui", "transports", "ffi", "certs"],
     cwd: ROOT,
@@ -87,7 +87,10 @@ Deno.test("every Worker is a static *_WORKER URL that the compile task finds and
   for (const file of files) {
     const text = await Deno.readTextFile(join(ROOT, file));
     if (file.startsWith("actors/runtime/")) continue;
-    assert.doesNotMatch(text, /new Worker\(/, `${file} makes its own Worker`);
+    // A Worker made outside the runtime (the recordings download) must still use a static URL.
+    for (const made of text.matchAll(/new Worker\(\s*([^,)]+)/g)) {
+      assert.match(made[1], /^[A-Z_]+_WORKER$/, `${file}: new Worker() needs a *_WORKER constant`);
+    }
     for (const call of text.split(/spawnActor(?:<[^>]*>)?\(/).slice(1)) {
       const url = /\burl: ([A-Za-z_.]+)/.exec(call.slice(0, 400));
       assert.ok(url !== null, `${file}: spawnActor without a url`);
@@ -145,8 +148,11 @@ Deno.test("deno task compile with DENORT_BIN at a runtime builds the binary with
     const bin = await Deno.readFile(file);
     const base = (await Deno.stat(Deno.execPath())).size;
     assert.ok(bin.length > base, "the program is appended to the runtime");
+    // eyrie's code and packages are ~10 MiB; onnxruntime-node's Linux library for this target
+    // (the detector reaches it) adds ~45 MiB. Other platforms' builds or test-only packages would
+    // push it well past this.
     assert.ok(
-      bin.length - base < 30 * 2 ** 20,
+      bin.length - base < 80 * 2 ** 20,
       `payload ${bin.length - base} bytes: no stray packages`,
     );
     assert.ok(contains(bin, "encoder failed, falling back"), "the encoder Worker is embedded");

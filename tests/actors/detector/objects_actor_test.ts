@@ -55,7 +55,7 @@ Deno.test("the detector actor finds objects with a model file, and runs motion o
         Number(detectorStats(trees.finder)?.detections) >= 4 &&
         Object.values(trees).every((tree) =>
           ofType(tree.stored(), "motion_start").length > 0 &&
-          detectorStats(tree)?.model !== "loading"
+          detectorStats(tree) !== undefined && detectorStats(tree)?.model !== "loading"
         ),
       40_000,
     );

@@ -201,7 +201,6 @@ Deno.test("eyrie user refuses to guess a password and warns about one on the com
       [["user", "add", "bad name", "--no-password"], /Invalid user name "bad name"/],
       [["user", "add", "x", "--no-password", "--max-quality", "4k"], /Unknown quality "4k"/],
       [["user", "add", "x", "--no-password", "--password-stdin"], /Give one of/],
-      [["receive", "--port", "7443"], /This receiver needs --tls/],
     ] as const
   ) {
     const r = await inProcess([...args, "--data-dir", data]);

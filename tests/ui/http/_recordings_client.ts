@@ -44,7 +44,9 @@ export async function rawGet(base: string, path: string): Promise<number> {
   const conn = await Deno.connect({ hostname, port: Number(port) });
   try {
     await conn.write(
-      new TextEncoder().encode(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+      new TextEncoder().encode(
+        `GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`,
+      ),
     );
     const buf = new Uint8Array(4096);
     let text = "";
