@@ -27,10 +27,12 @@ import { CHAIN, groupChild, INDEPENDENT } from "./group.ts";
 import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
 import { packetizerChild } from "../packetizer/spec.ts";
+import { viewerChild } from "../viewer/spec.ts";
 
 /** The live path: packetize once, then every live consumer. */
 export const LIVE_CHILDREN: ChildFactory[] = [
   packetizerChild,
+  viewerChild,
 ];
 
 /** Everything that consumes the camera's output, independently. */
