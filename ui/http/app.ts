@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { System } from "../../actors/system/mod.ts";
 import { healthRoutes } from "./health.ts";
 import { cameraRoutes } from "./cameras.ts";
+import { whepRoutes } from "./whep.ts";
 
 export type App = Hono;
 
@@ -16,6 +17,7 @@ export function createApp(system: System): Hono {
   const app = new Hono();
   app.route("/api", healthRoutes(system));
   app.route("/api/cameras", cameraRoutes(system));
+  app.route("/api/cameras", whepRoutes(system));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     system.log.error("request failed", {
