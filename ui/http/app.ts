@@ -9,6 +9,7 @@ import type { System } from "../../actors/system/mod.ts";
 import { healthRoutes } from "./health.ts";
 import { cameraRoutes } from "./cameras.ts";
 import { whepRoutes } from "./whep.ts";
+import { consoleRoutes } from "./console.ts";
 
 export type App = Hono;
 
@@ -18,6 +19,7 @@ export function createApp(system: System): Hono {
   app.route("/api", healthRoutes(system));
   app.route("/api/cameras", cameraRoutes(system));
   app.route("/api/cameras", whepRoutes(system));
+  app.route("/", consoleRoutes());
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     system.log.error("request failed", {
