@@ -1,11 +1,13 @@
 /**
  * When a viewer session must end although nobody closed it. The browser's
- * RTCP receiver reports are the proof of delivery: the highest sequence
- * number they acknowledge moves when our packets are decrypted and counted.
- * A session whose keys went wrong (the werift DTLS race, dtls_guard.ts)
- * connects, sends, and is never acknowledged: it is ended after
- * {@linkcode DELIVERY_TIMEOUT_MS} instead of showing a black picture forever.
- * Pure: the caller owns the clock.
+ * RTCP is the proof of delivery: a receiver report's highest sequence
+ * number moves (or a REMB or NACK names our stream) only for packets it
+ * decrypted. A session whose keys went wrong (the werift DTLS race,
+ * dtls_guard.ts) connects, sends, hears the browser's SRTCP but can decode
+ * none of it, and is never acknowledged: it is ended after
+ * {@linkcode DELIVERY_TIMEOUT_MS} instead of showing a black picture
+ * forever, and counted as `no_delivery`. A browser that says nothing at all
+ * is gone (`no_rtcp`). Pure: the caller owns the clock.
  *
  * @module
  */
@@ -15,9 +17,9 @@ export type EndReason =
   | "closed" // DELETE on its Location
   | "remote_closed" // the browser closed it (DTLS close_notify, ICE/DTLS failure)
   | "connect_timeout" // ICE and DTLS did not complete in time
-  | "no_delivery" // connected, sending, never acknowledged
-  | "stalled" // acknowledged once, then not for DELIVERY_TIMEOUT_MS while sending
-  | "no_rtcp" // nothing heard from the browser for RTCP_TIMEOUT_MS
+  | "no_delivery" // connected, sending, the browser talks, but never acknowledges
+  | "stalled" // acknowledged once, then not for STALL_TIMEOUT_MS while sending
+  | "no_rtcp" // nothing heard from the browser (gone)
   | "shutdown"; // the actor stops
 
 export const END_REASONS: readonly EndReason[] = [
@@ -32,8 +34,15 @@ export const END_REASONS: readonly EndReason[] = [
 
 /** ICE + DTLS take about half a second on a LAN; ten is generous for a phone on Wi-Fi. */
 export const CONNECT_TIMEOUT_MS = 10_000;
-/** Sent but not acknowledged for this long: the viewer is not getting frames. */
+/** Sent but never acknowledged for this long: the viewer is not getting frames. */
 export const DELIVERY_TIMEOUT_MS = 3_000;
+/**
+ * A session that was acknowledged gets longer: the race is ruled out, and a
+ * browser (or this machine) starved of CPU pauses its RTCP for seconds
+ * (measured here: 6 s with 20 viewers and a load average of 12 on 2 cores).
+ * Ending such a session costs its viewer a reconnect and everyone a keyframe.
+ */
+export const STALL_TIMEOUT_MS = 10_000;
 /** Browsers send RTCP about every second; ten seconds of silence is a gone viewer. */
 export const RTCP_TIMEOUT_MS = 10_000;
 
@@ -41,9 +50,9 @@ export const RTCP_TIMEOUT_MS = 10_000;
 export interface SessionClock {
   createdMs: number;
   connectedMs: number | null;
-  /** Last RTCP packet of any kind from the browser. */
-  lastRtcpMs: number | null;
-  /** Last receiver report that acknowledged more packets than the one before. */
+  /** Last SRTP/SRTCP packet from the browser, decodable or not. */
+  lastHeardMs: number | null;
+  /** Last RTCP that showed the browser decrypted packets it had not shown before. */
   lastProgressMs: number | null;
   /** When the oldest packet sent since that acknowledgement went out. */
   unackedSinceMs: number | null;
@@ -54,7 +63,7 @@ export function newSessionClock(nowMs: number): SessionClock {
   return {
     createdMs: nowMs,
     connectedMs: null,
-    lastRtcpMs: null,
+    lastHeardMs: null,
     lastProgressMs: null,
     unackedSinceMs: null,
   };
@@ -65,9 +74,18 @@ export function onSent(clock: SessionClock, nowMs: number): void {
   if (clock.unackedSinceMs === null) clock.unackedSinceMs = nowMs;
 }
 
-/** Records an RTCP packet; `progress` when it acknowledged packets not acknowledged before. */
+/** Records that the browser sent something (SRTP/SRTCP), even if it could not be decrypted. */
+export function onHeard(clock: SessionClock, nowMs: number): void {
+  clock.lastHeardMs = nowMs;
+}
+
+/**
+ * Records a decoded RTCP packet; `progress` when it shows the browser
+ * decrypted our packets since the last one (a receiver report's highest
+ * sequence moved, a REMB or NACK naming our stream).
+ */
 export function onRtcp(clock: SessionClock, nowMs: number, progress: boolean): void {
-  clock.lastRtcpMs = nowMs;
+  clock.lastHeardMs = nowMs;
   if (progress) {
     clock.lastProgressMs = nowMs;
     clock.unackedSinceMs = null;
@@ -79,9 +97,13 @@ export function sessionVerdict(clock: SessionClock, nowMs: number): EndReason | 
   if (clock.connectedMs === null) {
     return nowMs - clock.createdMs > CONNECT_TIMEOUT_MS ? "connect_timeout" : null;
   }
-  if (clock.unackedSinceMs !== null && nowMs - clock.unackedSinceMs > DELIVERY_TIMEOUT_MS) {
-    return clock.lastProgressMs === null ? "no_delivery" : "stalled";
+  const heard = clock.lastHeardMs !== null && clock.lastHeardMs >= clock.connectedMs;
+  if (nowMs - (heard ? clock.lastHeardMs! : clock.connectedMs) > RTCP_TIMEOUT_MS) return "no_rtcp";
+  if (clock.unackedSinceMs === null) return null;
+  const waited = nowMs - clock.unackedSinceMs;
+  if (clock.lastProgressMs === null) {
+    if (waited <= DELIVERY_TIMEOUT_MS) return null;
+    return heard ? "no_delivery" : "no_rtcp";
   }
-  const heard = clock.lastRtcpMs ?? clock.connectedMs;
-  return nowMs - heard > RTCP_TIMEOUT_MS ? "no_rtcp" : null;
+  return waited > STALL_TIMEOUT_MS ? "stalled" : null;
 }

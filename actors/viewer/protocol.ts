@@ -28,7 +28,7 @@ export interface OfferArgs {
 
 export type OfferReply =
   | { ok: true; id: string; sdp: string }
-  | { ok: false; problem: "too_many_viewers" | "rejected"; message: string };
+  | { ok: false; problem: "too_many_viewers" | "busy" | "rejected"; message: string };
 
 export type TrickleReply = "accepted" | "not_found" | "ice_restart";
 

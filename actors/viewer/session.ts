@@ -12,6 +12,7 @@ import type { Buffer } from "node:buffer";
 import {
   PictureLossIndication,
   ReceiverEstimatedMaxBitrate,
+  type RTCDtlsTransport,
   RTCPeerConnection,
   type RtcpPacket,
   RtcpPayloadSpecificFeedback,
@@ -28,7 +29,14 @@ import {
 } from "werift";
 import type { ViewerSignal } from "./abr.ts";
 import { type PacketSink, PeerCursor } from "./fanout.ts";
-import { type EndReason, newSessionClock, onRtcp, onSent, type SessionClock } from "./health.ts";
+import {
+  type EndReason,
+  newSessionClock,
+  onHeard,
+  onRtcp,
+  onSent,
+  type SessionClock,
+} from "./health.ts";
 import { iceSettings } from "./ice.ts";
 import type { OfferArgs, SessionStats } from "./protocol.ts";
 
@@ -69,6 +77,8 @@ export class ViewerSession implements PacketSink {
   firstFrameMs: number | null = null;
   readonly #pc: RTCPeerConnection;
   readonly #sender: RTCRtpSender;
+  readonly #transport: RTCDtlsTransport;
+  #heard = 0;
   readonly #events: SessionEvents;
   readonly #now: () => number;
   #highest = -1;
@@ -94,7 +104,18 @@ export class ViewerSession implements PacketSink {
         this.close("remote_closed");
       }
     });
-    video.dtlsTransport.onRtcp.subscribe((packet) => this.#rtcp(packet));
+    this.#transport = video.dtlsTransport;
+    this.#transport.onRtcp.subscribe((packet) => this.#rtcp(packet));
+  }
+
+  /** Call periodically: notes whether the browser sent anything, decodable or not. */
+  poll(nowMs: number): void {
+    // werift counts every SRTP/SRTCP packet before it tries to decrypt it.
+    const heard = this.#transport.packetsReceived;
+    if (heard !== this.#heard) {
+      this.#heard = heard;
+      onHeard(this.clock, nowMs);
+    }
   }
 
   /** Answers a checked offer; the session starts connecting. Throws what werift throws. */
@@ -188,6 +209,8 @@ export class ViewerSession implements PacketSink {
       const fb = packet.feedback;
       if (fb instanceof ReceiverEstimatedMaxBitrate) {
         this.signal.rembKbps = Number(fb.bitrate / 1000n);
+        // The browser estimates from packets it decrypted: our stream in the list is delivery.
+        progress = fb.ssrcFeedbacks.includes(ssrc);
       } else if (fb instanceof PictureLossIndication || fb.count === FIR_COUNT) {
         if (fb instanceof PictureLossIndication) this.pli++;
         else this.fir++;
@@ -195,6 +218,8 @@ export class ViewerSession implements PacketSink {
       }
     } else if (packet instanceof RtcpTransportLayerFeedback) {
       this.nack++;
+      // A NACK names packets missing between ones it decrypted.
+      progress = packet.feedback?.mediaSourceSsrc === ssrc;
     }
     onRtcp(this.clock, now, progress);
   }

@@ -20,6 +20,8 @@ import type { ViewerProtocol, ViewerStats } from "./protocol.ts";
 import { type SessionEvents, ViewerSession } from "./session.ts";
 
 const TICK_MS = 50;
+/** A tick this late means the Worker did not run for a while (a loaded machine). */
+const LATE_TICK_MS = 500;
 const STATS_EVERY_MS = 1000;
 /**
  * A new viewer starts at the newest keyframe only if it is this fresh;
@@ -27,6 +29,12 @@ const STATS_EVERY_MS = 1000;
  * old frames makes the browser's jitter buffer grow, and latency with it.
  */
 export const START_MAX_AGE_MS = 150;
+/**
+ * Sessions in ICE + DTLS at once. werift's handshake is JS crypto (tens of ms
+ * each): a burst of them starves every connected viewer in this Worker, and
+ * on a loaded machine long enough to miss heartbeats. More wait a second.
+ */
+export const MAX_CONNECTING = 8;
 
 runActor<ViewerProtocol>(() => {
   const sessions = new Map<string, ViewerSession>();
@@ -127,14 +135,28 @@ runActor<ViewerProtocol>(() => {
       };
 
       let lastReport = performance.now();
+      let lastTick = performance.now();
+      let judgeFrom = 0;
       ticker = setInterval(() => {
         const now = performance.now();
+        // A late tick means this Worker was starved: RTCP that arrived meanwhile is still
+        // queued behind this timer. Judge no session until it has had a chance to be read.
+        if (now - lastTick > LATE_TICK_MS) judgeFrom = now + LATE_TICK_MS;
+        lastTick = now;
         if (keyframes.poll(now)) ctx.emit({ type: "keyframe" });
         const signals = [];
         for (const s of sessions.values()) {
-          const verdict = sessionVerdict(s.clock, now);
+          s.poll(now);
+          const verdict = now < judgeFrom ? null : sessionVerdict(s.clock, now);
           if (verdict !== null) {
-            ctx.log.info("viewer ended", { session: s.id, reason: verdict });
+            const ago = (t: number | null) => (t === null ? null : Math.round(now - t));
+            ctx.log.info("viewer ended", {
+              session: s.id,
+              reason: verdict,
+              heard_ago_ms: ago(s.clock.lastHeardMs),
+              acked_ago_ms: ago(s.clock.lastProgressMs),
+              unacked_ms: ago(s.clock.unackedSinceMs),
+            });
             s.close(verdict);
           } else if (s.state === "connected") {
             signals.push(s.signal);
@@ -205,6 +227,15 @@ runActor<ViewerProtocol>(() => {
             ok: false,
             problem: "too_many_viewers",
             message: `This camera has ${sessions.size + reserved} of at most ${max} viewers`,
+          };
+        }
+        let connecting = reserved;
+        for (const s of sessions.values()) if (s.state === "connecting") connecting++;
+        if (connecting >= MAX_CONNECTING) {
+          return {
+            ok: false,
+            problem: "busy",
+            message: `${connecting} viewers are connecting to this camera; retry in a second`,
           };
         }
         reserved++;

@@ -34,7 +34,9 @@ export const WHEP_JS = String.raw`"use strict";
       pc.close();
       var why = res.statusText;
       try { why = (await res.json()).error; } catch (_e) { /* not JSON */ }
-      throw new Error(why);
+      var error = new Error(why);
+      error.retryMs = 1000 * Number(res.headers.get("retry-after") || 0);
+      throw error;
     }
     var location = res.headers.get("location");
     await pc.setRemoteDescription({ type: "answer", sdp: await res.text() });
@@ -73,7 +75,8 @@ export const WHEP_JS = String.raw`"use strict";
         status("waiting for the first frame");
       } catch (e) {
         status("cannot play: " + e.message + "; retrying");
-        setTimeout(start, RETRY_MS);
+        // Spread retries, so viewers refused together do not come back together.
+        setTimeout(start, (e.retryMs || RETRY_MS) + Math.random() * 500);
       }
     }
 

@@ -84,7 +84,14 @@ export function whepRoutes(system: System): Hono {
           hosts: iceHostsFor(listenHost, c.req.header("host") ?? null),
         });
         if (!reply.ok) {
-          return c.json({ error: reply.message }, reply.problem === "too_many_viewers" ? 503 : 400);
+          switch (reply.problem) {
+            case "too_many_viewers":
+              return c.json({ error: reply.message }, 503);
+            case "busy":
+              return c.json({ error: reply.message }, 503, { "retry-after": "1" });
+            case "rejected":
+              return c.json({ error: reply.message }, 400);
+          }
         }
         return c.body(reply.sdp, 201, {
           "content-type": SDP,
