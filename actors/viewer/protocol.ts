@@ -72,6 +72,10 @@ export interface ViewerStats {
   /** The bitrate adaptive bitrate last asked the encoder for. */
   targetKbps: number;
   dtlsRetransmitsDropped: number;
+  /** How late this Worker's 50 ms tick runs, smoothed: its load. New viewers wait above 40 ms. */
+  lagMs: number;
+  /** JS heap in use by this Worker, MiB (sessions must not leave anything behind). */
+  heapMiB: number;
   sessions: SessionStats[];
 }
 

@@ -14,6 +14,14 @@ import { VIEWER_WORKER, type ViewerProtocol } from "./protocol.ts";
 
 const running = new WeakMap<CameraNode, ActorProcess<ViewerProtocol>>();
 
+/**
+ * Pings every 2 s as usual, but 30 s of silence before the Worker counts as
+ * hung, not 10: with 20 viewers Deno delivered this Worker's messages up to
+ * 7 s late while its own timers ran on time (measured here), and a restart
+ * would drop every viewer of the camera.
+ */
+export const VIEWER_HEARTBEAT = { intervalMs: 2_000, timeoutMs: 30_000 };
+
 /** The camera's viewer actor while it runs (undefined while it starts, restarts or is absent). */
 export function viewerOf(node: CameraNode): ActorProcess<ViewerProtocol> | undefined {
   const actor = running.get(node);
@@ -43,6 +51,7 @@ export const viewerChild: ChildFactory = (node, ctx) => {
           },
         },
         log: ctx.log,
+        heartbeat: VIEWER_HEARTBEAT,
         onEvent: (e) => {
           switch (e.type) {
             case "stats":

@@ -16,12 +16,11 @@ import { dtlsRetransmitsDropped, installDtlsGuard } from "./dtls_guard.ts";
 import { PacketPool } from "./fanout.ts";
 import { END_REASONS, type EndReason, sessionVerdict } from "./health.ts";
 import { KeyframeLimiter } from "./keyframes.ts";
+import { LoopLag, STARVED_MS } from "./loop_lag.ts";
 import type { ViewerProtocol, ViewerStats } from "./protocol.ts";
 import { type SessionEvents, ViewerSession } from "./session.ts";
 
 const TICK_MS = 50;
-/** A tick this late means the Worker did not run for a while (a loaded machine). */
-const LATE_TICK_MS = 500;
 const STATS_EVERY_MS = 1000;
 /**
  * A new viewer starts at the newest keyframe only if it is this fresh;
@@ -40,6 +39,7 @@ runActor<ViewerProtocol>(() => {
   const sessions = new Map<string, ViewerSession>();
   const pool = new PacketPool();
   const keyframes = new KeyframeLimiter();
+  const lag = new LoopLag(TICK_MS, performance.now());
   let running = true;
   let loop: Promise<void> = Promise.resolve();
   let ticker: ReturnType<typeof setInterval> | undefined;
@@ -117,6 +117,8 @@ runActor<ViewerProtocol>(() => {
           nack: totals.nack,
           targetKbps: abr.kbps,
           dtlsRetransmitsDropped: dtlsRetransmitsDropped(),
+          lagMs: Math.round(lag.lagMs),
+          heapMiB: Math.round(Deno.memoryUsage().heapUsed / 2 ** 20),
           sessions: [],
         };
         for (const s of sessions.values()) {
@@ -135,19 +137,18 @@ runActor<ViewerProtocol>(() => {
       };
 
       let lastReport = performance.now();
-      let lastTick = performance.now();
-      let judgeFrom = 0;
       ticker = setInterval(() => {
         const now = performance.now();
-        // A late tick means this Worker was starved: RTCP that arrived meanwhile is still
-        // queued behind this timer. Judge no session until it has had a chance to be read.
-        if (now - lastTick > LATE_TICK_MS) judgeFrom = now + LATE_TICK_MS;
-        lastTick = now;
+        const late = lag.tick(now);
+        if (late > STARVED_MS) {
+          ctx.log.warn("the viewer Worker did not run", { ms: Math.round(late) });
+        }
+        const judge = !lag.starved(now);
         if (keyframes.poll(now)) ctx.emit({ type: "keyframe" });
         const signals = [];
         for (const s of sessions.values()) {
           s.poll(now);
-          const verdict = now < judgeFrom ? null : sessionVerdict(s.clock, now);
+          const verdict = judge ? sessionVerdict(s.clock, now) : null;
           if (verdict !== null) {
             const ago = (t: number | null) => (t === null ? null : Math.round(now - t));
             ctx.log.info("viewer ended", {
@@ -227,6 +228,15 @@ runActor<ViewerProtocol>(() => {
             ok: false,
             problem: "too_many_viewers",
             message: `This camera has ${sessions.size + reserved} of at most ${max} viewers`,
+          };
+        }
+        if (lag.overloaded) {
+          return {
+            ok: false,
+            problem: "busy",
+            message: `Live view of this camera is at capacity (its Worker runs ${
+              Math.round(lag.lagMs)
+            } ms late); retry later`,
           };
         }
         let connecting = reserved;
