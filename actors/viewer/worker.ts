@@ -14,6 +14,7 @@ import { runActor } from "../runtime/worker.ts";
 import { type AbrState, initialAbr, nextAbr } from "./abr.ts";
 import { dtlsRetransmitsDropped, installDtlsGuard } from "./dtls_guard.ts";
 import { PacketPool } from "./fanout.ts";
+import { installFastSrtp } from "./fast_srtp.ts";
 import { END_REASONS, type EndReason, sessionVerdict } from "./health.ts";
 import { KeyframeLimiter } from "./keyframes.ts";
 import { LoopLag, STARVED_MS } from "./loop_lag.ts";
@@ -81,6 +82,7 @@ runActor<ViewerProtocol>(() => {
     async start(init, ctx) {
       maxViewers = init.maxViewers;
       installDtlsGuard();
+      installFastSrtp();
       // The first certificate takes ~0.5 s of JS crypto: make it before the first viewer waits.
       await RTCDtlsTransport.SetupCertificate();
       const limits = {
