@@ -146,13 +146,13 @@ export class ViewerSession implements PacketSink {
   /** PacketSink: hands one packet to werift (one promise per packet, resolved once sent). */
   send(packet: Uint8Array, discont: boolean): Promise<unknown> | undefined {
     if (this.state !== "connected") return undefined;
-    const view = new DataView(packet.buffer, packet.byteOffset, packet.byteLength);
-    const timestamp = view.getUint32(4);
+    // RTP header bytes 2-3: sequence number, 4-7: timestamp (RFC 3550 5.1).
+    const timestamp = ((packet[4] << 24) | (packet[5] << 16) | (packet[6] << 8) | packet[7]) >>> 0;
     if (discont && this.#lastTimestamp >= 0) {
       // Packets were skipped: keep this viewer's sequence numbers contiguous (nothing to NACK)
       // and its timestamps true to the time that passed.
       this.#sender.replaceRTP(
-        { sequenceNumber: view.getUint16(2), timestamp },
+        { sequenceNumber: (packet[2] << 8) | packet[3], timestamp },
         true,
         ((timestamp - this.#lastTimestamp) >>> 0) || 1,
       );

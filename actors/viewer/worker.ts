@@ -12,6 +12,7 @@ import { RTCDtlsTransport } from "werift";
 import { RingReader } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import { type AbrState, initialAbr, nextAbr } from "./abr.ts";
+import { admit } from "./admission.ts";
 import { dtlsRetransmitsDropped, installDtlsGuard } from "./dtls_guard.ts";
 import { PacketPool } from "./fanout.ts";
 import { installFastSrtp } from "./fast_srtp.ts";
@@ -29,12 +30,6 @@ const STATS_EVERY_MS = 1000;
  * old frames makes the browser's jitter buffer grow, and latency with it.
  */
 export const START_MAX_AGE_MS = 150;
-/**
- * Sessions in ICE + DTLS at once. werift's handshake is JS crypto (tens of ms
- * each): a burst of them starves every connected viewer in this Worker, and
- * on a loaded machine long enough to miss heartbeats. More wait a second.
- */
-export const MAX_CONNECTING = 8;
 
 runActor<ViewerProtocol>(() => {
   const sessions = new Map<string, ViewerSession>();
@@ -223,33 +218,17 @@ runActor<ViewerProtocol>(() => {
     },
     calls: {
       offer: async (args) => {
-        // Connecting sessions and answers being made count, so parallel offers cannot overshoot.
-        const max = maxViewers;
-        if (sessions.size + reserved >= max) {
-          return {
-            ok: false,
-            problem: "too_many_viewers",
-            message: `This camera has ${sessions.size + reserved} of at most ${max} viewers`,
-          };
-        }
-        if (lag.overloaded) {
-          return {
-            ok: false,
-            problem: "busy",
-            message: `Live view of this camera is at capacity (its Worker runs ${
-              Math.round(lag.lagMs)
-            } ms late); retry later`,
-          };
-        }
-        let connecting = reserved;
+        let connecting = 0;
         for (const s of sessions.values()) if (s.state === "connecting") connecting++;
-        if (connecting >= MAX_CONNECTING) {
-          return {
-            ok: false,
-            problem: "busy",
-            message: `${connecting} viewers are connecting to this camera; retry in a second`,
-          };
-        }
+        const refusal = admit({
+          sessions: sessions.size,
+          connecting,
+          answering: reserved,
+          maxViewers,
+          lagMs: lag.lagMs,
+          overloaded: lag.overloaded,
+        });
+        if (refusal !== null) return refusal;
         reserved++;
         // Ask now: the keyframe is encoded while ICE and DTLS run.
         askKeyframe();
