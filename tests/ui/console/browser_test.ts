@@ -85,6 +85,14 @@ Deno.test("The console plays live video in Chromium: one, five at once, sequenti
     for (const href of ["/recordings", "/events", "/latency"]) {
       assert.equal(await page.locator(`nav a[href="${href}"]`).count(), 1, href);
     }
+    // A phone's width: one column, nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() =>
+      document.documentElement.scrollWidth - document.documentElement.clientWidth
+    );
+    assert.equal(overflow, 0, "no horizontal scrolling on a phone");
+    await page.screenshot({ path: `${ARTIFACTS}console_phone.png` });
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     // 2. Five more viewers at once: every one decodes.
     const five = await page.evaluate(async () => {
