@@ -9,9 +9,9 @@
 import type { OfferReply } from "./protocol.ts";
 
 /**
- * Sessions in ICE + DTLS at once. werift's handshake is JS crypto (~26 ms of
- * CPU each here): a burst of them starves every connected viewer in the
- * Worker. More wait a second.
+ * Sessions in ICE + DTLS at once. werift's handshake is JS crypto (6–26 ms of
+ * CPU per session here): a burst of them starves every connected viewer in
+ * the Worker. More wait a second.
  */
 export const MAX_CONNECTING = 8;
 
