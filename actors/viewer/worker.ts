@@ -9,6 +9,7 @@
  */
 import { Buffer } from "node:buffer";
 import { RTCDtlsTransport } from "werift";
+import { nowNs } from "../defs.ts";
 import { RingReader } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import { type AbrState, initialAbr, nextAbr } from "./abr.ts";
@@ -68,10 +69,6 @@ runActor<ViewerProtocol>(() => {
       if (sessions.size === 0) pool.clear();
     },
   };
-
-  function nowNs(): number {
-    return (performance.timeOrigin + performance.now()) * 1e6;
-  }
 
   return {
     async start(init, ctx) {
