@@ -10,6 +10,7 @@ import { Pipeline } from "../../ffi/gst/mod.ts";
 import { RingWriter } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import { resolveAuto } from "./auto.ts";
+import { stampTimecode } from "./timecode.ts";
 import type { CameraProtocol, CameraStats } from "./protocol.ts";
 import { Downscaler } from "./downscale.ts";
 import {
@@ -44,6 +45,7 @@ runActor<CameraProtocol>(() => {
       const raw = new RingWriter(init.raw);
       const small = new RingWriter(init.small);
       const format = cam.format === "NV12" ? FrameFormat.NV12 : FrameFormat.I420;
+      const frameLayout = { format: cam.format, width: cam.width, height: cam.height };
       const stats: CameraStats = {
         source: sourceText,
         frames: 0,
@@ -97,6 +99,7 @@ runActor<CameraProtocol>(() => {
               const size = sample.size;
               const slot = raw.reserve(size);
               sample.copyTo(slot);
+              if (cam.timecode) stampTimecode(slot, Date.now(), frameLayout);
               const captureNs = nowNs();
               raw.commit(size, {
                 pts: sample.pts ?? 0,

@@ -32,11 +32,13 @@ import { rtpOutputsChild } from "../rtp_output/spec.ts";
 import { detectorChild } from "../detector/spec.ts";
 import { forwardsChild } from "../forward/spec.ts";
 import { recorderChild } from "../recorder/spec.ts";
+import { viewerChild } from "../viewer/spec.ts";
 
 /** The live path: packetize once, then every live consumer. */
 export const LIVE_CHILDREN: ChildFactory[] = [
   packetizerChild,
   rtpOutputsChild,
+  viewerChild,
 ];
 
 /** Everything that consumes the camera's output, independently. */

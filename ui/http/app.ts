@@ -15,6 +15,7 @@ import { sdpRoutes } from "./sdp.ts";
 import { eventRoutes } from "./events.ts";
 import { mountAuth } from "./auth.ts";
 import { recordingRoutes } from "./recordings.ts";
+import { whepRoutes } from "./whep.ts";
 
 export type App = Hono;
 
@@ -30,6 +31,7 @@ export function createApp(system: System): Hono {
   app.route("/api/cameras", sdpRoutes(system));
   app.route("/", eventRoutes(system));
   app.route("/", recordingRoutes(system));
+  app.route("/api/cameras", whepRoutes(system));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     system.log.error("request failed", {

@@ -1,31 +1,32 @@
 /**
- * The console's static files (ui/console/), served from memory with an
- * ETag, so a compiled eyrie needs no files beside it.
+ * The web console: `/` (live view, stats, actors), `/latency` (the
+ * glass-to-glass probe) and their assets under `/assets/`, all embedded
+ * (ui/console/). `/recordings` and `/events` have their own routes.
  *
  * @module
  */
 import { Hono } from "hono";
-import { CONSOLE_ASSETS } from "../console/assets.ts";
+import { type Asset, ASSETS, PAGES } from "../console/mod.ts";
+
+function send(asset: Asset): Response {
+  return new Response(asset.body, {
+    headers: {
+      "content-type": asset.type,
+      // Small files, changed by upgrades: revalidate each time, never serve a stale console.
+      "cache-control": "no-cache",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}
 
 export function consoleRoutes(): Hono {
   const app = new Hono();
-  for (const [path, asset] of CONSOLE_ASSETS) {
-    const etag = `"${hash(asset.body)}"`;
-    app.get(path, (c) => {
-      c.header("ETag", etag);
-      c.header("Cache-Control", "no-cache");
-      c.header("X-Content-Type-Options", "nosniff");
-      if (c.req.header("If-None-Match") === etag) return c.body(null, 304);
-      c.header("Content-Type", asset.contentType);
-      return c.body(asset.body);
-    });
-  }
+  for (const [path, asset] of Object.entries(PAGES)) app.get(path, () => send(asset));
+  app.get("/assets/:name", (c) => {
+    const asset = ASSETS[c.req.param("name")];
+    return asset === undefined
+      ? c.json({ error: `No asset "${c.req.param("name")}"` }, 404)
+      : send(asset);
+  });
   return app;
-}
-
-/** FNV-1a over the UTF-16 code units: a cache key, not a security measure. */
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16);
 }

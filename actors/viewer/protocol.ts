@@ -1,0 +1,98 @@
+/**
+ * The viewer actor's messages. One viewer actor per camera serves every
+ * WebRTC viewer of that camera; the WHEP routes on the main thread call it.
+ *
+ * @module
+ */
+import type { EndReason } from "./health.ts";
+import type { IceHosts } from "./ice.ts";
+
+export interface ViewerInit {
+  cameraId: string;
+  /** RTP packets in (the packetizer's ring). */
+  rtp: SharedArrayBuffer;
+  reader: number;
+  /** Sessions at most, connecting ones included (camera config max_viewers). */
+  maxViewers: number;
+  /** The encoder's bitrate range and configured rate, for adaptive bitrate. */
+  bitrate: { minKbps: number; maxKbps: number; startKbps: number };
+}
+
+/** An offer already checked and narrowed by checkOffer() (offer.ts). */
+export interface OfferArgs {
+  sdp: string;
+  /** Answer the audio section too (inactive: there is no audio). */
+  audio: boolean;
+  hosts: IceHosts;
+}
+
+export type OfferReply =
+  | { ok: true; id: string; sdp: string }
+  | { ok: false; problem: "too_many_viewers" | "busy" | "rejected"; message: string };
+
+export type TrickleReply = "accepted" | "not_found" | "ice_restart";
+
+/** One session, as the console shows it. */
+export interface SessionStats {
+  id: string;
+  state: "connecting" | "connected";
+  ageMs: number;
+  packetsSent: number;
+  framesSent: number;
+  /** Packets skipped because this viewer fell behind. */
+  dropped: number;
+  fractionLost: number;
+  jitterMs: number;
+  rttMs: number | null;
+  rembKbps: number | null;
+  /** Offer received → first keyframe packet handed to the network, ms. */
+  firstFrameMs: number | null;
+}
+
+export interface ViewerStats {
+  viewers: number;
+  connecting: number;
+  maxViewers: number;
+  /** Sessions answered since the actor started. */
+  started: number;
+  /** Sessions ended, by reason. `no_delivery` counts the DTLS-race guard's teardowns. */
+  ended: Record<EndReason, number>;
+  packetsIn: number;
+  /** RTP packets this actor lost to ring overrun. */
+  ringDrops: number;
+  packetsSent: number;
+  framesSent: number;
+  /** Packets skipped for viewers that fell behind, all sessions. */
+  dropped: number;
+  keyframesAsked: number;
+  keyframesSent: number;
+  pli: number;
+  fir: number;
+  nack: number;
+  /** The bitrate adaptive bitrate last asked the encoder for. */
+  targetKbps: number;
+  dtlsRetransmitsDropped: number;
+  /** How late this Worker's 50 ms tick runs, smoothed: its load. New viewers wait above 40 ms. */
+  lagMs: number;
+  /** JS heap in use by this Worker, MiB (sessions must not leave anything behind). */
+  heapMiB: number;
+  sessions: SessionStats[];
+}
+
+export type ViewerEvent =
+  | { type: "stats"; stats: ViewerStats }
+  | { type: "keyframe" }
+  | { type: "bitrate"; kbps: number };
+
+export interface ViewerProtocol {
+  init: ViewerInit;
+  calls: {
+    offer: { args: OfferArgs; reply: OfferReply };
+    close: { args: { id: string }; reply: { closed: boolean } };
+    trickle: { args: { id: string; ufrag: string | null }; reply: TrickleReply };
+  };
+  cast: { type: "report" };
+  event: ViewerEvent;
+}
+
+export const VIEWER_WORKER = new URL("./worker.ts", import.meta.url);

@@ -1,0 +1,226 @@
+/**
+ * One WebRTC viewer: a werift RTCPeerConnection answering a WHEP offer,
+ * sending the camera's RTP packets (werift rewrites payload type and SSRC to
+ * what was negotiated and encrypts per peer), and listening to the
+ * browser's RTCP for delivery, loss, jitter, REMB and keyframe requests.
+ * The rules live in pure modules (fanout.ts, health.ts, abr.ts); this is the
+ * adapter between them and werift.
+ *
+ * @module
+ */
+import type { Buffer } from "node:buffer";
+import {
+  PictureLossIndication,
+  ReceiverEstimatedMaxBitrate,
+  type RTCDtlsTransport,
+  RTCPeerConnection,
+  type RtcpPacket,
+  RtcpPayloadSpecificFeedback,
+  RtcpRrPacket,
+  RtcpTransportLayerFeedback,
+  RTCRtpCodecParameters,
+  type RTCRtpSender,
+  useAbsSendTime,
+  useFIR,
+  useNACK,
+  usePLI,
+  useREMB,
+  useSdesMid,
+} from "werift";
+import type { ViewerSignal } from "./abr.ts";
+import { type PacketSink, PeerCursor } from "./fanout.ts";
+import {
+  type EndReason,
+  newSessionClock,
+  onHeard,
+  onRtcp,
+  onSent,
+  type SessionClock,
+} from "./health.ts";
+import { iceSettings } from "./ice.ts";
+import type { OfferArgs, SessionStats } from "./protocol.ts";
+
+/** RFC 5104 FIR's feedback message type; werift does not export the class. */
+const FIR_COUNT = 4;
+
+/** What a session tells the actor. */
+export interface SessionEvents {
+  connected(session: ViewerSession): void;
+  keyframeWanted(session: ViewerSession): void;
+  ended(session: ViewerSession, reason: EndReason): void;
+}
+
+function h264(): RTCRtpCodecParameters {
+  return new RTCRtpCodecParameters({
+    mimeType: "video/H264",
+    clockRate: 90_000,
+    rtcpFeedback: [useNACK(), usePLI(), useFIR(), useREMB()],
+    parameters: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+  });
+}
+
+function opus(): RTCRtpCodecParameters {
+  return new RTCRtpCodecParameters({ mimeType: "audio/opus", clockRate: 48_000, channels: 2 });
+}
+
+export class ViewerSession implements PacketSink {
+  readonly id = crypto.randomUUID();
+  readonly cursor = new PeerCursor();
+  readonly clock: SessionClock;
+  readonly signal: ViewerSignal = { fractionLost: 0, jitterMs: 0, rembKbps: null, atMs: 0 };
+  /** The browser's ICE username fragment (a PATCH with another one is an ICE restart). */
+  readonly remoteUfrag: string | null;
+  state: "connecting" | "connected" | "closed" = "connecting";
+  pli = 0;
+  fir = 0;
+  nack = 0;
+  firstFrameMs: number | null = null;
+  readonly #pc: RTCPeerConnection;
+  readonly #sender: RTCRtpSender;
+  readonly #transport: RTCDtlsTransport;
+  #heard = 0;
+  readonly #events: SessionEvents;
+  readonly #now: () => number;
+  #highest = -1;
+  #lastTimestamp = -1;
+
+  private constructor(
+    pc: RTCPeerConnection,
+    options: { sdp: string; events: SessionEvents; now: () => number },
+  ) {
+    this.#pc = pc;
+    this.#events = options.events;
+    this.#now = options.now;
+    this.clock = newSessionClock(options.now());
+    this.remoteUfrag = /^a=ice-ufrag:(.+)$/m.exec(options.sdp)?.[1]?.trim() ?? null;
+    const video = pc.getTransceivers().find((t) => t.kind === "video")!;
+    this.#sender = video.sender;
+    pc.connectionStateChange.subscribe((state) => {
+      if (state === "connected" && this.state === "connecting") {
+        this.state = "connected";
+        this.clock.connectedMs = this.#now();
+        this.#events.connected(this);
+      } else if (state === "failed" || state === "closed") {
+        this.close("remote_closed");
+      }
+    });
+    this.#transport = video.dtlsTransport;
+    this.#transport.onRtcp.subscribe((packet) => this.#rtcp(packet));
+  }
+
+  /** Call periodically: notes whether the browser sent anything, decodable or not. */
+  poll(nowMs: number): void {
+    // werift counts every SRTP/SRTCP packet before it tries to decrypt it.
+    const heard = this.#transport.packetsReceived;
+    if (heard !== this.#heard) {
+      this.#heard = heard;
+      onHeard(this.clock, nowMs);
+    }
+  }
+
+  /** Answers a checked offer; the session starts connecting. Throws what werift throws. */
+  static async answer(
+    args: OfferArgs,
+    options: { events: SessionEvents; now: () => number },
+  ): Promise<{ session: ViewerSession; sdp: string }> {
+    const pc = new RTCPeerConnection({
+      ...iceSettings(args.hosts),
+      codecs: { video: [h264()], audio: args.audio ? [opus()] : [] },
+      headerExtensions: { video: [useSdesMid(), useAbsSendTime()], audio: [] },
+    });
+    try {
+      await pc.setRemoteDescription({ type: "offer", sdp: args.sdp });
+      for (const t of pc.getTransceivers()) {
+        t.setDirection(t.kind === "video" ? "sendonly" : "inactive");
+      }
+      await pc.setLocalDescription(await pc.createAnswer());
+      const sdp = pc.localDescription?.sdp;
+      if (sdp === undefined) throw new Error("werift made no answer");
+      return { session: new ViewerSession(pc, { ...options, sdp: args.sdp }), sdp };
+    } catch (error) {
+      await pc.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  /** PacketSink: hands one packet to werift (one promise per packet, resolved once sent). */
+  send(packet: Uint8Array, discont: boolean): Promise<unknown> | undefined {
+    if (this.state !== "connected") return undefined;
+    // RTP header bytes 2-3: sequence number, 4-7: timestamp (RFC 3550 5.1).
+    const timestamp = ((packet[4] << 24) | (packet[5] << 16) | (packet[6] << 8) | packet[7]) >>> 0;
+    if (discont && this.#lastTimestamp >= 0) {
+      // Packets were skipped: keep this viewer's sequence numbers contiguous (nothing to NACK)
+      // and its timestamps true to the time that passed.
+      this.#sender.replaceRTP(
+        { sequenceNumber: (packet[2] << 8) | packet[3], timestamp },
+        true,
+        ((timestamp - this.#lastTimestamp) >>> 0) || 1,
+      );
+    }
+    this.#lastTimestamp = timestamp;
+    const now = this.#now();
+    onSent(this.clock, now);
+    if (this.firstFrameMs === null) this.firstFrameMs = now - this.clock.createdMs;
+    return this.#sender.sendRtp(packet as Buffer);
+  }
+
+  /** Ends the session (idempotent); the actor hears `ended` once. */
+  close(reason: EndReason): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    this.#pc.close().catch(() => {});
+    this.#events.ended(this, reason);
+  }
+
+  stats(nowMs: number): SessionStats {
+    const rtt = (this.#sender as unknown as { rtt?: number }).rtt;
+    return {
+      id: this.id,
+      state: this.state === "connected" ? "connected" : "connecting",
+      ageMs: Math.round(nowMs - this.clock.createdMs),
+      packetsSent: this.cursor.sent,
+      framesSent: this.cursor.frames,
+      dropped: this.cursor.dropped,
+      fractionLost: this.signal.fractionLost,
+      jitterMs: this.signal.jitterMs,
+      rttMs: rtt === undefined ? null : Math.round(rtt * 1000),
+      rembKbps: this.signal.rembKbps,
+      firstFrameMs: this.firstFrameMs === null ? null : Math.round(this.firstFrameMs),
+    };
+  }
+
+  #rtcp(packet: RtcpPacket): void {
+    const now = this.#now();
+    let progress = false;
+    const ssrc = this.#sender.ssrc;
+    if (packet instanceof RtcpRrPacket) {
+      for (const r of packet.reports) {
+        if (r.ssrc !== ssrc) continue;
+        // Extended highest sequence received: it moves only for packets the browser decrypted.
+        if (r.highestSequence > this.#highest) {
+          progress = true;
+          this.#highest = r.highestSequence;
+        }
+        this.signal.fractionLost = r.fractionLost / 256;
+        this.signal.jitterMs = r.jitter / 90;
+        this.signal.atMs = now;
+      }
+    } else if (packet instanceof RtcpPayloadSpecificFeedback) {
+      const fb = packet.feedback;
+      if (fb instanceof ReceiverEstimatedMaxBitrate) {
+        this.signal.rembKbps = Number(fb.bitrate / 1000n);
+        // The browser estimates from packets it decrypted: our stream in the list is delivery.
+        progress = fb.ssrcFeedbacks.includes(ssrc);
+      } else if (fb instanceof PictureLossIndication || fb.count === FIR_COUNT) {
+        if (fb instanceof PictureLossIndication) this.pli++;
+        else this.fir++;
+        this.#events.keyframeWanted(this);
+      }
+    } else if (packet instanceof RtcpTransportLayerFeedback) {
+      this.nack++;
+      // A NACK names packets missing between ones it decrypted.
+      progress = packet.feedback?.mediaSourceSsrc === ssrc;
+    }
+    onRtcp(this.clock, now, progress);
+  }
+}

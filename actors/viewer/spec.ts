@@ -1,0 +1,73 @@
+/**
+ * The viewer actor's place in a camera subtree: last in the live chain,
+ * after the packetizer whose ring it reads. H.264 cameras only (browsers
+ * take no RFC 2435 JPEG over WebRTC). The WHEP routes find a camera's
+ * running viewer actor with {@linkcode viewerOf}.
+ *
+ * @module
+ */
+import { type ActorProcess, spawnActor } from "../runtime/actor.ts";
+import type { CameraNode, ChildFactory } from "../system/camera_node.ts";
+import { ACTOR_SHUTDOWN_MS } from "../system/flags.ts";
+import { READER } from "../system/rings.ts";
+import { VIEWER_WORKER, type ViewerProtocol } from "./protocol.ts";
+
+const running = new WeakMap<CameraNode, ActorProcess<ViewerProtocol>>();
+
+/**
+ * Pings every 2 s as usual, but 30 s of silence before the Worker counts as
+ * hung, not 10: with 20 viewers Deno delivered this Worker's messages up to
+ * 7 s late while its own timers ran on time (measured here), and a restart
+ * would drop every viewer of the camera.
+ */
+export const VIEWER_HEARTBEAT = { intervalMs: 2_000, timeoutMs: 30_000 };
+
+/** The camera's viewer actor while it runs (undefined while it starts, restarts or is absent). */
+export function viewerOf(node: CameraNode): ActorProcess<ViewerProtocol> | undefined {
+  const actor = running.get(node);
+  return actor?.exit === undefined ? actor : undefined;
+}
+
+export const viewerChild: ChildFactory = (node, ctx) => {
+  if (node.config.codec !== "h264") return null;
+  return {
+    id: "viewer",
+    restart: "permanent",
+    shutdownMs: ACTOR_SHUTDOWN_MS,
+    start: async () => {
+      const cam = node.config;
+      const actor = await spawnActor<ViewerProtocol>({
+        id: `${node.id}/viewer`,
+        url: VIEWER_WORKER,
+        init: {
+          cameraId: cam.id,
+          rtp: node.rings.rtp,
+          reader: READER.viewer,
+          maxViewers: cam.max_viewers,
+          bitrate: {
+            minKbps: cam.min_bitrate_kbps,
+            maxKbps: cam.max_bitrate_kbps,
+            startKbps: cam.bitrate_kbps,
+          },
+        },
+        log: ctx.log,
+        heartbeat: VIEWER_HEARTBEAT,
+        onEvent: (e) => {
+          switch (e.type) {
+            case "stats":
+              node.stats.set("viewer", e.stats);
+              return;
+            case "keyframe":
+              node.requestKeyframe();
+              return;
+            case "bitrate":
+              node.setBitrate(e.kbps);
+              return;
+          }
+        },
+      });
+      running.set(node, actor);
+      return actor;
+    },
+  };
+};

@@ -1,0 +1,271 @@
+/**
+ * The viewer actor: every WebRTC viewer of one camera. It copies each RTP
+ * packet once out of the packetizer's ring (only while someone watches) into
+ * a pool that every session reads at its own pace (fanout.ts), asks the
+ * encoder for keyframes (new viewers, PLI/FIR; keyframes.ts) and bitrates
+ * (abr.ts), and ends sessions that are gone or never got a frame (health.ts).
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { RTCDtlsTransport } from "werift";
+import { nowNs } from "../defs.ts";
+import { RingReader } from "../ring/mod.ts";
+import { runActor } from "../runtime/worker.ts";
+import { type AbrState, initialAbr, nextAbr } from "./abr.ts";
+import { admit } from "./admission.ts";
+import { dtlsRetransmitsDropped, installDtlsGuard } from "./dtls_guard.ts";
+import { PacketPool } from "./fanout.ts";
+import { installFastSrtp } from "./fast_srtp.ts";
+import { END_REASONS, type EndReason, sessionVerdict } from "./health.ts";
+import { KeyframeLimiter } from "./keyframes.ts";
+import { LoopLag, STARVED_MS } from "./loop_lag.ts";
+import type { ViewerProtocol, ViewerStats } from "./protocol.ts";
+import { type SessionEvents, ViewerSession } from "./session.ts";
+
+const TICK_MS = 50;
+const STATS_EVERY_MS = 1000;
+/**
+ * A new viewer starts at the newest keyframe only if it is this fresh;
+ * older, it waits for the keyframe its arrival asked for. Reason: a burst of
+ * old frames makes the browser's jitter buffer grow, and latency with it.
+ */
+export const START_MAX_AGE_MS = 150;
+
+runActor<ViewerProtocol>(() => {
+  const sessions = new Map<string, ViewerSession>();
+  const pool = new PacketPool();
+  const keyframes = new KeyframeLimiter();
+  const lag = new LoopLag(TICK_MS, performance.now());
+  let running = true;
+  let loop: Promise<void> = Promise.resolve();
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  let reserved = 0;
+  let maxViewers = 0;
+  let report = () => {};
+  let askKeyframe = () => {};
+  const totals = { started: 0, packetsSent: 0, framesSent: 0, dropped: 0, pli: 0, fir: 0, nack: 0 };
+  const ended = Object.fromEntries(END_REASONS.map((r) => [r, 0])) as Record<EndReason, number>;
+
+  const events: SessionEvents = {
+    connected(session) {
+      if (session.cursor.start(pool, { nowNs: nowNs(), maxAgeNs: START_MAX_AGE_MS * 1e6 })) {
+        askKeyframe();
+      }
+      session.cursor.pump(pool, session);
+    },
+    keyframeWanted() {
+      askKeyframe();
+    },
+    ended(session, reason) {
+      sessions.delete(session.id);
+      ended[reason]++;
+      totals.packetsSent += session.cursor.sent;
+      totals.framesSent += session.cursor.frames;
+      totals.dropped += session.cursor.dropped;
+      totals.pli += session.pli;
+      totals.fir += session.fir;
+      totals.nack += session.nack;
+      if (sessions.size === 0) pool.clear();
+    },
+  };
+
+  return {
+    async start(init, ctx) {
+      maxViewers = init.maxViewers;
+      installDtlsGuard();
+      installFastSrtp();
+      // The first certificate takes ~0.5 s of JS crypto: make it before the first viewer waits.
+      await RTCDtlsTransport.SetupCertificate();
+      const limits = {
+        minKbps: init.bitrate.minKbps,
+        maxKbps: init.bitrate.maxKbps,
+        startKbps: init.bitrate.startKbps,
+      };
+      let abr: AbrState = initialAbr(limits, performance.now());
+      const reader = new RingReader(init.rtp, init.reader, { start: "keyframe" });
+      let packetsIn = 0;
+      let bytesIn = 0;
+      let streamKbps = 0;
+      let streamWindowStart = performance.now();
+      askKeyframe = () => {
+        if (keyframes.request(performance.now())) ctx.emit({ type: "keyframe" });
+      };
+      report = () => {
+        const now = performance.now();
+        const stats: ViewerStats = {
+          viewers: 0,
+          connecting: 0,
+          maxViewers: init.maxViewers,
+          started: totals.started,
+          ended: { ...ended },
+          packetsIn,
+          ringDrops: reader.drops,
+          packetsSent: totals.packetsSent,
+          framesSent: totals.framesSent,
+          dropped: totals.dropped,
+          keyframesAsked: keyframes.asked,
+          keyframesSent: keyframes.sent,
+          pli: totals.pli,
+          fir: totals.fir,
+          nack: totals.nack,
+          targetKbps: abr.kbps,
+          dtlsRetransmitsDropped: dtlsRetransmitsDropped(),
+          lagMs: Math.round(lag.lagMs),
+          heapMiB: Math.round(Deno.memoryUsage().heapUsed / 2 ** 20),
+          sessions: [],
+        };
+        for (const s of sessions.values()) {
+          const one = s.stats(now);
+          stats.sessions.push(one);
+          if (one.state === "connected") stats.viewers++;
+          else stats.connecting++;
+          stats.packetsSent += one.packetsSent;
+          stats.framesSent += one.framesSent;
+          stats.dropped += one.dropped;
+          stats.pli += s.pli;
+          stats.fir += s.fir;
+          stats.nack += s.nack;
+        }
+        ctx.emit({ type: "stats", stats });
+      };
+
+      let lastReport = performance.now();
+      ticker = setInterval(() => {
+        const now = performance.now();
+        const late = lag.tick(now);
+        if (late > STARVED_MS) {
+          ctx.log.warn("the viewer Worker did not run", { ms: Math.round(late) });
+        }
+        const judge = !lag.starved(now);
+        if (keyframes.poll(now)) ctx.emit({ type: "keyframe" });
+        const signals = [];
+        for (const s of sessions.values()) {
+          s.poll(now);
+          const verdict = judge ? sessionVerdict(s.clock, now) : null;
+          if (verdict !== null) {
+            const ago = (t: number | null) => (t === null ? null : Math.round(now - t));
+            ctx.log.info("viewer ended", {
+              session: s.id,
+              reason: verdict,
+              heard_ago_ms: ago(s.clock.lastHeardMs),
+              acked_ago_ms: ago(s.clock.lastProgressMs),
+              unacked_ms: ago(s.clock.unackedSinceMs),
+            });
+            s.close(verdict);
+          } else if (s.state === "connected") {
+            signals.push(s.signal);
+            if (s.cursor.pump(pool, s)) askKeyframe();
+          }
+        }
+        if (now - streamWindowStart >= STATS_EVERY_MS) {
+          streamKbps = (bytesIn * 8) / (now - streamWindowStart);
+          bytesIn = 0;
+          streamWindowStart = now;
+        }
+        const next = nextAbr(abr, signals, { limits, nowMs: now, streamKbps });
+        if (next.kbps !== abr.kbps) ctx.emit({ type: "bitrate", kbps: next.kbps });
+        abr = next;
+        if (now - lastReport >= STATS_EVERY_MS) {
+          lastReport = now;
+          report();
+        }
+      }, TICK_MS);
+
+      loop = (async () => {
+        try {
+          while (running) {
+            if ((await reader.wait(100)) !== "ready") continue;
+            let fresh = false;
+            while (reader.next()) {
+              packetsIn++;
+              bytesIn += reader.size;
+              if (sessions.size === 0) continue;
+              // One copy per packet, shared by every viewer. Not a reused buffer: werift keeps
+              // a view of each packet it sent for NACK retransmissions.
+              const packet = Buffer.allocUnsafe(reader.size);
+              packet.set(reader.view());
+              if (!reader.valid()) continue;
+              pool.push(packet, reader.flags, reader.captureNs);
+              fresh = true;
+            }
+            if (!fresh) continue;
+            for (const s of sessions.values()) {
+              if (s.state === "connected" && s.cursor.pump(pool, s)) askKeyframe();
+            }
+          }
+        } finally {
+          reader.close();
+        }
+      })();
+      loop.catch((error) => ctx.crash(error));
+    },
+    async stop() {
+      running = false;
+      clearInterval(ticker);
+      for (const s of [...sessions.values()]) s.close("shutdown");
+      await loop.catch(() => {});
+    },
+    cast(msg) {
+      switch (msg.type) {
+        case "report":
+          report();
+          return;
+      }
+    },
+    calls: {
+      offer: async (args) => {
+        let connecting = 0;
+        for (const s of sessions.values()) if (s.state === "connecting") connecting++;
+        const refusal = admit({
+          sessions: sessions.size,
+          connecting,
+          answering: reserved,
+          maxViewers,
+          lagMs: lag.lagMs,
+          overloaded: lag.overloaded,
+        });
+        if (refusal !== null) return refusal;
+        reserved++;
+        // Ask now: the keyframe is encoded while ICE and DTLS run.
+        askKeyframe();
+        try {
+          const { session, sdp } = await ViewerSession.answer(args, {
+            events,
+            now: () => performance.now(),
+          });
+          if (!running) {
+            session.close("shutdown");
+            return { ok: false, problem: "rejected", message: "The viewer actor is stopping" };
+          }
+          sessions.set(session.id, session);
+          totals.started++;
+          return { ok: true, id: session.id, sdp };
+        } catch (error) {
+          return {
+            ok: false,
+            problem: "rejected",
+            message: `The offer could not be answered: ${(error as Error).message}`,
+          };
+        } finally {
+          reserved--;
+        }
+      },
+      close: (args) => {
+        const s = sessions.get(args.id);
+        s?.close("closed");
+        return Promise.resolve({ closed: s !== undefined });
+      },
+      trickle: (args) => {
+        const s = sessions.get(args.id);
+        if (s === undefined) return Promise.resolve("not_found");
+        if (args.ufrag !== null && s.remoteUfrag !== null && args.ufrag !== s.remoteUfrag) {
+          return Promise.resolve("ice_restart");
+        }
+        // An ICE-lite agent answers the browser's checks wherever they come from: its
+        // candidates are not needed, so there is nothing to add.
+        return Promise.resolve("accepted");
+      },
+    },
+  };
+});

@@ -1,0 +1,84 @@
+/**
+ * The latency page's script (served as /assets/latency.js): plays one
+ * camera, reads the capture time stamped into each presented frame
+ * (requestVideoFrameCallback, a canvas of the stamp's corner) and shows
+ * Date.now() minus it, p50 and p95 over the last samples. Same machine, same
+ * clock: the figure is glass to glass, minus the sensor's own exposure.
+ * `window.eyrieLatency` holds the figures for scripts (the bench, tests).
+ *
+ * @module
+ */
+export const LATENCY_JS = String.raw`"use strict";
+(function () {
+  var WINDOW = 600;
+  var samples = [];
+  var out = { camera: null, count: 0, misses: 0, p50: null, p95: null, last: null, samples: samples };
+  window.eyrieLatency = out;
+
+  function pct(sorted, p) {
+    return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  }
+
+  function show() {
+    var sorted = samples.slice().sort(function (a, b) { return a - b; });
+    out.p50 = sorted.length ? pct(sorted, 0.5) : null;
+    out.p95 = sorted.length ? pct(sorted, 0.95) : null;
+    document.getElementById("p50").textContent = out.p50 === null ? "–" : out.p50 + " ms";
+    document.getElementById("p95").textContent = out.p95 === null ? "–" : out.p95 + " ms";
+    document.getElementById("count").textContent = out.count + " frames read, " + out.misses + " without a stamp";
+  }
+
+  function reader(video) {
+    var canvas = document.createElement("canvas");
+    var ctx = canvas.getContext("2d", { willReadFrequently: true });
+    function onFrame() {
+      var now = Date.now();
+      var cell = eyrieTimecodeCell(video.videoWidth, video.videoHeight);
+      if (cell > 0) {
+        var w = 8 * cell;
+        var h = 6 * cell;
+        if (canvas.width !== w || canvas.height !== h) {
+          canvas.width = w;
+          canvas.height = h;
+        }
+        ctx.drawImage(video, 0, 0, w, h, 0, 0, w, h);
+        var stamp = eyrieReadStamp(ctx.getImageData(0, 0, w, h).data, w * 4, cell);
+        var latency = stamp === null ? null : now - stamp;
+        if (latency === null || latency < 0 || latency > 60000) {
+          out.misses++;
+        } else {
+          out.count++;
+          out.last = latency;
+          samples.push(latency);
+          if (samples.length > WINDOW) samples.shift();
+        }
+      }
+      video.requestVideoFrameCallback(onFrame);
+    }
+    video.requestVideoFrameCallback(onFrame);
+  }
+
+  async function main() {
+    var params = new URLSearchParams(location.search);
+    var id = params.get("camera");
+    if (!id) {
+      var cams = await (await fetch("/api/cameras")).json();
+      var h264 = cams.filter(function (c) { return c.codec === "h264"; });
+      if (h264.length === 0) {
+        document.getElementById("status").textContent = "No H.264 camera to measure.";
+        return;
+      }
+      id = h264[0].id;
+    }
+    out.camera = id;
+    document.getElementById("camera").textContent = id;
+    var video = document.getElementById("video");
+    window.eyrieLatency.player = window.eyrieWhep.play(video, id, function (t) {
+      document.getElementById("status").textContent = t;
+    });
+    reader(video);
+    setInterval(show, 500);
+  }
+  main();
+})();
+`;

@@ -1,0 +1,165 @@
+/**
+ * The live page's script (served as /assets/live.js): one card per camera
+ * with its WHEP player and stats, and the actor tree from /api/health.
+ * Text from the server goes through textContent only.
+ *
+ * @module
+ */
+export const LIVE_JS = String.raw`"use strict";
+(function () {
+  var cards = {};
+  var players = {};
+  window.eyrieConsole = { players: players };
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function stat(grid, label) {
+    var d = el("div");
+    d.appendChild(el("span", "", label));
+    var v = el("b", "", "–");
+    d.appendChild(v);
+    grid.appendChild(d);
+    return v;
+  }
+
+  function card(cam) {
+    var c = el("section", "card");
+    c.id = "camera-" + cam.id;
+    var h = el("h2", "", cam.id);
+    h.appendChild(el("small", "", cam.width + "×" + cam.height + " @ " + cam.fps + " fps · " + cam.codec));
+    var probe = el("a", "", "latency");
+    probe.href = "/latency?camera=" + encodeURIComponent(cam.id);
+    h.appendChild(el("small", "", " "));
+    h.appendChild(probe);
+    c.appendChild(h);
+    var video = el("video");
+    video.muted = true;
+    video.autoplay = true;
+    video.playsInline = true;
+    c.appendChild(video);
+    var status = el("div", "status");
+    c.appendChild(status);
+    var grid = el("div", "stats");
+    c.appendChild(grid);
+    var s = {
+      fps: stat(grid, "fps"),
+      bitrate: stat(grid, "bitrate"),
+      encoder: stat(grid, "encoder"),
+      viewers: stat(grid, "viewers"),
+      drops: stat(grid, "drops"),
+      latency: stat(grid, "encode latency"),
+      decoded: stat(grid, "decoded here"),
+      buffer: stat(grid, "jitter buffer"),
+    };
+    document.getElementById("cameras").appendChild(c);
+    cards[cam.id] = s;
+    if (cam.codec === "h264") {
+      players[cam.id] = window.eyrieWhep.play(video, cam.id, function (t) {
+        status.textContent = t;
+      });
+    } else {
+      status.textContent = "MJPEG camera: no WebRTC view";
+    }
+  }
+
+  function show(cam) {
+    var s = cards[cam.id];
+    if (!s) return;
+    var st = cam.stats || {};
+    var enc = st.encoder || {};
+    var view = st.viewer || {};
+    var camStats = st.camera || {};
+    s.fps.textContent = (enc.fps !== undefined ? enc.fps : camStats.fps !== undefined ? camStats.fps : "–") + "";
+    s.bitrate.textContent = enc.bitrateKbps !== undefined
+      ? enc.bitrateKbps + " kbps" + (view.targetKbps ? " → " + view.targetKbps : "")
+      : "–";
+    s.encoder.textContent = enc.element ? enc.element + (enc.hardware ? " (hw)" : "") : "–";
+    s.viewers.textContent = view.maxViewers !== undefined
+      ? view.viewers + " / " + view.maxViewers + (view.connecting ? " (+" + view.connecting + ")" : "")
+      : "–";
+    var drops = (enc.dropped || 0) + (view.dropped || 0) + (view.ringDrops || 0);
+    s.drops.textContent = drops + "";
+    s.latency.textContent = enc.latencyP50Ms !== undefined
+      ? enc.latencyP50Ms + " / " + enc.latencyP95Ms + " ms"
+      : "–";
+  }
+
+  async function browserStats(id) {
+    var p = players[id];
+    var s = cards[id];
+    if (!p || !p.pc || !s) return;
+    (await p.pc.getStats()).forEach(function (r) {
+      if (r.type !== "inbound-rtp" || r.kind !== "video") return;
+      s.decoded.textContent = (r.framesDecoded || 0) + (r.framesPerSecond ? " (" + r.framesPerSecond + " fps)" : "");
+      if (r.jitterBufferEmittedCount) {
+        s.buffer.textContent = Math.round(1000 * r.jitterBufferDelay / r.jitterBufferEmittedCount) + " ms";
+      }
+    });
+  }
+
+  function tree(actors) {
+    var root = { children: {}, order: [] };
+    actors.forEach(function (a) {
+      var node = root;
+      a.id.split("/").forEach(function (part) {
+        if (!node.children[part]) {
+          node.children[part] = { name: part, children: {}, order: [] };
+          node.order.push(part);
+        }
+        node = node.children[part];
+      });
+      node.actor = a;
+    });
+    function list(node) {
+      var ul = el("ul", "tree");
+      node.order.forEach(function (k) {
+        var n = node.children[k];
+        var li = el("li");
+        li.appendChild(el("span", "", n.name + " "));
+        if (n.actor) {
+          li.appendChild(el("span", "state " + n.actor.state, n.actor.state));
+          if (n.actor.restarts > 0) li.appendChild(el("small", "", " " + n.actor.restarts + " restarts"));
+        }
+        if (n.order.length > 0) li.appendChild(list(n));
+        ul.appendChild(li);
+      });
+      return ul;
+    }
+    return list(root);
+  }
+
+  async function refresh() {
+    try {
+      var cams = await (await fetch("/api/cameras")).json();
+      cams.forEach(function (cam) {
+        if (!cards[cam.id]) card(cam);
+        show(cam);
+        browserStats(cam.id);
+      });
+      if (cams.length === 0) document.getElementById("cameras").textContent = "No cameras configured.";
+    } catch (_e) { /* the next refresh tries again */ }
+  }
+
+  async function health() {
+    try {
+      var h = await (await fetch("/api/health")).json();
+      var box = document.getElementById("actors");
+      box.replaceChildren(
+        el("p", "", "status " + h.status + " · up " + h.uptime_s + " s · " + h.version),
+        tree(h.actors),
+      );
+      (h.problems || []).forEach(function (p) { box.appendChild(el("p", "state failed", p)); });
+    } catch (_e) { /* the next refresh tries again */ }
+  }
+
+  refresh();
+  health();
+  setInterval(refresh, 1000);
+  setInterval(health, 2000);
+})();
+`;

@@ -1,0 +1,39 @@
+/**
+ * The web console's pages and assets, as text in TS modules so a compiled
+ * binary serves them without reading the source tree. No build step: the
+ * browser runs the scripts as written.
+ *
+ * @module
+ */
+import { LATENCY_JS } from "./latency_js.ts";
+import { LIVE_JS } from "./live_js.ts";
+import { LATENCY_PAGE, LIVE_PAGE } from "./pages.ts";
+import { STYLE_CSS } from "./style.ts";
+import { TIMECODE_JS } from "./timecode_js.ts";
+import { WHEP_JS } from "./whep_js.ts";
+
+export { NAV } from "./layout.ts";
+export { TIMECODE_JS } from "./timecode_js.ts";
+
+/** A file the console serves. */
+export interface Asset {
+  type: string;
+  body: string;
+}
+
+const JS = "text/javascript; charset=utf-8";
+
+/** Pages by path. */
+export const PAGES: Readonly<Record<string, Asset>> = {
+  "/": { type: "text/html; charset=utf-8", body: LIVE_PAGE },
+  "/latency": { type: "text/html; charset=utf-8", body: LATENCY_PAGE },
+};
+
+/** Assets by name under /assets/. */
+export const ASSETS: Readonly<Record<string, Asset>> = {
+  "console.css": { type: "text/css; charset=utf-8", body: STYLE_CSS },
+  "whep.js": { type: JS, body: WHEP_JS },
+  "live.js": { type: JS, body: LIVE_JS },
+  "timecode.js": { type: JS, body: TIMECODE_JS },
+  "latency.js": { type: JS, body: LATENCY_JS },
+};

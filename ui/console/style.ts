@@ -1,0 +1,32 @@
+/** The console's stylesheet: one small file, dark and light, a column on a phone. */
+export const STYLE_CSS = `
+:root { color-scheme: light dark; --bg: #f6f7f9; --card: #fff; --fg: #1c1f24; --dim: #667;
+  --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --line: #d8dce2; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #111418; --card: #1a1e24; --fg: #e6e8eb; --dim: #9aa3ad; --line: #2b313a; }
+}
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.4 system-ui, sans-serif; background: var(--bg); color: var(--fg); }
+header { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem 1rem; padding: .6rem 1rem;
+  border-bottom: 1px solid var(--line); background: var(--card); position: sticky; top: 0; z-index: 1; }
+header b { font-size: 1.1rem; margin-right: .5rem; }
+nav a { color: var(--dim); text-decoration: none; padding: .3rem .5rem; border-radius: .3rem; }
+nav a[aria-current="page"] { color: var(--fg); background: var(--bg); }
+main { padding: 1rem; max-width: 1400px; margin: 0 auto; }
+.grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: .5rem; overflow: hidden; }
+.card h2 { font-size: 1rem; margin: 0; padding: .5rem .75rem; display: flex; gap: .5rem; align-items: baseline; }
+.card h2 small { color: var(--dim); font-weight: normal; }
+video { display: block; width: 100%; aspect-ratio: auto 16 / 9; background: #000; }
+.stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(7.5rem, 1fr)); gap: .25rem .75rem;
+  padding: .5rem .75rem; font-variant-numeric: tabular-nums; }
+.stats div span { display: block; color: var(--dim); font-size: .8rem; }
+.status { padding: 0 .75rem .5rem; color: var(--dim); font-size: .85rem; min-height: 1.2rem; }
+.tree { list-style: none; padding-left: 1rem; margin: .25rem 0; }
+.tree li { padding: .1rem 0; }
+.state { font-size: .8rem; padding: 0 .35rem; border-radius: .25rem; border: 1px solid currentColor; }
+.state.running { color: var(--ok); } .state.restarting, .state.starting { color: var(--warn); }
+.state.failed, .state.stopped { color: var(--bad); }
+.big { font-size: 2rem; font-variant-numeric: tabular-nums; }
+a { color: inherit; }
+`;

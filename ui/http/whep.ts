@@ -1,0 +1,140 @@
+/**
+ * WHEP (draft-ietf-wish-whep): `POST /api/cameras/:id/whep` with an SDP
+ * offer → 201, the SDP answer and a Location; `DELETE` that Location ends
+ * the session; `PATCH` it with trickled candidates → 204 (an ICE-lite
+ * server needs none of them). Offers are checked here (checkOffer) so bad
+ * ones never reach the camera's viewer actor.
+ *
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import type { CameraNode, System } from "../../actors/system/mod.ts";
+import { ActorCallError } from "../../actors/runtime/mod.ts";
+import {
+  checkOffer,
+  iceHostsFor,
+  MAX_SDP_BYTES,
+  OfferError,
+  viewerOf,
+} from "../../actors/viewer/mod.ts";
+import { parseListen } from "../config/mod.ts";
+import { readBoundedText } from "./body.ts";
+
+const SDP = "application/sdp";
+const SDP_FRAG = "application/trickle-ice-sdpfrag";
+
+function mediaType(c: Context): string {
+  return (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
+}
+
+/** The camera and its running viewer actor, or the response that says why not. */
+function viewerFor(system: System, c: Context) {
+  const id = c.req.param("id") ?? "";
+  const node: CameraNode | undefined = system.cameras.get(id);
+  if (node === undefined) return { error: c.json({ error: `No camera "${id}"` }, 404) };
+  if (node.config.codec !== "h264") {
+    return {
+      error: c.json({
+        error: `Camera "${id}" sends MJPEG; WebRTC viewers need codec = "h264"`,
+      }, 409),
+    };
+  }
+  const viewer = viewerOf(node);
+  if (viewer === undefined) {
+    return {
+      error: c.json({
+        error: `Live view of camera "${id}" is not running (starting or restarting)`,
+      }, 503),
+    };
+  }
+  return { node, viewer };
+}
+
+function unavailable(c: Context, error: unknown): Response {
+  if (error instanceof ActorCallError) {
+    return c.json({ error: `Live view is not available: ${error.message}` }, 503);
+  }
+  throw error;
+}
+
+export function whepRoutes(system: System): Hono {
+  const listenHost = parseListen(system.config.console.listen).hostname;
+  return new Hono()
+    .post("/:id/whep", async (c) => {
+      const found = viewerFor(system, c);
+      if (found.error !== undefined) return found.error;
+      if (mediaType(c) !== SDP) {
+        return c.json({ error: `The offer must be sent as ${SDP}` }, 415);
+      }
+      const text = await readBoundedText(c.req.raw, MAX_SDP_BYTES);
+      if (text === null) {
+        return c.json({ error: `The offer is larger than ${MAX_SDP_BYTES} bytes` }, 413);
+      }
+      let offer;
+      try {
+        offer = checkOffer(text);
+      } catch (error) {
+        if (error instanceof OfferError) return c.json({ error: error.message }, 400);
+        throw error;
+      }
+      try {
+        const reply = await found.viewer.call("offer", {
+          sdp: offer.sdp,
+          audio: offer.audio,
+          hosts: iceHostsFor(listenHost, c.req.header("host") ?? null),
+        });
+        if (!reply.ok) {
+          switch (reply.problem) {
+            case "too_many_viewers":
+              return c.json({ error: reply.message }, 503);
+            case "busy":
+              return c.json({ error: reply.message }, 503, { "retry-after": "1" });
+            case "rejected":
+              return c.json({ error: reply.message }, 400);
+          }
+        }
+        return c.body(reply.sdp, 201, {
+          "content-type": SDP,
+          location: `/api/cameras/${found.node.id}/whep/${reply.id}`,
+          "accept-patch": SDP_FRAG,
+        });
+      } catch (error) {
+        return unavailable(c, error);
+      }
+    })
+    .delete("/:id/whep/:session", async (c) => {
+      const found = viewerFor(system, c);
+      if (found.error !== undefined) return found.error;
+      try {
+        const { closed } = await found.viewer.call("close", { id: c.req.param("session") });
+        return closed ? c.body(null, 200) : c.json({ error: "No such session" }, 404);
+      } catch (error) {
+        return unavailable(c, error);
+      }
+    })
+    .patch("/:id/whep/:session", async (c) => {
+      const found = viewerFor(system, c);
+      if (found.error !== undefined) return found.error;
+      if (mediaType(c) !== SDP_FRAG) {
+        return c.json({ error: `Trickle ICE must be sent as ${SDP_FRAG}` }, 415);
+      }
+      const text = await readBoundedText(c.req.raw, MAX_SDP_BYTES);
+      if (text === null) {
+        return c.json({ error: `The fragment is larger than ${MAX_SDP_BYTES} bytes` }, 413);
+      }
+      const ufrag = /^a=ice-ufrag:(.+)$/m.exec(text)?.[1]?.trim() ?? null;
+      try {
+        const result = await found.viewer.call("trickle", { id: c.req.param("session"), ufrag });
+        switch (result) {
+          case "accepted":
+            return c.body(null, 204);
+          case "not_found":
+            return c.json({ error: "No such session" }, 404);
+          case "ice_restart":
+            return c.json({ error: "ICE restarts are not supported: POST a new offer" }, 422);
+        }
+      } catch (error) {
+        return unavailable(c, error);
+      }
+    });
+}
