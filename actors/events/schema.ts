@@ -8,11 +8,9 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 
-/** One schema step: SQL run once, in a transaction, to go from `version - 1` to `version`. */
-export interface Migration {
-  version: number;
-  sql: string;
-}
+import { migrateArea, type Migration } from "../state/migrate.ts";
+
+export type { Migration };
 
 /** The event store's migrations, in order. Append; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -39,12 +37,6 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-function currentVersion(db: DatabaseSync): number {
-  db.exec("CREATE TABLE IF NOT EXISTS events_schema (version INTEGER NOT NULL)");
-  const v = db.prepare("SELECT max(version) AS v FROM events_schema").get()?.v;
-  return typeof v === "number" ? v : 0;
-}
-
 /**
  * Brings the event tables up to the last migration; each step commits with
  * its version or not at all. Returns the version reached. Throws a
@@ -54,31 +46,5 @@ export function migrateEvents(
   db: DatabaseSync,
   migrations: readonly Migration[] = MIGRATIONS,
 ): number {
-  migrations.forEach((m, i) => {
-    if (m.version !== i + 1) {
-      throw new RangeError(
-        `Migration ${i + 1} is numbered ${m.version}; they must count up from 1`,
-      );
-    }
-  });
-  let version = currentVersion(db);
-  if (version > migrations.length) {
-    throw new RangeError(
-      `Event store schema is at version ${version}, newer than this eyrie knows (${migrations.length})`,
-    );
-  }
-  for (const m of migrations.slice(version)) {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      db.exec(m.sql);
-      db.prepare("DELETE FROM events_schema").run();
-      db.prepare("INSERT INTO events_schema (version) VALUES (?)").run(m.version);
-      db.exec("COMMIT");
-    } catch (e) {
-      db.exec("ROLLBACK");
-      throw e;
-    }
-    version = m.version;
-  }
-  return version;
+  return migrateArea(db, { table: "events_schema", what: "Event store schema", migrations });
 }

@@ -7,11 +7,9 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 
-/** One schema step: SQL run once, in a transaction, to go from `version - 1` to `version`. */
-export interface Migration {
-  version: number;
-  sql: string;
-}
+import { migrateArea, type Migration } from "../state/migrate.ts";
+
+export type { Migration };
 
 /** The migrations of the recording index, in order. Append; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -53,13 +51,6 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-function currentVersion(db: DatabaseSync): number {
-  db.exec("CREATE TABLE IF NOT EXISTS recording_schema (version INTEGER NOT NULL)");
-  const row = db.prepare("SELECT max(version) AS v FROM recording_schema").get();
-  const v = row?.v;
-  return typeof v === "number" ? v : 0;
-}
-
 /**
  * Brings the schema up to the last migration's version; each step commits
  * with its version number or not at all.
@@ -72,32 +63,9 @@ export function migrate(
   db: DatabaseSync,
   options: { migrations?: readonly Migration[] } = {},
 ): number {
-  const migrations = options.migrations ?? MIGRATIONS;
-  migrations.forEach((m, i) => {
-    if (m.version !== i + 1) {
-      throw new RangeError(
-        `Migration ${i + 1} is numbered ${m.version}; they must count up from 1`,
-      );
-    }
+  return migrateArea(db, {
+    table: "recording_schema",
+    what: "Recording index schema",
+    migrations: options.migrations ?? MIGRATIONS,
   });
-  let version = currentVersion(db);
-  if (version > migrations.length) {
-    throw new RangeError(
-      `Recording index schema is at version ${version}, newer than this eyrie knows (${migrations.length})`,
-    );
-  }
-  for (const m of migrations.slice(version)) {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      db.exec(m.sql);
-      db.prepare("DELETE FROM recording_schema").run();
-      db.prepare("INSERT INTO recording_schema (version) VALUES (?)").run(m.version);
-      db.exec("COMMIT");
-    } catch (e) {
-      db.exec("ROLLBACK");
-      throw e;
-    }
-    version = m.version;
-  }
-  return version;
 }

@@ -8,11 +8,9 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 
-/** One schema step: SQL run once, in a transaction, to go from `version - 1` to `version`. */
-export interface Migration {
-  version: number;
-  sql: string;
-}
+import { migrateArea, type Migration } from "../../actors/state/migrate.ts";
+
+export type { Migration };
 
 /** The auth migrations, in order. Append; never edit a released one. */
 export const AUTH_MIGRATIONS: readonly Migration[] = [
@@ -62,12 +60,6 @@ export const AUTH_MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-function currentVersion(db: DatabaseSync): number {
-  db.exec("CREATE TABLE IF NOT EXISTS auth_schema (version INTEGER NOT NULL)");
-  const v = db.prepare("SELECT max(version) AS v FROM auth_schema").get()?.v;
-  return typeof v === "number" ? v : 0;
-}
-
 /**
  * Brings the auth tables up to the last migration; each step commits with
  * its version or not at all. Returns the version afterwards.
@@ -75,29 +67,9 @@ function currentVersion(db: DatabaseSync): number {
  * @throws {RangeError} when the database is newer than this eyrie.
  */
 export function migrateAuth(db: DatabaseSync): number {
-  let version = currentVersion(db);
-  if (version > AUTH_MIGRATIONS.length) {
-    throw new RangeError(
-      `The auth tables are at version ${version}, newer than this eyrie knows (${AUTH_MIGRATIONS.length})`,
-    );
-  }
-  for (const m of AUTH_MIGRATIONS.slice(version)) {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      // Another process may have migrated while this one waited for the lock.
-      if (currentVersion(db) >= m.version) {
-        db.exec("COMMIT");
-        continue;
-      }
-      db.exec(m.sql);
-      db.prepare("DELETE FROM auth_schema").run();
-      db.prepare("INSERT INTO auth_schema (version) VALUES (?)").run(m.version);
-      db.exec("COMMIT");
-    } catch (e) {
-      db.exec("ROLLBACK");
-      throw e;
-    }
-    version = m.version;
-  }
-  return version;
+  return migrateArea(db, {
+    table: "auth_schema",
+    what: "The auth tables",
+    migrations: AUTH_MIGRATIONS,
+  });
 }
