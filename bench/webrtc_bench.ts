@@ -19,7 +19,8 @@
 
 import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../tests/ui/cli/_eyrie.ts";
-import { CHROMIUM_FLAGS, viewerReady, viewerStats } from "../tests/ui/http/_whep.ts";
+import { viewerReady, viewerStats } from "../tests/ui/http/_whep.ts";
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../tests/_chromium.ts";
 import { janusInstalled, startJanus } from "./_janus.ts";
 import { cpuSeconds, cpuShare, quantile, rssMiB } from "./_proc.ts";
 import { forwardRtp } from "./_rtp_forward.ts";
@@ -80,7 +81,7 @@ async function withBrowser<T>(
 ): Promise<T> {
   const profile = await Deno.makeTempDir({ prefix: "eyrie-bench-chromium-" });
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_FLAGS,
   });
   try {

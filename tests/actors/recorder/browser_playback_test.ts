@@ -13,17 +13,8 @@ import {
   unsatisfiedRange,
 } from "../../../actors/recorder/mod.ts";
 import { makeSegment } from "./_media.ts";
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
 
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const PLAY_TIMEOUT_MS = 20_000;
 
 /** The segment route as the console will have it: Range in, 200/206/416 out. */
@@ -72,7 +63,7 @@ Deno.test("Chromium plays a whole segment and a crash-cut, repaired one to their
     });
   });
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_FLAGS,
   });
   try {

@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
-import { CHROMIUM_FLAGS, viewerReady, viewerStats } from "../http/_whep.ts";
+import { viewerReady, viewerStats } from "../http/_whep.ts";
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
 
 /** Sequential sessions in CI; bench/webrtc_bench.ts runs 200. */
 const SESSIONS = 40;
@@ -44,7 +45,7 @@ Deno.test("The console plays live video in Chromium: one, five at once, sequenti
   const eyrie = await startEyrie(cfg.file);
   const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_FLAGS,
   });
   try {

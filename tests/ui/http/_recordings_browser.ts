@@ -2,17 +2,7 @@
 // Chromium on the /recordings page: clicks a camera's timeline where a
 // segment is, and reports what the page's <video> did.
 import { chromium, type Page } from "playwright-core";
-
-export const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
 
 export interface Played {
   segment: string;
@@ -26,7 +16,7 @@ export interface Played {
 export async function openBrowser(): Promise<{ page: Page } & AsyncDisposable> {
   const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_FLAGS,
     viewport: { width: 1280, height: 800 },
   });

@@ -18,15 +18,3 @@ export async function viewerStats(url: string, camera: string): Promise<Record<s
   const res = await fetch(`${url}/api/cameras/${camera}`);
   return (await res.json()).stats.viewer ?? {};
 }
-
-/** The flags DESIGN.md gives for headless Chromium. */
-export const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];

@@ -11,17 +11,7 @@ import { chromium } from "playwright-core";
 import { serve } from "../../../ui/http/serve.ts";
 import { userSubject } from "../../../ui/auth/grants.ts";
 import { startAuthApp } from "./_auth_app.ts";
-
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
 
 Deno.test("in Chromium: sign in, ask for access on /access, approve and deny on /admin", async () => {
   await using t = await startAuthApp([
@@ -39,7 +29,7 @@ Deno.test("in Chromium: sign in, ask for access on /access, approve and deny on 
   const server = await serve(t.app, { hostname: "127.0.0.1", port: 0 });
   const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_FLAGS,
   });
   const problems: string[] = [];

@@ -17,17 +17,8 @@ import { checkConfig } from "../../../ui/config/mod.ts";
 import { createApp } from "../../../ui/http/app.ts";
 import { MAX_SSE_CLIENTS, sseClients } from "../../../ui/http/sse.ts";
 import { colourFrame } from "../../actors/detector/_frames.ts";
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
 
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const T0 = Date.UTC(2026, 4, 6, 7, 8, 9);
 const DOOR: [number, number][] = [[0.5, 0.3], [0.9, 0.3], [0.9, 1], [0.5, 1]];
 const TREE: [number, number][] = [[0, 0], [0.2, 0], [0.2, 0.3]];
@@ -229,7 +220,7 @@ Deno.test("events API and page: list, filter, page, snapshot, SSE and the page i
       async () => {
         const profile = await Deno.makeTempDir();
         const context = await chromium.launchPersistentContext(profile, {
-          executablePath: "/usr/bin/chromium",
+          executablePath: CHROMIUM_PATH,
           args: CHROMIUM_FLAGS,
         });
         try {
