@@ -11,7 +11,10 @@ function base64(bytes: Uint8Array): string {
 }
 
 async function withApp(fn: (app: ReturnType<typeof createApp>, system: System) => Promise<void>) {
+  // A data dir of its own: the app opens eyrie.db there (never the machine's /var/lib/eyrie).
+  const dataDir = await Deno.makeTempDir({ prefix: "eyrie-sdp-" });
   const config = checkConfig({
+    data_dir: dataDir,
     camera: [
       {
         id: "front",
@@ -33,6 +36,7 @@ async function withApp(fn: (app: ReturnType<typeof createApp>, system: System) =
     await fn(createApp(system), system);
   } finally {
     await system.stop();
+    await Deno.remove(dataDir, { recursive: true });
   }
 }
 
