@@ -41,11 +41,14 @@ export function auRingBytes(cam: CameraConfig): number {
 export const READER = {
   /** raw ring */
   encoder: 0,
+  /** raw ring: JPEG snapshots and MJPEG streams of an H.264 camera (ui/http/jpeg_feed.ts) */
+  jpegFeed: 1,
   /** small ring */
   detector: 0,
   /** au ring */
   packetizer: 0,
   recorder: 1,
+  /** au ring: JPEG snapshots and MJPEG streams of an MJPEG camera */
   snapshot: 2,
   /** 3 to 6: one per [[camera.forward]] (MAX_FORWARDS) */
   tlsSender: 3,

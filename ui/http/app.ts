@@ -16,6 +16,7 @@ import { eventRoutes } from "./events.ts";
 import { mountAuth } from "./auth.ts";
 import { recordingRoutes } from "./recordings.ts";
 import { whepRoutes } from "./whep.ts";
+import { pictureRoutes } from "./pictures.ts";
 
 export type App = Hono;
 
@@ -32,6 +33,7 @@ export function createApp(system: System): Hono {
   app.route("/", eventRoutes(system));
   app.route("/", recordingRoutes(system));
   app.route("/api/cameras", whepRoutes(system));
+  app.route("/api/cameras", pictureRoutes(system));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     system.log.error("request failed", {

@@ -150,7 +150,9 @@ Deno.test("every route: allowed, 403 or 401 as the access table and each princip
           const camera = path === s.path ? s.camera : "back";
           const res = await t.request(p.as, s.method, path, init);
           // An event stream allowed through never ends: its status is the answer.
-          const streaming = (res.headers.get("content-type") ?? "").startsWith("text/event-stream");
+          const type = res.headers.get("content-type") ?? "";
+          const streaming = type.startsWith("text/event-stream") ||
+            type.startsWith("multipart/x-mixed-replace");
           const text = streaming ? (await res.body?.cancel(), "") : await res.text();
           const allowed = may(p.facts, rule.need, camera);
           const where = `${p.label}: ${s.method} ${path} (${rule.need}) → ${res.status} ${
