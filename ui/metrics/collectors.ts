@@ -19,6 +19,13 @@ import type { EncoderStats } from "../../actors/encoder/protocol.ts";
 import { VERSION } from "../cli/version.ts";
 import type { Scrape } from "./scrape.ts";
 import { type EventLoopLag, processCpuSeconds } from "./process.ts";
+import {
+  detectorMetrics,
+  packetizerMetrics,
+  recordingMetrics,
+  rtpOutputMetrics,
+  viewerMetrics,
+} from "./stream_collectors.ts";
 
 /** What a collector may read besides the system. */
 export interface ScrapeContext {
@@ -191,4 +198,9 @@ export const METRIC_COLLECTORS: Collector[] = [
   cameraMetrics,
   encoderMetrics,
   ringMetrics,
+  packetizerMetrics,
+  rtpOutputMetrics,
+  viewerMetrics,
+  detectorMetrics,
+  recordingMetrics,
 ];

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { type ParsedFamily, parseExposition } from "../metrics/_exposition.ts";
 
-const CONFIG = `[console]\nlisten = "127.0.0.1:0"\n[[camera]]\nid = "front"\nsource = "test"\n` +
-  `width = 320\nheight = 240\nfps = 15\n`;
+const CONFIG =
+  `[console]\nlisten = "127.0.0.1:0"\n[recording]\n[[camera]]\nid = "front"\nsource = "test"\n` +
+  `width = 320\nheight = 240\nfps = 15\n  [[camera.rtp]]\n  host = "127.0.0.1"\n  port = 47004\n`;
 
 function value(f: ParsedFamily | undefined, labels: Record<string, string> = {}): number {
   assert.ok(f !== undefined, "family present");
@@ -24,7 +25,13 @@ Deno.test("GET /metrics: strict Prometheus text with process, supervision, camer
       assert.equal(res.status, 200);
       assert.equal(res.headers.get("content-type"), "text/plain; version=0.0.4; charset=utf-8");
       text = await res.text();
-      if (/^eyrie_encoder_access_units_total\{camera="front"\} [1-9]/m.test(text)) break;
+      if (
+        /^eyrie_encoder_access_units_total\{camera="front"\} [1-9]/m.test(text) &&
+        /^eyrie_rtp_packets_sent_total\{[^}]*\} [1-9]/m.test(text) &&
+        /^eyrie_viewers\{camera="front"\} 0/m.test(text) &&
+        /^eyrie_recording_written_bytes_total\{camera="front"\} [1-9]/m.test(text) &&
+        /^eyrie_detector_frames_total\{camera="front"\} [1-9]/m.test(text)
+      ) break;
       assert.ok(Date.now() < deadline, `no encoder stats in time:\n${text}`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -45,6 +52,14 @@ Deno.test("GET /metrics: strict Prometheus text with process, supervision, camer
     const drops = m.get("eyrie_ring_reader_drops_total")!;
     assert.ok(drops.samples.some((s) => s.labels.ring === "raw" && s.labels.reader === "encoder"));
     assert.equal(value(m.get("eyrie_metrics_collector_errors_total")), 0);
+    // The live path, the recorder and the detector.
+    assert.ok(value(m.get("eyrie_rtp_packetized_total"), { camera: "front" }) > 0);
+    assert.ok(value(m.get("eyrie_rtp_bytes_sent_total"), { camera: "front", output: "0" }) > 0);
+    assert.equal(value(m.get("eyrie_rtp_send_errors_total"), { camera: "front", output: "0" }), 0);
+    assert.equal(value(m.get("eyrie_viewers"), { camera: "front" }), 0);
+    assert.equal(value(m.get("eyrie_recording_active"), { camera: "front" }), 1);
+    assert.equal(value(m.get("eyrie_recording_disk_full")), 0);
+    assert.ok(value(m.get("eyrie_detector_motion_step_seconds"), { camera: "front" }) >= 0);
   } finally {
     assert.equal(await eyrie.stop(), 0);
   }
