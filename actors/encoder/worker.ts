@@ -54,7 +54,9 @@ runActor<EncoderProtocol>(() => {
         gop: cam.gop,
         jpegQuality: cam.jpeg_quality,
       };
-      const picked = await selectEncoder(candidates);
+      // `auto` runs every candidate on two frames before trusting it (a broken install moves on
+      // to the next); a named encoder is checked by building its pipeline.
+      const picked = await selectEncoder(candidates, { probeSoftware: cam.encoder === "auto" });
       for (const r of picked.rejected) {
         ctx.log.debug("encoder unavailable", { element: r.element, reason: r.reason });
       }

@@ -157,6 +157,27 @@ export const LIVE_JS = String.raw`"use strict";
     } catch (_e) { /* the next refresh tries again */ }
   }
 
+  // Re-read the config file, as SIGHUP does: changed cameras restart, the rest runs on.
+  async function reload() {
+    var out = document.getElementById("reload-result");
+    out.textContent = "reloading…";
+    try {
+      var res = await fetch("/api/config/reload", { method: "POST" });
+      var r = await res.json();
+      if (res.ok) {
+        var parts = ["added", "removed", "changed"].filter(function (k) { return r[k].length > 0; })
+          .map(function (k) { return k + " " + r[k].join(", "); });
+        out.textContent = "reloaded: " + (parts.length > 0 ? parts.join("; ") : "nothing changed");
+      } else {
+        out.textContent = "not reloaded: " + (r.error || res.status);
+      }
+    } catch (e) {
+      out.textContent = "not reloaded: " + e;
+    }
+    health();
+  }
+  document.getElementById("reload").addEventListener("click", reload);
+
   refresh();
   health();
   setInterval(refresh, 1000);

@@ -12,7 +12,8 @@ export const LIVE_PAGE = page({
   title: "Live",
   body: `<div id="cameras" class="grid"></div>
 <h3>Actors</h3>
-<div id="actors" class="card" style="padding:.5rem .75rem">loading…</div>`,
+<div id="actors" class="card" style="padding:.5rem .75rem">loading…</div>
+<p><button id="reload" type="button">Reload config</button> <span id="reload-result" class="status"></span></p>`,
   scripts: ["/assets/whep.js", "/assets/live.js"],
 });
 

@@ -83,6 +83,12 @@ Deno.test("The console plays live video in Chromium: one, five at once, sequenti
     const card = await page.textContent("#camera-front");
     assert.match(card!, /x264enc/);
     assert.match(await page.textContent("#actors") ?? "", /viewer running/);
+    // The console's reload action re-reads the config file, as SIGHUP does.
+    await page.click("#reload");
+    await page.waitForFunction(() =>
+      /^(not )?reloaded/.test(document.querySelector("#reload-result")?.textContent ?? "")
+    );
+    assert.equal(await page.textContent("#reload-result"), "reloaded: nothing changed");
     for (const href of ["/recordings", "/events", "/latency"]) {
       assert.equal(await page.locator(`nav a[href="${href}"]`).count(), 1, href);
     }
