@@ -13,7 +13,7 @@ import { READER } from "../system/rings.ts";
 import { EventHub } from "../events/hub.ts";
 import type { EventLimits } from "../events/store.ts";
 import { WebhookSender } from "../events/webhook.ts";
-import { createLogger, type Logger } from "../../ui/log/logger.ts";
+import { createLogger, type Logger } from "../log/logger.ts";
 import { DETECTOR_WORKER, type DetectorEvent, type DetectorProtocol } from "./protocol.ts";
 
 /** Whether a camera runs a detector: motion on, or a model configured. */

@@ -7,7 +7,7 @@
  * @module
  */
 import type { WebhookConfig } from "../defs.ts";
-import type { Logger } from "../../ui/log/logger.ts";
+import type { Logger } from "../log/logger.ts";
 import type { StoredEvent } from "./types.ts";
 import {
   type AttemptOutcome,

@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import type { RecordingModeConfig } from "../defs.ts";
-import type { Logger } from "../../ui/log/logger.ts";
+import type { Logger } from "../log/logger.ts";
 import { MAX_PREROLL_BYTES, PreRollBuffer } from "./preroll.ts";
 import { planAccessUnit } from "./plan.ts";
 import { ParameterSetCache } from "./parameter_sets.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Logger } from "../../ui/log/logger.ts";
+import type { Logger } from "../log/logger.ts";
 import type { RecordingIndex } from "./recording_index.ts";
 import { enforceRetention } from "./retention_apply.ts";
 import type { RetentionPolicy } from "./retention.ts";

@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import type { Config } from "../defs.ts";
-import type { Logger } from "../../ui/log/logger.ts";
+import type { Logger } from "../log/logger.ts";
 import type { ActorProcess } from "../runtime/actor.ts";
 import type { CameraNode } from "../system/camera_node.ts";
 import { freeDiskBytes } from "./disk.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 import type { ExitReason, SerializedError, StopReason } from "../defs.ts";
-import type { LogSink } from "../../ui/log/logger.ts";
+import type { LogSink } from "../log/logger.ts";
 import type { Child, ChildStatus } from "../supervisor/child.ts";
 import {
   type ActorProtocol,

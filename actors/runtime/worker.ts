@@ -7,7 +7,7 @@
  * @module
  */
 import type { StopReason } from "../defs.ts";
-import { createLogger, type Logger } from "../../ui/log/logger.ts";
+import { createLogger, type Logger } from "../log/logger.ts";
 import { type ActorProtocol, type FromActor, serializeError, type ToActor } from "./protocol.ts";
 
 /** What an actor can do besides answering messages. */

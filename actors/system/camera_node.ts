@@ -7,7 +7,7 @@
  * @module
  */
 import type { CameraConfig } from "../defs.ts";
-import type { LogSink } from "../../ui/log/logger.ts";
+import type { LogSink } from "../log/logger.ts";
 import type { ActorProcess } from "../runtime/actor.ts";
 import type { EncoderProtocol } from "../encoder/protocol.ts";
 import type { StreamParameters } from "../packetizer/protocol.ts";

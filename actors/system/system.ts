@@ -5,7 +5,7 @@
  * @module
  */
 import type { CameraConfig, Config, ExitReason, QualityPreset } from "../defs.ts";
-import { createLogger, filterSink, type Logger, type LogSink } from "../../ui/log/logger.ts";
+import { createLogger, filterSink, type Logger, type LogSink } from "../log/logger.ts";
 import { EventStream, Supervisor, type SupervisorEvent } from "../supervisor/mod.ts";
 import { VERSION } from "../../ui/cli/version.ts";
 import { CameraNode, type ChildFactory } from "./camera_node.ts";

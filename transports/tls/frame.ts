@@ -22,8 +22,8 @@
 // +---------------------------------------------------------------+
 // |                      payload (size bytes)                     | 32
 //
-// flags are actors/defs.ts FrameFlags (KEYFRAME 1, DISCONT 2, CONFIG 4); other
-// bits must be 0. format is a FrameFormat: H264 (16) or JPEG (17). The
+// flags are WireFlags (KEYFRAME 1, DISCONT 2, CONFIG 4); other bits must be 0.
+// format is a WireFormat: H264 (16) or JPEG (17). The
 // sequence counts every AU the sender was offered, so a gap at the receiver
 // is an AU the sender dropped. A header that breaks any rule ends the stream:
 // TLS already guarantees the bytes arrived as sent, so a bad header means a
@@ -35,7 +35,6 @@
 // handshake ends before the server has judged the client's certificate, so
 // without it a refused sender could not tell refusal from a slow network.
 
-import { FrameFlags, FrameFormat } from "../../actors/defs.ts";
 import { MAX_ACCESS_UNIT_BYTES } from "../rtp/h264/mod.ts";
 import { MAX_JPEG_BYTES } from "../rtp/jpeg/mod.ts";
 
@@ -45,11 +44,27 @@ export const FRAME_MAGIC = 0x45794155;
 export const FRAME_VERSION = 1;
 /** Bytes of the header before each payload. */
 export const FRAME_HEADER_BYTES = 32;
-/** Flag bits version 1 defines; any other bit is an error. */
-export const KNOWN_FLAGS = FrameFlags.KEYFRAME | FrameFlags.DISCONT | FrameFlags.CONFIG;
+/**
+ * Flag bits of version 1. They are this protocol's own numbers; they equal
+ * the ring's FrameFlags so the actors pass them through unchanged (a test
+ * holds the two together), but the wire does not depend on the ring.
+ */
+export const WireFlags = {
+  /** An H.264 IDR access unit, or any JPEG frame. */
+  KEYFRAME: 1,
+  /** The first access unit after a gap at the sender. */
+  DISCONT: 2,
+  /** The access unit carries SPS/PPS. */
+  CONFIG: 4,
+} as const;
 
+/** Flag bits version 1 defines; any other bit is an error. */
+export const KNOWN_FLAGS = WireFlags.KEYFRAME | WireFlags.DISCONT | WireFlags.CONFIG;
+
+/** Payload formats of version 1 (the ring's FrameFormat numbers, held together by a test). */
+export const WireFormat = { H264: 16, JPEG: 17 } as const;
 /** The encoded formats an access-unit stream carries. */
-export type WireFormat = typeof FrameFormat.H264 | typeof FrameFormat.JPEG;
+export type WireFormat = typeof WireFormat[keyof typeof WireFormat];
 
 /**
  * Largest payload per format: the bounds eyrie applies to these formats
@@ -57,8 +72,8 @@ export type WireFormat = typeof FrameFormat.H264 | typeof FrameFormat.JPEG;
  * RTP can carry). A peer cannot make a receiver allocate more than this.
  */
 export const MAX_PAYLOAD_BYTES: Readonly<Record<WireFormat, number>> = {
-  [FrameFormat.H264]: MAX_ACCESS_UNIT_BYTES,
-  [FrameFormat.JPEG]: MAX_JPEG_BYTES,
+  [WireFormat.H264]: MAX_ACCESS_UNIT_BYTES,
+  [WireFormat.JPEG]: MAX_JPEG_BYTES,
 };
 
 /** Largest payload of any format. */
@@ -69,7 +84,7 @@ export const MAX_TIMESTAMP_NS = 2 ** 63;
 
 /** One access unit with the metadata that travels with it. */
 export interface AccessUnit {
-  /** FrameFlags bits. */
+  /** WireFlags bits. */
   flags: number;
   format: WireFormat;
   /** Presentation time in nanoseconds. */
@@ -97,5 +112,5 @@ export type FrameErrorReason =
 
 /** True for the formats {@linkcode WireFormat} names. */
 export function isWireFormat(format: number): format is WireFormat {
-  return format === FrameFormat.H264 || format === FrameFormat.JPEG;
+  return format === WireFormat.H264 || format === WireFormat.JPEG;
 }

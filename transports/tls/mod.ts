@@ -17,7 +17,7 @@
  * for await (const au of receiver) console.log(au.peer?.cn, au.seq, au.data.length);
  *
  * const sender = await connectAuSender({ host, port: 7443, certsDir, name: "garage-cam", remote: "hub" });
- * sender.send({ flags, format: FrameFormat.H264, ptsNs, captureNs, data }); // never waits
+ * sender.send({ flags, format: WireFormat.H264, ptsNs, captureNs, data }); // never waits
  * ```
  *
  * `send()` never blocks: a bounded {@linkcode SendQueue} drops to the next
@@ -37,7 +37,8 @@ export {
   MAX_ANY_PAYLOAD_BYTES,
   MAX_PAYLOAD_BYTES,
   type NumberedAccessUnit,
-  type WireFormat,
+  WireFlags,
+  WireFormat,
 } from "./frame.ts";
 export { encodeFrame, encodeHeader } from "./encode.ts";
 export {

@@ -1,8 +1,7 @@
 import type net from "node:net";
 import type { PeerIdentity } from "../../certs/mod.ts";
-import { FrameFlags } from "../../actors/defs.ts";
 import { type AccessUnitResult, FrameDecoder } from "./decode.ts";
-import { FRAME_HEADER_BYTES, type NumberedAccessUnit } from "./frame.ts";
+import { FRAME_HEADER_BYTES, type NumberedAccessUnit, WireFlags } from "./frame.ts";
 
 /**
  * Default bound on decoded access units waiting for the consumer: four
@@ -189,7 +188,7 @@ export class AuReceiver implements AsyncIterable<ReceivedAccessUnit> {
       this.#options.onAccessUnit(unit, stream.peer);
       return;
     }
-    const keyframe = (unit.flags & FrameFlags.KEYFRAME) !== 0;
+    const keyframe = (unit.flags & WireFlags.KEYFRAME) !== 0;
     if (this.#queue.length >= this.#maxQueued || (stream.awaitingKeyframe && !keyframe)) {
       // A predicted frame needs the one before it: drop until a keyframe.
       stream.awaitingKeyframe = true;

@@ -1,8 +1,12 @@
 import type net from "node:net";
-import { FrameFlags } from "../../actors/defs.ts";
 import { FramePool } from "./_frame_pool.ts";
 import { encodeFrame } from "./encode.ts";
-import { type AccessUnit, FRAME_HEADER_BYTES, type NumberedAccessUnit } from "./frame.ts";
+import {
+  type AccessUnit,
+  FRAME_HEADER_BYTES,
+  type NumberedAccessUnit,
+  WireFlags,
+} from "./frame.ts";
 import { DEFAULT_QUEUE_ACCESS_UNITS, SendQueue, type SendQueueStats } from "./send_queue.ts";
 
 /** How long {@linkcode AuSender.close} waits for queued frames by default. */
@@ -137,7 +141,7 @@ export class AuSender {
       numbered.data = EMPTY;
     }
     this.#seq = (this.#seq + 1) % TWO_32;
-    const keyframe = (unit.flags & FrameFlags.KEYFRAME) !== 0;
+    const keyframe = (unit.flags & WireFlags.KEYFRAME) !== 0;
     const queued = this.#queue.offer(frame, frame.length, keyframe);
     if (queued) this.#pump();
     return queued;

@@ -13,7 +13,7 @@ import { createApp } from "../http/app.ts";
 import { serve } from "../http/serve.ts";
 import { loadConsoleTls } from "../http/serve_tls.ts";
 import { checkSignIn } from "../auth/exposure.ts";
-import { createLogger, stderrSink } from "../log/logger.ts";
+import { createLogger, stderrSink } from "../../actors/log/logger.ts";
 import { expectPositionals, parseCommand } from "./args.ts";
 import { ConfigError } from "./errors.ts";
 import { HELP } from "./help.ts";

@@ -13,7 +13,7 @@ import type tls from "node:tls";
 import type { TlsConfig } from "../../actors/defs.ts";
 import { loadServerTls, peerIdentity, type ServerTls } from "../../certs/mod.ts";
 import type { ListenAddress } from "../config/mod.ts";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../../actors/log/logger.ts";
 import type { ConnEnv } from "./conn.ts";
 import { type FetchHandler, nodeListener } from "./node_fetch.ts";
 import type { Server } from "./serve.ts";

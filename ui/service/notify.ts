@@ -8,7 +8,7 @@
  * @module
  */
 import { sendUnixDatagram } from "../../ffi/libc/mod.ts";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../../actors/log/logger.ts";
 
 export interface Notifier {
   /** Whether a service manager listens. */

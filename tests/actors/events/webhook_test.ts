@@ -9,7 +9,7 @@ import {
   type StoredEvent,
   WebhookSender,
 } from "../../../actors/events/mod.ts";
-import { createLogger } from "../../../ui/log/logger.ts";
+import { createLogger } from "../../../actors/log/logger.ts";
 import type { LogRecord } from "../../../actors/defs.ts";
 
 const FAST = { baseMs: 20, maxMs: 100 };

@@ -9,7 +9,7 @@ import { cameraChild } from "../../../actors/camera/spec.ts";
 import { encoderChild } from "../../../actors/encoder/spec.ts";
 import { recorderChild } from "../../../actors/recorder/spec.ts";
 import { type RecorderStats, Recordings } from "../../../actors/recorder/mod.ts";
-import { createLogger } from "../../../ui/log/logger.ts";
+import { createLogger } from "../../../actors/log/logger.ts";
 import { checkConfig } from "../../../ui/config/mod.ts";
 import { TEST_FLAGS } from "../_camera_tree.ts";
 

@@ -8,6 +8,8 @@ import {
   MAX_PAYLOAD_BYTES,
   NEED_MORE_BYTES,
   type NumberedAccessUnit,
+  WireFlags,
+  WireFormat,
 } from "../../../transports/tls/mod.ts";
 import { CASES, concat, decodeAll, frameOf, fromHex } from "./_cases.ts";
 
@@ -150,9 +152,15 @@ Deno.test("encodeFrame() into a larger buffer returns a view of exactly the fram
   assert.equal(into[frame.length], 0xee);
 });
 
-Deno.test("the wire flags and formats are the ones actors/defs.ts names", () => {
-  // A change in defs.ts would change the protocol: bump FRAME_VERSION then.
-  assert.deepEqual([FrameFlags.KEYFRAME, FrameFlags.DISCONT, FrameFlags.CONFIG], [1, 2, 4]);
-  assert.deepEqual([FrameFormat.H264, FrameFormat.JPEG], [16, 17]);
+Deno.test("the wire flags and formats are version 1's numbers and equal the ring's", () => {
+  // The actors pass ring flags and formats through unchanged: a change on either side
+  // would change the protocol (bump FRAME_VERSION and translate then).
+  assert.deepEqual([WireFlags.KEYFRAME, WireFlags.DISCONT, WireFlags.CONFIG], [1, 2, 4]);
+  assert.deepEqual([WireFormat.H264, WireFormat.JPEG], [16, 17]);
+  assert.deepEqual(
+    [FrameFlags.KEYFRAME, FrameFlags.DISCONT, FrameFlags.CONFIG],
+    [WireFlags.KEYFRAME, WireFlags.DISCONT, WireFlags.CONFIG],
+  );
+  assert.deepEqual([FrameFormat.H264, FrameFormat.JPEG], [WireFormat.H264, WireFormat.JPEG]);
   assert.deepEqual(fromHex(CASES[0].header).subarray(0, 4), new TextEncoder().encode("EyAU"));
 });

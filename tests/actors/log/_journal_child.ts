@@ -4,7 +4,7 @@
  * output goes to the journal), or without it when Deno.args[0] is "plain".
  */
 import { fstatSync } from "node:fs";
-import { createLogger, stderrSink } from "../../../ui/log/logger.ts";
+import { createLogger, stderrSink } from "../../../actors/log/logger.ts";
 
 if (Deno.args[0] !== "plain") {
   const s = fstatSync(2);

@@ -8,7 +8,7 @@
  * @module
  */
 import { fstatSync } from "node:fs";
-import type { LogLevel, LogRecord } from "../../actors/defs.ts";
+import type { LogLevel, LogRecord } from "../defs.ts";
 
 /** Values a log field may hold. Secrets never go in: fields are chosen, not dumped. */
 export type LogFields = Record<string, string | number | boolean | null>;
