@@ -32,3 +32,13 @@ export {
   SupervisorGaveUpError,
   type SupervisorOptions,
 } from "./supervisor.ts";
+export {
+  Link,
+  LINK_RETRY,
+  LINK_SUMMARY_EVERY_MS,
+  type LinkNote,
+  type LinkOptions,
+  type LinkState,
+  retryDelayMs,
+  type RetryPolicy,
+} from "./link.ts";
