@@ -24,6 +24,8 @@ export interface ChildStatus {
   restarts?: number;
   /** Why it last ended, when it did. */
   lastExit?: ExitReason;
+  /** A restart is waiting out its backoff: it starts in this many ms. */
+  retryInMs?: number;
   children?: ChildStatus[];
 }
 

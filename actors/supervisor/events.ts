@@ -22,7 +22,17 @@ export type SupervisorEvent =
     /** Restarts within the current window, this one included. */
     attempt: number;
   }
-  | { type: "gave_up"; supervisor: string; cause: string; restarts: number; periodMs: number };
+  | { type: "gave_up"; supervisor: string; cause: string; restarts: number; periodMs: number }
+  /** onIntensity "isolate": one child spent its window; it waits `retryInMs`, the rest run on. */
+  | {
+    type: "isolated";
+    supervisor: string;
+    child: string;
+    cause: string;
+    restarts: number;
+    periodMs: number;
+    retryInMs: number;
+  };
 
 export type Listener<T> = (event: T) => void;
 

@@ -16,11 +16,28 @@ export type Strategy = "one_for_one" | "rest_for_one" | "one_for_all";
 
 export const STRATEGIES: readonly Strategy[] = ["one_for_one", "rest_for_one", "one_for_all"];
 
-/** Delay before restart number n within the window: min(maxMs, initialMs × 2^(n−1)). */
+/**
+ * Delay before restart number n within the window: min(maxMs, initialMs ×
+ * 2^(n−1)), give or take `jitter` (a fraction, default 0) of it at random,
+ * so children that fell together do not retry in lockstep.
+ */
 export interface Backoff {
   initialMs: number;
   maxMs: number;
+  jitter?: number;
 }
+
+/**
+ * What happens past the intensity:
+ * - `escalate` (OTP's rule): the supervisor stops every child and ends as
+ *   crashed; its own supervisor decides.
+ * - `isolate`: each child has its own restart window; a child past it is
+ *   parked as failed (an `isolated` event with the cause) and started again
+ *   after `backoff.maxMs`, forever, while its siblings run on. For a root
+ *   whose children are independent (cameras): one broken camera must never
+ *   stop the others, and restarting the whole process would not cure it.
+ */
+export type OnIntensity = "escalate" | "isolate";
 
 export interface SupervisorFlags {
   strategy: Strategy;
@@ -28,6 +45,8 @@ export interface SupervisorFlags {
   intensity: number;
   periodMs: number;
   backoff: Backoff;
+  /** Default "escalate". */
+  onIntensity?: OnIntensity;
 }
 
 /** Ids of children and supervisors: lowercase words, as in camera ids and actor names. */
@@ -46,9 +65,16 @@ export function validateFlags(flags: SupervisorFlags): void {
   if (!Number.isFinite(flags.periodMs) || flags.periodMs <= 0) {
     throw new RangeError(`Supervisor periodMs must be > 0, got ${flags.periodMs}`);
   }
-  const { initialMs, maxMs } = flags.backoff;
+  const { initialMs, maxMs, jitter = 0 } = flags.backoff;
   if (!(initialMs >= 0) || !(maxMs >= initialMs)) {
     throw new RangeError(`Backoff needs 0 ≤ initialMs ≤ maxMs, got ${initialMs} and ${maxMs}`);
+  }
+  if (!(jitter >= 0 && jitter < 1)) {
+    throw new RangeError(`Backoff jitter must be 0 ≤ jitter < 1, got ${jitter}`);
+  }
+  const on = flags.onIntensity ?? "escalate";
+  if (on !== "escalate" && on !== "isolate") {
+    throw new TypeError(`Unknown onIntensity "${on}"`);
   }
 }
 
@@ -75,8 +101,15 @@ export function validateSpecs(specs: readonly ChildSpec[]): void {
   }
 }
 
-/** The delay before the `n`th restart (1-based) within the window. */
-export function backoffDelay(backoff: Backoff, n: number): number {
-  if (n <= 1) return backoff.initialMs;
-  return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(n - 1, 30));
+/** The delay before the `n`th restart (1-based) within the window; Infinity gives the cap. */
+export function backoffDelay(
+  backoff: Backoff,
+  n: number,
+  random: () => number = Math.random,
+): number {
+  const base = n <= 1
+    ? backoff.initialMs
+    : Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(n - 1, 30));
+  const spread = base * (backoff.jitter ?? 0);
+  return spread === 0 ? base : Math.round(base - spread + 2 * spread * random());
 }

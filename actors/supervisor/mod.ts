@@ -17,6 +17,7 @@ export {
   type Backoff,
   backoffDelay,
   MAX_SHUTDOWN_MS,
+  type OnIntensity,
   STRATEGIES,
   type Strategy,
   type SupervisorFlags,

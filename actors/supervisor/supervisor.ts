@@ -2,14 +2,21 @@
  * An OTP supervisor over Workers and nested supervisors. Children start in
  * order and stop in reverse. When one ends and its restart policy says so,
  * the strategy picks who restarts with it; restarts wait a backoff, and past
- * `intensity` restarts within `periodMs` the supervisor stops everything and
- * ends as crashed, so its own supervisor decides (escalation). Every decision
- * is a {@linkcode SupervisorEvent}. Children can be added, removed and
- * replaced while it runs (OTP's start_child / terminate_child), for config
- * reloads.
+ * `intensity` restarts within `periodMs` the supervisor either gives up —
+ * stops everything and ends as crashed, so its own supervisor decides
+ * (escalation, OTP's rule) — or, with `onIntensity: "isolate"`, parks that
+ * one child as failed and tries it again after the longest backoff, forever,
+ * while its siblings run on. Every decision is a {@linkcode SupervisorEvent}.
+ * Children can be added, removed and replaced while it runs (OTP's
+ * start_child / terminate_child), for config reloads.
  *
- * All decisions run one at a time on an internal queue, so exits that arrive
- * while a restart is under way are judged against the tree as it is then.
+ * Operations on a child are serialised on that child's lane; an operation
+ * on a group (a rest_for_one restart) holds the lanes of the whole group.
+ * So a child that restarts, or waits out its backoff, never holds up work on
+ * a sibling it does not share a group with: under one_for_one a reload of
+ * one camera never waits behind another camera's retries. Backoffs are
+ * timers, not waits on a lane: a child waiting to restart can be removed or
+ * replaced at once.
  *
  * @module
  */
@@ -54,6 +61,8 @@ export interface SupervisorOptions {
    * come up even when one camera is unplugged.
    */
   retryFailedStarts?: boolean;
+  /** Where backoff jitter comes from (tests pass a fixed one). */
+  random?: () => number;
 }
 
 /** The error a supervisor ends with when it gives up. */
@@ -67,6 +76,14 @@ interface Slot {
   state: ActorState;
   restarts: number;
   lastExit: ExitReason | undefined;
+  /** The tail of this slot's operations. */
+  lane: Promise<void>;
+  /** Aborts a restart that waits out its backoff (the slot was removed, replaced, stopped). */
+  pending: AbortController | undefined;
+  /** With onIntensity "isolate": this child's own restart window. */
+  window: RestartWindow | undefined;
+  /** When a waiting restart is due (clock ms), for status. */
+  retryAt: number | undefined;
 }
 
 export class Supervisor implements Child {
@@ -76,11 +93,11 @@ export class Supervisor implements Child {
   #slots: Slot[];
   readonly #events: EventStream<SupervisorEvent>;
   readonly #clock: Clock;
+  readonly #random: () => number;
   readonly #window: RestartWindow;
   readonly #abort = new AbortController();
   readonly #retryFailedStarts: boolean;
-  #queue: Promise<void> = Promise.resolve();
-  #state: ActorState = "starting";
+  #stopping = false;
   #resolveExit!: (exit: ExitReason) => void;
   #exit: ExitReason | undefined;
 
@@ -91,19 +108,10 @@ export class Supervisor implements Child {
     this.#flags = options.flags;
     this.#events = options.events;
     this.#clock = options.clock ?? realClock;
+    this.#random = options.random ?? Math.random;
     this.#retryFailedStarts = options.retryFailedStarts ?? false;
-    this.#window = new RestartWindow({
-      intensity: options.flags.intensity,
-      periodMs: options.flags.periodMs,
-      now: () => this.#clock.now(),
-    });
-    this.#slots = options.children.map((spec) => ({
-      spec,
-      child: undefined,
-      state: "stopped",
-      restarts: 0,
-      lastExit: undefined,
-    }));
+    this.#window = this.#newWindow();
+    this.#slots = options.children.map((spec) => this.#newSlot(spec));
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
   }
 
@@ -114,28 +122,33 @@ export class Supervisor implements Child {
    */
   static async start(options: SupervisorOptions): Promise<Supervisor> {
     const sup = new Supervisor(options);
-    await sup.#enqueue(() => sup.#startAll());
+    await sup.#run(sup.#slots, () => sup.#startAll());
     return sup;
   }
 
-  /** Stops every child in reverse order within `shutdownMs`, then ends normally. */
-  stop(reason: StopReason, shutdownMs: number): Promise<ExitReason> {
-    if (this.#exit !== undefined) return Promise.resolve(this.#exit);
-    this.#state = "stopping";
-    this.#abort.abort();
-    const deadline = this.#clock.now() + shutdownMs;
-    return this.#enqueue(async () => {
-      if (this.#exit !== undefined) return;
+  /**
+   * Stops every child in reverse order within `shutdownMs`, then ends
+   * normally. Does not wait for operations under way: a child that finishes
+   * starting after this is stopped as soon as it runs.
+   */
+  async stop(reason: StopReason, shutdownMs: number): Promise<ExitReason> {
+    if (this.#exit !== undefined) return this.#exit;
+    if (!this.#stopping) {
+      this.#stopping = true;
+      this.#abort.abort();
+      for (const s of this.#slots) s.pending?.abort();
+      const deadline = this.#clock.now() + shutdownMs;
       await this.#stopSlots(this.#slots, reason, deadline);
       this.#end({ kind: "normal" });
-    }).then(() => this.exited);
+    }
+    return await this.exited;
   }
 
   status(): ChildStatus {
     return {
       id: this.id,
       kind: "supervisor",
-      state: this.#state,
+      state: this.#ownState(),
       children: this.#slots.map((s) => {
         const inner = s.child?.status();
         const node: ChildStatus = {
@@ -145,6 +158,9 @@ export class Supervisor implements Child {
           restarts: s.restarts,
         };
         if (s.lastExit !== undefined) node.lastExit = s.lastExit;
+        if (s.retryAt !== undefined) {
+          node.retryInMs = Math.max(0, Math.round(s.retryAt - this.#clock.now()));
+        }
         if (inner?.children !== undefined) node.children = inner.children;
         return node;
       }),
@@ -158,26 +174,15 @@ export class Supervisor implements Child {
    * child is kept and retried like a crashed one instead.
    */
   startChild(spec: ChildSpec): Promise<void> {
-    return this.#enqueue(async () => {
+    try {
       this.#checkRunning("start a child");
       validateSpecs([...this.#slots.map((s) => s.spec), spec]);
-      const slot: Slot = {
-        spec,
-        child: undefined,
-        state: "stopped",
-        restarts: 0,
-        lastExit: undefined,
-      };
-      this.#slots.push(slot);
-      const failed = await this.#startSlot(slot);
-      if (failed === undefined) return;
-      if (this.#retryFailedStarts) {
-        this.#retryLater(slot, `start failed: ${failed.message}`);
-        return;
-      }
-      this.#slots = this.#slots.filter((s) => s !== slot);
-      throw failed;
-    });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const slot = this.#newSlot(spec);
+    this.#slots.push(slot);
+    return this.#run([slot], () => this.#startFresh(slot));
   }
 
   /**
@@ -185,14 +190,19 @@ export class Supervisor implements Child {
    * `terminate_child` followed by `delete_child`). Resolves with how it ended;
    * rejects with a TypeError when there is no such child.
    */
-  terminateChild(id: string, reason: StopReason): Promise<ExitReason> {
+  async terminateChild(id: string, reason: StopReason): Promise<ExitReason> {
+    this.#checkRunning("terminate a child");
+    const queued = this.#slot(id);
+    queued.pending?.abort();
     let exit: ExitReason = { kind: "normal" };
-    return this.#enqueue(async () => {
-      this.#checkRunning("terminate a child");
+    await this.#run([queued], async () => {
+      // The slot by now: an operation before this one may have replaced it.
       const slot = this.#slot(id);
+      slot.pending?.abort();
       exit = await this.#stopSlot(slot, reason, Infinity) ?? exit;
       this.#slots = this.#slots.filter((s) => s !== slot);
-    }).then(() => exit);
+    });
+    return exit;
   }
 
   /**
@@ -202,27 +212,26 @@ export class Supervisor implements Child {
    * with a TypeError when there is no such child.
    */
   replaceChild(spec: ChildSpec, reason: StopReason): Promise<void> {
-    return this.#enqueue(async () => {
+    let queued: Slot;
+    try {
       this.#checkRunning("replace a child");
+      queued = this.#slot(spec.id);
+      validateSpecs([...this.#slots.filter((s) => s !== queued).map((s) => s.spec), spec]);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    queued.pending?.abort();
+    const fresh = this.#newSlot(spec);
+    return this.#run([queued], async () => {
+      this.#checkRunning("replace a child");
+      // The slot by now: an operation before this one may have replaced it.
       const slot = this.#slot(spec.id);
-      validateSpecs([...this.#slots.filter((s) => s !== slot).map((s) => s.spec), spec]);
+      slot.pending?.abort();
       await this.#stopSlot(slot, reason, Infinity);
-      const fresh: Slot = {
-        spec,
-        child: undefined,
-        state: "stopped",
-        restarts: 0,
-        lastExit: undefined,
-      };
       this.#slots = this.#slots.map((s) => (s === slot ? fresh : s));
-      const failed = await this.#startSlot(fresh);
-      if (failed === undefined) return;
-      if (this.#retryFailedStarts) {
-        this.#retryLater(fresh, `start failed: ${failed.message}`);
-        return;
-      }
-      this.#slots = this.#slots.filter((s) => s !== fresh);
-      throw failed;
+      // Later operations queued on the old slot's lane stay ordered after this one.
+      fresh.lane = queued.lane;
+      await this.#startFresh(fresh);
     });
   }
 
@@ -231,43 +240,79 @@ export class Supervisor implements Child {
     return this.#slots.find((s) => s.spec.id === id)?.child;
   }
 
-  #enqueue(op: () => Promise<void>): Promise<void> {
-    const run = this.#queue.then(op);
-    this.#queue = run.catch(() => {});
+  #newSlot(spec: ChildSpec): Slot {
+    return {
+      spec,
+      child: undefined,
+      state: "stopped",
+      restarts: 0,
+      lastExit: undefined,
+      lane: Promise.resolve(),
+      pending: undefined,
+      window: this.#flags.onIntensity === "isolate" ? this.#newWindow() : undefined,
+      retryAt: undefined,
+    };
+  }
+
+  #newWindow(): RestartWindow {
+    return new RestartWindow({
+      intensity: this.#flags.intensity,
+      periodMs: this.#flags.periodMs,
+      now: () => this.#clock.now(),
+    });
+  }
+
+  /** Runs `op` once every lane of `slots` is free, holding them until it ends. */
+  #run(slots: readonly Slot[], op: () => Promise<void>): Promise<void> {
+    const run = Promise.all(slots.map((s) => s.lane)).then(op);
+    const tail = run.catch(() => {});
+    for (const s of slots) s.lane = tail;
     return run;
+  }
+
+  /** The supervisor's own state: derived from its children while it runs. */
+  #ownState(): ActorState {
+    if (this.#exit !== undefined) return this.#exit.kind === "normal" ? "stopped" : "failed";
+    if (this.#stopping) return "stopping";
+    if (this.#slots.some((s) => s.state === "starting")) return "starting";
+    if (this.#slots.some((s) => s.state !== "running")) return "restarting";
+    return "running";
   }
 
   async #startAll(): Promise<void> {
     const retries: [Slot, string][] = [];
     for (let i = 0; i < this.#slots.length; i++) {
-      const failed = await this.#startSlot(this.#slots[i]);
+      const slot = this.#slots[i];
+      const failed = await this.#startSlot(slot);
       if (failed === undefined) continue;
       if (this.#retryFailedStarts) {
-        retries.push([this.#slots[i], `start failed: ${failed.message}`]);
+        retries.push([slot, `start failed: ${failed.message}`]);
         continue;
       }
       await this.#stopSlots(this.#slots.slice(0, i), "shutdown", Infinity);
       this.#end({ kind: "crashed", error: { name: failed.name, message: failed.message } });
       throw failed;
     }
-    if (this.#exit === undefined) this.#state = "running";
     // Retried in the background: the supervisor runs with what could start.
-    for (const [slot, cause] of retries) this.#retryLater(slot, cause);
+    for (const [slot, cause] of retries) this.#scheduleRestart(slot, cause);
   }
 
-  /** Queues a restart of `slot` after a failed start, unless it was removed or runs by then. */
-  #retryLater(slot: Slot, cause: string): void {
-    this.#enqueue(async () => {
-      const index = this.#slots.indexOf(slot);
-      if (index >= 0 && slot.child === undefined && this.#state !== "stopping") {
-        await this.#restartFrom(index, cause);
-      }
-    });
+  /** Starts a slot added or replaced at run time; see startChild for failures. */
+  async #startFresh(slot: Slot): Promise<void> {
+    if (!this.#slots.includes(slot) || this.#stopping) return;
+    const failed = await this.#startSlot(slot);
+    if (failed === undefined) return;
+    if (this.#retryFailedStarts) {
+      this.#scheduleRestart(slot, `start failed: ${failed.message}`);
+      return;
+    }
+    this.#slots = this.#slots.filter((s) => s !== slot);
+    throw failed;
   }
 
   #checkRunning(what: string): void {
-    if (this.#exit !== undefined || this.#state === "stopping") {
-      throw new Error(`Supervisor ${this.id} is ${this.#state}: cannot ${what}`);
+    if (this.#exit !== undefined || this.#stopping) {
+      throw new Error(`Supervisor ${this.id} is ${this.#ownState()}: cannot ${what}`);
     }
   }
 
@@ -280,6 +325,7 @@ export class Supervisor implements Child {
   /** Starts one slot's child; returns the error if it could not start. */
   async #startSlot(slot: Slot): Promise<Error | undefined> {
     slot.state = "starting";
+    slot.retryAt = undefined;
     let child: Child;
     try {
       child = await slot.spec.start();
@@ -295,38 +341,68 @@ export class Supervisor implements Child {
       });
       return error;
     }
+    if (this.#stopping || !this.#slots.includes(slot)) {
+      // Stopped or removed while it was starting: it must not outlive that.
+      slot.state = "stopped";
+      await child.stop("shutdown", slot.spec.shutdownMs);
+      return undefined;
+    }
     slot.child = child;
     slot.state = "running";
     this.#events.emit({ type: "child_started", supervisor: this.id, child: slot.spec.id });
-    child.exited.then((exit) => this.#enqueue(() => this.#onExit(slot, child, exit)));
+    child.exited.then((exit) => {
+      if (slot.child !== child) return; // stopped on purpose, or replaced
+      const group = this.#group(slot);
+      this.#run(group, () => this.#onExit(slot, child, exit, group));
+    });
     return undefined;
   }
 
-  async #onExit(slot: Slot, child: Child, exit: ExitReason): Promise<void> {
-    // An instance that was replaced or stopped on purpose is not news.
-    if (slot.child !== child || this.#exit !== undefined || this.#state === "stopping") return;
+  async #onExit(slot: Slot, child: Child, exit: ExitReason, group: Slot[]): Promise<void> {
+    // An instance that was replaced or stopped on purpose meanwhile is not news.
+    if (slot.child !== child || this.#exit !== undefined || this.#stopping) return;
     slot.child = undefined;
     slot.lastExit = exit;
     slot.state = exit.kind === "normal" ? "stopped" : "failed";
     this.#events.emit({ type: "child_exited", supervisor: this.id, child: slot.spec.id, exit });
     if (!wantsRestart(slot.spec.restart, exit)) return;
-    await this.#restartFrom(this.#slots.indexOf(slot), describe(exit));
+    const live = group.filter((s) => this.#slots.includes(s));
+    for (const s of live) if (s !== slot) s.state = "restarting";
+    await this.#stopSlots(live.filter((s) => s !== slot), "restart", Infinity);
+    this.#scheduleRestart(slot, describe(exit));
   }
 
-  /** Restarts slot `index` and whoever the strategy adds, until they run or the window is spent. */
-  async #restartFrom(index: number, cause: string): Promise<void> {
-    let failed = index;
-    while (failed >= 0) {
-      const attempt = this.#window.record();
-      if (attempt < 0) {
-        await this.#giveUp(cause);
+  /**
+   * Decides the next restart of `slot` (and its group) after a crash or a
+   * failed start: a backoff timer, or past the intensity giving up (the
+   * supervisor ends) or isolating (this child waits the longest backoff).
+   */
+  #scheduleRestart(slot: Slot, cause: string): void {
+    if (this.#stopping || this.#exit !== undefined || !this.#slots.includes(slot)) return;
+    const group = this.#group(slot);
+    const attempt = (slot.window ?? this.#window).record();
+    let delayMs: number;
+    if (attempt < 0) {
+      if (this.#flags.onIntensity !== "isolate") {
+        this.#run(this.#slots, () => this.#giveUp(cause));
         return;
       }
-      const group = this.#group(failed);
-      this.#state = "restarting";
-      for (const s of group) s.state = "restarting";
-      await this.#stopSlots(group, "restart", Infinity);
-      const delayMs = backoffDelay(this.#flags.backoff, attempt);
+      // This child alone has spent its window: park it, then give it a fresh one.
+      slot.window = this.#newWindow();
+      delayMs = backoffDelay(this.#flags.backoff, Infinity, this.#random);
+      for (const s of group) s.state = "failed";
+      this.#events.emit({
+        type: "isolated",
+        supervisor: this.id,
+        child: slot.spec.id,
+        cause,
+        restarts: this.#flags.intensity,
+        periodMs: this.#flags.periodMs,
+        retryInMs: delayMs,
+      });
+    } else {
+      delayMs = backoffDelay(this.#flags.backoff, attempt, this.#random);
+      for (const s of group) if (s.state !== "failed") s.state = "restarting";
       this.#events.emit({
         type: "restarting",
         supervisor: this.id,
@@ -335,27 +411,43 @@ export class Supervisor implements Child {
         delayMs,
         attempt,
       });
-      await this.#clock.sleep(delayMs, this.#abort.signal);
-      failed = -1;
-      for (const s of group) {
-        if (this.#abort.signal.aborted) return;
-        s.restarts++;
-        const error = await this.#startSlot(s);
-        if (error !== undefined) {
-          failed = this.#slots.indexOf(s);
-          cause = `start failed: ${error.message}`;
-          break;
-        }
-      }
     }
-    if (this.#exit === undefined && !this.#abort.signal.aborted) this.#state = "running";
+    const pending = new AbortController();
+    slot.pending?.abort();
+    slot.pending = pending;
+    slot.retryAt = this.#clock.now() + delayMs;
+    this.#clock.sleep(delayMs, pending.signal).then(() => {
+      if (pending.signal.aborted || slot.pending !== pending) return;
+      slot.pending = undefined;
+      const now = this.#group(slot);
+      this.#run(now, () => this.#restartGroup(slot, now));
+    });
   }
 
-  /** The slots a failure of slot `index` restarts, in start order. */
-  #group(index: number): Slot[] {
+  /** Starts `slot` and the rest of its group, in order; a failure schedules the next try. */
+  async #restartGroup(slot: Slot, group: Slot[]): Promise<void> {
+    if (this.#stopping || this.#exit !== undefined || !this.#slots.includes(slot)) return;
+    for (const s of group) {
+      if (this.#stopping || !this.#slots.includes(s) || s.child !== undefined) continue;
+      s.restarts++;
+      const error = await this.#startSlot(s);
+      if (error !== undefined) {
+        for (const rest of group.slice(group.indexOf(s) + 1)) {
+          if (rest.child === undefined) rest.state = "restarting";
+        }
+        this.#scheduleRestart(s, `start failed: ${error.message}`);
+        return;
+      }
+    }
+  }
+
+  /** The slots a failure of `slot` restarts, in start order. */
+  #group(slot: Slot): Slot[] {
+    const index = this.#slots.indexOf(slot);
+    if (index < 0) return [slot];
     switch (this.#flags.strategy) {
       case "one_for_one":
-        return [this.#slots[index]];
+        return [slot];
       case "rest_for_one":
         return this.#slots.slice(index);
       case "one_for_all":
@@ -386,6 +478,7 @@ export class Supervisor implements Child {
   }
 
   async #giveUp(cause: string): Promise<void> {
+    if (this.#stopping || this.#exit !== undefined) return;
     const { intensity, periodMs } = this.#flags;
     this.#events.emit({
       type: "gave_up",
@@ -394,6 +487,9 @@ export class Supervisor implements Child {
       restarts: intensity,
       periodMs,
     });
+    this.#stopping = true;
+    this.#abort.abort();
+    for (const s of this.#slots) s.pending?.abort();
     await this.#stopSlots(this.#slots, "shutdown", Infinity);
     const error = new SupervisorGaveUpError(
       `Supervisor ${this.id} gave up after more than ${intensity} restarts in ${periodMs} ms (last: ${cause})`,
@@ -404,7 +500,6 @@ export class Supervisor implements Child {
   #end(exit: ExitReason): void {
     if (this.#exit !== undefined) return;
     this.#exit = exit;
-    this.#state = exit.kind === "normal" ? "stopped" : "failed";
     this.#abort.abort();
     this.#resolveExit(exit);
   }

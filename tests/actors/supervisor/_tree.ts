@@ -104,5 +104,7 @@ function short(e: SupervisorEvent): string {
       return `${e.supervisor}: restarting ${e.children.join(",")}`;
     case "gave_up":
       return `${e.supervisor}: gave up`;
+    case "isolated":
+      return `${e.supervisor}: isolated ${e.child}`;
   }
 }
