@@ -167,21 +167,33 @@ export class RingReader {
     return this.valid() ? this.size : -1;
   }
 
-  /** Waits (without blocking the event loop) until an entry is ready, the writer leaves, or the timeout. */
+  /**
+   * Waits (without blocking the event loop) until an entry is ready, the
+   * writer leaves, or the timeout. A ring without a writer (one that is
+   * restarting) still waits out the timeout before it answers "closed", so
+   * a reader that loops on wait() never spins while its writer is away.
+   */
   async wait(timeoutMs: number): Promise<WaitResult> {
     const h = this.#v.header;
     if (Atomics.load(h, H_WRITE_SEQ) !== this.#cursor) return "ready";
-    if (Atomics.load(h, H_CLOSED) === 1) return "closed";
     const r = Atomics.waitAsync(h, H_WRITE_SEQ, this.#cursor, timeoutMs);
-    const outcome = r.async ? await r.value : r.value;
+    if (!r.async) return this.#settle(r.value);
+    if (Atomics.load(h, H_CLOSED) === 0) return this.#settle(await r.value);
+    // No writer, so maybe no notify for a long while: a timer, which keeps the event loop
+    // alive where a pending waitAsync alone does not, bounds the wait.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race([
+      r.value,
+      new Promise<string>((resolve) => (timer = setTimeout(() => resolve("timed-out"), timeoutMs))),
+    ]);
+    clearTimeout(timer);
     return this.#settle(outcome);
   }
 
-  /** Blocks the thread (a Worker only) until an entry is ready, the writer leaves, or the timeout. */
+  /** Like {@linkcode wait}, but blocks the thread (a Worker only). */
   waitSync(timeoutMs: number): WaitResult {
     const h = this.#v.header;
     if (Atomics.load(h, H_WRITE_SEQ) !== this.#cursor) return "ready";
-    if (Atomics.load(h, H_CLOSED) === 1) return "closed";
     return this.#settle(Atomics.wait(h, H_WRITE_SEQ, this.#cursor, timeoutMs));
   }
 
