@@ -4,6 +4,7 @@
  * @module
  */
 import type { CameraConfig } from "../defs.ts";
+import type { LinkState } from "../supervisor/link.ts";
 
 export interface CameraInit {
   camera: CameraConfig;
@@ -11,14 +12,14 @@ export interface CameraInit {
   raw: SharedArrayBuffer;
   /** Downscaled low-fps frames for the detector. */
   small: SharedArrayBuffer;
-  /** No frame for this long and the actor crashes (the supervisor restarts it). */
+  /** No frame for this long and the source is stalled: offline, reopened after a backoff. */
   watchdogMs: number;
-  /** How long the first frame may take. */
+  /** How long the first frame of each try may take. */
   firstFrameMs: number;
 }
 
 export interface CameraStats {
-  /** The pipeline's source, resolved (auto → what it found). */
+  /** The source as a user reads it, resolved (auto → what it found), without passwords. */
   source: string;
   frames: number;
   /** Frames per second over the last report interval. */
@@ -33,12 +34,14 @@ export interface CameraStats {
 
 export type CameraEvent =
   | { type: "stats"; stats: CameraStats }
+  /** The source's state changed: connecting, up, or offline with its cause and next try. */
+  | { type: "source"; state: LinkState }
   | { type: "warning"; message: string };
 
 export interface CameraProtocol {
   init: CameraInit;
   calls: {
-    /** The description of the pipeline in use. */
+    /** The pipeline in use (passwords replaced by ***) and the source as a user reads it. */
     describe: { args: Record<string, never>; reply: { pipeline: string; source: string } };
   };
   cast: { type: "report" };

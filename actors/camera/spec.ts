@@ -25,7 +25,16 @@ export const cameraChild: ChildFactory = (node, ctx) => ({
       },
       log: ctx.log,
       onEvent: (e) => {
-        if (e.type === "stats") node.stats.set("camera", e.stats);
+        switch (e.type) {
+          case "stats":
+            node.stats.set("camera", e.stats);
+            return;
+          case "source":
+            node.source = e.state;
+            return;
+          case "warning":
+            return;
+        }
       },
     });
   },

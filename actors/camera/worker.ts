@@ -1,31 +1,46 @@
 /**
- * The camera actor: runs the source pipeline, copies each frame into the raw
- * ring (and a downscaled copy into the detector's ring), stamps capture time,
- * and crashes when the source errors or stalls so the supervisor restarts it.
+ * The camera actor: keeps its source open and copies each frame into the
+ * camera's rings (feed.ts). The source is a link to the world outside
+ * (actors/supervisor/link.ts): a camera that is unplugged, refuses, asks for
+ * a password, stalls or ends is *offline* with its cause, and is tried again
+ * with capped, jittered backoff, forever, while the actor keeps running. The
+ * actor crashes only on what a restart can cure: a bug of its own.
+ *
+ * ```
+ * connecting ─preflight─▶ open pipeline ─first frame─▶ up ─frames…
+ *      ▲                       │ fault                   │ error, EOS, stall
+ *      └── wait (backoff) ◀── offline(cause) ◀───────────┘
+ * ```
  *
  * @module
  */
-import { FrameFlags, FrameFormat, nowNs } from "../defs.ts";
-import { Pipeline } from "../../ffi/gst/mod.ts";
-import { RingWriter } from "../ring/mod.ts";
+import { GstError, Pipeline } from "../../ffi/gst/mod.ts";
 import { runActor } from "../runtime/worker.ts";
+import { Link, type LinkNote } from "../supervisor/link.ts";
+import type { Logger } from "../log/logger.ts";
 import { resolveAuto } from "./auto.ts";
-import { stampTimecode } from "./timecode.ts";
 import type { CameraProtocol, CameraStats } from "./protocol.ts";
-import { Downscaler } from "./downscale.ts";
-import {
-  cameraPipeline,
-  MAIN_SINK,
-  parseSource,
-  sourceElements,
-  type SourceKind,
-  wantsSmall,
-} from "./source.ts";
+import { FrameFeed } from "./feed.ts";
+import { describeSource, gstCause, redactUrl, SourceFault } from "./fault.ts";
+import { busyCause, preflight } from "./preflight.ts";
+import { cameraPipeline, MAIN_SINK, parseSource, type SourceKind } from "./source.ts";
 
 const STATS_EVERY_MS = 1000;
+/**
+ * How long opening waits for the pipeline before it goes on to wait for
+ * frames: short, so a stop is never held up; a source that takes longer is
+ * bounded by the first-frame grace instead.
+ */
+const OPEN_WAIT_MS = 250;
+/** After a refused state change, how long GStreamer may take to post the error that says why. */
+const ERROR_WAIT_MS = 1000;
+
+/** How one session with the source ended, when it did not fail. */
+type SessionEnd = "stopped" | "looped";
 
 runActor<CameraProtocol>(() => {
   let running = true;
+  const stopping = new AbortController();
   let loop: Promise<void> = Promise.resolve();
   let pipelineText = "";
   let sourceText = "";
@@ -34,7 +49,7 @@ runActor<CameraProtocol>(() => {
     start(init, ctx) {
       const cam = init.camera;
       const src: SourceKind = parseSource(cam.source, cam.pattern) ?? resolveAuto(cam.pattern);
-      sourceText = sourceElements(src);
+      sourceText = describeSource(src);
       pipelineText = cameraPipeline(cam, src);
       ctx.log.info("source", {
         source: sourceText,
@@ -42,10 +57,8 @@ runActor<CameraProtocol>(() => {
         height: cam.height,
         fps: cam.fps,
       });
-      const raw = new RingWriter(init.raw);
-      const small = new RingWriter(init.small);
-      const format = cam.format === "NV12" ? FrameFormat.NV12 : FrameFormat.I420;
-      const frameLayout = { format: cam.format, width: cam.width, height: cam.height };
+      const feed = new FrameFeed(cam, init.raw, init.small);
+      const link = new Link({ what: `source ${sourceText}` });
       const stats: CameraStats = {
         source: sourceText,
         frames: 0,
@@ -58,114 +71,111 @@ runActor<CameraProtocol>(() => {
       };
       let windowStart = performance.now();
       let windowFrames = 0;
+      let lastReport = windowStart;
       report = () => {
         const now = performance.now();
-        stats.fps = Math.round((windowFrames * 1000 / Math.max(1, now - windowStart)) * 10) / 10;
+        const frames = feed.counters.frames;
+        stats.fps = Math.round(
+          ((frames - windowFrames) * 1000 / Math.max(1, now - windowStart)) *
+            10,
+        ) / 10;
         windowStart = now;
-        windowFrames = 0;
+        windowFrames = frames;
+        stats.frames = frames;
+        stats.smallFrames = feed.counters.smallFrames;
         ctx.emit({ type: "stats", stats: { ...stats } });
       };
-
-      // Builds (or rebuilds, when a file loops) the pipeline and starts it.
-      const open = () => {
-        const p = Pipeline.parse(pipelineText);
-        p.setState("playing", { timeoutMs: 5000 });
-        return { p, main: p.appSink(MAIN_SINK) };
+      const publish = (note: LinkNote | null) => {
+        if (note !== null) logNote(ctx.log, note);
+        ctx.emit({ type: "source", state: link.state });
       };
-      const det = cam.detection;
-      const shrink = wantsSmall(cam)
-        ? new Downscaler({
-          srcWidth: cam.width,
-          srcHeight: cam.height,
-          dstWidth: det.width,
-          dstHeight: det.height,
-          nv12: cam.format === "NV12",
-        })
-        : null;
-      const smallEveryNs = 1e9 / Math.min(det.motion_fps, cam.fps);
-      let smallDue = 0;
-      let current = open();
-      let discont = true;
-      let lastFrame = performance.now();
-      let grace = init.firstFrameMs;
-      let lastReport = performance.now();
 
-      loop = (async () => {
+      /** One session: open the pipeline, feed frames until a fault, the end, or stop. */
+      const session = async (): Promise<SessionEnd> => {
+        await preflight(src, stopping.signal);
+        if (!running) return "stopped";
+        const p = Pipeline.parse(pipelineText);
         try {
+          await open(p);
+          const main = p.appSink(MAIN_SINK);
+          let discont = true;
+          let lastFrame = performance.now();
+          let grace = init.firstFrameMs;
           while (running) {
-            const sample = await current.main.pullAsync({ timeoutMs: 100 });
+            const sample = await main.pullAsync({ timeoutMs: 100 });
             const now = performance.now();
             if (sample !== null) {
-              const size = sample.size;
-              const slot = raw.reserve(size);
-              sample.copyTo(slot);
-              if (cam.timecode) stampTimecode(slot, Date.now(), frameLayout);
-              const captureNs = nowNs();
-              raw.commit(size, {
-                pts: sample.pts ?? 0,
-                captureNs,
-                durationNs: sample.duration ?? Math.round(1e9 / cam.fps),
-                flags: FrameFlags.KEYFRAME | (discont ? FrameFlags.DISCONT : 0),
-                format,
-                width: cam.width,
-                height: cam.height,
-                aux: 0,
-              });
+              feed.push(sample, discont);
+              if (discont) publish(link.up());
               discont = false;
-              stats.frames++;
-              windowFrames++;
               lastFrame = now;
               grace = init.watchdogMs;
-              if (shrink !== null && captureNs >= smallDue) {
-                // Every 1/motion_fps: the detector's copy, shrunk from the slot just written.
-                smallDue = captureNs - smallDue > 2 * smallEveryNs
-                  ? captureNs + smallEveryNs
-                  : smallDue + smallEveryNs;
-                shrink.scale(slot.subarray(0, size), small.reserve(shrink.outputBytes));
-                small.commit(shrink.outputBytes, {
-                  pts: sample.pts ?? 0,
-                  captureNs,
-                  durationNs: smallEveryNs,
-                  flags: FrameFlags.KEYFRAME,
-                  format: FrameFormat.I420,
-                  width: det.width,
-                  height: det.height,
-                  aux: 0,
-                });
-                stats.smallFrames++;
-              }
-            } else if (current.main.eos) {
-              if (src.kind !== "file") throw new Error(`The source ended: ${sourceText}`);
-              // A file loops: start it again from the top.
-              current.p[Symbol.dispose]();
-              current = open();
-              stats.loops++;
-              discont = true;
+            } else if (main.eos) {
+              if (src.kind === "file") return "looped";
+              throw new SourceFault("the stream ended");
             }
-            const message = current.p.bus.pop({ timeoutMs: 0, types: ["error", "warning"] });
+            const message = p.bus.pop({ timeoutMs: 0, types: ["error", "warning"] });
             if (message?.type === "error") throw message.error;
             if (message?.type === "warning") {
               ctx.log.warn("gstreamer warning", { message: message.message });
             }
             if (now - lastFrame > grace) {
-              throw new Error(`No frame from ${sourceText} for ${Math.round(now - lastFrame)} ms`);
+              const s = ((now - lastFrame) / 1000).toFixed(1);
+              throw new SourceFault(
+                discont ? `no first frame within ${s} s` : `stalled: no frame for ${s} s`,
+              );
             }
             if (now - lastReport >= STATS_EVERY_MS) {
               lastReport = now;
               report();
             }
           }
+          return "stopped";
         } finally {
-          current.p[Symbol.dispose]();
-          raw.close();
-          small.close();
+          p[Symbol.dispose]();
+        }
+      };
+
+      /** The cause of a failed session, or the error again when it is a bug of ours. */
+      const causeOf = async (error: unknown): Promise<string> => {
+        if (error instanceof SourceFault) return error.message;
+        if (error instanceof GstError) {
+          const cause = gstCause(src, error);
+          return src.kind === "v4l2" && cause.startsWith(`device ${src.device} is busy`)
+            ? await busyCause(src.device)
+            : redactUrl(cause);
+        }
+        throw error;
+      };
+
+      loop = (async () => {
+        try {
+          while (running) {
+            if (link.state.state !== "up") {
+              link.connecting();
+              publish(null);
+            }
+            try {
+              const end = await session();
+              if (end === "looped") stats.loops++;
+            } catch (error) {
+              if (!running) break;
+              const { delayMs, note } = link.down(await causeOf(error));
+              publish(note);
+              report();
+              await sleep(delayMs, stopping.signal);
+            }
+          }
+        } finally {
+          feed.close();
         }
       })();
-      // A failure of the loop is a crash of the actor.
+      // Anything but a source fault is a crash of the actor: the supervisor restarts it.
       loop.catch((error) => ctx.crash(error));
     },
     async stop() {
       running = false;
+      stopping.abort();
       await loop.catch(() => {});
     },
     cast(msg) {
@@ -176,7 +186,36 @@ runActor<CameraProtocol>(() => {
       }
     },
     calls: {
-      describe: () => Promise.resolve({ pipeline: pipelineText, source: sourceText }),
+      describe: () => Promise.resolve({ pipeline: redactUrl(pipelineText), source: sourceText }),
     },
   };
 });
+
+/** Starts the pipeline; a refusal throws the error GStreamer posts with its reason. */
+async function open(p: Pipeline): Promise<void> {
+  try {
+    await p.setStateAsync("playing", { timeoutMs: OPEN_WAIT_MS });
+  } catch (error) {
+    // The refusal often comes before the element's error that says why.
+    const message = await p.bus.popAsync({ timeoutMs: ERROR_WAIT_MS, types: ["error"] });
+    throw message?.type === "error" ? message.error : error;
+  }
+}
+
+function logNote(log: Logger, note: LinkNote): void {
+  if (note.level === "warn") log.warn(note.message, note.fields);
+  else log.info(note.message, note.fields);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -217,6 +217,12 @@ runActor<EncoderProtocol>(() => {
                 }
                 if (basePts < 0) basePts = reader.captureNs;
                 const pts = Math.max(0, Math.round(reader.captureNs - basePts));
+                if ((reader.flags & FrameFlags.DISCONT) !== 0) {
+                  // The source started again (it was offline, or a file looped): readers of the
+                  // access units see the gap, and the new run starts on a keyframe they can use.
+                  discont = true;
+                  keyframeWanted = true;
+                }
                 if (keyframeWanted) {
                   current!.enc.forceKeyUnit({ allHeaders: true });
                   keyframeWanted = false;

@@ -1,4 +1,8 @@
-/** Sources that vanish, break or stall end in a supervised restart, and frames resume. */
+/**
+ * Sources that vanish, break or stall are offline with their cause, retried
+ * by the camera actor itself (never a crash, never a restart of the actor),
+ * and frames resume when the source is back.
+ */
 import assert from "node:assert/strict";
 import { ringStats } from "../../../actors/ring/mod.ts";
 import { spawnActor } from "../../../actors/runtime/mod.ts";
@@ -6,7 +10,7 @@ import { CAMERA_WORKER, type CameraProtocol } from "../../../actors/camera/proto
 import { cameraChild } from "../../../actors/camera/spec.ts";
 import { cameraConfig, run, startTree, until } from "../_camera_tree.ts";
 import { CameraNode } from "../../../actors/system/mod.ts";
-import { EventStream } from "../../../actors/supervisor/mod.ts";
+import { type ChildStatus, EventStream, type LinkState } from "../../../actors/supervisor/mod.ts";
 
 async function makeClip(path: string): Promise<void> {
   const r = await run("gst-launch-1.0", [
@@ -30,7 +34,16 @@ function written(node: CameraNode): number {
   return ringStats(node.rings.raw).written;
 }
 
-Deno.test("a file: source loops; when its file vanishes the camera restarts until it is back", async () => {
+/** Whether the camera's source state is `state`. */
+function sourceIs(node: CameraNode, state: string): boolean {
+  return node.source?.state === state;
+}
+
+function restarts(tree: { sup: { status(): ChildStatus } }): number {
+  return tree.sup.status().children![0].restarts ?? 0;
+}
+
+Deno.test("a file: source loops; when its file vanishes it is offline with the cause until it is back", async () => {
   const dir = await Deno.makeTempDir();
   const clip = `${dir}/clip.mp4`;
   await makeClip(clip);
@@ -43,23 +56,19 @@ Deno.test("a file: source loops; when its file vanishes the camera restarts unti
     () => ((tree.node.stats.get("camera") as { loops: number } | undefined)?.loops ?? 0) >= 1,
   );
   await Deno.rename(clip, `${clip}.away`);
-  await until(
-    "a crash",
-    () => tree.events.some((e) => e.type === "child_exited" && e.exit.kind === "crashed"),
-  );
-  const crash = tree.events.find((e) => e.type === "child_exited")!;
-  assert.match(
-    crash.type === "child_exited" && crash.exit.kind === "crashed" ? crash.exit.error.message : "",
-    /clip\.mp4|not found|No such file/i,
-  );
+  await until("the source offline", () => sourceIs(tree.node, "offline"));
+  const offline = tree.node.source!;
+  assert.equal(offline.state === "offline" && offline.cause, `file not found ${clip}`);
   await Deno.rename(`${clip}.away`, clip);
-  await until("the camera running again", () => tree.sup.status().children![0].state === "running");
+  await until("the source up again", () => sourceIs(tree.node, "up"));
   const before = written(tree.node);
   await until("frames resuming", () => written(tree.node) > before + 10);
+  assert.equal(restarts(tree), 0, "the actor never restarted");
+  assert.ok(!tree.events.some((e) => e.type === "child_exited"));
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("a pipeline that errors mid-stream crashes the camera; the supervisor restarts it and frames resume", async () => {
+Deno.test("a pipeline that errors mid-stream is offline with GStreamer's reason; frames resume once the source is good", async () => {
   const dir = await Deno.makeTempDir();
   const clip = `${dir}/clip.mp4`;
   await makeClip(clip);
@@ -71,25 +80,18 @@ Deno.test("a pipeline that errors mid-stream crashes the camera; the supervisor 
   await until("frames", () => written(tree.node) > 5);
   // Garbage where the clip was: the next loop's decoder fails.
   await Deno.writeFile(clip, new Uint8Array(64 * 1024).map((_, i) => (i * 7919) & 0xff));
-  await until(
-    "a crash",
-    () => tree.events.some((e) => e.type === "child_exited" && e.exit.kind === "crashed"),
-    30_000,
-  );
+  await until("the source offline", () => sourceIs(tree.node, "offline"), 30_000);
+  const offline = tree.node.source!;
+  assert.ok(offline.state === "offline" && offline.cause.length > 0);
   await Deno.copyFile(`${clip}.good`, clip);
-  await until(
-    "a restart",
-    () =>
-      tree.sup.status().children![0].restarts! >= 1 &&
-      tree.sup.status().children![0].state === "running",
-    30_000,
-  );
+  await until("the source up again", () => sourceIs(tree.node, "up"), 30_000);
   const before = written(tree.node);
   await until("frames resuming", () => written(tree.node) > before + 10);
+  assert.equal(restarts(tree), 0, "the actor never restarted");
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("a source that stalls trips the watchdog and the camera crashes, naming the stall", async () => {
+Deno.test("a source that never sends a frame is offline naming the stall, and the actor keeps running", async () => {
   // An RTSP "server" that accepts and never answers: rtspsrc waits, no frame comes.
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const held: Deno.Conn[] = [];
@@ -102,6 +104,7 @@ Deno.test("a source that stalls trips the watchdog and the camera crashes, namin
     height: 120,
   });
   const node = new CameraNode(cam, { log: () => {}, events: new EventStream(), dataDir: "/tmp" });
+  const states: LinkState[] = [];
   const actor = await spawnActor<CameraProtocol>({
     id: "cam/camera",
     url: CAMERA_WORKER,
@@ -113,13 +116,15 @@ Deno.test("a source that stalls trips the watchdog and the camera crashes, namin
       firstFrameMs: 1000,
     },
     log: () => {},
+    onEvent: (e) => {
+      if (e.type === "source") states.push(e.state);
+    },
   });
-  const exit = await actor.exited;
-  assert.equal(exit.kind, "crashed");
-  assert.match(
-    exit.kind === "crashed" ? exit.error.message : "",
-    /No frame from rtspsrc .* for \d+ ms/,
-  );
+  await until("two stalls", () => states.filter((s) => s.state === "offline").length >= 2);
+  const offline = states.findLast((s) => s.state === "offline")!;
+  assert.match(offline.state === "offline" ? offline.cause : "", /^no first frame within \d/);
+  assert.equal(actor.exit, undefined, "the actor still runs");
+  assert.equal((await actor.stop("shutdown", 2000)).kind, "normal");
   listener.close();
   for (const c of held) c.close();
 });
