@@ -12,6 +12,7 @@ import type { ActorProcess } from "../runtime/actor.ts";
 import type { EncoderProtocol } from "../encoder/protocol.ts";
 import type { StreamParameters } from "../packetizer/protocol.ts";
 import type { Recordings } from "../recorder/service.ts";
+import type { LinkState } from "../supervisor/link.ts";
 import {
   type ChildSpec,
   EventStream,
@@ -39,6 +40,8 @@ export class CameraNode {
   readonly ctx: NodeContext;
   /** Latest stats event per actor name ("camera", "encoder", …). */
   readonly stats = new Map<string, unknown>();
+  /** The source's state as the camera actor last reported it; undefined before its first word. */
+  source: LinkState | undefined;
   /** The running encoder, to ask for keyframes and bitrates. */
   encoder: ActorProcess<EncoderProtocol> | undefined;
   /**

@@ -1,21 +1,23 @@
 /**
- * The actors of one camera's subtree. The subtree is rest_for_one over
- * camera → encoder → outputs: a crash restarts what reads from the crashed
- * actor. Consumers of the same ring sit in groups so they do not restart
- * each other:
+ * The actors of one camera's subtree, in data-flow order. Every actor is
+ * coupled to the others only through the camera's rings, which belong to
+ * the camera node and outlive any actor, so every supervisor here is
+ * one_for_one: a crash restarts that actor alone, and its readers see a gap
+ * (the encoder's next access unit is a keyframe) instead of a restart.
+ * Groups give a part of the tree its own restart window:
  *
  * ```
- * <camera> (rest_for_one)
- * ├── camera          raw ring, small ring
+ * <camera> (one_for_one)
+ * ├── camera          source → raw ring, small ring (a source offline is a state, not a crash)
  * ├── encoder         raw ring → AU ring
  * └── outputs (one_for_one)
- *     ├── recorder    AU ring → segments            (issue: recording)
+ *     ├── recorder    AU ring → segments
  *     ├── forward     AU ring → mTLS to other eyries (one per [[camera.forward]])
- *     ├── live (rest_for_one)
- *     │   ├── packetizer  AU ring → RTP ring
+ *     ├── live (one_for_one)
+ *     │   ├── packetizer  AU ring → RTP ring (SSRC and sequence continue across restarts)
  *     │   ├── rtp (one_for_one): 0, 1, … RTP ring → UDP, one per [[camera.rtp]]
- *     │   └── viewer      RTP ring → WebRTC          (issue: live view)
- *     └── detector    small ring → events          (issue: detection)
+ *     │   └── viewer      RTP ring → WebRTC
+ *     └── detector    small ring → events
  * ```
  *
  * A factory returns null when its actor does not apply to a camera (no
@@ -24,7 +26,7 @@
  * @module
  */
 import type { ChildFactory } from "./camera_node.ts";
-import { CHAIN, groupChild, INDEPENDENT } from "./group.ts";
+import { groupChild, INDEPENDENT } from "./group.ts";
 import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
 import { packetizerChild } from "../packetizer/spec.ts";
@@ -44,7 +46,7 @@ export const LIVE_CHILDREN: ChildFactory[] = [
 /** Everything that consumes the camera's output, independently. */
 export const OUTPUT_CHILDREN: ChildFactory[] = [
   recorderChild,
-  groupChild("live", CHAIN, LIVE_CHILDREN),
+  groupChild("live", INDEPENDENT, LIVE_CHILDREN),
   detectorChild,
   forwardsChild,
 ];

@@ -1,7 +1,7 @@
 /**
- * A nested supervisor inside a camera subtree, for consumers that must not
- * restart each other: e.g. the recorder and the live path both read the
- * access-unit ring, so a crash of one leaves the other alone.
+ * A nested supervisor inside a camera subtree: a group of actors with its
+ * own restart window, so a crash loop in one group (the live path) spends
+ * that group's intensity before the camera's.
  *
  * @module
  */
@@ -9,16 +9,18 @@ import { type ChildSpec, Supervisor, type SupervisorFlags } from "../supervisor/
 import type { ChildFactory } from "./camera_node.ts";
 import { ACTOR_SHUTDOWN_MS } from "./flags.ts";
 
-/** Independent consumers: one crashing restarts only itself. */
+/**
+ * Consumers that share nothing but rings: one crashing restarts only itself.
+ * This holds for a chain too (packetizer → RTP outputs, viewers): the RTP
+ * ring outlives the packetizer and its sequence numbers and SSRC continue
+ * across its restarts, so the viewers' sessions survive it.
+ */
 export const INDEPENDENT: SupervisorFlags = {
   strategy: "one_for_one",
   intensity: 5,
   periodMs: 60_000,
-  backoff: { initialMs: 500, maxMs: 10_000 },
+  backoff: { initialMs: 500, maxMs: 10_000, jitter: 0.2 },
 };
-
-/** A chain (packetizer → transports): a crash restarts what comes after it. */
-export const CHAIN: SupervisorFlags = { ...INDEPENDENT, strategy: "rest_for_one" };
 
 /** A child that is a supervisor of `factories`; null when none of them applies to the camera. */
 export function groupChild(

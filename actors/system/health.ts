@@ -13,6 +13,10 @@ export interface ActorHealth {
   id: string;
   state: ActorState;
   restarts: number;
+  /** Why it last crashed or could not start, while it is not running. */
+  last_error?: string;
+  /** A restart waits out its backoff: it starts in about this many seconds. */
+  retry_in_s?: number;
 }
 
 export interface Health {
@@ -32,7 +36,15 @@ export function flattenTree(node: ChildStatus, prefix = ""): ActorHealth[] {
   const out: ActorHealth[] = [];
   for (const child of node.children ?? []) {
     const id = prefix === "" ? child.id : `${prefix}/${child.id}`;
-    out.push({ id, state: child.state, restarts: child.restarts ?? 0 });
+    const a: ActorHealth = { id, state: child.state, restarts: child.restarts ?? 0 };
+    const exit = child.lastExit;
+    if (child.state !== "running" && exit !== undefined && exit.kind !== "normal") {
+      a.last_error = exit.kind === "crashed"
+        ? exit.error.message
+        : `killed after ${exit.afterMs} ms`;
+    }
+    if (child.retryInMs !== undefined) a.retry_in_s = Math.ceil(child.retryInMs / 1000);
+    out.push(a);
     if (child.children !== undefined) out.push(...flattenTree(child, id));
   }
   return out;

@@ -10,7 +10,14 @@ import { EventStream, Supervisor, type SupervisorEvent } from "../supervisor/mod
 import { VERSION } from "../../ui/cli/version.ts";
 import { CameraNode, type ChildFactory } from "./camera_node.ts";
 import { ROOT_FLAGS, SHUTDOWN_MS } from "./flags.ts";
-import { actorProblems, diskProblems, flattenTree, type Health } from "./health.ts";
+import {
+  type ActorHealth,
+  actorProblems,
+  diskProblems,
+  flattenTree,
+  type Health,
+} from "./health.ts";
+import { cameraProblem, type CameraStatus, cameraStatus } from "./camera_status.ts";
 import { CAMERA_CHILDREN } from "./children.ts";
 import { appliedConfig, planReload, type ReloadPlan, type ReloadResult } from "./reload.ts";
 import { type DiskSpace, diskSpace } from "./disk.ts";
@@ -224,14 +231,35 @@ export class System {
     return dirs.map(diskSpace).filter((d): d is DiskSpace => d !== undefined);
   }
 
+  /** Every actor of the tree, flattened ("front/encoder"), with its state. */
+  actors(): ActorHealth[] {
+    return this.#root === undefined ? [] : flattenTree(this.#root.status());
+  }
+
+  /** Whether camera `id` is live, and if not why not (undefined for no such camera). */
+  cameraStatus(
+    id: string,
+    actors: readonly ActorHealth[] = this.actors(),
+  ): CameraStatus | undefined {
+    const node = this.cameras.get(id);
+    return node === undefined ? undefined : cameraStatus(id, actors, node.source);
+  }
+
   health(): Health {
-    const actors = this.#root === undefined ? [] : flattenTree(this.#root.status());
+    const actors = this.actors();
     // The floor is where recording stops; without recording there is none to reach.
     const { enabled, min_free_bytes } = this.#config.recording;
     const floor = enabled ? min_free_bytes : 0;
     const disks = this.disks();
+    const now = Date.now();
+    const ofCamera = (a: ActorHealth) => this.cameras.has(a.id.split("/")[0]);
     const problems = [
-      ...actorProblems(actors),
+      // A camera's actors speak through its status: one sentence per camera, with the cause.
+      ...[...this.cameras.keys()].map((id) =>
+        cameraProblem(id, this.cameraStatus(id, actors)!, now)
+      )
+        .filter((p): p is string => p !== null),
+      ...actorProblems(actors.filter((a) => !ofCamera(a))),
       ...diskProblems(disks, floor),
       ...this.#healthChecks.flatMap((c) => c()),
     ];
@@ -268,5 +296,13 @@ function logEvent(log: Logger, e: SupervisorEvent): void {
       });
     case "gave_up":
       return log.error("gave up", { supervisor: e.supervisor, cause: e.cause });
+    case "isolated":
+      return log.error("isolated after too many restarts; trying again later", {
+        actor: child(e.child),
+        cause: e.cause,
+        restarts: e.restarts,
+        period_s: Math.round(e.periodMs / 1000),
+        retry_in_ms: e.retryInMs,
+      });
   }
 }

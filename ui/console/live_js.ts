@@ -42,6 +42,8 @@ export const LIVE_JS = String.raw`"use strict";
     video.autoplay = true;
     video.playsInline = true;
     c.appendChild(video);
+    var state = el("div", "camera-state");
+    c.appendChild(state);
     var status = el("div", "status");
     c.appendChild(status);
     var grid = el("div", "stats");
@@ -56,6 +58,7 @@ export const LIVE_JS = String.raw`"use strict";
       decoded: stat(grid, "decoded here"),
       buffer: stat(grid, "jitter buffer"),
     };
+    s.state = state;
     document.getElementById("cameras").appendChild(c);
     cards[cam.id] = s;
     if (cam.codec === "h264") {
@@ -67,13 +70,27 @@ export const LIVE_JS = String.raw`"use strict";
     }
   }
 
+  // "offline: connection refused by 127.0.0.1:8554 · next try in 32 s"
+  function describeState(st) {
+    if (!st) return "";
+    var text = st.state + (st.cause ? ": " + st.cause : "");
+    if (st.retry_at) {
+      var s = Math.max(0, Math.round((Date.parse(st.retry_at) - Date.now()) / 1000));
+      text += " · next try in " + s + " s";
+    }
+    return text;
+  }
+
   function show(cam) {
     var s = cards[cam.id];
     if (!s) return;
-    var st = cam.stats || {};
-    var enc = st.encoder || {};
-    var view = st.viewer || {};
-    var camStats = st.camera || {};
+    var st = cam.status || {};
+    s.state.textContent = describeState(cam.status);
+    s.state.className = "camera-state state " + (st.state === "live" ? "running" : st.state === "connecting" ? "starting" : "failed");
+    var stats = cam.stats || {};
+    var enc = stats.encoder || {};
+    var view = stats.viewer || {};
+    var camStats = stats.camera || {};
     s.fps.textContent = (enc.fps !== undefined ? enc.fps : camStats.fps !== undefined ? camStats.fps : "–") + "";
     s.bitrate.textContent = enc.bitrateKbps !== undefined
       ? enc.bitrateKbps + " kbps" + (view.targetKbps ? " → " + view.targetKbps : "")

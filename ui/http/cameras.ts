@@ -8,16 +8,20 @@ import { Hono } from "hono";
 import type { CameraNode, System } from "../../actors/system/mod.ts";
 import type { QualityPreset } from "../../actors/defs.ts";
 import { QUALITY_PRESETS } from "../config/camera.ts";
+import { redactUrl } from "../../actors/camera/fault.ts";
 
 /** A quality request body is a few bytes; anything near this is not one. */
 const MAX_QUALITY_BODY = 1024;
 
 function describeCamera(system: System, node: CameraNode) {
   const cfg = node.config;
-  const actors = system.health().actors.filter((a) => a.id.startsWith(`${node.id}/`));
+  const all = system.actors();
+  const actors = all.filter((a) => a.id.startsWith(`${node.id}/`));
   return {
     id: cfg.id,
-    source: cfg.source,
+    source: redactUrl(cfg.source),
+    // live, connecting, offline (cause, retry_at), restarting or failed (cause).
+    status: system.cameraStatus(node.id, all),
     width: cfg.width,
     height: cfg.height,
     fps: cfg.fps,

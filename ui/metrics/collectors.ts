@@ -100,7 +100,35 @@ const supervisionMetrics: Collector = (s, { system }) => {
   }
 };
 
+/** The camera states, each a series of eyrie_camera_state (bounded: these five). */
+const CAMERA_STATES = ["live", "connecting", "offline", "restarting", "failed"] as const;
+
 const cameraMetrics: Collector = (s, { system }) => {
+  const up = s.gauge("eyrie_camera_up", "1 while the camera's frames flow (state live), else 0.");
+  const state = s.gauge(
+    "eyrie_camera_state",
+    "1 for the camera's current state (live, connecting, offline, restarting, failed), 0 for the others.",
+  );
+  const down = s.gauge(
+    "eyrie_camera_down_info",
+    "Present while the camera is not live: its state and cause as labels, the value is always 1.",
+  );
+  const since = s.gauge(
+    "eyrie_camera_state_since_seconds",
+    "When the camera's source entered its current state (live, connecting, offline), Unix seconds.",
+  );
+  const actors = system.actors();
+  for (const node of system.cameras.values()) {
+    const st = system.cameraStatus(node.id, actors)!;
+    up.set(st.state === "live" ? 1 : 0, { camera: node.id });
+    for (const name of CAMERA_STATES) {
+      state.set(st.state === name ? 1 : 0, { camera: node.id, state: name });
+    }
+    if (st.state !== "live") {
+      down.set(1, { camera: node.id, state: st.state, cause: st.cause ?? "" });
+    }
+    if (st.since !== undefined) since.set(Date.parse(st.since) / 1000, { camera: node.id });
+  }
   const fps = s.gauge("eyrie_camera_fps", "Frames per second the camera delivered, last second.");
   const frames = s.counter(
     "eyrie_camera_frames_total",
