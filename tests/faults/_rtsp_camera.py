@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+"""A real RTSP camera for eyrie's fault tests: GStreamer's gst-rtsp-server.
+
+usage: _rtsp_camera.py PORT [--path /stream] [--user U --password P] [--size 320x240] [--fps 15]
+
+Serves a live H.264 test pattern at rtsp://127.0.0.1:PORT/PATH. Prints
+"ready rtsp://..." on stdout once listening; stops on SIGTERM or when its
+standard input closes (so a test that dies cannot leave it behind).
+"""
+import argparse
+import signal
+import sys
+import threading
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+parser = argparse.ArgumentParser()
+parser.add_argument("port", type=int)
+parser.add_argument("--path", default="/stream")
+parser.add_argument("--user")
+parser.add_argument("--password")
+parser.add_argument("--size", default="320x240")
+parser.add_argument("--fps", type=int, default=15)
+args = parser.parse_args()
+width, height = (int(v) for v in args.size.split("x"))
+
+Gst.init(None)
+loop = GLib.MainLoop()
+server = GstRtspServer.RTSPServer()
+server.set_address("127.0.0.1")
+server.set_service(str(args.port))
+factory = GstRtspServer.RTSPMediaFactory()
+factory.set_launch(
+    f"( videotestsrc is-live=true pattern=ball ! video/x-raw,width={width},height={height},"
+    f"framerate={args.fps}/1 ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.fps} "
+    "! rtph264pay name=pay0 pt=96 config-interval=1 )"
+)
+factory.set_shared(True)
+if args.user is not None:
+    auth = GstRtspServer.RTSPAuth()
+    token = GstRtspServer.RTSPToken()
+    token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "user")
+    auth.add_basic(GstRtspServer.RTSPAuth.make_basic(args.user, args.password), token)
+    server.set_auth(auth)
+    permissions = GstRtspServer.RTSPPermissions()
+    permissions.add_role_from_structure(
+        Gst.Structure.from_string("user, media.factory.access=(boolean)true, "
+                                  "media.factory.construct=(boolean)true")[0])
+    factory.set_permissions(permissions)
+server.get_mount_points().add_factory(args.path, factory)
+if server.attach(None) == 0:
+    print(f"error cannot listen on 127.0.0.1:{args.port}", flush=True)
+    sys.exit(1)
+
+
+def watch_stdin():
+    # A test that dies closes our stdin: stop then.
+    try:
+        while sys.stdin.read(1):
+            pass
+    finally:
+        GLib.idle_add(loop.quit)
+
+
+threading.Thread(target=watch_stdin, daemon=True).start()
+GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, loop.quit)
+GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, loop.quit)
+print(f"ready rtsp://127.0.0.1:{args.port}{args.path}", flush=True)
+loop.run()
