@@ -35,6 +35,26 @@ export function timecodeCell(width: number, height: number): number {
   return cell >= 2 ? cell : 0;
 }
 
+/** A rectangle of pixels: columns x0..x1-1, rows y0..y1-1. */
+export interface PixelRect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * Where {@linkcode stampTimecode} draws in a `width` x `height` frame: the
+ * grid of {@linkcode timecodeCell} cells at the top-left corner, or null when
+ * no stamp fits. The detector leaves this region out of motion
+ * (actors/detector/timecode_region.ts).
+ */
+export function timecodeRect(width: number, height: number): PixelRect | null {
+  const cell = timecodeCell(width, height);
+  if (cell === 0) return null;
+  return { x0: 0, y0: 0, x1: TIMECODE_COLS * cell, y1: TIMECODE_ROWS * cell };
+}
+
 function checkNibble(ms: number): number {
   let sum = 0;
   let v = ms;

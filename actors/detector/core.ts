@@ -9,6 +9,7 @@
  */
 import { type CameraDetectionConfig, FrameFormat, rawFrameBytes } from "../defs.ts";
 import type { EventBody } from "../events/types.ts";
+import type { PixelRect } from "../camera/timecode.ts";
 import { type Budget, createBudget, spend } from "./budget.ts";
 import type { Detection } from "./detection.ts";
 import type { DetectorFrame } from "./frame.ts";
@@ -91,13 +92,18 @@ export class DetectorCore {
 
   /**
    * `now()` is the time the rate limiter measures detections with, in ms
-   * (the Worker passes the ring clock, nowNs() / 1e6).
+   * (the Worker passes the ring clock, nowNs() / 1e6). `stamp` is the
+   * camera's timecode stamp in detector pixels (`timecodeRegion()`), left
+   * out of motion.
    */
-  constructor(det: CameraDetectionConfig, options: { out: CoreOutput; now: () => number }) {
+  constructor(
+    det: CameraDetectionConfig,
+    options: { out: CoreOutput; now: () => number; stamp?: PixelRect | null },
+  ) {
     this.width = det.width;
     this.height = det.height;
     this.#motion = det.motion
-      ? new MotionDetector(det.width, det.height, motionOptions(det))
+      ? new MotionDetector(det.width, det.height, motionOptions(det, options.stamp ?? null))
       : null;
     this.#tracker = new ObjectTracker({ endMs: det.end_ms });
     this.#limit = createRateLimit(rateLimitOptions(det));

@@ -121,3 +121,4 @@ export {
 } from "./triggers.ts";
 export { type Budget, createBudget, spend } from "./budget.ts";
 export { motionOptions, rateLimitOptions, yoloOptions, zonesOf } from "./settings.ts";
+export { STAMP_MARGIN_PX, type StampedCamera, timecodeRegion } from "./timecode_region.ts";

@@ -12,6 +12,7 @@ import { clearReadings, createReadings, measureZones, type ZoneReading } from ".
 import type { MotionEvent } from "./motion_events.ts";
 import { createZoneState, endZone, stepZoneState, type ZoneMotionState } from "./motion_state.ts";
 import type { Polygon } from "./polygon.ts";
+import type { PixelRect } from "../camera/timecode.ts";
 import { DEFAULT_SENSITIVITY, sensitivitySettings } from "./sensitivity.ts";
 import { layoutZones, type Zone, type ZoneLayout } from "./zones.ts";
 
@@ -29,6 +30,8 @@ export interface MotionOptions {
   zones?: readonly Zone[];
   /** Where motion never counts. */
   masks?: readonly Polygon[];
+  /** The camera's timecode stamp in this frame's pixels (`timecodeRegion()`): never motion either. */
+  stamp?: PixelRect | null;
   /** Consecutive frames above the minimum area that start motion. Default 2. */
   startFrames?: number;
   /** Milliseconds without motion that end it. Default 2000. */

@@ -5,6 +5,7 @@
  * @module
  */
 import type { CameraDetectionConfig } from "../defs.ts";
+import type { PixelRect } from "../camera/timecode.ts";
 import type { MotionOptions } from "./motion.ts";
 import type { YoloOptions } from "./model.ts";
 import type { RateLimitOptions } from "./rate_limit.ts";
@@ -20,14 +21,22 @@ export function zonesOf(det: CameraDetectionConfig): Zone[] {
   });
 }
 
-/** Motion options; `threshold` and `min_area` of 0 mean "from sensitivity". */
-export function motionOptions(det: CameraDetectionConfig): MotionOptions {
+/**
+ * Motion options; `threshold` and `min_area` of 0 mean "from sensitivity".
+ * `stamp` is the camera's timecode stamp in detector pixels, from
+ * `timecodeRegion()`, or null.
+ */
+export function motionOptions(
+  det: CameraDetectionConfig,
+  stamp: PixelRect | null = null,
+): MotionOptions {
   const options: MotionOptions = {
     sensitivity: det.sensitivity,
     endMs: det.end_ms,
     startFrames: det.start_frames,
     zones: zonesOf(det),
     masks: det.masks.map((m) => m.map(([x, y]) => [x, y])),
+    stamp,
   };
   if (det.threshold > 0) options.threshold = det.threshold;
   if (det.min_area > 0) options.minArea = det.min_area;

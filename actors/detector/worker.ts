@@ -19,6 +19,7 @@ import { loadLabels } from "./model_file.ts";
 import type { DetectorProtocol, DetectorStats } from "./protocol.ts";
 import { yoloOptions } from "./settings.ts";
 import { SnapshotEncoder } from "./snapshot.ts";
+import { timecodeRegion } from "./timecode_region.ts";
 
 const STATS_EVERY_MS = 1000;
 /** Longest error message carried in an event. Reason: onnxruntime's messages can run to pages. */
@@ -63,6 +64,7 @@ runActor<DetectorProtocol>(() => {
       };
       stats = s;
       const core = new DetectorCore(det, {
+        stamp: timecodeRegion(init.camera),
         now: () => nowNs() / 1e6,
         out: {
           events: (events, shot) => {

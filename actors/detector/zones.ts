@@ -1,3 +1,4 @@
+import type { PixelRect } from "../camera/timecode.ts";
 import { checkNumber, describe } from "./_check.ts";
 import { checkFrameSize } from "./frame.ts";
 import { checkPolygon, type Polygon, rasterisePolygon } from "./polygon.ts";
@@ -99,12 +100,14 @@ export function checkMasks(value: unknown): Polygon[] {
 /**
  * Rasterises zones and masks for a `width` x `height` frame. With no zones
  * the layout holds one zone, {@linkcode DEFAULT_ZONE}, covering the frame
- * outside the masks. Throws a RangeError for a zone with no pixel left.
+ * outside the masks. `stamp`, the camera's timecode stamp in pixels of this
+ * frame (`timecodeRegion()`), is masked too. Throws a RangeError for a zone
+ * with no pixel left.
  */
 export function layoutZones(
   width: number,
   height: number,
-  options: { zones?: readonly Zone[]; masks?: readonly Polygon[] } = {},
+  options: { zones?: readonly Zone[]; masks?: readonly Polygon[]; stamp?: PixelRect | null } = {},
 ): ZoneLayout {
   checkFrameSize(width, height);
   const zones = checkZones(options.zones ?? []);
@@ -112,6 +115,13 @@ export function layoutZones(
   const size = width * height;
   const masked = new Uint8Array(size);
   for (const m of masks) rasterisePolygon(m, masked, { width, height });
+  const stamp = options.stamp ?? null;
+  if (stamp !== null) {
+    const x0 = Math.max(0, stamp.x0), x1 = Math.min(width, stamp.x1);
+    for (let y = Math.max(0, stamp.y0); y < Math.min(height, stamp.y1); y++) {
+      if (x1 > x0) masked.fill(1, y * width + x0, y * width + x1);
+    }
+  }
   const full: Zone = { name: DEFAULT_ZONE, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] };
   const rasters = (zones.length > 0 ? zones : [full]).map((zone) => {
     const bits = new Uint8Array(size);
@@ -130,7 +140,9 @@ export function layoutZones(
     }
     if (pixels === 0) {
       throw new RangeError(
-        `Zone "${zone.name}" covers no pixel of a ${width}x${height} frame outside the masks`,
+        `Zone "${zone.name}" covers no pixel of a ${width}x${height} frame outside the masks${
+          stamp === null ? "" : " and the timecode stamp"
+        }`,
       );
     }
     const raster: ZoneRaster = {

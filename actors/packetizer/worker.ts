@@ -14,6 +14,7 @@ import {
   JpegPayloader,
   parseRtpHeader,
   type Payloader,
+  randomInitialSequence,
   RtpClock,
   RtpPacketizer,
   RtpSequencer,
@@ -36,7 +37,7 @@ function nextSequence(rtp: SharedArrayBuffer): number {
   } finally {
     r.close();
   }
-  return Math.floor(Math.random() * 0x10000);
+  return randomInitialSequence();
 }
 
 function base64(bytes: Uint8Array): string {

@@ -51,7 +51,12 @@ export {
   type RtpHeaderInit,
   writeRtpHeader,
 } from "./header.ts";
-export { RtpSequencer, type Sequencer } from "./sequencer.ts";
+export {
+  FIRST_SEQUENCE_MIN,
+  randomInitialSequence,
+  RtpSequencer,
+  type Sequencer,
+} from "./sequencer.ts";
 export { type ClockSource, type FrameTime, RtpClock, VIDEO_CLOCK_RATE } from "./clock.ts";
 export { PacketBuffer, type PacketTarget } from "./target.ts";
 export {

@@ -23,7 +23,7 @@ export interface MediaFrame extends FrameTime {
 export interface RtpPacketizerOptions {
   payloadType: number;
   ssrc: number;
-  /** Defaults to an {@linkcode RtpSequencer} starting at 0. */
+  /** Defaults to an {@linkcode RtpSequencer} starting at `FIRST_SEQUENCE_MIN`. */
   sequencer?: Sequencer;
   /** Defaults to a 90 kHz {@linkcode RtpClock} on the pts. */
   clock?: RtpClock;

@@ -1,30 +1,37 @@
 /**
- * The start-up check that a console the network can reach has a way to
- * sign in: a user, or required client certificates. (Without [tls] such a
- * console is refused earlier, by checkExposure in ui/cli/run.ts.)
+ * The sign-in check of a console the network can reach: someone must be
+ * able to sign in, a user or a required client certificate. It reads the
+ * data dir's users, so it is state, not file: the config check takes it as
+ * its `state` check (ui/config/exposure.ts), and `eyrie run` and `eyrie
+ * config check` both run it through `loadRunConfig()` (ui/cli/run_config.ts).
+ * Without [tls] such a console is refused before this, by the config check.
  *
  * @module
  */
-import type { Config } from "../../actors/defs.ts";
-import { ConfigError } from "../cli/errors.ts";
+import { existsSync } from "node:fs";
+import type { ConfigIssue, ConsoleExposure } from "../config/mod.ts";
+import { stateFile } from "./db.ts";
 import { authMode, AuthStore } from "./service.ts";
 
-/** Throws a ConfigError when auth would be "closed": reachable, and nobody can sign in. */
-export function checkSignIn(config: Config, file: string): void {
-  if (authMode(config, 0) !== "closed") return;
-  const store = AuthStore.open(config.data_dir);
-  let users: number;
+/** Users in the data dir's state file; 0 when there is none yet (it is not created here). */
+export function countUsers(dataDir: string): number {
+  if (!existsSync(stateFile(dataDir))) return 0;
+  const store = AuthStore.open(dataDir);
   try {
-    users = store.users.count();
+    return store.users.count();
   } finally {
     store.close();
   }
-  if (authMode(config, users) !== "closed") return;
-  throw new ConfigError(file, [{
+}
+
+/** The problem when auth would be "closed": reachable, and nobody can sign in. */
+export function signInIssues(config: ConsoleExposure): ConfigIssue[] {
+  if (authMode(config, 0) !== "closed") return [];
+  if (authMode(config, countUsers(config.data_dir)) !== "closed") return [];
+  return [{
     path: "console.listen",
-    line: undefined,
     message: `"${config.console.listen}" is reachable from the network, but nobody can sign in: ` +
       "add a user (eyrie user add NAME --admin --config FILE), set tls.require_client_cert = true, " +
       "or listen on 127.0.0.1",
-  }]);
+  }];
 }

@@ -39,7 +39,7 @@ export type AuthMode =
   | "closed";
 
 /** The mode for `config` with `userCount` users. */
-export function authMode(config: Config, userCount: number): AuthMode {
+export function authMode(config: Pick<Config, "console" | "tls">, userCount: number): AuthMode {
   if (userCount > 0 || config.tls?.require_client_cert === true) return "on";
   const { hostname } = parseListen(config.console.listen);
   return isLoopback(hostname) || config.console.insecure ? "off" : "closed";

@@ -77,8 +77,10 @@ Examples:
   eyrie receive --host 239.1.2.3 --port 5004 --duration 10 --json`,
   config: `Usage: eyrie config check FILE
 
-Validate FILE. Prints "ok" and exits 0, or prints each problem with its line
-and key path and exits 2.`,
+Validate FILE with exactly the checks \`eyrie run\` makes before it starts
+(including who can reach the console and whether someone can sign in).
+Prints "ok" and exits 0, or prints every problem, in line order, with its
+line and key path and exits 2.`,
   service: `Usage: eyrie service install|uninstall [--dry-run] [--config FILE]
 
 install: create the system user eyrie (in the video group), put the config

@@ -10,6 +10,7 @@ import { ConfigError, UsageError } from "./errors.ts";
 import { HELP } from "./help.ts";
 import { VERSION } from "./version.ts";
 import { expectPositionals, parseCommand } from "./args.ts";
+import { loadRunConfig } from "./run_config.ts";
 
 /** Where a command writes; tests capture it. */
 export interface Io {
@@ -60,7 +61,8 @@ async function configMain(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommand("config check", rest, {});
   if (values.help) return help(io, "config");
   expectPositionals("config check", positionals, 1, 1);
-  const config = await loadConfig(positionals[0]);
+  // Exactly what `eyrie run` checks before it starts.
+  const config = await loadRunConfig(positionals[0]);
   io.stdout(
     `ok: ${positionals[0]} (${config.camera.length} camera${
       config.camera.length === 1 ? "" : "s"

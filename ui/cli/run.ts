@@ -6,32 +6,17 @@
  *
  * @module
  */
-import type { Config } from "../../actors/defs.ts";
 import { System } from "../../actors/system/mod.ts";
-import { defaultConfig, isLoopback, loadConfig, parseListen } from "../config/mod.ts";
+import { loadConfig, parseListen } from "../config/mod.ts";
 import { createApp } from "../http/app.ts";
 import { serve } from "../http/serve.ts";
 import { loadConsoleTls } from "../http/serve_tls.ts";
-import { checkSignIn } from "../auth/exposure.ts";
 import { createLogger, stderrSink } from "../../actors/log/logger.ts";
 import { expectPositionals, parseCommand } from "./args.ts";
-import { ConfigError } from "./errors.ts";
 import { HELP } from "./help.ts";
+import { loadRunConfig } from "./run_config.ts";
 import type { Io } from "./main.ts";
 import { systemdNotifier } from "../service/notify.ts";
-
-/** Refuses a console that anyone on the network could reach without TLS, unless the config insists. */
-export function checkExposure(config: Config, file: string): void {
-  const { hostname } = parseListen(config.console.listen);
-  if (isLoopback(hostname) || config.tls !== null || config.console.insecure) return;
-  throw new ConfigError(file, [{
-    path: "console.listen",
-    line: undefined,
-    message:
-      `"${config.console.listen}" is reachable from the network, but [tls] is not configured; ` +
-      "configure [tls], listen on 127.0.0.1, or set console.insecure = true to accept the risk",
-  }]);
-}
 
 export async function runMain(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommand("run", args, {
@@ -43,9 +28,7 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   }
   expectPositionals("run", positionals, 0, 0);
   const file = values.config;
-  const config = file === undefined ? defaultConfig() : await loadConfig(file);
-  checkExposure(config, file ?? "config");
-  checkSignIn(config, file ?? "config");
+  const config = await loadRunConfig(file);
   const sink = stderrSink(config.log.format);
   const log = createLogger("main", sink, config.log.level);
   if (config.camera.length === 0) log.warn("no cameras configured: add a [[camera]] section");

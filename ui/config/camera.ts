@@ -11,7 +11,19 @@ import type {
   RawFormat,
   RtpOutputConfig,
 } from "../../actors/defs.ts";
-import { arr, bool, type Checker, custom, type Fields, int, str, table } from "./schema.ts";
+import {
+  arr,
+  bool,
+  type Checker,
+  custom,
+  type Fields,
+  has,
+  int,
+  type Parts,
+  str,
+  table,
+  tableParts,
+} from "./schema.ts";
 import { forwardOutput, MAX_FORWARDS } from "./forward.ts";
 
 /** Width, height, fps and bitrate of each quality preset (the original plan's ladder). */
@@ -87,7 +99,8 @@ export const rtpOutput: Checker<RtpOutputConfig> = table<RtpOutputConfig>({
   ],
 });
 
-type CameraBase = Omit<CameraConfig, "recording" | "detection">;
+/** A camera without its recording and detection sub-tables. */
+export type CameraBase = Omit<CameraConfig, "recording" | "detection">;
 
 function preset(t: Partial<CameraBase>) {
   return QUALITY_PRESETS[t.quality ?? "medium"];
@@ -127,33 +140,45 @@ const cameraFields: Fields<CameraBase> = {
   forward: [arr(forwardOutput, { max: MAX_FORWARDS }), []],
 };
 
-/** Checks one [[camera]] table except its recording and detection sub-tables. */
-export const cameraBase: Checker<CameraBase> = (v, path, issues) => {
+/**
+ * Checks one [[camera]] table except its recording and detection sub-tables.
+ * The checks across fields run on whichever fields passed, so a bad `fps`
+ * does not hide an odd `width`; `ok` is false when anything was wrong.
+ */
+export const cameraBase: Checker<Parts<CameraBase>> = (v, path, issues) => {
   const t = v as Record<string, unknown>;
   const { recording: _r, detection: _d, ...rest } = typeof t === "object" && t !== null ? t : {};
-  const cam = table(cameraFields)(rest, path, issues);
-  if (cam === undefined) return undefined;
+  const parts = tableParts(cameraFields)(rest, path, issues);
+  if (parts === undefined) return undefined;
+  const cam = parts.value;
+  const before = issues.list.length;
   const at = (k: string) => `${path}.${k}`;
-  if (cam.id === "") return void issues.add(at("id"), "is required");
-  if (cam.width % 2 !== 0 || cam.height % 2 !== 0) {
-    issues.add(at(cam.width % 2 !== 0 ? "width" : "height"), "must be even (4:2:0 chroma)");
+  if (cam.id === "") issues.add(at("id"), "is required");
+  for (const k of ["width", "height"] as const) {
+    const n = cam[k];
+    if (n !== undefined && n % 2 !== 0) issues.add(at(k), "must be even (4:2:0 chroma)");
   }
-  if (!(cam.min_bitrate_kbps <= cam.bitrate_kbps && cam.bitrate_kbps <= cam.max_bitrate_kbps)) {
+  if (
+    has(cam, "min_bitrate_kbps", "bitrate_kbps", "max_bitrate_kbps") &&
+    !(cam.min_bitrate_kbps <= cam.bitrate_kbps && cam.bitrate_kbps <= cam.max_bitrate_kbps)
+  ) {
     issues.add(
       at("bitrate_kbps"),
       `needs min_bitrate_kbps ≤ bitrate_kbps ≤ max_bitrate_kbps, got ${cam.min_bitrate_kbps} ≤ ${cam.bitrate_kbps} ≤ ${cam.max_bitrate_kbps}`,
     );
   }
-  if (cam.codec === "mjpeg" && cam.encoder !== "auto" && cam.encoder !== "jpeg") {
-    issues.add(
-      at("encoder"),
-      `"${cam.encoder}" encodes H.264; codec "mjpeg" needs "jpeg" or "auto"`,
-    );
+  if (has(cam, "codec", "encoder")) {
+    if (cam.codec === "mjpeg" && cam.encoder !== "auto" && cam.encoder !== "jpeg") {
+      issues.add(
+        at("encoder"),
+        `"${cam.encoder}" encodes H.264; codec "mjpeg" needs "jpeg" or "auto"`,
+      );
+    }
+    if (cam.codec === "h264" && cam.encoder === "jpeg") {
+      issues.add(at("encoder"), `"jpeg" cannot encode codec "h264"`);
+    }
   }
-  if (cam.codec === "h264" && cam.encoder === "jpeg") {
-    issues.add(at("encoder"), `"jpeg" cannot encode codec "h264"`);
-  }
-  return cam;
+  return { value: cam, ok: parts.ok && issues.list.length === before };
 };
 
 /** A camera id the recorder and URLs accept (also used by other sections). */

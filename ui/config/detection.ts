@@ -14,6 +14,7 @@ import type {
 } from "../../actors/defs.ts";
 import { checkPolygon } from "../../actors/detector/polygon.ts";
 import { checkZones, layoutZones, MAX_ZONES } from "../../actors/detector/zones.ts";
+import { type StampedCamera, timecodeRegion } from "../../actors/detector/timecode_region.ts";
 import { EVENT_TYPES } from "../../actors/events/types.ts";
 import { MAX_WEBHOOK_RETRIES, MAX_WEBHOOKS } from "../../actors/events/webhook_policy.ts";
 import { parseSize } from "../../actors/recorder/units.ts";
@@ -23,11 +24,13 @@ import {
   type Checker,
   custom,
   type Fields,
+  has,
   int,
   isTable,
   num,
   str,
   table,
+  tableParts,
 } from "./schema.ts";
 
 const polygon: Checker<PolygonConfig> = custom((v) => checkPolygon(v, "polygon"));
@@ -40,15 +43,22 @@ interface ZoneFields {
 }
 
 const zone: Checker<ZoneConfig> = (v, path, issues) => {
-  const z = table<ZoneFields>({
+  const p = tableParts<ZoneFields>({
     name: [str({ pattern: /^.{1,64}$/, hint: "1 to 64 characters" }), ""],
     polygon: [polygon, []],
     min_area: [num({ min: 0, max: 1 }), -1],
     classes: [arr(str(), { max: 1000 }), []],
   })(v, path, issues);
-  if (z === undefined) return undefined;
-  if (z.name === "") return void issues.add(`${path}.name`, "is required");
-  if (z.polygon.length === 0) return void issues.add(`${path}.polygon`, "is required");
+  if (p === undefined) return undefined;
+  let ok = p.ok;
+  for (const key of ["name", "polygon"] as const) {
+    if (p.value[key]?.length === 0) {
+      issues.add(`${path}.${key}`, "is required");
+      ok = false;
+    }
+  }
+  if (!ok) return undefined;
+  const z = p.value as ZoneFields;
   const out: ZoneConfig = { name: z.name, polygon: z.polygon };
   if (z.min_area >= 0) out.minArea = z.min_area;
   if (z.classes.length > 0) out.classes = z.classes;
@@ -83,15 +93,15 @@ const webhookUrl = custom((v) => {
 });
 
 const webhook: Checker<WebhookConfig> = (v, path, issues) => {
-  const w = table<WebhookConfig>({
+  const p = tableParts<WebhookConfig>({
     url: [webhookUrl, ""],
     types: [arr(str({ oneOf: EVENT_TYPES }) as Checker<DetectionEventType>, { max: 16 }), []],
     timeout_ms: [int({ min: 100, max: 60_000 }), 5000],
     retries: [int({ min: 0, max: MAX_WEBHOOK_RETRIES }), 3],
   })(v, path, issues);
-  if (w === undefined) return undefined;
-  if (w.url === "") return void issues.add(`${path}.url`, "is required");
-  return w;
+  if (p === undefined) return undefined;
+  if (p.value.url === "") return void issues.add(`${path}.url`, "is required");
+  return p.ok ? p.value as WebhookConfig : undefined;
 };
 
 const size = custom((v) => parseSize(v as string | number));
@@ -165,15 +175,18 @@ export function detectionSection(
 ): Checker<CameraDetectionConfig> {
   return (v, path, issues) => {
     if (v !== undefined && !isTable(v)) return void issues.add(path, "must be a table");
-    const t = table(fields(defaults))(v, path, issues);
-    if (t === undefined) return undefined;
-    const { zone: z, mask: m, webhook: w, ...rest } = t;
-    try {
-      // A zone that masks cover whole, or too thin to hold a pixel at this size, is a config error.
-      layoutZones(rest.width, rest.height, { zones: z, masks: m });
-    } catch (e) {
-      return void issues.add(`${path}.zone`, (e as Error).message);
+    const p = tableParts(fields(defaults))(v, path, issues);
+    if (p === undefined) return undefined;
+    if (has(p.value, "width", "height", "zone", "mask")) {
+      try {
+        // A zone that masks cover whole, or too thin to hold a pixel at this size, is a config error.
+        layoutZones(p.value.width, p.value.height, { zones: p.value.zone, masks: p.value.mask });
+      } catch (e) {
+        return void issues.add(`${path}.zone`, (e as Error).message);
+      }
     }
+    if (!p.ok) return undefined;
+    const { zone: z, mask: m, webhook: w, ...rest } = p.value as Toml;
     return {
       ...rest,
       model: rest.model === "" || rest.model === defaults.model
@@ -187,4 +200,23 @@ export function detectionSection(
       webhooks: w,
     };
   };
+}
+
+/**
+ * Why a camera's motion zones cannot run beside its timecode stamp (a zone
+ * the stamp, with the masks, covers whole), or null. The detector masks the
+ * stamp by itself (actors/detector/timecode_region.ts).
+ */
+export function stampedZonesIssue(
+  camera: StampedCamera & { detection: CameraDetectionConfig },
+): string | null {
+  const stamp = timecodeRegion(camera);
+  const det = camera.detection;
+  if (stamp === null || !det.motion) return null;
+  try {
+    layoutZones(det.width, det.height, { zones: det.zones, masks: det.masks, stamp });
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { ForwardConfig } from "../../actors/defs.ts";
-import { type Checker, int, str, table } from "./schema.ts";
+import { type Checker, int, str, tableParts } from "./schema.ts";
 
 /** Forwards per camera. Reason: each reads the AU ring at READER.tlsSender + index (3 to 6). */
 export const MAX_FORWARDS = 4;
@@ -20,7 +20,7 @@ const NAME_HINT = "use 1-64 letters, digits, '.', '_' or '-', as eyrie certs doe
 
 /** Checks one forward; `dir` is filled in by the caller when empty. */
 export const forwardOutput: Checker<ForwardConfig> = (v, path, issues) => {
-  const f = table<ForwardConfig>({
+  const p = tableParts<ForwardConfig>({
     host: [str({ pattern: HOST, hint: "an IPv4/IPv6 address or a host name" }), ""],
     port: [int({ min: 1, max: 65535 }), DEFAULT_FORWARD_PORT],
     remote: [str({ pattern: NAME, hint: NAME_HINT }), ""],
@@ -28,10 +28,10 @@ export const forwardOutput: Checker<ForwardConfig> = (v, path, issues) => {
     ca: [str(), ""],
     dir: [str(), ""],
   })(v, path, issues);
-  if (f === undefined) return undefined;
-  let ok = true;
+  if (p === undefined) return undefined;
+  let ok = p.ok;
   for (const key of ["host", "remote", "cert"] as const) {
-    if (f[key] === "") {
+    if (p.value[key] === "") {
       issues.add(
         `${path}.${key}`,
         key === "remote"
@@ -43,5 +43,7 @@ export const forwardOutput: Checker<ForwardConfig> = (v, path, issues) => {
       ok = false;
     }
   }
-  return ok ? { ...f, host: f.host.replace(/^\[(.*)\]$/, "$1") } : undefined;
+  if (!ok) return undefined;
+  const f = p.value as ForwardConfig;
+  return { ...f, host: f.host.replace(/^\[(.*)\]$/, "$1") };
 };

@@ -50,11 +50,15 @@ export function keyLines(text: string): Map<string, number> {
   return where;
 }
 
-/** The nearest line for a path: the key itself, else its closest ancestor. */
+/**
+ * The nearest line for a path: the key itself, the first table of an array
+ * of tables (`detection.zone` → `[[detection.zone]]`), else its closest
+ * ancestor.
+ */
 export function lineOf(where: Map<string, number>, path: string): number | undefined {
   let p = path;
   for (;;) {
-    const line = where.get(p);
+    const line = where.get(p) ?? where.get(`${p}[0]`);
     if (line !== undefined) return line;
     const cut = Math.max(p.lastIndexOf("."), p.lastIndexOf("["));
     if (cut <= 0) return undefined;

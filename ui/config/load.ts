@@ -16,11 +16,12 @@ import type {
   TlsConfig,
 } from "../../actors/defs.ts";
 import { ConfigError, type ConfigProblem } from "../cli/errors.ts";
-import { cameraBase, MAX_CAMERAS } from "./camera.ts";
+import { type CameraBase, cameraBase, MAX_CAMERAS } from "./camera.ts";
 import { cameraRecording, recordingSection } from "./recording.ts";
-import { DEFAULT_DETECTION, detectionSection } from "./detection.ts";
+import { DEFAULT_DETECTION, detectionSection, stampedZonesIssue } from "./detection.ts";
+import { exposureIssue, type StateCheck } from "./exposure.ts";
 import { keyLines, lineOf } from "./lines.ts";
-import { bool, type Checker, Issues, isTable, str, table } from "./schema.ts";
+import { bool, type Checker, Issues, isTable, str, table, tableParts } from "./schema.ts";
 import { LISTEN_PATTERN, parseListen } from "./listen.ts";
 
 /** Largest config file read. Reason: a config is a few KB; anything near this is a mistake. */
@@ -39,7 +40,7 @@ export function defaultDataDir(): string {
 }
 
 const consoleSection: Checker<ConsoleConfig> = (v, path, issues) => {
-  const c = table<ConsoleConfig>({
+  const c = tableParts<ConsoleConfig>({
     listen: [
       str({ pattern: LISTEN_PATTERN, hint: 'use "host:port", e.g. "127.0.0.1:8080"' }),
       "127.0.0.1:8080",
@@ -47,12 +48,14 @@ const consoleSection: Checker<ConsoleConfig> = (v, path, issues) => {
     insecure: [bool, false],
   })(v, path, issues);
   if (c === undefined) return undefined;
-  try {
-    parseListen(c.listen);
-  } catch (e) {
-    return void issues.add(`${path}.listen`, (e as Error).message);
+  if (c.value.listen !== undefined) {
+    try {
+      parseListen(c.value.listen);
+    } catch (e) {
+      return void issues.add(`${path}.listen`, (e as Error).message);
+    }
   }
-  return c;
+  return c.ok ? c.value as ConsoleConfig : undefined;
 };
 
 const logSection = table<LogConfig>({
@@ -71,23 +74,52 @@ function tlsSection(dataDir: string, abs: (p: string) => string): Checker<TlsCon
   };
 }
 
+/** Options of {@linkcode checkConfig}, {@linkcode parseConfig} and {@linkcode loadConfig}. */
+export interface CheckOptions {
+  /**
+   * Checks of the state the config will run with, beyond the file (`eyrie
+   * run` and `eyrie config check` pass the sign-in check of ui/auth): their
+   * problems are reported with the file's own.
+   */
+  state?: StateCheck;
+}
+
 /**
  * Validates parsed TOML. `file` names the source in messages and anchors
  * relative paths (data_dir, recording.dir, model files) at its folder.
+ * Every problem is reported at once, in line order.
  */
-export function checkConfig(doc: Record<string, unknown>, file: string, text = ""): Config {
+export function checkConfig(
+  doc: Record<string, unknown>,
+  file: string,
+  text = "",
+  options: CheckOptions = {},
+): Config {
   const issues = new Issues();
   const base = file === "" ? Deno.cwd() : dirname(resolve(file));
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   for (const k of Object.keys(doc)) {
     if (!TOP_KEYS.includes(k)) issues.add(k, `unknown key (known: ${TOP_KEYS.join(", ")})`);
   }
-  const dataDir = abs(str()(doc.data_dir ?? defaultDataDir(), "data_dir", issues) ?? "");
+  const dataDirText = str()(doc.data_dir ?? defaultDataDir(), "data_dir", issues);
+  const dataDir = abs(dataDirText ?? "");
   const consoleCfg = consoleSection(doc.console, "console", issues);
   const tls = doc.tls === undefined ? null : tlsSection(dataDir, abs)(doc.tls, "tls", issues);
   const log = logSection(doc.log, "log", issues);
   const rec = recordingSection(dataDir)(doc.recording, "recording", issues);
   const det = detectionSection(DEFAULT_DETECTION, abs)(doc.detection, "detection", issues);
+  if (dataDirText !== undefined && consoleCfg !== undefined && tls !== undefined) {
+    const exposure = { data_dir: dataDir, console: consoleCfg, tls };
+    const problem = exposureIssue(exposure);
+    // Without [tls] nobody should sign in over the network anyway: one problem, not two.
+    const found = problem !== null ? [problem] : options.state?.(exposure) ?? [];
+    for (const i of found) issues.add(i.path, i.message);
+  }
+  // A camera's own sub-tables are checked over the built-in defaults when
+  // [recording] or [detection] is broken, so their problems show too.
+  const recDefaults = rec?.defaults ??
+    recordingSection(dataDir)(undefined, "recording", new Issues())!.defaults;
+  const detDefaults = det ?? DEFAULT_DETECTION;
 
   const cameras: CameraConfig[] = [];
   const raw = doc.camera ?? [];
@@ -100,15 +132,20 @@ export function checkConfig(doc: Record<string, unknown>, file: string, text = "
     raw.forEach((c: unknown, i) => {
       const path = `camera[${i}]`;
       if (!isTable(c)) return void issues.add(path, "must be a table");
-      const cam = cameraBase(c, path, issues);
-      const recording = rec &&
-        cameraRecording(rec.defaults)(c.recording, `${path}.recording`, issues);
-      const detection = det && detectionSection(det, abs)(c.detection, `${path}.detection`, issues);
-      if (cam === undefined || recording === undefined || detection === undefined) return;
-      if (ids.has(cam.id)) {
-        return void issues.add(`${path}.id`, `"${cam.id}" is used by an earlier camera`);
+      const parts = cameraBase(c, path, issues);
+      const recording = cameraRecording(recDefaults)(c.recording, `${path}.recording`, issues);
+      const detection = detectionSection(detDefaults, abs)(
+        c.detection,
+        `${path}.detection`,
+        issues,
+      );
+      const id = parts?.value.id;
+      if (id !== undefined && id !== "") {
+        if (ids.has(id)) issues.add(`${path}.id`, `"${id}" is used by an earlier camera`);
+        ids.add(id);
       }
-      ids.add(cam.id);
+      if (!parts?.ok || recording === undefined || detection === undefined) return;
+      const cam = { ...parts.value as CameraBase };
       if (cam.source.startsWith("file:")) cam.source = `file:${abs(cam.source.slice(5))}`;
       cam.forward = cam.forward.map((f) => ({
         ...f,
@@ -118,17 +155,21 @@ export function checkConfig(doc: Record<string, unknown>, file: string, text = "
       // The detector analyses a shrunk copy: never larger than the camera's own frames.
       detection.width = Math.min(detection.width, cam.width);
       detection.height = Math.min(detection.height, cam.height);
+      const stamped = stampedZonesIssue({ ...cam, detection });
+      if (stamped !== null) issues.add(`${path}.detection.zone`, stamped);
       cameras.push({ ...cam, recording, detection });
     });
   }
 
-  if (issues.list.length > 0 || !consoleCfg || !log || !rec || tls === undefined) {
+  if (issues.list.length > 0 || !consoleCfg || !log || !rec || !det || tls === undefined) {
     const where = keyLines(text);
     const problems: ConfigProblem[] = issues.list.map((i) => ({
       path: i.path,
       line: lineOf(where, i.path),
       message: i.message,
     }));
+    // In the file's order; problems without a line (the file as a whole) last.
+    problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
     throw new ConfigError(file === "" ? "config" : file, problems);
   }
   return {
@@ -142,7 +183,7 @@ export function checkConfig(doc: Record<string, unknown>, file: string, text = "
 }
 
 /** Parses and validates config text. */
-export function parseConfig(text: string, file: string): Config {
+export function parseConfig(text: string, file: string, options: CheckOptions = {}): Config {
   let doc: Record<string, unknown>;
   try {
     doc = parse(text) as Record<string, unknown>;
@@ -157,11 +198,11 @@ export function parseConfig(text: string, file: string): Config {
     }
     throw e;
   }
-  return checkConfig(doc, file, text);
+  return checkConfig(doc, file, text, options);
 }
 
 /** Reads, parses and validates a config file. A missing or unreadable file is a ConfigError too. */
-export async function loadConfig(file: string): Promise<Config> {
+export async function loadConfig(file: string, options: CheckOptions = {}): Promise<Config> {
   let text: string;
   try {
     const info = await Deno.stat(file);
@@ -189,10 +230,10 @@ export async function loadConfig(file: string): Promise<Config> {
       message: `cannot read the config: ${why}`,
     }]);
   }
-  return parseConfig(text, file);
+  return parseConfig(text, file, options);
 }
 
 /** The config eyrie runs with when given none: one test-pattern camera, console on 127.0.0.1:8080. */
-export function defaultConfig(): Config {
-  return checkConfig({ camera: [{ id: "test", source: "test" }] }, "");
+export function defaultConfig(options: CheckOptions = {}): Config {
+  return checkConfig({ camera: [{ id: "test", source: "test" }] }, "", "", options);
 }

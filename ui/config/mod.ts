@@ -7,6 +7,7 @@
  */
 export {
   checkConfig,
+  type CheckOptions,
   defaultConfig,
   defaultDataDir,
   loadConfig,
@@ -16,3 +17,5 @@ export {
 export { MAX_CAMERAS, QUALITY_PRESETS, TEST_PATTERNS } from "./camera.ts";
 export { isLoopback, type ListenAddress, parseListen } from "./listen.ts";
 export { keyLines, lineOf } from "./lines.ts";
+export { type ConsoleExposure, exposureIssue, type StateCheck } from "./exposure.ts";
+export type { ConfigIssue } from "./schema.ts";

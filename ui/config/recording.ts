@@ -23,7 +23,7 @@ import {
   type Issues,
   isTable,
   str,
-  table,
+  tableParts,
 } from "./schema.ts";
 
 const size = custom((v) => parseSize(v as string | number));
@@ -93,7 +93,7 @@ export function recordingSection(dataDir: string): Checker<RecordingSection> {
       pre_roll_s: 5,
       post_roll_s: 10,
     });
-    const g = table<Global>({
+    const parts = tableParts<Global>({
       enabled: [bool, v !== undefined],
       dir: [str(), `${dataDir}/recordings`],
       segment_s: [int({ min: 10, max: 3600 }), 60],
@@ -106,8 +106,9 @@ export function recordingSection(dataDir: string): Checker<RecordingSection> {
       pre_roll_s: p.pre_roll_s,
       post_roll_s: p.post_roll_s,
     })(v, path, issues);
-    if (g === undefined) return undefined;
-    requireSchedule(g, path, issues);
+    if (parts === undefined) return undefined;
+    if (requireSchedule(parts.value, path, issues) || !parts.ok) return undefined;
+    const g = parts.value as Global;
     return {
       global: {
         enabled: g.enabled,
@@ -132,9 +133,10 @@ export function recordingSection(dataDir: string): Checker<RecordingSection> {
 export function cameraRecording(d: CameraRecordingConfig): Checker<CameraRecordingConfig> {
   return (v, path, issues) => {
     if (v !== undefined && !isTable(v)) return void issues.add(path, "must be a table");
-    const p = table(policyFields({ ...d, max_age: d.max_age_s }))(v, path, issues);
-    if (p === undefined) return undefined;
-    requireSchedule(p, path, issues);
+    const parts = tableParts(policyFields({ ...d, max_age: d.max_age_s }))(v, path, issues);
+    if (parts === undefined) return undefined;
+    if (requireSchedule(parts.value, path, issues) || !parts.ok) return undefined;
+    const p = parts.value as Required<typeof parts.value>;
     return {
       mode: p.mode,
       max_bytes: p.max_bytes,
@@ -146,8 +148,15 @@ export function cameraRecording(d: CameraRecordingConfig): Checker<CameraRecordi
   };
 }
 
-function requireSchedule(p: { mode: string; schedule: string[] }, path: string, issues: Issues) {
-  if (p.mode === "scheduled" && p.schedule.length === 0) {
+/** Records (and returns true for) a scheduled mode without a schedule, when both are known. */
+function requireSchedule(
+  p: { mode?: string; schedule?: string[] },
+  path: string,
+  issues: Issues,
+): boolean {
+  if (p.mode === "scheduled" && p.schedule?.length === 0) {
     issues.add(`${path}.schedule`, 'is required when mode = "scheduled"');
+    return true;
   }
+  return false;
 }

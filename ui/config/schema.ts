@@ -150,11 +150,20 @@ function lowerFirst(s: string): string {
 /** Field checkers of a table, each with its default (a value, or a function of the table so far). */
 export type Fields<T> = { [K in keyof T]: [Checker<T[K]>, T[K] | ((t: Partial<T>) => T[K])] };
 
+/** What {@linkcode tableParts} made of a table: every field that is usable, and whether all are. */
+export interface Parts<T> {
+  /** Valid and defaulted fields; a bad field (or a default that needed one) is absent. */
+  value: Partial<T>;
+  ok: boolean;
+}
+
 /**
- * Checks a table: every key known, every value checked, defaults filled in
- * order (a function default sees the fields before it).
+ * Checks a table like {@linkcode table}, but also gives back the fields that
+ * passed when others did not, so checks across fields still run on them:
+ * every problem of a file is reported at once, not the first of each table.
+ * Undefined when the value is not a table at all.
  */
-export function table<T>(fields: Fields<T>): Checker<T> {
+export function tableParts<T>(fields: Fields<T>): Checker<Parts<T>> {
   return (v, path, issues) => {
     const t: Table = v === undefined ? {} : (v as Table);
     if (!isTable(t)) return void issues.add(path, `must be a table, got ${typeName(v)}`);
@@ -169,13 +178,35 @@ export function table<T>(fields: Fields<T>): Checker<T> {
     for (const k of Object.keys(fields) as (keyof T & string)[]) {
       const [check, dflt] = fields[k];
       if (t[k] === undefined) {
-        out[k] = typeof dflt === "function" ? (dflt as (t: Partial<T>) => T[typeof k])(out) : dflt;
+        const d = typeof dflt === "function" ? (dflt as (t: Partial<T>) => T[typeof k])(out) : dflt;
+        // A default computed from a bad field is no value either.
+        if (d !== undefined && !(typeof d === "number" && Number.isNaN(d))) out[k] = d;
         continue;
       }
       const r = check(t[k], at(k), issues);
       if (r === undefined) ok = false;
       else out[k] = r;
     }
-    return ok ? (out as T) : undefined;
+    return { value: out, ok };
   };
+}
+
+/**
+ * Checks a table: every key known, every value checked, defaults filled in
+ * order (a function default sees the fields before it).
+ */
+export function table<T>(fields: Fields<T>): Checker<T> {
+  const parts = tableParts(fields);
+  return (v, path, issues) => {
+    const p = parts(v, path, issues);
+    return p?.ok ? (p.value as T) : undefined;
+  };
+}
+
+/** Whether every one of `keys` has a usable value in `t`. */
+export function has<T, K extends keyof T>(
+  t: Partial<T>,
+  ...keys: K[]
+): t is Partial<T> & Pick<T, K> {
+  return keys.every((k) => t[k] !== undefined);
 }

@@ -11,6 +11,7 @@ import {
   TIMECODE_COLS,
   TIMECODE_ROWS,
   timecodeCell,
+  timecodeRect,
 } from "../../../actors/camera/timecode.ts";
 import { Pipeline } from "../../../ffi/gst/mod.ts";
 import { cameraConfig, readAccessUnits, startTree } from "../_camera_tree.ts";
@@ -33,6 +34,24 @@ Deno.test("stampTimecode() and readTimecode() round-trip in I420 and NV12 at sev
         assert.equal(frame[TIMECODE_COLS * cell], 90, "right of it");
       }
     }
+  }
+});
+
+Deno.test("timecodeRect() is exactly the luma stampTimecode() writes, and null where it writes none", () => {
+  for (const [width, height] of [[1280, 720], [320, 240], [64, 48], [30, 20], [14, 10]]) {
+    const frame = new Uint8Array(rawFrameBytes(FrameFormat.I420, width, height)).fill(90);
+    stampTimecode(frame, NOW, { format: "I420", width, height });
+    let box: { x0: number; y0: number; x1: number; y1: number } | null = null;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        if (frame[y * width + x] === 90) continue;
+        box ??= { x0: x, y0: y, x1: x + 1, y1: y + 1 };
+        box.x0 = Math.min(box.x0, x);
+        box.x1 = Math.max(box.x1, x + 1);
+        box.y1 = y + 1;
+      }
+    }
+    assert.deepEqual(timecodeRect(width, height), box, `${width}x${height}`);
   }
 });
 

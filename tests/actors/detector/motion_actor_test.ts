@@ -39,6 +39,8 @@ Deno.test("the detector actor reports motion from the camera actor's small ring"
         mask: [{ polygon: PATCH }],
       }),
       lights: detectingCamera({ source: `file:${clip}` }),
+      stamped: detectingCamera({ source: "test", pattern: "black", timecode: true }),
+      stampedBall: detectingCamera({ source: "test", pattern: "ball", timecode: true }),
     };
     // A data dir that cannot be made (its parent is a file): events cannot be stored.
     await Deno.writeTextFile(`${dir}/file`, "");
@@ -56,6 +58,7 @@ Deno.test("the detector actor reports motion from the camera actor's small ring"
       all.every((tree) => framesOf(tree) >= 30) &&
       trees.ball.stored().some((e) => e.type === "motion_start") &&
       trees.patch.stored().some((e) => e.type === "motion_start") &&
+      trees.stampedBall.stored().some((e) => e.type === "motion_start") &&
       trees.lights.stored().some((e) => e.type === "global_change") &&
       trees.nodisk.triggers.length > 0;
     await until("30 analysed frames on every camera", enough, 60_000).catch((e) => {
@@ -82,6 +85,20 @@ Deno.test("the detector actor reports motion from the camera actor's small ring"
     await t.step("a static pattern reports nothing", () => {
       assert.deepEqual(types(trees.still.stored()), []);
       assert.equal(trees.still.triggers.length, 0);
+    });
+
+    await t.step(
+      "a black scene with the timecode stamp: the stamp changes every frame, yet no motion",
+      () => {
+        assert.deepEqual(types(trees.stamped.stored()), []);
+        assert.equal(trees.stamped.triggers.length, 0);
+        assert.equal(detectorStats(trees.stamped)?.motionActive, false);
+      },
+    );
+
+    await t.step("the ball with the timecode stamp: motion in the scene is still seen", () => {
+      const start = trees.stampedBall.stored().find((e) => e.type === "motion_start");
+      assert.ok(start?.type === "motion_start", JSON.stringify(trees.stampedBall.stored()));
     });
 
     await t.step("smpte's animated patch is motion; a mask over it silences it", () => {

@@ -145,6 +145,16 @@ const BAD: [string, string, RegExp][] = [
     `[detection]\n  [[detection.zone]]\n  name = "z"\n  polygon = [[0, 0], [2, 0], [1, 1]]`,
     /^4: detection\.zone\[0\]\.polygon: /,
   ],
+  [
+    "a console the network reaches without [tls]",
+    `[console]\nlisten = "0.0.0.0:8080"`,
+    /^2: console\.listen: "0\.0\.0\.0:8080" is reachable from the network, but \[tls\] is not configured/,
+  ],
+  [
+    "a zone wholly under the timecode stamp",
+    `[[camera]]\nid = "a"\ntimecode = true\n  [[camera.detection.zone]]\n  name = "corner"\n  polygon = [[0, 0], [0.05, 0], [0.05, 0.05]]`,
+    /^4: camera\[0\]\.detection\.zone: Zone "corner" covers no pixel of a 320x180 frame outside the masks and the timecode stamp/,
+  ],
   ["camera not an array of tables", `camera = 3`, /^1: camera: must be an array of tables/],
   ["TOML syntax", `[console\nlisten = 1`, /^1: : not valid TOML/],
   ["duplicate key (TOML)", `a = 1\na = 2`, /^2: : not valid TOML/],
@@ -160,6 +170,95 @@ for (const [what, text, expected] of BAD) {
 Deno.test("every problem in a config is reported at once", () => {
   const found = problems(`[console]\nlisten = 1\n[[camera]]\nid = "a"\nfps = 0\nwidth = "wide"`);
   assert.equal(found.length, 3, found.join("\n"));
+});
+
+/** "12: camera[0].fps: must be…" → "12: camera[0].fps" */
+function withoutMessage(problem: string): string {
+  return problem.split(": ").slice(0, 2).join(": ");
+}
+
+Deno.test("a bad field does not hide a check across fields of the same table", () => {
+  const found = problems(
+    [
+      `[[camera]]`,
+      `id = "a"`,
+      `fps = 500`,
+      `width = 641`,
+      `codec = "mjpeg"`,
+      `encoder = "x264"`,
+      `  [[camera.forward]]`,
+      `  port = 0`,
+      `  [camera.recording]`,
+      `  mode = "scheduled"`,
+      `  max_bytes = "lots"`,
+      `  [[camera.detection.zone]]`,
+      `  min_area = 2`,
+      `  [[camera.detection.webhook]]`,
+      `  timeout_ms = 1`,
+    ].join("\n"),
+  );
+  assert.deepEqual(found.map(withoutMessage), [
+    "3: camera[0].fps",
+    "4: camera[0].width",
+    "6: camera[0].encoder",
+    "7: camera[0].forward[0].host",
+    "7: camera[0].forward[0].remote",
+    "7: camera[0].forward[0].cert",
+    "8: camera[0].forward[0].port",
+    "9: camera[0].recording.schedule",
+    "11: camera[0].recording.max_bytes",
+    "12: camera[0].detection.zone[0].name",
+    "12: camera[0].detection.zone[0].polygon",
+    "13: camera[0].detection.zone[0].min_area",
+    "14: camera[0].detection.webhook[0].url",
+    "15: camera[0].detection.webhook[0].timeout_ms",
+  ]);
+});
+
+Deno.test("a broken [detection] or [recording] does not hide a camera's own problems there", () => {
+  const found = problems(
+    `[detection]\nsensitivity = 2\n[recording]\nsegment_s = 1\n` +
+      `[[camera]]\nid = "a"\n  [camera.detection]\n  motion_fps = 99\n  [camera.recording]\n  pre_roll_s = -1`,
+  );
+  assert.deepEqual(found.map(withoutMessage), [
+    "2: detection.sensitivity",
+    "4: recording.segment_s",
+    "8: camera[0].detection.motion_fps",
+    "10: camera[0].recording.pre_roll_s",
+  ]);
+});
+
+Deno.test("problems are reported in the file's line order, whatever order they are checked in", () => {
+  const found = problems(
+    `[[camera]]\nid = "a"\nfps = 0\n[detection]\nsensitivity = 2\n[console]\nlisten = 1\n[log]\nlevel = "loud"`,
+  );
+  assert.deepEqual(found.map((p) => Number(p.split(":")[0])), [3, 5, 7, 9]);
+});
+
+Deno.test("the problems of a state check come with the file's own, in line order", () => {
+  const text = `[console]\nlisten = "0.0.0.0:8080"\n[tls]\n[[camera]]\nid = "a"\nfps = 0`;
+  const seen: string[] = [];
+  try {
+    parseConfig(text, "eyrie.toml", {
+      state: (c) => {
+        seen.push(`${c.console.listen} ${c.tls?.server_name} ${c.data_dir !== ""}`);
+        return [{ path: "console.listen", message: "nobody can sign in" }];
+      },
+    });
+    assert.fail("accepted");
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    assert.deepEqual(e.problems.map((p) => `${p.line}: ${p.path}: ${p.message}`), [
+      "2: console.listen: nobody can sign in",
+      "6: camera[0].fps: must be 1 to 120, got 0",
+    ]);
+  }
+  assert.deepEqual(seen, ["0.0.0.0:8080 console true"]);
+  // Without [tls] the exposure problem stands alone: the state check does not run.
+  assert.deepEqual(
+    problems(`[console]\nlisten = "0.0.0.0:8080"`).map((p) => p.split(":")[0]),
+    ["2"],
+  );
 });
 
 Deno.test("keyLines() maps nested array-of-table keys to their lines", () => {

@@ -64,6 +64,8 @@ export async function startAuthApp(
   const config = checkConfig({
     data_dir: dataDir,
     console: { listen },
+    // A console the network reaches needs [tls]: the config check refuses it without.
+    tls: listen.startsWith("127.") ? undefined : {},
     camera: [{ id: "front", quality: "high" }, { id: "back", quality: "low" }],
   }, "");
   const store = AuthStore.open(dataDir);

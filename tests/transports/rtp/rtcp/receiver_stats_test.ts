@@ -14,6 +14,13 @@ Deno.test("ReceiverStats extends the sequence number across the 16-bit wrap (RFC
   assert.equal(s.received, 99);
 });
 
+Deno.test("ReceiverStats counts no phantom cycle for a stream that begins at 0 (probation forgets it)", () => {
+  const s = new ReceiverStats({ ssrc: 1 });
+  for (let seq = 0; seq < 10; seq++) s.update(pkt(seq, 0), 0);
+  assert.equal(s.extendedHighestSeq, 9);
+  assert.equal(s.report().cumulativeLost, 0);
+});
+
 Deno.test("ReceiverStats reports fraction lost per interval and cumulative loss (A.3)", () => {
   const s = new ReceiverStats({ ssrc: 9 });
   for (let seq = 0; seq < 100; seq++) if (seq < 2 || seq % 10 !== 5) s.update(pkt(seq, 0), 0);
