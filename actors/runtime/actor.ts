@@ -15,6 +15,7 @@ import {
   type ActorProtocol,
   deserializeError,
   type FromActor,
+  type InjectedFault,
   serializeError,
   type ToActor,
 } from "./protocol.ts";
@@ -196,6 +197,11 @@ export class ActorProcess<P extends ActorProtocol> implements Child {
     clearTimeout(timer);
     if (late) this.#finish({ kind: "killed", afterMs: shutdownMs });
     return await this.exited;
+  }
+
+  /** Injects a fault into the running Worker (the fault suite's hook; see InjectedFault). */
+  injectFault(how: InjectedFault): void {
+    if (this.#exit === undefined) this.#post({ type: "fault", how });
   }
 
   /** Terminates the Worker at once. */

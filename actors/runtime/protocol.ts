@@ -47,7 +47,17 @@ export type ToActor =
   | { type: "stop"; reason: StopReason }
   | { type: "call"; rid: number; name: string; args: unknown }
   | { type: "cast"; msg: unknown }
-  | { type: "ping"; n: number };
+  | { type: "ping"; n: number }
+  /** Fault injection for the fault suite: the Worker throws, or blocks forever. */
+  | { type: "fault"; how: InjectedFault };
+
+/**
+ * A fault the fault suite injects into a running actor (tests/faults/):
+ * `throw` raises an uncaught error in the Worker, `hang` blocks its thread
+ * for good (only the heartbeat can tell). A Worker terminated from outside
+ * is `ActorProcess.kill()`.
+ */
+export type InjectedFault = "throw" | "hang";
 
 /** Messages out of a Worker. */
 export type FromActor =

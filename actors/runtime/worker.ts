@@ -113,6 +113,16 @@ export function runActor<P extends ActorProtocol>(make: () => Actor<P>): void {
       case "cast":
         actor?.cast(m.msg as P["cast"]);
         return;
+      case "fault":
+        if (m.how === "throw") {
+          setTimeout(() => {
+            throw new Error(`Injected fault in ${id}`);
+          });
+        } else {
+          // Blocks this thread until the supervisor terminates the Worker.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+        }
+        return;
       case "call": {
         const handler = actor?.calls[m.name as keyof P["calls"]];
         if (handler === undefined) {

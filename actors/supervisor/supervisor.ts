@@ -80,8 +80,12 @@ interface Slot {
   lane: Promise<void>;
   /** Aborts a restart that waits out its backoff (the slot was removed, replaced, stopped). */
   pending: AbortController | undefined;
-  /** With onIntensity "isolate": this child's own restart window. */
-  window: RestartWindow | undefined;
+  /**
+   * This child's own restarts within the period: its backoff grows with its
+   * own crashes, not its siblings'; with onIntensity "isolate" it is also
+   * the window the intensity applies to.
+   */
+  window: RestartWindow;
   /** When a waiting restart is due (clock ms), for status. */
   retryAt: number | undefined;
 }
@@ -249,7 +253,7 @@ export class Supervisor implements Child {
       lastExit: undefined,
       lane: Promise.resolve(),
       pending: undefined,
-      window: this.#flags.onIntensity === "isolate" ? this.#newWindow() : undefined,
+      window: this.#newWindow(),
       retryAt: undefined,
     };
   }
@@ -380,10 +384,14 @@ export class Supervisor implements Child {
   #scheduleRestart(slot: Slot, cause: string): void {
     if (this.#stopping || this.#exit !== undefined || !this.#slots.includes(slot)) return;
     const group = this.#group(slot);
-    const attempt = (slot.window ?? this.#window).record();
+    const isolating = this.#flags.onIntensity === "isolate";
+    const own = slot.window.record();
+    const shared = isolating ? own : this.#window.record();
+    // The backoff counts this child's restarts; the intensity those of its window.
+    const attempt = own < 0 ? this.#flags.intensity + 1 : own;
     let delayMs: number;
-    if (attempt < 0) {
-      if (this.#flags.onIntensity !== "isolate") {
+    if (shared < 0) {
+      if (!isolating) {
         this.#run(this.#slots, () => this.#giveUp(cause));
         return;
       }

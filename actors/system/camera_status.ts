@@ -35,8 +35,9 @@ export function cameraStatus(
   nowMs: () => number = Date.now,
 ): CameraStatus {
   const own = actors.filter((a) => a.id === id || a.id.startsWith(`${id}/`));
+  // Starting again after a crash is still restarting; a first start is connecting.
   const down = own.find((a) => a.state === "failed") ??
-    own.find((a) => a.state !== "running" && a.state !== "starting");
+    own.find((a) => a.state !== "running" && (a.state !== "starting" || a.last_error));
   if (down !== undefined) {
     const status: CameraStatus = {
       state: down.state === "failed" ? "failed" : "restarting",
@@ -83,7 +84,8 @@ export function cameraProblem(id: string, status: CameraStatus, nowMs: number): 
         : ` (next try in ${
           Math.max(0, Math.round((Date.parse(status.retry_at) - nowMs) / 1000))
         } s)`;
-      return `camera ${id} is ${status.state}: ${status.cause}${retry}`;
+      const verb = status.state === "failed" ? "failed" : "is restarting";
+      return `camera ${id} ${verb}: ${status.cause}${retry}`;
     }
   }
 }

@@ -11,12 +11,38 @@ import { loadConfig, parseListen } from "../config/mod.ts";
 import { createApp } from "../http/app.ts";
 import { serve } from "../http/serve.ts";
 import { loadConsoleTls } from "../http/serve_tls.ts";
-import { createLogger, stderrSink } from "../../actors/log/logger.ts";
+import { createLogger, type Logger, stderrSink } from "../../actors/log/logger.ts";
 import { expectPositionals, parseCommand } from "./args.ts";
 import { HELP } from "./help.ts";
 import { loadRunConfig } from "./run_config.ts";
 import type { Io } from "./main.ts";
 import { systemdNotifier } from "../service/notify.ts";
+
+/** SIGTERM to exit, at most (the system's own stop takes SHUTDOWN_MS; this is the backstop). */
+const STOP_DEADLINE_MS = 9_000;
+
+/**
+ * An error nothing caught on the main thread is a bug, but an appliance must
+ * not die of it: it is logged as JSON (with its stack) and eyrie runs on.
+ * Workers have their own net (actors/runtime): their errors crash the actor.
+ */
+function catchStrays(log: Logger): void {
+  const report = (what: string, error: unknown) => {
+    const e = error instanceof Error ? error : new Error(String(error));
+    log.error(`${what} on the main thread (a bug); eyrie runs on`, {
+      error: e.message,
+      stack: e.stack ?? "",
+    });
+  };
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    e.preventDefault();
+    report("unhandled rejection", e.reason);
+  });
+  globalThis.addEventListener("error", (e) => {
+    e.preventDefault();
+    report("uncaught error", e.error ?? e.message);
+  });
+}
 
 export async function runMain(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommand("run", args, {
@@ -33,6 +59,7 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   const log = createLogger("main", sink, config.log.level);
   if (config.camera.length === 0) log.warn("no cameras configured: add a [[camera]] section");
 
+  catchStrays(log);
   const notify = systemdNotifier(log);
   const load = file === undefined ? undefined : () => loadConfig(file);
   const consoleTls = config.tls === null ? undefined : await loadConsoleTls(config.tls, log);
@@ -90,6 +117,13 @@ export async function runMain(args: string[], io: Io): Promise<number> {
     });
   });
   const code = await stopped;
+  // Whatever a part of eyrie does while it stops, the process ends in time (systemd's
+  // TimeoutStopSec would SIGKILL it, and a stop must never hang a reboot).
+  const deadline = setTimeout(() => {
+    log.error("stopping took too long; exiting now", { after_ms: STOP_DEADLINE_MS, code });
+    Deno.exit(code);
+  }, STOP_DEADLINE_MS);
+  Deno.unrefTimer(deadline);
   notify.stopping();
   notify.close();
   Deno.removeSignalListener("SIGHUP", onHangup);

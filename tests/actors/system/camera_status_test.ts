@@ -57,7 +57,7 @@ Deno.test("cameraStatus() puts a crashed or isolated actor before the source, wi
   });
   assert.equal(
     cameraProblem("front", failed, now),
-    "camera front is failed: gave up (next try in 60 s)",
+    "camera front failed: gave up (next try in 60 s)",
   );
   assert.deepEqual(cameraStatus("back", actors, { state: "up", since: now }).state, "live");
 });
