@@ -68,6 +68,47 @@ export interface SerializedError {
   stack?: string;
 }
 
+/**
+ * A link to something outside eyrie (an RTP destination, a forward receiver,
+ * a webhook, the recordings disk) as stats and the API show it: the state of
+ * actors/supervisor/link.ts's `Link`, flattened so every kind of link reads
+ * the same in `/api/cameras/:id`. Times are epoch ms.
+ */
+export interface LinkStatus {
+  state: "connecting" | "up" | "offline";
+  /** When this state began; for offline, the first failed try of the outage. */
+  since: number;
+  /** Why it is offline, in words a user can act on; null otherwise. */
+  cause: string | null;
+  /** When the next try starts, while offline; null otherwise. */
+  retryAt: number | null;
+  /** Failed tries in this outage (0 while up). */
+  tries: number;
+}
+
+/** {@linkcode LinkStatus} of a `Link`'s state (taken structurally: this module imports nothing). */
+export function linkStatus(
+  s:
+    | { state: "connecting"; since: number; attempt: number }
+    | { state: "up"; since: number }
+    | { state: "offline"; since: number; cause: string; retryAt: number; attempt: number },
+): LinkStatus {
+  switch (s.state) {
+    case "connecting":
+      return { state: s.state, since: s.since, cause: null, retryAt: null, tries: s.attempt - 1 };
+    case "up":
+      return { state: s.state, since: s.since, cause: null, retryAt: null, tries: 0 };
+    case "offline":
+      return {
+        state: s.state,
+        since: s.since,
+        cause: s.cause,
+        retryAt: s.retryAt,
+        tries: s.attempt,
+      };
+  }
+}
+
 /** How an actor ended. */
 export type ExitReason =
   | { kind: "normal" }
