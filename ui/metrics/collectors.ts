@@ -26,6 +26,7 @@ import {
   rtpOutputMetrics,
   viewerMetrics,
 } from "./stream_collectors.ts";
+import { forwardMetrics } from "./link_collectors.ts";
 
 /** What a collector may read besides the system. */
 export interface ScrapeContext {
@@ -200,6 +201,7 @@ export const METRIC_COLLECTORS: Collector[] = [
   ringMetrics,
   packetizerMetrics,
   rtpOutputMetrics,
+  forwardMetrics,
   viewerMetrics,
   detectorMetrics,
   recordingMetrics,
