@@ -26,7 +26,7 @@ import {
   rtpOutputMetrics,
   viewerMetrics,
 } from "./stream_collectors.ts";
-import { forwardMetrics } from "./link_collectors.ts";
+import { forwardMetrics, webhookMetrics } from "./link_collectors.ts";
 
 /** What a collector may read besides the system. */
 export interface ScrapeContext {
@@ -204,5 +204,6 @@ export const METRIC_COLLECTORS: Collector[] = [
   forwardMetrics,
   viewerMetrics,
   detectorMetrics,
+  webhookMetrics,
   recordingMetrics,
 ];
