@@ -18,6 +18,8 @@ import { RecordingIndex } from "./recording_index.ts";
 import { MAX_EVENT_KIND_LENGTH } from "./recording_index.ts";
 import { removeSegment } from "./retention_apply.ts";
 import { RetentionLoop } from "./retention_loop.ts";
+import { resumeMargin } from "./floor.ts";
+import { thumbnailPath } from "./paths.ts";
 import type { RetentionPolicy } from "./retention.ts";
 import { formatSize } from "./units.ts";
 import type { RecorderEvent, RecorderInit, RecorderProtocol, RecorderStats } from "./protocol.ts";
@@ -77,8 +79,8 @@ export class Recordings {
       log: this.log,
       policy: () => this.policy(),
       freeBytes: options.freeBytes ?? freeDiskBytes,
-      onDiskFull: (full) => {
-        for (const e of this.#cameras.values()) e.actor?.cast({ type: "disk", full });
+      onDiskFull: (cause) => {
+        for (const e of this.#cameras.values()) e.actor?.cast({ type: "disk", cause });
       },
     });
   }
@@ -103,6 +105,7 @@ export class Recordings {
         repaired: report.repaired.length,
         remeasured: report.remeasured.length,
         discarded: report.discarded.length,
+        orphan_thumbnails: report.orphans.length,
       });
       for (const p of report.problems) {
         log.warn("recordings dir", { path: p.path, reason: p.reason });
@@ -136,6 +139,7 @@ export class Recordings {
       maxBytesPerCamera: Infinity,
       maxAgeS: Infinity,
       minFreeBytes: rec.min_free_bytes,
+      freeMarginBytes: resumeMargin(rec.min_free_bytes),
       cameras: Object.fromEntries(this.#config.camera.map((c) => [c.id, {
         maxBytes: limit(c.recording.max_bytes),
         maxAgeS: limit(c.recording.max_age_s),
@@ -183,7 +187,8 @@ export class Recordings {
       au: node.rings.au,
       reader: READER.recorder,
       paused: this.#cameras.get(node.id)!.paused,
-      diskFull: this.#retention.diskFull,
+      diskFull: this.#retention.cause,
+      minFreeBytes: this.#config.recording.min_free_bytes,
     };
   }
 
@@ -225,13 +230,18 @@ export class Recordings {
       case "thumbnail": {
         const row = this.index.getByPath(e.path);
         if (row !== undefined) this.index.setThumbnail(row.id, e.bytes);
+        // Its segment is gone already (discarded, deleted): a thumbnail never outlives it.
+        else Deno.remove(join(this.dir, ...thumbnailPath(e.path).split("/"))).catch(() => {});
         return;
       }
       case "keyframe_wanted":
         node.requestKeyframe();
         return;
       case "failed":
-        return; // the Worker logged it; its stats carry it to health
+        // The Worker logged it; its stats carry it to health. A full disk: retention now,
+        // not at the next tick (it may free room by its rules, and it updates the floor state).
+        if (e.diskFull) this.check().catch(() => {});
+        return;
       case "stats":
         if (entry !== undefined) entry.stats = e.stats;
         node.stats.set("recorder", e.stats);
@@ -275,16 +285,19 @@ export class Recordings {
     const out: string[] = [];
     if (this.#retention.diskFull) {
       out.push(
-        `Recording stopped: ${
-          formatSize(this.#retention.freeBytes ?? 0)
-        } free in ${this.dir}, under the ` +
-          `${formatSize(this.#config.recording.min_free_bytes)} floor (recording.min_free); ` +
-          "free some space or lower the floor",
+        `Recording paused: ${this.#retention.cause} (recording.min_free); ` +
+          "free some space or lower the floor; it resumes by itself",
       );
     }
     for (const e of this.#cameras.values()) {
-      if (e.stats?.state === "failing") {
-        out.push(`Recording of ${e.node.id} is failing: ${e.stats.lastError}`);
+      const s = e.stats;
+      if (s === null || s.cause === null) continue;
+      // The floor's hold is said once above, not per camera.
+      if (s.state === "disk_full" && s.retryAt === null) continue;
+      const retry = s.retryAt === null ? "" : `; next try at ${new Date(s.retryAt).toISOString()}`;
+      if (s.state === "disk_full") out.push(`Recording of ${e.node.id} paused: ${s.cause}${retry}`);
+      else if (s.state === "failing") {
+        out.push(`Recording of ${e.node.id} is failing: ${s.cause}${retry}`);
       }
     }
     return out;

@@ -145,9 +145,15 @@ export const recordingMetrics: Collector = (s, { system }) => {
     "eyrie_recording_active",
     "1 while the camera's recorder is writing a segment.",
   );
+  const where = s.gauge(
+    "eyrie_recording_state",
+    "1 for the recorder's state (recording, waiting, idle, unscheduled, paused, disk_full, " +
+      "failing); the cause of disk_full and failing is in /api/cameras/:id.",
+  );
   for (const c of r.cameras()) {
     if (c.stats === null) continue;
     written.set(c.stats.auBytes, { camera: c.camera });
     state.set(c.stats.segment === null ? 0 : 1, { camera: c.camera });
+    where.set(1, { camera: c.camera, state: c.stats.state });
   }
 };
