@@ -14,19 +14,18 @@ import type { ActorProcess } from "../runtime/actor.ts";
 import type { CameraNode } from "../system/camera_node.ts";
 import { freeDiskBytes } from "./disk.ts";
 import { reconcile, sealSegment } from "./reconcile.ts";
-import { RecordingIndex } from "./recording_index.ts";
+import type { RecordingIndex } from "./recording_index.ts";
 import { MAX_EVENT_KIND_LENGTH } from "./recording_index.ts";
+import { openIndex } from "./index_file.ts";
 import { removeSegment } from "./retention_apply.ts";
 import { RetentionLoop } from "./retention_loop.ts";
 import { resumeMargin } from "./floor.ts";
 import { thumbnailPath } from "./paths.ts";
 import type { RetentionPolicy } from "./retention.ts";
-import { formatSize } from "./units.ts";
 import type { RecorderEvent, RecorderInit, RecorderProtocol, RecorderStats } from "./protocol.ts";
 import { READER } from "../system/rings.ts";
 
-/** The state file every part of eyrie shares, under the data dir. */
-export const STATE_FILE = "eyrie.db";
+export { STATE_FILE } from "../state/state_file.ts";
 
 /** How often retention and the free-disk floor are checked, besides after each segment. */
 export const CHECK_EVERY_MS = 10_000;
@@ -66,9 +65,16 @@ export class Recordings {
   readonly log: Logger;
   readonly #cameras = new Map<string, Entry>();
   readonly #retention: RetentionLoop;
+  /** What health should say about the state file holding the index. */
+  readonly #fileProblem: () => string | null;
   #closed = false;
 
-  private constructor(options: RecordingsOptions, index: RecordingIndex) {
+  private constructor(
+    options: RecordingsOptions,
+    index: RecordingIndex,
+    fileProblem: () => string | null,
+  ) {
+    this.#fileProblem = fileProblem;
     this.#config = options.config;
     this.log = options.log;
     this.dir = options.config.recording.dir;
@@ -86,16 +92,21 @@ export class Recordings {
   }
 
   /**
-   * Opens the index at `<data_dir>/eyrie.db`, reconciles it with the
-   * recordings dir, applies retention once, and starts the periodic check.
-   * Call before any recorder starts.
+   * Opens the index at `<data_dir>/eyrie.db` (recovering a corrupt file, or
+   * in memory when the file cannot be opened: index_file.ts), reconciles it
+   * with the recordings dir, applies retention once, and starts the
+   * periodic check. Call before any recorder starts.
    */
   static async open(options: RecordingsOptions): Promise<Recordings> {
     const { config, log } = options;
     await Deno.mkdir(config.data_dir, { recursive: true });
     await Deno.mkdir(config.recording.dir, { recursive: true });
-    const index = RecordingIndex.open(join(config.data_dir, STATE_FILE));
-    const r = new Recordings(options, index);
+    const { index, problem } = openIndex({
+      dataDir: config.data_dir,
+      recordingsDir: config.recording.dir,
+      log,
+    });
+    const r = new Recordings(options, index, problem);
     try {
       const report = await reconcile(r.dir, index);
       log.info("recordings reconciled", {
@@ -283,6 +294,8 @@ export class Recordings {
   /** Why recording is not well, one sentence each (for /api/health). */
   problems(): string[] {
     const out: string[] = [];
+    const file = this.#fileProblem();
+    if (file !== null) out.push(file);
     if (this.#retention.diskFull) {
       out.push(
         `Recording paused: ${this.#retention.cause} (recording.min_free); ` +

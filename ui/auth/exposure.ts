@@ -8,17 +8,29 @@
 import type { Config } from "../../actors/defs.ts";
 import { ConfigError } from "../cli/errors.ts";
 import { authMode, AuthStore } from "./service.ts";
+import { usersLost } from "../../actors/state/recovery.ts";
 
 /** Throws a ConfigError when auth would be "closed": reachable, and nobody can sign in. */
 export function checkSignIn(config: Config, file: string): void {
   if (authMode(config, 0) !== "closed") return;
-  const store = AuthStore.open(config.data_dir);
+  let store: AuthStore;
+  try {
+    store = AuthStore.open(config.data_dir);
+  } catch {
+    // An unreadable state file (already logged): eyrie runs on and records, and the console
+    // refuses every request while it cannot read users.
+    return;
+  }
   let users: number;
+  let lost: boolean;
   try {
     users = store.users.count();
+    lost = usersLost(store.db);
   } finally {
     store.close();
   }
+  // Recovered without its users (already logged): run on, recording, with a closed console.
+  if (lost) return;
   if (authMode(config, users) !== "closed") return;
   throw new ConfigError(file, [{
     path: "console.listen",

@@ -19,6 +19,7 @@ import { ConfigError } from "./errors.ts";
 import { HELP } from "./help.ts";
 import type { Io } from "./main.ts";
 import { systemdNotifier } from "../service/notify.ts";
+import { recoverStateFile } from "../../actors/state/recover.ts";
 
 /** Refuses a console that anyone on the network could reach without TLS, unless the config insists. */
 export function checkExposure(config: Config, file: string): void {
@@ -45,9 +46,12 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   const file = values.config;
   const config = file === undefined ? defaultConfig() : await loadConfig(file);
   checkExposure(config, file ?? "config");
-  checkSignIn(config, file ?? "config");
   const sink = stderrSink(config.log.format);
   const log = createLogger("main", sink, config.log.level);
+  // Before anything opens it: a corrupt state file is moved aside and recovered, an
+  // unreadable one is reported; eyrie runs on either way (actors/state/recover.ts).
+  recoverStateFile(config.data_dir, { log: createLogger("state", sink, config.log.level) });
+  checkSignIn(config, file ?? "config");
   if (config.camera.length === 0) log.warn("no cameras configured: add a [[camera]] section");
 
   const notify = systemdNotifier(log);
