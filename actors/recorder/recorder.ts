@@ -12,14 +12,14 @@ import { join } from "node:path";
 import type { RecordingModeConfig } from "../defs.ts";
 import type { Logger } from "../log/logger.ts";
 import type { LinkNote } from "../supervisor/link.ts";
-import { DiskHold, isDiskFull, WRITE_PROBATION_MS } from "./disk_hold.ts";
+import { DiskHold, WRITE_PROBATION_MS } from "./disk_hold.ts";
 import { MAX_PREROLL_BYTES, PreRollBuffer } from "./preroll.ts";
 import { planAccessUnit } from "./plan.ts";
 import { ParameterSetCache } from "./parameter_sets.ts";
 import { segmentPath, thumbnailPath } from "./paths.ts";
 import { inSchedule, localTime, parseSchedule, type ScheduleWindow } from "./schedule.ts";
 import { type ClosedSegment, SegmentWriter } from "./segment_writer.ts";
-import { writeThumbnail } from "./thumbnail.ts";
+import { Thumbnails } from "./thumbnails.ts";
 import { IDLE, postRollNs, stepTrigger, type TriggerState, wantsRecording } from "./trigger.ts";
 import type {
   RecordedEvent,
@@ -42,7 +42,6 @@ export const MAX_EVENTS_PER_SEGMENT = 1000;
 /** Ring times at or past this are wall-clock ns (after 2001-09-09); earlier ones are stream times. */
 const WALL_CLOCK_NS = 1e18;
 const KEYFRAME_REQUEST_EVERY_MS = 1000;
-const THUMBNAIL_TIMEOUT_MS = 5000;
 
 /** One access unit as the ring gave it. */
 export interface AccessUnitMeta {
@@ -77,14 +76,11 @@ export class Recorder {
   readonly #hold: DiskHold;
   /** When the open segment opened (performance.now()), for the hold's probation. */
   #openedAt = 0;
-  /** Thumbnails being written, by segment path: a discarded segment waits for its own. */
-  readonly #thumbnailsUnderWay = new Map<string, Promise<void>>();
   #events: RecordedEvent[] = [];
   #lastStartMs = 0;
   #lastKeyframeAsk = -Infinity;
-  #thumbnails = true;
-  #thumbnailBusy = false;
   readonly #stopping = new AbortController();
+  readonly #thumbnails: Thumbnails;
   readonly #stats: RecorderStats = {
     state: "waiting",
     segment: null,
@@ -113,6 +109,14 @@ export class Recorder {
     this.#paused = init.paused;
     this.#hold = new DiskHold({ dir: init.dir, floorBytes: init.minFreeBytes });
     this.#hold.setFloor(init.diskFull);
+    this.#thumbnails = new Thumbnails({
+      dir: init.dir,
+      width: init.camera.width,
+      height: init.camera.height,
+      log: io.log,
+      written: (path, bytes) => this.#emit({ type: "thumbnail", path, bytes }),
+      signal: this.#stopping.signal,
+    });
     this.#preroll = rec.mode === "events"
       ? new PreRollBuffer({ seconds: rec.pre_roll_s, maxBytes: preRollBytes(init) })
       : null;
@@ -327,7 +331,7 @@ export class Recorder {
     const discarded = c.stats.frames === 0;
     if (discarded) {
       // A thumbnail never outlives its segment: wait for one under way, then remove both.
-      await this.#thumbnailsUnderWay.get(c.path);
+      await this.#thumbnails.settled(c.path);
       await Deno.remove(this.#file(c.path)).catch(() => {});
       await Deno.remove(this.#file(thumbnailPath(c.path))).catch(() => {});
     }
@@ -362,31 +366,9 @@ export class Recorder {
   }
 
   #thumbnail(path: string, keyframe: Uint8Array): void {
-    if (!this.#thumbnails || this.#thumbnailBusy) return;
-    this.#thumbnailBusy = true;
     const au = hasParameterSets(keyframe) ? keyframe.slice() : this.#ps.prefix(keyframe);
-    const cam = this.#init.camera;
-    const writing = writeThumbnail(this.#init.dir, path, au, {
-      width: cam.width,
-      height: cam.height,
-      timeoutMs: THUMBNAIL_TIMEOUT_MS,
-      signal: this.#stopping.signal,
-    }).then(
-      (bytes) => this.#emit({ type: "thumbnail", path, bytes }),
-      (e) => {
-        if (this.#stopping.signal.aborted) return;
-        // A full disk costs this thumbnail only; the segment's own failure says why.
-        if (isDiskFullError(e)) return;
-        // Recording goes on without thumbnails (no H.264 decoder, say); say so once.
-        this.#thumbnails = false;
-        this.#log.warn("no thumbnails", { error: (e as Error).message });
-      },
-    ).finally(() => {
-      this.#thumbnailBusy = false;
-      this.#thumbnailsUnderWay.delete(path);
-    });
-    this.#thumbnailsUnderWay.set(path, writing);
-    this.#track(writing);
+    const writing = this.#thumbnails.start(path, au);
+    if (writing !== null) this.#track(writing);
   }
 
   #track(p: Promise<void>): void {
@@ -395,11 +377,6 @@ export class Recorder {
     }).finally(() => this.#closing.delete(tracked));
     this.#closing.add(tracked);
   }
-}
-
-function isDiskFullError(e: unknown): boolean {
-  const err = e as { message?: string; debug?: string; domain?: string; code?: number };
-  return typeof err?.message === "string" && isDiskFull(err as { message: string });
 }
 
 // Pre-roll memory: the configured seconds at the camera's top bitrate, plus half again.
