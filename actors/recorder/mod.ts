@@ -148,7 +148,7 @@ export {
   STATE_FILE,
 } from "./service.ts";
 export { RetentionLoop, type RetentionLoopOptions } from "./retention_loop.ts";
-export { resumeMargin } from "./floor.ts";
+export { floorMargin, resumeMargin } from "./floor.ts";
 export {
   DiskHold,
   type HoldState,

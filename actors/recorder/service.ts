@@ -19,7 +19,7 @@ import { MAX_EVENT_KIND_LENGTH } from "./recording_index.ts";
 import { openIndex } from "./index_file.ts";
 import { removeSegment } from "./retention_apply.ts";
 import { RetentionLoop } from "./retention_loop.ts";
-import { resumeMargin } from "./floor.ts";
+import { floorMargin } from "./floor.ts";
 import { thumbnailPath } from "./paths.ts";
 import type { RetentionPolicy } from "./retention.ts";
 import type { RecorderEvent, RecorderInit, RecorderProtocol, RecorderStats } from "./protocol.ts";
@@ -65,6 +65,7 @@ export class Recordings {
   readonly log: Logger;
   readonly #cameras = new Map<string, Entry>();
   readonly #retention: RetentionLoop;
+  readonly #checkEveryMs: number;
   /** What health should say about the state file holding the index. */
   readonly #fileProblem: () => string | null;
   #closed = false;
@@ -75,6 +76,7 @@ export class Recordings {
     fileProblem: () => string | null,
   ) {
     this.#fileProblem = fileProblem;
+    this.#checkEveryMs = options.checkEveryMs ?? CHECK_EVERY_MS;
     this.#config = options.config;
     this.log = options.log;
     this.dir = options.config.recording.dir;
@@ -126,7 +128,7 @@ export class Recordings {
       index.close();
       throw e;
     }
-    r.#retention.start(options.checkEveryMs ?? CHECK_EVERY_MS);
+    r.#retention.start(r.#checkEveryMs);
     return r;
   }
 
@@ -150,12 +152,20 @@ export class Recordings {
       maxBytesPerCamera: Infinity,
       maxAgeS: Infinity,
       minFreeBytes: rec.min_free_bytes,
-      freeMarginBytes: resumeMargin(rec.min_free_bytes),
+      freeMarginBytes: floorMargin(rec.min_free_bytes, this.#bytesPerCheck()),
       cameras: Object.fromEntries(this.#config.camera.map((c) => [c.id, {
         maxBytes: limit(c.recording.max_bytes),
         maxAgeS: limit(c.recording.max_age_s),
       }])),
     };
+  }
+
+  /** What the recording cameras write between two checks at their configured bitrate. */
+  #bytesPerCheck(): number {
+    const kbps = this.#config.camera
+      .filter((c) => c.recording.mode !== "off" && c.codec === "h264")
+      .reduce((sum, c) => sum + c.bitrate_kbps, 0);
+    return (kbps * 1000 / 8) * (this.#checkEveryMs / 1000);
   }
 
   /** Registers a camera: its triggers go to its recorder from now on. */

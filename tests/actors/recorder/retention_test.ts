@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   decideRetention,
+  floorMargin,
   type RetentionPolicy,
   type RetentionSegment,
 } from "../../../actors/recorder/mod.ts";
@@ -174,4 +175,32 @@ Deno.test("decideRetention() refuses negative limits", () => {
     },
   );
   assert.throws(() => decideRetention([], NONE, { nowMs: NOW, freeBytes: NaN }), RangeError);
+});
+
+Deno.test("with floorMargin() kept, writing between passes never takes the disk under the floor (health does not flap)", () => {
+  const floor = 1_000_000;
+  const perPass = 250_000; // what the cameras write between two checks
+  const policy = { ...NONE, minFreeBytes: floor, freeMarginBytes: floorMargin(floor, perPass) };
+  let free = 1_100_000;
+  let segments: RetentionSegment[] = Array.from(
+    { length: 20 },
+    (_, i) => seg(i + 1, "a", 100 - i, 100_000),
+  );
+  let lowest = Infinity;
+  for (let pass = 0; pass < 200; pass++) {
+    const d = decideRetention(segments, policy, { nowMs: NOW, freeBytes: free });
+    assert.equal(d.stopRecording, false);
+    const gone = new Set(d.delete.map((x) => x.segment.id));
+    segments = segments.filter((s) => !gone.has(s.id));
+    free += d.bytesFreed;
+    // Until the next pass: two segments of what the cameras write.
+    for (let k = 0; k < 2; k++) {
+      segments.push(seg(100 + pass * 2 + k, "a", -pass, perPass / 2));
+      free -= perPass / 2;
+      lowest = Math.min(lowest, free);
+    }
+  }
+  assert.ok(lowest >= floor, `free went down to ${lowest}, under the floor ${floor}`);
+  assert.equal(floorMargin(2_000_000_000, 10), 64 * 2 ** 20, "a large floor keeps 64 MiB");
+  assert.equal(floorMargin(1_000_000, 5_000_000), 1_000_000, "never more than the floor again");
 });
