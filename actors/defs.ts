@@ -68,6 +68,58 @@ export interface SerializedError {
   stack?: string;
 }
 
+/**
+ * A link to something outside eyrie (an RTP destination, a forward receiver,
+ * a webhook, the recordings disk) as stats and the API show it: the state of
+ * actors/supervisor/link.ts's `Link`, flattened so every kind of link reads
+ * the same in `/api/cameras/:id`. Times are epoch ms.
+ */
+export interface LinkStatus {
+  state: "connecting" | "up" | "offline";
+  /** When this state began; for offline, the first failed try of the outage. */
+  since: number;
+  /** Why it is offline, in words a user can act on; null otherwise. */
+  cause: string | null;
+  /** When the next try starts, while offline; null otherwise. */
+  retryAt: number | null;
+  /** Failed tries in this outage (0 while up). */
+  tries: number;
+}
+
+/** Where a link stands. Times are epoch ms (they cross Workers and reach the API). */
+export type LinkState =
+  | { state: "connecting"; since: number; attempt: number }
+  | { state: "up"; since: number }
+  | {
+    state: "offline";
+    /** When the link went down (the first failed try of this outage). */
+    since: number;
+    /** Why, in words a user can act on: "connection refused by 127.0.0.1:8554". */
+    cause: string;
+    /** When the next try starts. */
+    retryAt: number;
+    /** Failed tries in this outage. */
+    attempt: number;
+  };
+
+/** The flat {@linkcode LinkStatus} of a {@linkcode LinkState}, for stats. */
+export function linkStatus(s: LinkState): LinkStatus {
+  switch (s.state) {
+    case "connecting":
+      return { state: s.state, since: s.since, cause: null, retryAt: null, tries: s.attempt - 1 };
+    case "up":
+      return { state: s.state, since: s.since, cause: null, retryAt: null, tries: 0 };
+    case "offline":
+      return {
+        state: s.state,
+        since: s.since,
+        cause: s.cause,
+        retryAt: s.retryAt,
+        tries: s.attempt,
+      };
+  }
+}
+
 /** How an actor ended. */
 export type ExitReason =
   | { kind: "normal" }

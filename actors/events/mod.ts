@@ -34,13 +34,14 @@ export { closeEventHubs, EventHub, STATE_DB } from "./hub.ts";
 export { WebhookSender, type WebhookStats } from "./webhook.ts";
 export {
   type AttemptOutcome,
-  type Backoff,
   delivered,
+  describeOutcome,
   MAX_WEBHOOK_QUEUE,
   MAX_WEBHOOK_RETRIES,
   MAX_WEBHOOKS,
+  networkCause,
   parseRetryAfter,
   retryable,
-  retryDelayMs,
+  retryWaitMs,
   wantsEvent,
 } from "./webhook_policy.ts";

@@ -1,10 +1,14 @@
 /**
- * When a webhook delivery is retried, and after how long. Pure: the sender
- * (webhook.ts) does the I/O and asks these functions what to do next.
+ * Whether a webhook delivery is retried, and how a receiver's Retry-After
+ * stretches the wait. The waits themselves come from the one policy for
+ * links to the world outside (`LINK_RETRY`, actors/supervisor/link.ts): a
+ * webhook is such a link. Pure: the sender (webhook.ts) does the I/O and
+ * asks these functions what to do next.
  *
  * @module
  */
 import type { DetectionEventType, WebhookConfig } from "../defs.ts";
+import type { RetryPolicy } from "../supervisor/link.ts";
 
 /**
  * Most webhooks per camera. Reason: each one is a queue and a request per
@@ -19,14 +23,12 @@ export const MAX_WEBHOOKS = 8;
  */
 export const MAX_WEBHOOK_QUEUE = 100;
 
-/** Most attempts after the first. Reason: with backoff capped at 30 s, 10 retries already span minutes. */
+/**
+ * Most attempts after the first, per event. Reason: a receiver that is down
+ * is retried forever as a link, but one event is not: with the link's waits
+ * capped at 60 s, 10 retries already span minutes, and later events matter more.
+ */
 export const MAX_WEBHOOK_RETRIES = 10;
-
-/** Wait before the first retry; each later one doubles it. */
-export const RETRY_BASE_MS = 1000;
-
-/** Longest wait between attempts, also the cap on a receiver's Retry-After. */
-export const RETRY_MAX_MS = 30_000;
 
 /** How one attempt ended. */
 export type AttemptOutcome =
@@ -59,32 +61,57 @@ export function retryable(outcome: AttemptOutcome): boolean {
   }
 }
 
-/** Backoff between attempts. */
-export interface Backoff {
-  /** Wait after the first failure; each later one doubles it. Default {@linkcode RETRY_BASE_MS}. */
-  baseMs?: number;
-  /** Longest wait, also the cap on a receiver's Retry-After. Default {@linkcode RETRY_MAX_MS}. */
-  maxMs?: number;
+/**
+ * The wait before the next attempt: the link's `delayMs`, or longer when the
+ * receiver asked for it with Retry-After (seconds), never past the policy's
+ * cap. A receiver cannot make eyrie wait longer than it waits for any link.
+ */
+export function retryWaitMs(delayMs: number, outcome: AttemptOutcome, policy: RetryPolicy): number {
+  const asked = outcome.kind === "status" ? outcome.retryAfterS : undefined;
+  if (asked === undefined || !(asked >= 0)) return delayMs;
+  return Math.max(delayMs, Math.min(policy.maxMs, asked * 1000));
 }
 
-/**
- * Milliseconds to wait after failed attempt number `attempt` (1 = the first
- * attempt): 1 s, 2 s, 4 s… up to 30 s by default. A receiver's Retry-After
- * (seconds) is honoured when it asks for longer, up to the cap.
- */
-export function retryDelayMs(
-  attempt: number,
-  outcome: AttemptOutcome,
-  backoff: Backoff = {},
-): number {
-  if (!Number.isInteger(attempt) || attempt < 1) {
-    throw new RangeError(`Attempt must be an integer ≥ 1, got ${attempt}`);
+/** What one failed attempt says, for the log and the stats: "HTTP 503", "timed out", the network error. */
+export function describeOutcome(o: AttemptOutcome): string {
+  switch (o.kind) {
+    case "status":
+      return `HTTP ${o.status}`;
+    case "timeout":
+      return "timed out";
+    case "network":
+      return o.message;
   }
-  const { baseMs = RETRY_BASE_MS, maxMs = RETRY_MAX_MS } = backoff;
-  const wait = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 20));
-  const asked = outcome.kind === "status" ? outcome.retryAfterS : undefined;
-  if (asked === undefined || !(asked >= 0)) return wait;
-  return Math.min(maxMs, Math.max(wait, asked * 1000));
+}
+
+/** Longest network cause kept. Reason: it reaches the log and the API; Deno's chains run long. */
+const MAX_CAUSE_LENGTH = 200;
+
+/**
+ * Why a request to `url` failed on the network, in words a user can act on.
+ * Deno's fetch says only "fetch failed" and puts the reason in `cause`
+ * ("…tcp connect error: Connection refused (os error 111)").
+ */
+export function networkCause(error: unknown, url: string): string {
+  const chain: string[] = [];
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    chain.push(e.message);
+  }
+  const text = chain.join(": ");
+  let host = "the receiver", hostPort = "the receiver";
+  try {
+    const u = new URL(url);
+    host = u.hostname;
+    hostPort = u.host || u.hostname;
+  } catch { /* a URL the config accepted always parses; keep the words general */ }
+  if (/Connection refused/i.test(text)) return `connection refused by ${hostPort}`;
+  if (/dns error|failed to lookup address|Name or service not known/i.test(text)) {
+    return `host name ${host} does not resolve`;
+  }
+  if (/No route to host/i.test(text)) return `no route to host ${host}`;
+  if (/Network is unreachable/i.test(text)) return `network unreachable: no route to ${host}`;
+  const inner = chain.at(-1) ?? String(error);
+  return inner.length > MAX_CAUSE_LENGTH ? `${inner.slice(0, MAX_CAUSE_LENGTH)}…` : inner;
 }
 
 /** A Retry-After header in seconds (the delta form only), or undefined. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ForwardConfig } from "../defs.ts";
+import type { ForwardConfig, LinkStatus } from "../defs.ts";
 
 export interface ForwardInit {
   cameraId: string;
@@ -16,13 +16,17 @@ export interface ForwardInit {
   reader: number;
 }
 
-/** Where the connection stands. */
-export type ForwardState = "connecting" | "connected" | "retrying";
-
-export interface ForwardStats {
-  state: ForwardState;
+/**
+ * What `/api/cameras/:id` shows for one forward (`stats["forward[N]"]`).
+ * `state`, `since`, `cause`, `retryAt` and `tries` are the link to the
+ * receiver: connecting, up (connected and admitted), or offline with the
+ * cause and the time of the next try.
+ */
+export interface ForwardStats extends LinkStatus {
   /** host:port of the receiver. */
   to: string;
+  /** Times the link went offline (a refused try after being up, or a lost connection). */
+  outages: number;
   /** Connections made (the first and every reconnection). */
   connects: number;
   /** Access units written to the receiver, and their bytes (frame headers included). */
@@ -32,7 +36,7 @@ export interface ForwardStats {
   dropped: number;
   /** Lost in the ring before they could be sent (the actor fell behind). */
   ringDrops: number;
-  /** Why the last connection attempt or connection failed. */
+  /** Why the last connection attempt or connection failed (kept once up again). */
   lastError: string | null;
   /** The receiver's certificate fingerprint while connected. */
   server: string | null;

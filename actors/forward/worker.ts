@@ -4,18 +4,21 @@
  * by fingerprint), reads the camera's access-unit ring from the newest
  * keyframe on, and sends every access unit. `send()` never waits: a slow
  * link drops to the next keyframe in the transport's queue, never stalls
- * the ring. A refused or lost connection is retried with backoff (1 s
- * doubling to 30 s) without crashing, so a receiver that is down does not
- * restart the camera's subtree; the reason is in the stats and the log.
+ * the ring. The receiver is a link to the world outside
+ * (actors/supervisor/link.ts): a refused or lost connection takes it offline
+ * with the cause, retried per `LINK_RETRY` without crashing, so a receiver
+ * that is down never restarts the camera's subtree; the state and cause are
+ * in the stats, and the log has a line per change, not per try.
  *
  * @module
  */
-import { FrameFlags, FrameFormat } from "../defs.ts";
+import { FrameFlags, FrameFormat, linkStatus } from "../defs.ts";
 import { RingReader } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
+import { Link, type LinkNote } from "../supervisor/link.ts";
 import { connectAuSender, type TlsAuSender } from "../../transports/tls/mod.ts";
 import type { ForwardProtocol, ForwardStats } from "./protocol.ts";
-import { retryDelayMs } from "./retry.ts";
+import { forwardCause } from "./cause.ts";
 
 const STATS_EVERY_MS = 1000;
 /** The ring is polled this often, so stop and a closed connection are noticed. */
@@ -45,9 +48,14 @@ runActor<ForwardProtocol>(() => {
     start(init, ctx) {
       const cfg = init.config;
       const to = `${cfg.host.includes(":") ? `[${cfg.host}]` : cfg.host}:${cfg.port}`;
+      const link = new Link({ what: `forward ${init.index} to ${to}` });
+      const note = (n: LinkNote | null) => {
+        if (n !== null) ctx.log[n.level](n.message, { to, ...n.fields });
+      };
       const stats: ForwardStats = {
-        state: "connecting",
+        ...linkStatus(link.state),
         to,
+        outages: 0,
         connects: 0,
         sent: 0,
         sentBytes: 0,
@@ -65,6 +73,8 @@ runActor<ForwardProtocol>(() => {
         stats.sentBytes = past.sentBytes + (s?.sentBytes ?? 0);
         stats.dropped = past.dropped + (s?.dropped ?? 0);
         stats.ringDrops = past.ringDrops + (reader?.drops ?? 0);
+        Object.assign(stats, linkStatus(link.state));
+        stats.outages = link.outages;
         ctx.emit({ type: "stats", stats: { ...stats } });
       };
       let scratch = new Uint8Array(256 * 1024);
@@ -122,10 +132,8 @@ runActor<ForwardProtocol>(() => {
       };
 
       loop = (async () => {
-        let attempt = 0;
-        let lastLogged = "";
         while (running) {
-          stats.state = attempt === 0 ? "connecting" : "retrying";
+          link.connecting();
           try {
             const extraCa = cfg.ca === "" ? undefined : [await Deno.readTextFile(cfg.ca)];
             const connecting = connectAuSender({
@@ -146,22 +154,16 @@ runActor<ForwardProtocol>(() => {
             }
             sender = first;
           } catch (error) {
-            const why = (error as Error).message;
-            stats.lastError = why;
-            attempt++;
-            // Every new reason is logged once; the same one again only at debug.
-            if (why !== lastLogged) ctx.log.error("cannot forward", { to, error: why });
-            else ctx.log.debug("cannot forward", { to, error: why, attempt });
-            lastLogged = why;
+            stats.lastError = forwardCause(error, to);
+            const { delayMs, note: down } = link.down(stats.lastError);
+            note(down);
             report();
-            await sleep(retryDelayMs(attempt), () => !running);
+            await sleep(delayMs, () => !running);
             continue;
           }
-          attempt = 0;
-          lastLogged = "";
-          stats.state = "connected";
+          const up = link.up();
+          if (up !== null && up.message.endsWith("up again")) note(up);
           stats.connects++;
-          stats.lastError = null;
           stats.server = sender.serverFingerprint256;
           ctx.log.info("forwarding", { to, server: sender.serverFingerprint256 });
           ctx.emit({ type: "keyframe" });
@@ -178,12 +180,14 @@ runActor<ForwardProtocol>(() => {
             await current.close(FLUSH_ON_STOP_MS);
             break;
           }
-          stats.lastError = current.error?.message ?? "the receiver closed the connection";
-          ctx.log.warn("forward connection ended", { to, error: stats.lastError });
+          stats.lastError = current.error === null
+            ? "the receiver closed the connection"
+            : forwardCause(current.error, to);
+          const { delayMs, note: down } = link.down(stats.lastError);
+          note(down);
           await current.close(0);
           report();
-          attempt = 1;
-          await sleep(retryDelayMs(attempt), () => !running);
+          await sleep(delayMs, () => !running);
         }
       })();
       loop.catch((error) => ctx.crash(error));

@@ -147,5 +147,13 @@ export {
   type RecordingsOptions,
   STATE_FILE,
 } from "./service.ts";
-export { resumeMargin, RetentionLoop, type RetentionLoopOptions } from "./retention_loop.ts";
+export { RetentionLoop, type RetentionLoopOptions } from "./retention_loop.ts";
+export { floorMargin, resumeMargin } from "./floor.ts";
+export {
+  DiskHold,
+  type HoldState,
+  type HoldStatus,
+  isDiskFull,
+  WRITE_PROBATION_MS,
+} from "./disk_hold.ts";
 export { recorderChild } from "./spec.ts";

@@ -28,6 +28,9 @@ export const SEGMENT_EXTENSION = ".mp4";
 /** Extension of a segment's thumbnail, stored beside it with the same stem. */
 export const THUMBNAIL_EXTENSION = ".jpg";
 
+/** Suffix of a thumbnail being written (renamed to its name once whole). */
+export const PARTIAL_SUFFIX = ".part";
+
 /** A segment path taken apart. */
 export interface SegmentName {
   camera: string;

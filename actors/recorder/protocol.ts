@@ -20,7 +20,10 @@ export interface RecorderInit {
   reader: number;
   /** Recording is paused (by a person) or held (the disk floor is reached) from the start. */
   paused: boolean;
-  diskFull: boolean;
+  /** Why the floor holds recording from the start ("disk full at …"), or null. */
+  diskFull: string | null;
+  /** recording.min_free in bytes: after a full disk, a retry waits until there is room above it. */
+  minFreeBytes: number;
 }
 
 /** Where the recorder is. */
@@ -34,8 +37,9 @@ export type RecorderState =
   /** Scheduled mode: outside every window. */
   | "unscheduled"
   | "paused"
+  /** The disk is full (a write failed for lack of space) or under its floor: paused, see `cause`. */
   | "disk_full"
-  /** A segment failed to write; retrying after a pause. */
+  /** A segment failed to write for another reason: paused until `retryAt`, see `cause`. */
   | "failing";
 
 export interface RecorderStats {
@@ -52,7 +56,15 @@ export interface RecorderStats {
   ringDrops: number;
   /** Seconds of video in the pre-roll buffer (events mode). */
   preRollS: number;
+  /** The last write error, kept once recording goes on. */
   lastError: string | null;
+  /**
+   * While disk_full or failing: why, in words a user can act on ("disk full
+   * at /rec: 400 kB free, floor 2.0 MB"); null otherwise.
+   */
+  cause: string | null;
+  /** While held after a write failure: when recording tries again (epoch ms); null otherwise. */
+  retryAt: number | null;
 }
 
 /** One detector event, as recorded with a segment. */
@@ -73,7 +85,13 @@ export type RecorderEvent =
   }
   | { type: "thumbnail"; path: string; bytes: number }
   | { type: "keyframe_wanted" }
-  | { type: "failed"; path: string | null; message: string }
+  | {
+    type: "failed";
+    path: string | null;
+    message: string;
+    /** The disk (or quota) is full: the main thread checks retention at once. */
+    diskFull: boolean;
+  }
   | { type: "stats"; stats: RecorderStats };
 
 export interface RecorderProtocol {
@@ -86,7 +104,8 @@ export interface RecorderProtocol {
     | { type: "trigger"; atNs: number; kind: string }
     | { type: "pause" }
     | { type: "resume" }
-    | { type: "disk"; full: boolean }
+    /** The floor check: held with the cause, or released (null). */
+    | { type: "disk"; cause: string | null }
     | { type: "report" };
   event: RecorderEvent;
 }

@@ -8,7 +8,12 @@
  */
 import { join } from "node:path";
 import { repairMp4 } from "./mp4_scan.ts";
-import { parseSegmentPath, SEGMENT_EXTENSION, THUMBNAIL_EXTENSION } from "./paths.ts";
+import {
+  parseSegmentPath,
+  PARTIAL_SUFFIX,
+  SEGMENT_EXTENSION,
+  THUMBNAIL_EXTENSION,
+} from "./paths.ts";
 import type { RecordingIndex, SegmentRecord, SegmentStats } from "./recording_index.ts";
 
 /**
@@ -39,6 +44,11 @@ export interface ReconcileReport {
   discarded: string[];
   /** Segments whose thumbnail was found, lost, or changed size. */
   thumbnails: string[];
+  /**
+   * Thumbnails deleted because their segment is gone (a thumbnail never
+   * outlives its segment), and half-written ones a crash left (`.jpg.part`).
+   */
+  orphans: string[];
   /** Entries left alone. */
   problems: ReconcileProblem[];
   /** False when the walk stopped early; then no row was removed. */
@@ -49,12 +59,20 @@ interface Walk {
   files: Map<string, number>;
   /** Thumbnail sizes by the path of the segment they belong to. */
   thumbnails: Map<string, number>;
+  /** Thumbnails left half-written by a crash. */
+  partials: string[];
   problems: ReconcileProblem[];
   complete: boolean;
 }
 
 async function walk(dir: string): Promise<Walk> {
-  const out: Walk = { files: new Map(), thumbnails: new Map(), problems: [], complete: true };
+  const out: Walk = {
+    files: new Map(),
+    thumbnails: new Map(),
+    partials: [],
+    problems: [],
+    complete: true,
+  };
   let entries = 0;
   const visit = async (rel: string, depth: number): Promise<void> => {
     for await (const e of Deno.readDir(join(dir, rel))) {
@@ -78,6 +96,8 @@ async function walk(dir: string): Promise<Walk> {
       } else if (e.isFile && depth === 2 && e.name.endsWith(THUMBNAIL_EXTENSION)) {
         const segment = path.slice(0, -THUMBNAIL_EXTENSION.length) + SEGMENT_EXTENSION;
         out.thumbnails.set(segment, (await Deno.lstat(join(dir, path))).size);
+      } else if (e.isFile && depth === 2 && e.name.endsWith(THUMBNAIL_EXTENSION + PARTIAL_SUFFIX)) {
+        out.partials.push(path);
       } else {
         out.problems.push({ path, reason: "Not a segment file or folder" });
       }
@@ -147,6 +167,7 @@ export async function sealSegment(
     remeasured: [],
     discarded: [],
     thumbnails: [],
+    orphans: [],
     problems: [],
     walkedAll: true,
   };
@@ -205,6 +226,7 @@ export async function reconcile(dir: string, index: RecordingIndex): Promise<Rec
     remeasured: [],
     discarded: [],
     thumbnails: [],
+    orphans: [],
     problems: found.problems,
     walkedAll: found.complete,
   };
@@ -234,5 +256,32 @@ export async function reconcile(dir: string, index: RecordingIndex): Promise<Rec
     }
   }
   syncThumbnails(index, found, known, report);
+  await removeOrphans(dir, found, report);
   return report;
+}
+
+/**
+ * Deletes thumbnails whose segment file is not on disk (or was discarded
+ * above), and half-written ones. Only after a complete walk: a segment the
+ * walk did not reach may still be there.
+ */
+async function removeOrphans(dir: string, found: Walk, report: ReconcileReport): Promise<void> {
+  if (!found.complete) return;
+  const discarded = new Set(report.discarded);
+  const orphans = [...found.partials];
+  for (const segment of found.thumbnails.keys()) {
+    if (!found.files.has(segment) || discarded.has(segment)) {
+      orphans.push(segment.slice(0, -SEGMENT_EXTENSION.length) + THUMBNAIL_EXTENSION);
+    }
+  }
+  for (const path of orphans) {
+    try {
+      await Deno.remove(join(dir, path));
+      report.orphans.push(path);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) {
+        report.problems.push({ path, reason: `Cannot delete: ${(e as Error).message}` });
+      }
+    }
+  }
 }

@@ -1,22 +1,25 @@
 /**
  * The recorder's work inside its Worker, one access unit at a time: decides
- * from mode, schedule, trigger, pause and the disk floor whether frames are
- * wanted, keeps the pre-roll in events mode, opens, cuts and closes segment
- * files ({@linkcode planAccessUnit}), writes a thumbnail per segment, and
- * reports each file it opened and closed. worker.ts feeds it from the ring.
+ * from mode, schedule, trigger, pause and the disk ({@linkcode DiskHold})
+ * whether frames are wanted, keeps the pre-roll in events mode, opens, cuts
+ * and closes segment files ({@linkcode planAccessUnit}), writes a thumbnail
+ * per segment (never one that outlives its segment), and reports each file
+ * it opened and closed. worker.ts feeds it from the ring.
  *
  * @module
  */
 import { join } from "node:path";
 import type { RecordingModeConfig } from "../defs.ts";
 import type { Logger } from "../log/logger.ts";
+import type { LinkNote } from "../supervisor/link.ts";
+import { DiskHold, WRITE_PROBATION_MS } from "./disk_hold.ts";
 import { MAX_PREROLL_BYTES, PreRollBuffer } from "./preroll.ts";
 import { planAccessUnit } from "./plan.ts";
 import { ParameterSetCache } from "./parameter_sets.ts";
-import { segmentPath } from "./paths.ts";
+import { segmentPath, thumbnailPath } from "./paths.ts";
 import { inSchedule, localTime, parseSchedule, type ScheduleWindow } from "./schedule.ts";
 import { type ClosedSegment, SegmentWriter } from "./segment_writer.ts";
-import { writeThumbnail } from "./thumbnail.ts";
+import { Thumbnails } from "./thumbnails.ts";
 import { IDLE, postRollNs, stepTrigger, type TriggerState, wantsRecording } from "./trigger.ts";
 import type {
   RecordedEvent,
@@ -29,8 +32,6 @@ import { hasParameterSets } from "./mux.ts";
 
 /** How long closing a segment may wait for mp4mux to finalise. Under the actor's 2 s shutdown. */
 export const CLOSE_TIMEOUT_MS = 1500;
-/** After a segment fails to write (disk full, permissions), wait this long before the next. */
-export const RETRY_AFTER_MS = 5000;
 /**
  * Buffers the muxer may fall behind before the segment is ended. Reason:
  * ~10 s at 30 fps; past it the disk cannot keep up and memory would grow.
@@ -41,7 +42,6 @@ export const MAX_EVENTS_PER_SEGMENT = 1000;
 /** Ring times at or past this are wall-clock ns (after 2001-09-09); earlier ones are stream times. */
 const WALL_CLOCK_NS = 1e18;
 const KEYFRAME_REQUEST_EVERY_MS = 1000;
-const THUMBNAIL_TIMEOUT_MS = 5000;
 
 /** One access unit as the ring gave it. */
 export interface AccessUnitMeta {
@@ -73,14 +73,14 @@ export class Recorder {
   #trigger: TriggerState = IDLE;
   #inSchedule = false;
   #paused: boolean;
-  #diskFull: boolean;
-  #failUntil = 0;
+  readonly #hold: DiskHold;
+  /** When the open segment opened (performance.now()), for the hold's probation. */
+  #openedAt = 0;
   #events: RecordedEvent[] = [];
   #lastStartMs = 0;
   #lastKeyframeAsk = -Infinity;
-  #thumbnails = true;
-  #thumbnailBusy = false;
   readonly #stopping = new AbortController();
+  readonly #thumbnails: Thumbnails;
   readonly #stats: RecorderStats = {
     state: "waiting",
     segment: null,
@@ -91,6 +91,8 @@ export class Recorder {
     ringDrops: 0,
     preRollS: 0,
     lastError: null,
+    cause: null,
+    retryAt: null,
   };
 
   constructor(init: RecorderInit, io: { emit: (e: RecorderEvent) => void; log: Logger }) {
@@ -105,7 +107,16 @@ export class Recorder {
     this.#frameNs = 1e9 / init.camera.fps;
     this.#postRollNs = postRollNs(rec.post_roll_s);
     this.#paused = init.paused;
-    this.#diskFull = init.diskFull;
+    this.#hold = new DiskHold({ dir: init.dir, floorBytes: init.minFreeBytes });
+    this.#hold.setFloor(init.diskFull);
+    this.#thumbnails = new Thumbnails({
+      dir: init.dir,
+      width: init.camera.width,
+      height: init.camera.height,
+      log: io.log,
+      written: (path, bytes) => this.#emit({ type: "thumbnail", path, bytes }),
+      signal: this.#stopping.signal,
+    });
     this.#preroll = rec.mode === "events"
       ? new PreRollBuffer({ seconds: rec.pre_roll_s, maxBytes: preRollBytes(init) })
       : null;
@@ -114,6 +125,9 @@ export class Recorder {
 
   /** The stats as of now. */
   stats(): RecorderStats {
+    const hold = this.#hold.status();
+    this.#stats.cause = hold.cause;
+    this.#stats.retryAt = hold.retryAt;
     this.#stats.state = this.#state();
     this.#stats.segment = this.#writer?.path ?? null;
     this.#stats.preRollS = Math.round((this.#preroll?.spanNs ?? 0) / 1e7) / 100;
@@ -197,15 +211,12 @@ export class Recorder {
     if (paused) this.#close();
   }
 
-  /** Holds recording while the disk is under its free-space floor. */
-  setDiskFull(full: boolean): void {
-    if (full !== this.#diskFull) {
-      this.#log[full ? "error" : "info"](
-        full ? "disk floor reached: not recording" : "recording again",
-      );
-    }
-    this.#diskFull = full;
-    if (full) this.#close();
+  /** Holds recording while the disk is under its free-space floor (`cause`), or releases it (null). */
+  setDiskFull(cause: string | null): void {
+    const was = this.#hold.status().state === "disk_full";
+    this.#hold.setFloor(cause);
+    if (cause !== null && !was) this.#log.warn("recording paused", { cause });
+    if (cause !== null) this.#close();
   }
 
   /** Re-reads the schedule against the wall clock (call about once a second). */
@@ -218,10 +229,13 @@ export class Recorder {
     const w = this.#writer;
     if (w === null) return;
     const error = w.error();
-    if (error !== null) return this.#fail(error.message);
+    if (error !== null) return this.#fail(error);
     if (w.queued > MAX_QUEUED_BUFFERS) {
-      this.#fail(`The disk cannot keep up: ${w.queued} buffers waiting to be written`);
+      return this.#fail(
+        new Error(`The disk cannot keep up: ${w.queued} buffers waiting to be written`),
+      );
     }
+    if (performance.now() - this.#openedAt >= WRITE_PROBATION_MS) this.#note(this.#hold.wrote());
   }
 
   /** Closes the open segment and waits for every file to be finished; a thumbnail under way is dropped. */
@@ -233,8 +247,8 @@ export class Recorder {
 
   #state(): RecorderState {
     if (this.#paused) return "paused";
-    if (this.#diskFull) return "disk_full";
-    if (performance.now() < this.#failUntil) return "failing";
+    const held = this.#hold.status().state;
+    if (held !== null) return held;
     if (this.#writer !== null) return "recording";
     if (this.#mode === "events" && this.#trigger.kind === "idle") return "idle";
     if (this.#mode === "scheduled" && !this.#inSchedule) return "unscheduled";
@@ -242,7 +256,10 @@ export class Recorder {
   }
 
   #want(): boolean {
-    if (this.#paused || this.#diskFull || performance.now() < this.#failUntil) return false;
+    if (this.#paused) return false;
+    const may = this.#hold.may();
+    this.#note(may.note);
+    if (!may.ok) return false;
     return wantsRecording(this.#mode, {
       inSchedule: this.#schedule.length === 0 ? null : this.#inSchedule,
       trigger: this.#trigger,
@@ -278,8 +295,9 @@ export class Recorder {
         frameNs: this.#frameNs,
       });
     } catch (e) {
-      return this.#fail((e as Error).message, path);
+      return this.#fail(e as Error, path);
     }
+    this.#openedAt = performance.now();
     this.#lastStartMs = startMs;
     this.#stats.segments++;
     this.#emit({ type: "opened", path });
@@ -294,7 +312,7 @@ export class Recorder {
     try {
       w.push(bytes, meta);
     } catch (e) {
-      return this.#fail((e as Error).message);
+      return this.#fail(e as Error);
     }
     this.#stats.accessUnits++;
     this.#stats.auBytes += bytes.length;
@@ -312,40 +330,45 @@ export class Recorder {
   async #closed(c: ClosedSegment, events: RecordedEvent[]): Promise<void> {
     const discarded = c.stats.frames === 0;
     if (discarded) {
-      await Deno.remove(join(this.#init.dir, ...c.path.split("/"))).catch(() => {});
+      // A thumbnail never outlives its segment: wait for one under way, then remove both.
+      await this.#thumbnails.settled(c.path);
+      await Deno.remove(this.#file(c.path)).catch(() => {});
+      await Deno.remove(this.#file(thumbnailPath(c.path))).catch(() => {});
     }
     this.#emit({ type: "closed", path: c.path, stats: c.stats, events, discarded });
   }
 
-  #fail(message: string, path: string | null = this.#writer?.path ?? null): void {
-    this.#stats.lastError = message;
-    this.#log.error("segment failed", { path, error: message });
-    this.#emit({ type: "failed", path, message });
-    this.#failUntil = performance.now() + RETRY_AFTER_MS;
+  #file(path: string): string {
+    return join(this.#init.dir, ...path.split("/"));
+  }
+
+  #note(note: LinkNote | null, fields: Record<string, string | number | null> = {}): void {
+    if (note !== null) this.#log[note.level](note.message, { ...note.fields, ...fields });
+  }
+
+  /**
+   * A segment failed: the disk link goes offline with the cause (a line in
+   * the log only when the cause changed), and the segment is closed.
+   */
+  #fail(error: Error, path: string | null = this.#writer?.path ?? null): void {
+    this.#stats.lastError = error.message;
+    const note = this.#hold.fault(error);
+    const hold = this.#hold.status();
+    this.#note(note, { path, error: error.message });
+    if (note === null) this.#log.debug("segment failed", { path, error: error.message });
+    this.#emit({
+      type: "failed",
+      path,
+      message: hold.cause ?? error.message,
+      diskFull: hold.state === "disk_full",
+    });
     this.#close();
   }
 
   #thumbnail(path: string, keyframe: Uint8Array): void {
-    if (!this.#thumbnails || this.#thumbnailBusy) return;
-    this.#thumbnailBusy = true;
     const au = hasParameterSets(keyframe) ? keyframe.slice() : this.#ps.prefix(keyframe);
-    const cam = this.#init.camera;
-    this.#track(
-      writeThumbnail(this.#init.dir, path, au, {
-        width: cam.width,
-        height: cam.height,
-        timeoutMs: THUMBNAIL_TIMEOUT_MS,
-        signal: this.#stopping.signal,
-      }).then(
-        (bytes) => this.#emit({ type: "thumbnail", path, bytes }),
-        (e) => {
-          if (this.#stopping.signal.aborted) return;
-          // Recording goes on without thumbnails (no H.264 decoder, say); say so once.
-          this.#thumbnails = false;
-          this.#log.warn("no thumbnails", { error: (e as Error).message });
-        },
-      ).finally(() => this.#thumbnailBusy = false),
-    );
+    const writing = this.#thumbnails.start(path, au);
+    if (writing !== null) this.#track(writing);
   }
 
   #track(p: Promise<void>): void {

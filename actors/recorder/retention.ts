@@ -2,7 +2,10 @@
  * Retention as a pure decision: which segments to delete, oldest first, to
  * meet the age limit, the per-camera and total size limits and the free-disk
  * floor, and whether recording must stop because the floor cannot be met.
- * The segment being written is never chosen.
+ * The segment being written is never chosen. For the floor, retention keeps
+ * a margin above it (so writing until the next pass does not take the disk
+ * back under it), and deletes nothing when even every closed segment would
+ * not bring the disk to the floor: they would be lost for nothing.
  *
  * @module
  */
@@ -35,6 +38,12 @@ export interface RetentionPolicy {
   maxAgeS: number;
   /** Free bytes the recordings disk must keep. */
   minFreeBytes: number;
+  /**
+   * When the floor makes retention delete, it deletes until free space is
+   * this much above the floor (and deletes whenever free space is under
+   * floor + margin). Default 0.
+   */
+  freeMarginBytes?: number;
   /** Per-camera overrides, by camera id. */
   cameras?: Readonly<Record<string, CameraRetention>>;
 }
@@ -83,6 +92,7 @@ export function decideRetention(
   checkLimit(policy.maxBytesPerCamera, "Per-camera size limit");
   checkLimit(policy.maxAgeS, "Age limit");
   checkLimit(policy.minFreeBytes, "Free disk floor");
+  checkLimit(policy.freeMarginBytes ?? 0, "Free disk margin");
   checkLimit(options.freeBytes, "Free disk");
   const sorted = [...segments].sort(byAge);
   const chosen = new Map<RetentionSegment, RetentionReason>();
@@ -113,10 +123,16 @@ export function decideRetention(
   }
   let freed = 0;
   for (const s of chosen.keys()) freed += s.bytes;
-  for (const s of deletable()) {
-    if (options.freeBytes + freed >= policy.minFreeBytes) break;
-    take(s, "free_floor");
-    freed += s.bytes;
+  const target = policy.minFreeBytes + (policy.freeMarginBytes ?? 0);
+  const left = deletable();
+  const couldFree = left.reduce((sum, s) => sum + s.bytes, 0);
+  // Only when deleting can reach the floor: past it, recording stops either way.
+  if (options.freeBytes + freed + couldFree >= policy.minFreeBytes) {
+    for (const s of left) {
+      if (options.freeBytes + freed >= target) break;
+      take(s, "free_floor");
+      freed += s.bytes;
+    }
   }
   const freeAfter = options.freeBytes + freed;
   return {

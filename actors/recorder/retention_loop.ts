@@ -11,15 +11,7 @@ import type { RecordingIndex } from "./recording_index.ts";
 import { enforceRetention } from "./retention_apply.ts";
 import type { RetentionPolicy } from "./retention.ts";
 import { formatSize } from "./units.ts";
-
-/**
- * Free space above the floor needed before recording resumes. Reason: without
- * a margin, recording would stop and start at every check once the disk
- * hovers at the floor. A tenth of the floor, at most 64 MiB.
- */
-export function resumeMargin(floorBytes: number): number {
-  return Math.min(64 * 2 ** 20, Math.floor(floorBytes / 10));
-}
+import { resumeMargin } from "./floor.ts";
 
 /** What the loop needs. */
 export interface RetentionLoopOptions {
@@ -30,8 +22,8 @@ export interface RetentionLoopOptions {
   policy: () => RetentionPolicy;
   /** Free bytes of the recordings disk. */
   freeBytes: (dir: string) => Promise<number>;
-  /** Called when recording must stop (true) or may go on (false). */
-  onDiskFull: (full: boolean) => void;
+  /** Called when recording must stop (with the cause) or may go on (null). */
+  onDiskFull: (cause: string | null) => void;
 }
 
 /** Retention on a timer, and the disk floor's state. */
@@ -42,7 +34,10 @@ export class RetentionLoop {
   #again = false;
   #diskFull = false;
   #free: number | null = null;
+  #cause: string | null = null;
   #stopped = false;
+  /** The last error reading free space, logged once until it changes. */
+  #statError = "";
 
   constructor(options: RetentionLoopOptions) {
     this.#o = options;
@@ -56,6 +51,11 @@ export class RetentionLoop {
   /** Free bytes on the recordings disk at the last check. */
   get freeBytes(): number | null {
     return this.#free;
+  }
+
+  /** While the floor holds recording back: "disk full at /rec: 400 kB free, floor 2.0 MB". */
+  get cause(): string | null {
+    return this.#cause;
   }
 
   /** Checks every `everyMs` from now on. */
@@ -96,9 +96,12 @@ export class RetentionLoop {
     try {
       free = await this.#o.freeBytes(dir);
     } catch (e) {
-      log.error("cannot read free disk space", { error: (e as Error).message });
+      const error = (e as Error).message;
+      if (error !== this.#statError) log.error("cannot read free disk space", { error });
+      this.#statError = error;
       return;
     }
+    this.#statError = "";
     const policy = this.#o.policy();
     const result = await enforceRetention(policy, {
       dir,
@@ -118,18 +121,23 @@ export class RetentionLoop {
     }
     this.#free = free;
     const floor = policy.minFreeBytes;
+    // One sample decides both: what retention deleted and whether recording holds.
     const full = result.stopRecording || (this.#diskFull && free < floor + resumeMargin(floor));
+    if (full) {
+      this.#cause = `disk full at ${dir}: ${formatSize(free)} free, floor ${formatSize(floor)}`;
+    }
     if (full === this.#diskFull) return;
     this.#diskFull = full;
     if (full) {
-      log.error("recording stopped: the disk is at its free-space floor", {
+      log.error("recording paused: the disk is at its free-space floor", {
         dir,
         free: formatSize(free),
         floor: formatSize(floor),
       });
     } else {
+      this.#cause = null;
       log.info("recording resumes: free space is back above the floor", { free: formatSize(free) });
     }
-    this.#o.onDiskFull(full);
+    this.#o.onDiskFull(this.#cause);
   }
 }

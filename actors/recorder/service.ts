@@ -14,17 +14,18 @@ import type { ActorProcess } from "../runtime/actor.ts";
 import type { CameraNode } from "../system/camera_node.ts";
 import { freeDiskBytes } from "./disk.ts";
 import { reconcile, sealSegment } from "./reconcile.ts";
-import { RecordingIndex } from "./recording_index.ts";
+import type { RecordingIndex } from "./recording_index.ts";
 import { MAX_EVENT_KIND_LENGTH } from "./recording_index.ts";
+import { openIndex } from "./index_file.ts";
 import { removeSegment } from "./retention_apply.ts";
 import { RetentionLoop } from "./retention_loop.ts";
+import { floorMargin } from "./floor.ts";
+import { thumbnailPath } from "./paths.ts";
 import type { RetentionPolicy } from "./retention.ts";
-import { formatSize } from "./units.ts";
 import type { RecorderEvent, RecorderInit, RecorderProtocol, RecorderStats } from "./protocol.ts";
 import { READER } from "../system/rings.ts";
 
-/** The state file every part of eyrie shares, under the data dir. */
-export const STATE_FILE = "eyrie.db";
+export { STATE_FILE } from "../state/state_file.ts";
 
 /** How often retention and the free-disk floor are checked, besides after each segment. */
 export const CHECK_EVERY_MS = 10_000;
@@ -64,9 +65,18 @@ export class Recordings {
   readonly log: Logger;
   readonly #cameras = new Map<string, Entry>();
   readonly #retention: RetentionLoop;
+  readonly #checkEveryMs: number;
+  /** What health should say about the state file holding the index. */
+  readonly #fileProblem: () => string | null;
   #closed = false;
 
-  private constructor(options: RecordingsOptions, index: RecordingIndex) {
+  private constructor(
+    options: RecordingsOptions,
+    index: RecordingIndex,
+    fileProblem: () => string | null,
+  ) {
+    this.#fileProblem = fileProblem;
+    this.#checkEveryMs = options.checkEveryMs ?? CHECK_EVERY_MS;
     this.#config = options.config;
     this.log = options.log;
     this.dir = options.config.recording.dir;
@@ -77,23 +87,28 @@ export class Recordings {
       log: this.log,
       policy: () => this.policy(),
       freeBytes: options.freeBytes ?? freeDiskBytes,
-      onDiskFull: (full) => {
-        for (const e of this.#cameras.values()) e.actor?.cast({ type: "disk", full });
+      onDiskFull: (cause) => {
+        for (const e of this.#cameras.values()) e.actor?.cast({ type: "disk", cause });
       },
     });
   }
 
   /**
-   * Opens the index at `<data_dir>/eyrie.db`, reconciles it with the
-   * recordings dir, applies retention once, and starts the periodic check.
-   * Call before any recorder starts.
+   * Opens the index at `<data_dir>/eyrie.db` (recovering a corrupt file, or
+   * in memory when the file cannot be opened: index_file.ts), reconciles it
+   * with the recordings dir, applies retention once, and starts the
+   * periodic check. Call before any recorder starts.
    */
   static async open(options: RecordingsOptions): Promise<Recordings> {
     const { config, log } = options;
     await Deno.mkdir(config.data_dir, { recursive: true });
     await Deno.mkdir(config.recording.dir, { recursive: true });
-    const index = RecordingIndex.open(join(config.data_dir, STATE_FILE));
-    const r = new Recordings(options, index);
+    const { index, problem } = openIndex({
+      dataDir: config.data_dir,
+      recordingsDir: config.recording.dir,
+      log,
+    });
+    const r = new Recordings(options, index, problem);
     try {
       const report = await reconcile(r.dir, index);
       log.info("recordings reconciled", {
@@ -103,6 +118,7 @@ export class Recordings {
         repaired: report.repaired.length,
         remeasured: report.remeasured.length,
         discarded: report.discarded.length,
+        orphan_thumbnails: report.orphans.length,
       });
       for (const p of report.problems) {
         log.warn("recordings dir", { path: p.path, reason: p.reason });
@@ -112,7 +128,7 @@ export class Recordings {
       index.close();
       throw e;
     }
-    r.#retention.start(options.checkEveryMs ?? CHECK_EVERY_MS);
+    r.#retention.start(r.#checkEveryMs);
     return r;
   }
 
@@ -136,11 +152,20 @@ export class Recordings {
       maxBytesPerCamera: Infinity,
       maxAgeS: Infinity,
       minFreeBytes: rec.min_free_bytes,
+      freeMarginBytes: floorMargin(rec.min_free_bytes, this.#bytesPerCheck()),
       cameras: Object.fromEntries(this.#config.camera.map((c) => [c.id, {
         maxBytes: limit(c.recording.max_bytes),
         maxAgeS: limit(c.recording.max_age_s),
       }])),
     };
+  }
+
+  /** What the recording cameras write between two checks at their configured bitrate. */
+  #bytesPerCheck(): number {
+    const kbps = this.#config.camera
+      .filter((c) => c.recording.mode !== "off" && c.codec === "h264")
+      .reduce((sum, c) => sum + c.bitrate_kbps, 0);
+    return (kbps * 1000 / 8) * (this.#checkEveryMs / 1000);
   }
 
   /** Registers a camera: its triggers go to its recorder from now on. */
@@ -183,7 +208,8 @@ export class Recordings {
       au: node.rings.au,
       reader: READER.recorder,
       paused: this.#cameras.get(node.id)!.paused,
-      diskFull: this.#retention.diskFull,
+      diskFull: this.#retention.cause,
+      minFreeBytes: this.#config.recording.min_free_bytes,
     };
   }
 
@@ -225,13 +251,18 @@ export class Recordings {
       case "thumbnail": {
         const row = this.index.getByPath(e.path);
         if (row !== undefined) this.index.setThumbnail(row.id, e.bytes);
+        // Its segment is gone already (discarded, deleted): a thumbnail never outlives it.
+        else Deno.remove(join(this.dir, ...thumbnailPath(e.path).split("/"))).catch(() => {});
         return;
       }
       case "keyframe_wanted":
         node.requestKeyframe();
         return;
       case "failed":
-        return; // the Worker logged it; its stats carry it to health
+        // The Worker logged it; its stats carry it to health. A full disk: retention now,
+        // not at the next tick (it may free room by its rules, and it updates the floor state).
+        if (e.diskFull) this.check().catch(() => {});
+        return;
       case "stats":
         if (entry !== undefined) entry.stats = e.stats;
         node.stats.set("recorder", e.stats);
@@ -273,18 +304,23 @@ export class Recordings {
   /** Why recording is not well, one sentence each (for /api/health). */
   problems(): string[] {
     const out: string[] = [];
+    const file = this.#fileProblem();
+    if (file !== null) out.push(file);
     if (this.#retention.diskFull) {
       out.push(
-        `Recording stopped: ${
-          formatSize(this.#retention.freeBytes ?? 0)
-        } free in ${this.dir}, under the ` +
-          `${formatSize(this.#config.recording.min_free_bytes)} floor (recording.min_free); ` +
-          "free some space or lower the floor",
+        `Recording paused: ${this.#retention.cause} (recording.min_free); ` +
+          "free some space or lower the floor; it resumes by itself",
       );
     }
     for (const e of this.#cameras.values()) {
-      if (e.stats?.state === "failing") {
-        out.push(`Recording of ${e.node.id} is failing: ${e.stats.lastError}`);
+      const s = e.stats;
+      if (s === null || s.cause === null) continue;
+      // The floor's hold is said once above, not per camera.
+      if (s.state === "disk_full" && s.retryAt === null) continue;
+      const retry = s.retryAt === null ? "" : `; next try at ${new Date(s.retryAt).toISOString()}`;
+      if (s.state === "disk_full") out.push(`Recording of ${e.node.id} paused: ${s.cause}${retry}`);
+      else if (s.state === "failing") {
+        out.push(`Recording of ${e.node.id} is failing: ${s.cause}${retry}`);
       }
     }
     return out;

@@ -10,16 +10,13 @@
 import { dirname, join } from "node:path";
 import { Pipeline } from "../../ffi/gst/mod.ts";
 import { APPSRC_CAPS, APPSRC_NAME, quoteGst } from "./mux.ts";
-import { thumbnailPath } from "./paths.ts";
+import { PARTIAL_SUFFIX, thumbnailPath } from "./paths.ts";
 
 /** Thumbnail width in pixels. Reason: a timeline tile on a phone; ~10 KB a JPEG. */
 export const THUMBNAIL_WIDTH = 320;
 
 /** JPEG quality of thumbnails (1–100). */
 export const THUMBNAIL_QUALITY = 70;
-
-/** Suffix of a thumbnail being written. */
-export const PARTIAL_SUFFIX = ".part";
 
 /** Width and height of the thumbnail of a `width`×`height` picture: at most 320 wide, even sizes. */
 export function thumbnailSize(width: number, height: number): { width: number; height: number } {

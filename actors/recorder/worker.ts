@@ -118,7 +118,7 @@ runActor<RecorderProtocol>(() => {
           recorder?.setPaused(false);
           return;
         case "disk":
-          recorder?.setDiskFull(msg.full);
+          recorder?.setDiskFull(msg.cause);
           return;
         case "report":
           report();

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { RtpOutputConfig } from "../defs.ts";
+import type { LinkStatus, RtpOutputConfig } from "../defs.ts";
+import type { RtpFaultReason } from "./fault.ts";
 
 export interface RtpOutputInit {
   cameraId: string;
@@ -30,21 +31,30 @@ export interface RtpReceiverReport {
   rttMs: number | null;
 }
 
-/** What `/api/cameras/:id` shows for one output (`stats["rtp[N]"]`). */
-export interface RtpOutputStats {
+/**
+ * What `/api/cameras/:id` shows for one output (`stats["rtp[N]"]`). `state`,
+ * `since`, `cause`, `retryAt` and `tries` are the destination's link: up,
+ * connecting (opened, not yet proven), or offline with the cause and the
+ * time of the next try.
+ */
+export interface RtpOutputStats extends LinkStatus {
   output: number;
   /** host:port as resolved, e.g. "127.0.0.1:5004". */
   destination: string;
   multicast: boolean;
+  /** The kind of fault while offline (refused, unreachable, blocked, unresolved, socket), else null. */
+  reason: RtpFaultReason | null;
+  /** Times the destination went offline since the actor started. */
+  outages: number;
   packets: number;
   bytes: number;
   /** Frames whose last packet (marker) was sent. */
   frames: number;
   /** Over the last second, RTP headers included. */
   bitrateKbps: number;
-  /** Packets not sent: the kernel refused them, or the destination is unusable. */
+  /** Packets not sent: the kernel refused them, or the destination was offline. */
   sendErrors: number;
-  /** Why the last packet was not sent ("EAGAIN", "cannot resolve host …"), or null. */
+  /** Why the last packet was not sent ("EAGAIN", or the last offline cause), or null. */
   lastError: string | null;
   /**
    * Packets this output did not send because it fell behind: lost to ring

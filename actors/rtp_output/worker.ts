@@ -2,17 +2,20 @@
  * The RTP output actor: reads the camera's RTP ring and sends every packet
  * to one `[[camera.rtp]]` destination over UDP, with RTCP sender reports on
  * port + 1 and receivers' reports and keyframe requests read back. Sending
- * never waits: a full socket buffer or an unreachable network costs the
- * packet (counted), never the packetizer, which the ring decouples.
+ * never waits: a full socket buffer costs the packet (counted), never the
+ * packetizer, which the ring decouples. A destination that refuses the
+ * packets or cannot be reached is a state ({@linkcode RtpDestination}):
+ * offline with its cause, tried again with capped backoff, never a crash.
  *
  * @module
  */
 import { FrameFlags, nowNs } from "../defs.ts";
+import type { LinkNote } from "../supervisor/link.ts";
 import { RingReader } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import { errnoName } from "../../ffi/net/mod.ts";
 import { VIDEO_CLOCK_RATE } from "../../transports/rtp/mod.ts";
-import { type Link, openLink } from "./link.ts";
+import { RtpDestination } from "./destination.ts";
 import type { RtpOutputProtocol, RtpOutputStats } from "./protocol.ts";
 import { RtcpSender, type SenderState } from "./rtcp_sender.ts";
 
@@ -21,9 +24,7 @@ const STATS_EVERY_MS = 1000;
 const LOG_EVERY_MS = 60_000;
 /** RFC 3550 6.2's minimum report interval, randomized to 0.5–1.5 times it. */
 const SR_INTERVAL_MS = 5000;
-/** After a failed setup (unresolvable host, socket error), try again this much later. */
-const RETRY_MS = 5000;
-/** Send errors are logged at most this often, with the count since the last line. */
+/** Send errors that cost one packet (EAGAIN…) are logged at most this often, with their count. */
 const ERROR_LOG_EVERY_MS = 10_000;
 /** On stop, the frame in flight is finished if its packets come within this. */
 const FINISH_FRAME_MS = 300;
@@ -66,10 +67,13 @@ runActor<RtpOutputProtocol>(() => {
       const rtcp = new RtcpSender({ ssrc: init.ssrc, cname: `${init.cameraId}@${hostname()}` });
       const packet = new Uint8Array(PACKET_BUFFER_BYTES);
       const rtcpIn = new Uint8Array(RTCP_BUFFER_BYTES);
+      const destination = new RtpDestination({ output: init.output, config: cfg });
       const stats: RtpOutputStats = {
         output: init.output,
         destination: `${cfg.host}:${cfg.port}`,
         multicast: false,
+        ...destination.status(),
+        outages: 0,
         packets: 0,
         bytes: 0,
         frames: 0,
@@ -85,10 +89,7 @@ runActor<RtpOutputProtocol>(() => {
         receivers: [],
         rtcpPort: 0,
       };
-      let link: Link | null = null;
       let setup: Promise<void> | null = null;
-      let nextSetupAt = 0;
-      let loggedSetupError = "";
       let octets = 0;
       let lastRtpTimestamp = 0;
       let lastCaptureNs = 0;
@@ -102,39 +103,40 @@ runActor<RtpOutputProtocol>(() => {
       let lastErrorLogAt = -Infinity;
       let errorsSinceLog = 0;
 
+      const note = (n: LinkNote | null) => {
+        if (n !== null) ctx.log[n.level](n.message, { output: init.output, ...n.fields });
+      };
+
       const connect = async () => {
-        try {
-          const opened = await openLink(cfg);
-          if (!running) {
-            opened[Symbol.dispose]();
-            return;
-          }
-          link = opened;
-          stats.destination = opened.address.includes(":")
-            ? `[${opened.address}]:${cfg.port}`
-            : `${opened.address}:${cfg.port}`;
-          stats.multicast = opened.multicast;
-          stats.rtcpPort = opened.rtcp.local.port;
-          loggedSetupError = "";
-          ctx.log.info("rtp output sending", {
-            output: init.output,
-            destination: stats.destination,
-            multicast: opened.multicast,
-            dscp: cfg.dscp,
-            ttl: opened.multicast ? cfg.ttl : null,
-            rtcpPort: stats.rtcpPort,
-          });
-        } catch (error) {
-          const message = (error as Error).message;
-          stats.lastError = message;
-          nextSetupAt = performance.now() + RETRY_MS;
-          if (message !== loggedSetupError) {
-            loggedSetupError = message;
-            ctx.log.warn("rtp output cannot send; retrying every 5 s", {
-              output: init.output,
-              error: message,
-            });
-          }
+        const retry = !destination.first;
+        const { opened, note: down } = await destination.open();
+        const sockets = destination.sockets;
+        if (!opened || sockets === null) {
+          note(down);
+          stats.lastError = destination.status().cause;
+          return;
+        }
+        if (!running) {
+          destination.close();
+          return;
+        }
+        stats.destination = sockets.address.includes(":")
+          ? `[${sockets.address}]:${cfg.port}`
+          : `${sockets.address}:${cfg.port}`;
+        stats.multicast = sockets.multicast;
+        stats.rtcpPort = sockets.rtcp.local.port;
+        ctx.log.info("rtp output sending", {
+          output: init.output,
+          destination: stats.destination,
+          multicast: sockets.multicast,
+          dscp: cfg.dscp,
+          ttl: sockets.multicast ? cfg.ttl : null,
+          rtcpPort: stats.rtcpPort,
+        });
+        if (retry) {
+          // After an outage the stream starts again at a keyframe: ask for one now.
+          awaitKeyframe = true;
+          ctx.emit({ type: "keyframe" });
         }
       };
 
@@ -152,13 +154,15 @@ runActor<RtpOutputProtocol>(() => {
       };
 
       const sendRtcp = (bytes: Uint8Array) => {
-        if (link?.rtcpTo == null) return;
-        if (link.rtcp.send(bytes, bytes.length, link.rtcpTo) === 0) stats.rtcpSent++;
+        const sockets = destination.sockets;
+        if (sockets?.rtcpTo == null) return;
+        if (sockets.rtcp.send(bytes, bytes.length, sockets.rtcpTo) === 0) stats.rtcpSent++;
       };
 
       const readRtcp = () => {
-        if (link === null) return;
-        for (let n = link.rtcp.receive(rtcpIn); n >= 0; n = link.rtcp.receive(rtcpIn)) {
+        const sockets = destination.sockets;
+        if (sockets === null) return;
+        for (let n = sockets.rtcp.receive(rtcpIn); n >= 0; n = sockets.rtcp.receive(rtcpIn)) {
           const verdict = rtcp.receive(rtcpIn.subarray(0, n), nowNs());
           if (verdict === "keyframe") {
             ctx.log.debug("receiver asked for a keyframe", { output: init.output });
@@ -167,8 +171,8 @@ runActor<RtpOutputProtocol>(() => {
         }
       };
 
-      const sendOne = (link: Link, n: number, marker: boolean) => {
-        const errno = link.rtp.send(packet, n, link.rtpTo);
+      const sendOne = (n: number, marker: boolean) => {
+        const errno = destination.sockets!.rtp.send(packet, n);
         if (errno === 0) {
           stats.packets++;
           stats.bytes += n;
@@ -176,9 +180,18 @@ runActor<RtpOutputProtocol>(() => {
           if (marker) stats.frames++;
           lastRtpTimestamp = reader.aux >>> 0;
           lastCaptureNs = reader.captureNs;
+          note(destination.sent());
           return;
         }
         stats.sendErrors++;
+        const { fault, note: down } = destination.failed(errno);
+        if (fault) {
+          // Offline: nothing more goes out until the retry, which starts at a keyframe.
+          note(down);
+          stats.lastError = destination.status().cause;
+          awaitKeyframe = true;
+          return;
+        }
         stats.lastError = errnoName(errno);
         errorsSinceLog++;
         const now = performance.now();
@@ -208,6 +221,8 @@ runActor<RtpOutputProtocol>(() => {
         stats.keyframeRequests = rtcp.keyframeRequests;
         stats.keyframeRequestsLimited = rtcp.keyframeRequestsLimited;
         stats.receivers = rtcp.receivers(nowNs());
+        Object.assign(stats, destination.status());
+        stats.outages = destination.link.outages;
         ctx.emit({ type: "stats", stats: { ...stats } });
       };
 
@@ -228,7 +243,7 @@ runActor<RtpOutputProtocol>(() => {
         try {
           while (running || (midFrame && performance.now() < finishBy)) {
             if (!running && finishBy === Infinity) finishBy = performance.now() + FINISH_FRAME_MS;
-            if (link === null && setup === null && running && performance.now() >= nextSetupAt) {
+            if (running && setup === null && destination.due()) {
               setup = connect().finally(() => setup = null);
             }
             if (setup !== null) {
@@ -248,7 +263,7 @@ runActor<RtpOutputProtocol>(() => {
                 awaitKeyframe = true;
                 continue;
               }
-              if (link === null) {
+              if (destination.sockets === null) {
                 // No usable destination: the packet is lost, and once there is one
                 // again the stream restarts at a keyframe, where a decoder can.
                 stats.sendErrors++;
@@ -260,7 +275,7 @@ runActor<RtpOutputProtocol>(() => {
                 continue;
               }
               awaitKeyframe = false;
-              sendOne(link, n, marker);
+              sendOne(n, marker);
               midFrame = !marker;
               if (!running && !midFrame) break;
             }
@@ -280,7 +295,7 @@ runActor<RtpOutputProtocol>(() => {
           report();
           ctx.log.info("rtp output stopped", totals());
         } finally {
-          (link as Link | null)?.[Symbol.dispose]();
+          destination.close();
           reader.close();
         }
       })();

@@ -18,22 +18,9 @@
  *
  * @module
  */
+import type { LinkState } from "../defs.ts";
 
-/** Where a link stands. Times are epoch ms (they cross Workers and reach the API). */
-export type LinkState =
-  | { state: "connecting"; since: number; attempt: number }
-  | { state: "up"; since: number }
-  | {
-    state: "offline";
-    /** When the link went down (the first failed try of this outage). */
-    since: number;
-    /** Why, in words a user can act on: "connection refused by 127.0.0.1:8554". */
-    cause: string;
-    /** When the next try starts. */
-    retryAt: number;
-    /** Failed tries in this outage. */
-    attempt: number;
-  };
+export type { LinkState };
 
 /** Delay before try n+1 after n failures: min(maxMs, initialMs × 2^(n−1)) ± jitter. */
 export interface RetryPolicy {

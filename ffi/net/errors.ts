@@ -18,9 +18,11 @@ const NAMES: Readonly<Record<number, string>> = {
   97: "EAFNOSUPPORT",
   98: "EADDRINUSE",
   99: "EADDRNOTAVAIL",
+  100: "ENETDOWN",
   101: "ENETUNREACH",
   105: "ENOBUFS",
   111: "ECONNREFUSED",
+  112: "EHOSTDOWN",
   113: "EHOSTUNREACH",
 };
 
@@ -34,9 +36,11 @@ const MESSAGES: Readonly<Record<number, string>> = {
   97: "Address family not supported",
   98: "Address already in use",
   99: "Cannot assign requested address",
+  100: "Network is down",
   101: "Network is unreachable",
   105: "No buffer space available",
   111: "Connection refused",
+  112: "Host is down",
   113: "No route to host",
 };
 

@@ -243,18 +243,39 @@ export class UdpSocket implements Disposable {
   }
 
   /**
-   * Sends `bytes[0, length)` as one datagram. Returns 0, or the errno when
-   * the kernel refused it (EAGAIN: the send buffer is full). Never blocks,
-   * never throws for a network condition.
+   * Fixes the socket's peer (connect(2) on UDP sends nothing). Afterwards
+   * `send` without a target goes there, and the kernel reports what the
+   * network answered about earlier datagrams — an ICMP port unreachable
+   * becomes ECONNREFUSED, host unreachable EHOSTUNREACH — on the next send,
+   * which an unconnected socket never hears of. Throws
+   * {@linkcode SocketError} when there is no route to `to` (ENETUNREACH).
    */
-  send(bytes: Uint8Array, length: number, to: SendTarget): number {
+  connect(to: SendTarget): void {
+    if (to.address.family !== this.family) {
+      throw new TypeError(`An IPv${this.family} socket cannot connect to "${to.address.address}"`);
+    }
+    if (libc().connect(this.#check(), to.sockaddr, to.length) !== 0) {
+      throw new SocketError("connect", errno(), `${to.address.address}:${to.address.port}`);
+    }
+  }
+
+  /**
+   * Sends `bytes[0, length)` as one datagram, to `to` or (without it) to the
+   * connected peer. Returns 0, or the errno when the kernel refused it
+   * (EAGAIN: the send buffer is full; ECONNREFUSED on a connected socket:
+   * the peer's port was closed). Never blocks, never throws for a network
+   * condition.
+   */
+  send(bytes: Uint8Array, length: number, to?: SendTarget): number {
     if (length > bytes.length) {
       throw new RangeError(`Cannot send ${length} bytes of a ${bytes.length}-byte buffer`);
     }
     // Deno's FFI takes a number for a usize at run time (its d.ts says bigint);
     // BigInt(length) would allocate per packet.
     const size = length as unknown as bigint;
-    const sent = libc().sendto(this.#check(), bytes, size, 0, to.sockaddr, to.length);
+    const sent = to === undefined
+      ? libc().sendto(this.#check(), bytes, size, 0, null, 0)
+      : libc().sendto(this.#check(), bytes, size, 0, to.sockaddr, to.length);
     if (sent >= 0) return 0;
     return errno();
   }

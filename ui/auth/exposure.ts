@@ -12,13 +12,24 @@ import { existsSync } from "node:fs";
 import type { ConfigIssue, ConsoleExposure } from "../config/mod.ts";
 import { stateFile } from "./db.ts";
 import { authMode, AuthStore } from "./service.ts";
+import { usersLost } from "../../actors/state/recovery.ts";
 
-/** Users in the data dir's state file; 0 when there is none yet (it is not created here). */
-export function countUsers(dataDir: string): number {
+/**
+ * Users in the data dir's state file (0 when there is none yet: it is not
+ * created here), or null when the file cannot be read, or was recovered
+ * without its users (actors/state/recovery.ts): eyrie then runs on and
+ * records, and its console refuses every request until a user is added.
+ */
+export function countUsers(dataDir: string): number | null {
   if (!existsSync(stateFile(dataDir))) return 0;
-  const store = AuthStore.open(dataDir);
+  let store: AuthStore;
   try {
-    return store.users.count();
+    store = AuthStore.open(dataDir);
+  } catch {
+    return null; // `eyrie run` reports and recovers the file (actors/state/recover.ts)
+  }
+  try {
+    return usersLost(store.db) ? null : store.users.count();
   } finally {
     store.close();
   }
@@ -27,7 +38,8 @@ export function countUsers(dataDir: string): number {
 /** The problem when auth would be "closed": reachable, and nobody can sign in. */
 export function signInIssues(config: ConsoleExposure): ConfigIssue[] {
   if (authMode(config, 0) !== "closed") return [];
-  if (authMode(config, countUsers(config.data_dir)) !== "closed") return [];
+  const users = countUsers(config.data_dir);
+  if (users === null || authMode(config, users) !== "closed") return [];
   return [{
     path: "console.listen",
     message: `"${config.console.listen}" is reachable from the network, but nobody can sign in: ` +

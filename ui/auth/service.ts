@@ -22,6 +22,7 @@ import type { Principal } from "./policy.ts";
 import { readSession, type SessionClaims, sessionCryptoKey, sessionKey } from "./session.ts";
 import { LoginThrottle } from "./throttle.ts";
 import { Users } from "./users.ts";
+import { settleUsers, usersLost } from "../../actors/state/recovery.ts";
 
 /**
  * Verified session tokens remembered. Reason: one entry per live session
@@ -38,9 +39,18 @@ export type AuthMode =
   /** Off on a console the network reaches: nothing is allowed until a user exists. */
   | "closed";
 
-/** The mode for `config` with `userCount` users. */
-export function authMode(config: Pick<Config, "console" | "tls">, userCount: number): AuthMode {
+/**
+ * The mode for `config` with `userCount` users. `usersLost`: the state file
+ * was recovered without its users (actors/state/recovery.ts) and none was
+ * added since; sign-in may have been required, so nobody gets in.
+ */
+export function authMode(
+  config: Pick<Config, "console" | "tls">,
+  userCount: number,
+  options: { usersLost?: boolean } = {},
+): AuthMode {
   if (userCount > 0 || config.tls?.require_client_cert === true) return "on";
+  if (options.usersLost === true) return "closed";
   const { hostname } = parseListen(config.console.listen);
   return isLoopback(hostname) || config.console.insecure ? "off" : "closed";
 }
@@ -90,6 +100,7 @@ export class AuthService {
   #key: Promise<CryptoKey> | undefined;
   /** Tokens whose signature checked out, so a session's next request skips the HMAC. */
   readonly #verified = new Map<string, SessionClaims>();
+  #usersLost: boolean | undefined;
 
   /** `config` is read per request, so a reloaded config applies. */
   constructor(store: AuthStore, config: () => Config) {
@@ -102,7 +113,14 @@ export class AuthService {
   }
 
   mode(): AuthMode {
-    return authMode(this.#config(), this.store.users.count());
+    const users = this.store.users.count();
+    // Read once: a recovery happens only at start. Settled for good once a user exists.
+    this.#usersLost ??= usersLost(this.store.db);
+    if (this.#usersLost && users > 0) {
+      settleUsers(this.store.db);
+      this.#usersLost = false;
+    }
+    return authMode(this.#config(), users, { usersLost: this.#usersLost });
   }
 
   /** The session key (made on first use). */

@@ -17,6 +17,7 @@ import { HELP } from "./help.ts";
 import { loadRunConfig } from "./run_config.ts";
 import type { Io } from "./main.ts";
 import { systemdNotifier } from "../service/notify.ts";
+import { recoverStateFile } from "../../actors/state/recover.ts";
 
 /** SIGTERM to exit, at most (the system's own stop takes SHUTDOWN_MS; this is the backstop). */
 const STOP_DEADLINE_MS = 9_000;
@@ -57,6 +58,10 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   const config = await loadRunConfig(file);
   const sink = stderrSink(config.log.format);
   const log = createLogger("main", sink, config.log.level);
+  // Before the system opens it (the sign-in check above only tried to read it): a corrupt
+  // state file is moved aside and recovered, an unreadable one is reported; eyrie runs on
+  // either way (actors/state/recover.ts).
+  recoverStateFile(config.data_dir, { log: createLogger("state", sink, config.log.level) });
   if (config.camera.length === 0) log.warn("no cameras configured: add a [[camera]] section");
 
   catchStrays(log);

@@ -26,6 +26,7 @@ import {
   rtpOutputMetrics,
   viewerMetrics,
 } from "./stream_collectors.ts";
+import { forwardMetrics, webhookMetrics } from "./link_collectors.ts";
 
 /** What a collector may read besides the system. */
 export interface ScrapeContext {
@@ -228,7 +229,9 @@ export const METRIC_COLLECTORS: Collector[] = [
   ringMetrics,
   packetizerMetrics,
   rtpOutputMetrics,
+  forwardMetrics,
   viewerMetrics,
   detectorMetrics,
+  webhookMetrics,
   recordingMetrics,
 ];

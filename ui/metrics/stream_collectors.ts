@@ -41,6 +41,19 @@ export const rtpOutputMetrics: Collector = (s, { system }) => {
     "eyrie_rtp_bitrate_bits_per_second",
     "An output's bitrate over the last second.",
   );
+  const up = s.gauge(
+    "eyrie_rtp_output_up",
+    "1 while an output's destination takes packets; 0 while connecting or offline.",
+  );
+  const offline = s.gauge(
+    "eyrie_rtp_output_offline",
+    "1 while an output is offline, labelled with the kind of fault " +
+      "(refused, unreachable, blocked, unresolved, socket); the cause is in /api/cameras/:id.",
+  );
+  const outages = s.counter(
+    "eyrie_rtp_output_outages_total",
+    "Times an output's destination went offline.",
+  );
   for (const node of system.cameras.values()) {
     for (const [key, value] of node.stats) {
       if (!key.startsWith("rtp[")) continue;
@@ -50,6 +63,11 @@ export const rtpOutputMetrics: Collector = (s, { system }) => {
       bytes.set(st.bytes, labels);
       errors.set(st.sendErrors, labels);
       bitrate.set(st.bitrateKbps * 1000, labels);
+      up.set(st.state === "up" ? 1 : 0, labels);
+      outages.set(st.outages, labels);
+      if (st.state === "offline" && st.reason !== null) {
+        offline.set(1, { camera: node.id, output: String(st.output), reason: st.reason });
+      }
     }
   }
 };
@@ -127,9 +145,15 @@ export const recordingMetrics: Collector = (s, { system }) => {
     "eyrie_recording_active",
     "1 while the camera's recorder is writing a segment.",
   );
+  const where = s.gauge(
+    "eyrie_recording_state",
+    "1 for the recorder's state (recording, waiting, idle, unscheduled, paused, disk_full, " +
+      "failing); the cause of disk_full and failing is in /api/cameras/:id.",
+  );
   for (const c of r.cameras()) {
     if (c.stats === null) continue;
     written.set(c.stats.auBytes, { camera: c.camera });
     state.set(c.stats.segment === null ? 0 : 1, { camera: c.camera });
+    where.set(1, { camera: c.camera, state: c.stats.state });
   }
 };

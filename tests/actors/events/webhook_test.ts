@@ -3,16 +3,19 @@ import assert from "node:assert/strict";
 import type { WebhookConfig } from "../../../actors/defs.ts";
 import {
   MAX_WEBHOOK_QUEUE,
+  networkCause,
   parseRetryAfter,
   retryable,
-  retryDelayMs,
+  retryWaitMs,
   type StoredEvent,
   WebhookSender,
 } from "../../../actors/events/mod.ts";
+import { LINK_RETRY } from "../../../actors/supervisor/link.ts";
 import { createLogger } from "../../../actors/log/logger.ts";
 import type { LogRecord } from "../../../actors/defs.ts";
 
-const FAST = { baseMs: 20, maxMs: 100 };
+/** LINK_RETRY's shape, faster, without jitter. */
+const FAST = { initialMs: 20, maxMs: 100, jitter: 0 };
 
 interface Received {
   body: unknown;
@@ -49,7 +52,7 @@ function sender(hooks: WebhookConfig[]) {
   const logs: LogRecord[] = [];
   const s = new WebhookSender(hooks, {
     log: createLogger("test", (r) => logs.push(r), "debug"),
-    backoff: FAST,
+    policy: FAST,
   });
   return Object.assign(s, { logs, [Symbol.asyncDispose]: () => s.close() });
 }
@@ -63,14 +66,17 @@ Deno.test("a webhook gets each event as JSON, retried after 503s until it is tak
   assert.deepEqual(r.got.map((g) => (g.body as StoredEvent).id), [1, 1, 1, 2]);
   assert.equal(r.got[0].type, "application/json");
   assert.deepEqual(r.got[3].body, event(2));
-  assert.deepEqual(s.stats(), [{
-    url: r.url,
-    sent: 2,
-    failed: 0,
-    dropped: 0,
-    attempts: 4,
-    queued: 0,
-  }]);
+  const [st] = s.stats();
+  assert.deepEqual(
+    [st.url, st.state, st.sent, st.failed, st.dropped, st.attempts, st.queued, st.lastError],
+    [r.url, "up", 2, 0, 0, 4, 0, "HTTP 503"],
+  );
+  const notes = s.logs.map((l) => [l.level, l.msg, l.fields?.cause ?? l.fields?.tries]);
+  const what = `webhook 0 ${r.url}`;
+  assert.deepEqual(notes, [
+    ["warn", `${what}: offline`, "HTTP 503"],
+    ["info", `${what}: up again`, 2],
+  ], "one line when it went down, one when it came back: none per attempt");
 });
 
 Deno.test("a webhook answering 400 is not retried; one that never answers times out, retries and gives up", async () => {
@@ -92,8 +98,19 @@ Deno.test("a webhook answering 400 is not retried; one that never answers times 
   assert.deepEqual([w.sent, w.failed, w.attempts], [0, 1, 3]);
   assert.equal(bad.got.length, 1);
   assert.equal(slow.got.length, 3);
-  const warnings = s.logs.filter((l) => l.msg === "webhook failed").map((l) => l.fields?.outcome);
-  assert.deepEqual(warnings.sort(), ["HTTP 400", "timed out"]);
+  assert.deepEqual(
+    [b.state, b.lastError],
+    ["up", "HTTP 400"],
+    "a 4xx answer: up, the event refused",
+  );
+  assert.deepEqual([w.state, w.cause, w.lastError], ["offline", "timed out", "timed out"]);
+  const warnings = s.logs.filter((l) => l.level === "warn").map((
+    l,
+  ) => [l.msg, l.fields?.outcome ?? l.fields?.cause]);
+  assert.deepEqual(warnings, [
+    ["webhook refused an event", "HTTP 400"],
+    [`webhook 1 ${slow.url}: offline`, "timed out"],
+  ]);
   open();
 });
 
@@ -112,6 +129,12 @@ Deno.test("a webhook with types gets only those; an unreachable one fails after 
   assert.deepEqual(r.got.map((g) => (g.body as StoredEvent).type), ["global_change"]);
   const [, down] = s.stats();
   assert.deepEqual([down.sent, down.failed, down.attempts], [0, 2, 4]);
+  const port = new URL(refused).port;
+  assert.deepEqual([down.state, down.cause], [
+    "offline",
+    `connection refused by 127.0.0.1:${port}`,
+  ]);
+  assert.ok(down.retryAt! >= Date.now() - 1000, "the next try is due or ahead");
 });
 
 Deno.test("a webhook queue holds at most MAX_WEBHOOK_QUEUE events and drops the oldest", async () => {
@@ -133,7 +156,7 @@ Deno.test("a webhook queue holds at most MAX_WEBHOOK_QUEUE events and drops the 
   assert.equal(ids.at(-1), MAX_WEBHOOK_QUEUE + 11);
 });
 
-Deno.test("retry policy: which outcomes repeat, and how long to wait", () => {
+Deno.test("retry policy: which outcomes repeat, and how long a Retry-After stretches the link's wait", () => {
   assert.equal(retryable({ kind: "timeout" }), true);
   assert.equal(retryable({ kind: "network", message: "refused" }), true);
   for (const status of [408, 429, 500, 502, 503]) {
@@ -142,28 +165,84 @@ Deno.test("retry policy: which outcomes repeat, and how long to wait", () => {
   for (const status of [301, 400, 401, 404, 410]) {
     assert.equal(retryable({ kind: "status", status }), false);
   }
-  const t = { kind: "timeout" } as const;
-  assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((a) => retryDelayMs(a, t)), [
-    1000,
-    2000,
+  assert.equal(retryWaitMs(1000, { kind: "timeout" }, LINK_RETRY), 1000);
+  assert.equal(
+    retryWaitMs(1000, { kind: "status", status: 429, retryAfterS: 7 }, LINK_RETRY),
+    7000,
+  );
+  assert.equal(
+    retryWaitMs(4000, { kind: "status", status: 503, retryAfterS: 1 }, LINK_RETRY),
     4000,
-    8000,
-    16000,
-    30000,
-    30000,
-  ]);
-  assert.equal(retryDelayMs(1, { kind: "status", status: 429, retryAfterS: 7 }), 7000);
-  assert.equal(retryDelayMs(3, { kind: "status", status: 503, retryAfterS: 1 }), 4000);
-  assert.equal(retryDelayMs(1, { kind: "status", status: 503, retryAfterS: 3600 }), 30000);
-  assert.throws(() => retryDelayMs(0, t), /Attempt must be an integer ≥ 1, got 0/);
+  );
+  assert.equal(
+    retryWaitMs(1000, { kind: "status", status: 503, retryAfterS: 3600 }, LINK_RETRY),
+    60_000,
+    "never past the link policy's cap",
+  );
   assert.deepEqual(
     ["5", " 12 ", "Wed, 21 Oct 2015 07:28:00 GMT", null, "-1"].map(parseRetryAfter),
-    [
-      5,
-      12,
-      undefined,
-      undefined,
-      undefined,
-    ],
+    [5, 12, undefined, undefined, undefined],
   );
+});
+
+Deno.test("networkCause() finds the reason in Deno's fetch error chain", () => {
+  const wrapped = (inner: string) => new TypeError("fetch failed", { cause: new Error(inner) });
+  assert.equal(
+    networkCause(
+      wrapped("client error (Connect): tcp connect error: Connection refused (os error 111)"),
+      "http://10.0.0.5:8123/hook?token=secret",
+    ),
+    "connection refused by 10.0.0.5:8123",
+  );
+  assert.equal(
+    networkCause(
+      wrapped("dns error: failed to lookup address information: Name or service not known"),
+      "https://ha.local/api",
+    ),
+    "host name ha.local does not resolve",
+  );
+  assert.equal(
+    networkCause(wrapped("tcp connect error: No route to host (os error 113)"), "http://h:1/"),
+    "no route to host h",
+  );
+  assert.equal(networkCause(wrapped("x".repeat(300)), "http://h/").length, 201);
+});
+
+Deno.test("a webhook that is down holds every event until its retry time, and is up again by itself", async () => {
+  let down = true;
+  await using r = receiver(() => new Response(null, { status: down ? 503 : 204 }));
+  // A slower policy than FAST, so the offline state can be seen between tries.
+  const logs: LogRecord[] = [];
+  const s = new WebhookSender([hook(r.url, { retries: 0 })], {
+    log: createLogger("test", (rec) => logs.push(rec), "debug"),
+    policy: { initialMs: 2000, maxMs: 2000, jitter: 0 },
+  });
+  s.deliver(event(1));
+  while (s.stats()[0].state !== "offline") await new Promise((resolve) => setTimeout(resolve, 10));
+  s.deliver(event(2));
+  s.deliver(event(3));
+  const st = s.stats()[0];
+  assert.deepEqual([st.state, st.cause, st.failed], ["offline", "HTTP 503", 1]);
+  assert.equal(
+    r.got.length,
+    1,
+    "events 2 and 3 wait for the retry time, not hammering the receiver",
+  );
+  assert.ok(st.retryAt! > Date.now());
+  down = false;
+  await s.idle();
+  const after = s.stats()[0];
+  assert.deepEqual([after.state, after.cause, after.retryAt, after.sent, after.failed], [
+    "up",
+    null,
+    null,
+    2,
+    1,
+  ]);
+  assert.deepEqual(r.got.map((g) => (g.body as StoredEvent).id), [1, 2, 3]);
+  assert.deepEqual(logs.map((l) => l.msg), [
+    `webhook 0 ${r.url}: offline`,
+    `webhook 0 ${r.url}: up again`,
+  ]);
+  await s.close();
 });

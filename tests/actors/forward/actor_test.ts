@@ -81,7 +81,7 @@ Deno.test("the forward actor sends the ring's access units as they are, and reco
   const f = forward(pki, au, port, logs);
   const actor = await f.actor;
   try {
-    await waitFor(() => f.stats()?.state === "connected", "the first connection", 10_000);
+    await waitFor(() => f.stats()?.state === "up", "the first connection", 10_000);
     for (let i = 0; i < 10; i++) write(i, i === 0);
     const got = await take(receiver, 10);
     assert.deepEqual(got.map((u) => u.peer?.cn), Array(10).fill("alice"));
@@ -93,7 +93,8 @@ Deno.test("the forward actor sends the ring's access units as they are, and reco
     });
 
     await receiver.close();
-    await waitFor(() => f.stats()?.state === "retrying", "the actor to notice", 10_000);
+    await waitFor(() => f.stats()?.state === "offline", "the actor to notice", 10_000);
+    assert.equal(f.stats()?.cause, f.stats()?.lastError);
     receiver = await listenAuReceiver({ certsDir: pki.dir, name: "console", port });
     await waitFor(() => f.stats()?.connects === 2, "the reconnection", 10_000);
     // It resumes at the newest keyframe still in the ring (unit 0: the whole group of pictures
@@ -106,7 +107,11 @@ Deno.test("the forward actor sends the ring's access units as they are, and reco
       again.map((u) => u.data.length),
       Array.from({ length: 12 }, (_, i) => 1000 + i),
     );
-    assert.match(logs.map((r) => r.msg).join(","), /forwarding,forward connection ended/);
+    const notes = logs.map((r) => r.msg).join(",");
+    assert.match(notes, new RegExp(`forwarding,forward 0 to 127.0.0.1:${port}: offline`));
+    assert.match(notes, new RegExp(`forward 0 to 127.0.0.1:${port}: up again,forwarding`));
+    assert.equal(f.stats()?.state, "up");
+    assert.equal(f.stats()?.outages, 1);
   } finally {
     await actor.stop("shutdown", 2000);
     await receiver.close();
@@ -142,3 +147,33 @@ async function listenAndClose(pki: Pki): Promise<{ fingerprint: string }> {
   await r.close();
   return { fingerprint };
 }
+
+Deno.test("a forward whose receiver is down is offline with the cause, retried, one log line per change", async () => {
+  await using tmp = await tempDir();
+  const pki = await makePki(tmp.path, "ed25519");
+  await acceptPin(pki.dir, "hub", "00".repeat(32));
+  const closed = net.createServer();
+  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  const au = createByteRing({ entries: 64, dataBytes: 1 << 20 });
+  const logs: LogRecord[] = [];
+  const f = forward(pki, au, port, logs);
+  const actor = await f.actor;
+  try {
+    await waitFor(() => (f.stats()?.tries ?? 0) >= 2, "a retry", 10_000);
+    const s = f.stats()!;
+    assert.equal(s.state, "offline");
+    assert.equal(
+      s.cause,
+      `connection refused by 127.0.0.1:${port} (is eyrie receive --tls running there?)`,
+    );
+    assert.ok(s.retryAt! > s.since);
+    assert.deepEqual(
+      logs.filter((r) => r.level === "warn").map((r) => [r.msg, r.fields?.cause]),
+      [[`forward 0 to 127.0.0.1:${port}: offline`, s.cause]],
+    );
+  } finally {
+    assert.equal((await actor.stop("shutdown", 2000)).kind, "normal");
+  }
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   reconcile,
   RecordingIndex,
@@ -134,6 +134,48 @@ Deno.test("reconcile() drops the rows of an empty recordings dir", async () => {
     const report = await reconcile(dir, index);
     assert.deepEqual(report.removed, [segmentPath("front", T0)]);
     assert.equal(index.totalBytes(), 0);
+  } finally {
+    index.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("reconcile() deletes thumbnails whose segment is gone, of an empty segment, and half-written ones", async () => {
+  const root = await Deno.makeTempDir();
+  const dir = join(root, "rec");
+  const index = RecordingIndex.open(join(root, "index.sqlite"));
+  const put = async (path: string, text: string) => {
+    await Deno.mkdir(dirname(join(dir, path)), { recursive: true });
+    await Deno.writeTextFile(join(dir, path), text);
+  };
+  try {
+    const kept = segmentPath("front", T0);
+    await makeSegment(join(dir, kept), 30);
+    await put(thumbnailPath(kept), "jpeg");
+    // A full disk: the segment failed and went, its thumbnail stayed (issue 14).
+    const gone = segmentPath("front", T0 + MIN);
+    await put(thumbnailPath(gone), "jpeg");
+    // Killed before the muxer wrote a byte, with its thumbnail already written.
+    const empty = segmentPath("front", T0 + 2 * MIN);
+    await put(empty, "");
+    await put(thumbnailPath(empty), "jpeg");
+    // Killed while the thumbnail was being written.
+    const partial = `${thumbnailPath(segmentPath("front", T0 + 3 * MIN))}.part`;
+    await put(partial, "jp");
+
+    const report = await reconcile(dir, index);
+    assert.deepEqual(report.added, [kept]);
+    assert.deepEqual(report.discarded, [empty]);
+    assert.deepEqual(
+      report.orphans.sort(),
+      [partial, thumbnailPath(gone), thumbnailPath(empty)].sort(),
+    );
+    assert.deepEqual(report.problems, []);
+    for (const p of [partial, thumbnailPath(gone), thumbnailPath(empty)]) {
+      await assert.rejects(Deno.stat(join(dir, p)), Deno.errors.NotFound, p);
+    }
+    assert.equal(await Deno.readTextFile(join(dir, thumbnailPath(kept))), "jpeg");
+    assert.equal(index.getByPath(kept)!.thumbnailBytes, 4);
   } finally {
     index.close();
     await Deno.remove(root, { recursive: true });

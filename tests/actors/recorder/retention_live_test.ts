@@ -111,8 +111,8 @@ Deno.test("recording stops with a health problem when the disk reaches its free-
     await until("a closed segment", () => recordings.index.oldest().some((s) => s.endMs !== null));
     assert.equal(recordings.diskFull, false);
 
-    // Something else fills the disk to 512 KiB from full: retention deletes every closed
-    // segment (one or two, ~0.5 MB each), and that is not enough.
+    // Something else fills the disk to 512 KiB from full: every closed segment (one or two,
+    // ~0.5 MB each) would not bring it back to the floor, so retention deletes none of them.
     const free = mounted ? await freeDiskBytes(rec) : await quota();
     await Deno.writeFile(filler, new Uint8Array(free - 512 * 1024));
     await until(
@@ -121,7 +121,8 @@ Deno.test("recording stops with a health problem when the disk reaches its free-
     );
     const problems = recordings.problems();
     assert.equal(problems.length, 1);
-    assert.match(problems[0], /^Recording stopped: .* free in .*, under the 3\.1 MB floor/);
+    assert.match(problems[0], /^Recording paused: disk full at .*: .* free, floor 3\.1 MB/);
+    assert.match(tree.stats("c")!.cause ?? "", /^disk full at .*: .* free, floor 3\.1 MB$/);
     await until("the open segment to close", () => recordings.index.openSegments().length === 0);
     const held = await bytesUnder(rec);
     await new Promise((r) => setTimeout(r, 1000));

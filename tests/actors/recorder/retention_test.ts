@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   decideRetention,
+  floorMargin,
   type RetentionPolicy,
   type RetentionSegment,
 } from "../../../actors/recorder/mod.ts";
@@ -88,11 +89,50 @@ Deno.test("decideRetention() deletes for the free-disk floor, counting what othe
 
 Deno.test("decideRetention() never deletes the segment being written, even to meet the floor", () => {
   const segments = [seg(1, "a", 10, 100), seg(2, "a", 9, 5000, true), seg(3, "b", 8, 100)];
-  const policy = { ...NONE, maxBytes: 0, maxBytesPerCamera: 0, maxAgeS: 0, minFreeBytes: 10_000 };
+  const policy = { ...NONE, minFreeBytes: 300 };
   const d = decideRetention(segments, policy, { nowMs: NOW, freeBytes: 100 });
   assert.deepEqual(ids(d), [1, 3]);
-  assert.equal(d.stopRecording, true); // 300 free after deleting all it may, floor 10,000
+  assert.equal(d.stopRecording, false);
   assert.equal(d.freeAfter, 300);
+});
+
+Deno.test("decideRetention() deletes nothing for a floor that every closed segment could not meet", () => {
+  // Something else filled the disk: losing the recordings would not let recording go on.
+  const segments = [seg(1, "a", 10, 100), seg(2, "a", 9, 5000, true), seg(3, "b", 8, 100)];
+  const policy = { ...NONE, minFreeBytes: 10_000 };
+  const d = decideRetention(segments, policy, { nowMs: NOW, freeBytes: 100 });
+  assert.deepEqual(ids(d), []);
+  assert.equal(d.stopRecording, true);
+  assert.equal(d.freeAfter, 100);
+  // Other limits still apply: an old segment goes for its age, not for the floor.
+  const aged = decideRetention(segments, { ...policy, maxAgeS: 8.5 * 60 }, {
+    nowMs: NOW,
+    freeBytes: 100,
+  });
+  assert.deepEqual(aged.delete.map((x) => [x.segment.id, x.reason]), [[1, "age"]]);
+});
+
+Deno.test("decideRetention() keeps a margin above the floor, so writing until the next pass stays above it", () => {
+  const segments = [
+    seg(1, "a", 10, 100),
+    seg(2, "a", 9, 100),
+    seg(3, "a", 8, 100),
+    seg(4, "a", 1, 100, true),
+  ];
+  const policy = { ...NONE, minFreeBytes: 1000, freeMarginBytes: 150 };
+  // Above the floor but inside the margin: one segment goes, free is floor + margin again.
+  const inside = decideRetention(segments, policy, { nowMs: NOW, freeBytes: 1100 });
+  assert.deepEqual(inside.delete.map((x) => [x.segment.id, x.reason]), [[1, "free_floor"]]);
+  assert.equal(inside.freeAfter, 1200);
+  // Under the floor: enough to reach floor + margin.
+  const under = decideRetention(segments, policy, { nowMs: NOW, freeBytes: 950 });
+  assert.deepEqual(ids(under), [1, 2]);
+  assert.equal(under.stopRecording, false);
+  // The margin cannot be reached but the floor can: delete what there is, record on.
+  const short = decideRetention(segments, policy, { nowMs: NOW, freeBytes: 750 });
+  assert.deepEqual(ids(short), [1, 2, 3]);
+  assert.deepEqual([short.freeAfter, short.stopRecording], [1050, false]);
+  assert.deepEqual(ids(decideRetention(segments, policy, { nowMs: NOW, freeBytes: 1150 })), []);
 });
 
 Deno.test("decideRetention() asks to stop only when the floor cannot be met", () => {
@@ -135,4 +175,32 @@ Deno.test("decideRetention() refuses negative limits", () => {
     },
   );
   assert.throws(() => decideRetention([], NONE, { nowMs: NOW, freeBytes: NaN }), RangeError);
+});
+
+Deno.test("with floorMargin() kept, writing between passes never takes the disk under the floor (health does not flap)", () => {
+  const floor = 1_000_000;
+  const perPass = 250_000; // what the cameras write between two checks
+  const policy = { ...NONE, minFreeBytes: floor, freeMarginBytes: floorMargin(floor, perPass) };
+  let free = 1_100_000;
+  let segments: RetentionSegment[] = Array.from(
+    { length: 20 },
+    (_, i) => seg(i + 1, "a", 100 - i, 100_000),
+  );
+  let lowest = Infinity;
+  for (let pass = 0; pass < 200; pass++) {
+    const d = decideRetention(segments, policy, { nowMs: NOW, freeBytes: free });
+    assert.equal(d.stopRecording, false);
+    const gone = new Set(d.delete.map((x) => x.segment.id));
+    segments = segments.filter((s) => !gone.has(s.id));
+    free += d.bytesFreed;
+    // Until the next pass: two segments of what the cameras write.
+    for (let k = 0; k < 2; k++) {
+      segments.push(seg(100 + pass * 2 + k, "a", -pass, perPass / 2));
+      free -= perPass / 2;
+      lowest = Math.min(lowest, free);
+    }
+  }
+  assert.ok(lowest >= floor, `free went down to ${lowest}, under the floor ${floor}`);
+  assert.equal(floorMargin(2_000_000_000, 10), 64 * 2 ** 20, "a large floor keeps 64 MiB");
+  assert.equal(floorMargin(1_000_000, 5_000_000), 1_000_000, "never more than the floor again");
 });

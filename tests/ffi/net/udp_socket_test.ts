@@ -96,6 +96,45 @@ Deno.test("send() returns the errno (EACCES for a broadcast address) instead of 
   assert.equal(errnoName(errno), "EACCES");
 });
 
+/** A port on 127.0.0.1 that nothing listens on (bound, then closed). */
+function closedPort(): number {
+  using s = UdpSocket.open({ family: 4, bind: { address: "127.0.0.1" } });
+  return s.local.port;
+}
+
+/** Sends one byte every 5 ms until send() returns an errno (or `tries` run out); returns it or 0. */
+async function firstErrno(send: () => number, tries = 200): Promise<number> {
+  for (let i = 0; i < tries; i++) {
+    const e = send();
+    if (e !== 0) return e;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return 0;
+}
+
+Deno.test("a connected socket hears a closed port's ICMP as ECONNREFUSED; an unconnected one never does", async () => {
+  const port = closedPort();
+  using unconnected = UdpSocket.open({ family: 4 });
+  const to = unconnected.target("127.0.0.1", port);
+  assert.equal(await firstErrno(() => unconnected.send(Uint8Array.of(1), 1, to), 40), 0);
+  using connected = UdpSocket.open({ family: 4 });
+  connected.connect(connected.target("127.0.0.1", port));
+  assert.equal(
+    errnoName(await firstErrno(() => connected.send(Uint8Array.of(1), 1))),
+    "ECONNREFUSED",
+  );
+});
+
+Deno.test("a connected socket sends to its peer without a target", async () => {
+  using rx = UdpSocket.open({ family: 4, bind: { address: "127.0.0.1" } });
+  using tx = UdpSocket.open({ family: 4 });
+  tx.connect(tx.target("127.0.0.1", rx.local.port));
+  const payload = Uint8Array.of(9, 8, 7);
+  assert.equal(tx.send(payload, payload.length), 0);
+  const got = await receiveOne(rx);
+  assert.deepEqual(got.bytes, payload);
+});
+
 Deno.test("receive() returns -1 when nothing waits, and readable() times out", async () => {
   using rx = UdpSocket.open({ family: 4, bind: { address: "127.0.0.1" } });
   assert.equal(rx.receive(new Uint8Array(64)), -1);

@@ -177,10 +177,12 @@ codec = "mjpeg"
     // The outputs' stats in the API, with eyrie receive's receiver report on output 2.
     const camera = await (await fetch(`${eyrie.url}/api/cameras/h`)).json();
     const outputs = [0, 1, 2].map((i) => camera.stats[`rtp[${i}]`] as RtpOutputStats);
-    for (const s of outputs) {
-      assert.ok(s.packets > 0 && s.frames > 0 && s.bitrateKbps > 0, JSON.stringify(s));
-      assert.equal(s.sendErrors, 0);
-    }
+    for (const s of outputs) assert.ok(s.packets > 0 && s.frames > 0, JSON.stringify(s));
+    assert.ok(outputs[0].bitrateKbps > 0);
+    // ffmpeg binds its port only once it read the SDP, and both it and eyrie receive leave
+    // when done: their outputs saw "connection refused" (a state, retried), GStreamer's did not.
+    assert.equal(outputs[0].sendErrors, 0, JSON.stringify(outputs[0]));
+    assert.equal(outputs[0].state, "up");
     assert.equal(outputs[2].receivers.length, 1, JSON.stringify(outputs[2]));
     assert.equal(outputs[2].receivers[0].cumulativeLost, 0);
     assert.ok(outputs[2].receivers[0].rttMs !== null, "RTT from eyrie receive's LSR/DLSR");

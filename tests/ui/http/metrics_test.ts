@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { type ParsedFamily, parseExposition } from "../metrics/_exposition.ts";
+import { bindRtpPair } from "../../actors/rtp_output/_udp.ts";
 
-const CONFIG =
+/** With an RTP output to `port`, where the test listens (a closed port would be offline). */
+const config = (port: number) =>
   `[console]\nlisten = "127.0.0.1:0"\n[recording]\n[[camera]]\nid = "front"\nsource = "test"\n` +
-  `width = 320\nheight = 240\nfps = 15\n  [[camera.rtp]]\n  host = "127.0.0.1"\n  port = 47004\n`;
+  `width = 320\nheight = 240\nfps = 15\n  [[camera.rtp]]\n  host = "127.0.0.1"\n  port = ${port}\n`;
 
 function value(f: ParsedFamily | undefined, labels: Record<string, string> = {}): number {
   assert.ok(f !== undefined, "family present");
@@ -14,7 +16,8 @@ function value(f: ParsedFamily | undefined, labels: Record<string, string> = {})
 }
 
 Deno.test("GET /metrics: strict Prometheus text with process, supervision, camera, encoder and ring metrics", async () => {
-  await using cfg = await tempConfig(CONFIG);
+  using receiver = bindRtpPair();
+  await using cfg = await tempConfig(config(receiver.port));
   const eyrie = await startEyrie(cfg.file);
   try {
     // Stats arrive once a second; wait until the encoder has reported.
@@ -56,6 +59,7 @@ Deno.test("GET /metrics: strict Prometheus text with process, supervision, camer
     assert.ok(value(m.get("eyrie_rtp_packetized_total"), { camera: "front" }) > 0);
     assert.ok(value(m.get("eyrie_rtp_bytes_sent_total"), { camera: "front", output: "0" }) > 0);
     assert.equal(value(m.get("eyrie_rtp_send_errors_total"), { camera: "front", output: "0" }), 0);
+    assert.equal(value(m.get("eyrie_rtp_output_outages_total"), { camera: "front" }), 0);
     assert.equal(value(m.get("eyrie_viewers"), { camera: "front" }), 0);
     assert.equal(value(m.get("eyrie_recording_active"), { camera: "front" }), 1);
     assert.equal(value(m.get("eyrie_recording_disk_full")), 0);

@@ -1,22 +1,23 @@
 /**
- * An RTP output's sockets: the destination resolved (a host name through
- * the system resolver), one socket for RTP and one for RTCP (port + 1), both
- * marked with the output's DSCP, with the multicast TTL and interface set
- * for a group address.
+ * An RTP output's sockets: one for RTP, connected to the destination so the
+ * kernel reports what the network says about it (a closed port comes back as
+ * ECONNREFUSED on the next send), and one for RTCP (port + 1), left
+ * unconnected because receivers report from ports of their own. Both are
+ * marked with the output's DSCP, with the multicast TTL and interface set for
+ * a group address.
  *
  * @module
  */
 import { type SendTarget, UdpSocket } from "../../ffi/net/mod.ts";
 import { isMulticastAddress } from "../../transports/rtp/mod.ts";
 import type { RtpOutputConfig } from "../defs.ts";
-import { resolveHost } from "./resolve.ts";
 
 /** The open sockets of one output. */
-export interface Link extends Disposable {
+export interface Sockets extends Disposable {
   address: string;
   multicast: boolean;
+  /** Connected to the destination: send without a target. */
   rtp: UdpSocket;
-  rtpTo: SendTarget;
   rtcp: UdpSocket;
   /** null when the RTP port is 65535 and RTCP has no port + 1. */
   rtcpTo: SendTarget | null;
@@ -39,13 +40,21 @@ function openSocket(family: 4 | 6, config: RtpOutputConfig, multicast: boolean):
   }
 }
 
-/** Resolves the destination and opens both sockets. Throws with a reason a log line can carry. */
-export async function openLink(config: RtpOutputConfig): Promise<Link> {
-  const { address, family } = await resolveHost(config.host);
+/**
+ * Opens both sockets towards `address` (already resolved) and connects the
+ * RTP one. Throws SocketError naming the failed call (connect: ENETUNREACH
+ * when there is no route, a multicast one included).
+ */
+export function openSockets(
+  config: RtpOutputConfig,
+  resolved: { address: string; family: 4 | 6 },
+): Sockets {
+  const { address, family } = resolved;
   const multicast = isMulticastAddress(address);
   const rtp = openSocket(family, config, multicast);
   let rtcp: UdpSocket;
   try {
+    rtp.connect(rtp.target(address, config.port));
     rtcp = openSocket(family, config, multicast);
   } catch (error) {
     rtp.close();
@@ -55,7 +64,6 @@ export async function openLink(config: RtpOutputConfig): Promise<Link> {
     address,
     multicast,
     rtp,
-    rtpTo: rtp.target(address, config.port),
     rtcp,
     rtcpTo: config.port < 65535 ? rtcp.target(address, config.port + 1) : null,
     [Symbol.dispose]() {
