@@ -4,9 +4,8 @@
  *
  * @module
  */
-import type { ActorState } from "../defs.ts";
+import type { ActorState, LinkStatus } from "../defs.ts";
 import type { ChildStatus } from "../supervisor/mod.ts";
-import type { DiskSpace } from "./disk.ts";
 
 export interface ActorHealth {
   /** Path in the tree, e.g. "front/encoder". */
@@ -57,17 +56,37 @@ export function actorProblems(actors: readonly ActorHealth[]): string[] {
     .map((a) => `${a.id} is ${a.state}${a.restarts > 0 ? ` (${a.restarts} restarts)` : ""}`);
 }
 
-/** The problems of dirs whose free space is below the floor (recording stops there). */
-export function diskProblems(disks: readonly DiskSpace[], floorBytes: number): string[] {
-  return disks
-    .filter((d) => d.freeBytes < floorBytes)
-    .map((d) =>
-      `disk floor reached: ${d.path} has ${mib(d.freeBytes)} free, below the ${
-        mib(floorBytes)
-      } of recording.min_free`
-    );
+/**
+ * The problems of a camera's links to the world outside that are offline:
+ * its RTP outputs (`rtp[N]`), forwards (`forward[N]`) and webhooks (in the
+ * detector's stats), one sentence each with the cause and the next try.
+ */
+export function linkProblems(
+  camera: string,
+  stats: ReadonlyMap<string, unknown>,
+  nowMs: number,
+): string[] {
+  const out: string[] = [];
+  const say = (what: string, s: LinkStatus) => {
+    if (s.state !== "offline") return;
+    const next = s.retryAt === null
+      ? ""
+      : ` (next try in ${Math.max(0, Math.round((s.retryAt - nowMs) / 1000))} s)`;
+    out.push(`camera ${camera}: ${what} is offline: ${s.cause}${next}`);
+  };
+  for (const [key, value] of stats) {
+    const m = /^(rtp|forward)\[(\d+)\]$/.exec(key);
+    if (m !== null && isLink(value)) {
+      say(`${m[1] === "rtp" ? "RTP output" : "forward"} ${m[2]}`, value);
+    }
+  }
+  const hooks = (stats.get("detector") as { webhooks?: unknown[] } | undefined)?.webhooks ?? [];
+  hooks.forEach((h, i) => {
+    if (isLink(h)) say(`webhook ${i}`, h);
+  });
+  return out;
 }
 
-function mib(bytes: number): string {
-  return `${Math.floor(bytes / 2 ** 20)} MiB`;
+function isLink(v: unknown): v is LinkStatus {
+  return typeof v === "object" && v !== null && "state" in v && "cause" in v && "retryAt" in v;
 }

@@ -13,9 +13,9 @@ import { ROOT_FLAGS, SHUTDOWN_MS } from "./flags.ts";
 import {
   type ActorHealth,
   actorProblems,
-  diskProblems,
   flattenTree,
   type Health,
+  linkProblems,
 } from "./health.ts";
 import { cameraProblem, type CameraStatus, cameraStatus } from "./camera_status.ts";
 import { CAMERA_CHILDREN } from "./children.ts";
@@ -248,8 +248,8 @@ export class System {
   health(): Health {
     const actors = this.actors();
     // The floor is where recording stops; without recording there is none to reach.
-    const { enabled, min_free_bytes } = this.#config.recording;
-    const floor = enabled ? min_free_bytes : 0;
+    const recording = this.#config.recording;
+    const floor = recording.enabled ? recording.min_free_bytes : 0;
     const disks = this.disks();
     const now = Date.now();
     const ofCamera = (a: ActorHealth) => this.cameras.has(a.id.split("/")[0]);
@@ -259,8 +259,10 @@ export class System {
         cameraProblem(id, this.cameraStatus(id, actors)!, now)
       )
         .filter((p): p is string => p !== null),
+      ...[...this.cameras.values()].flatMap((n) => linkProblems(n.id, n.stats, now)),
       ...actorProblems(actors.filter((a) => !ofCamera(a))),
-      ...diskProblems(disks, floor),
+      // The floor holds recording: the recordings service says so (addHealthCheck), from the
+      // reading retention acts on; a second reading here flapped against it.
       ...this.#healthChecks.flatMap((c) => c()),
     ];
     return {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { cameraProblem, cameraStatus } from "../../../actors/system/mod.ts";
+import { linkProblems } from "../../../actors/system/health.ts";
 
 const running = (id: string) => ({ id, state: "running" as const, restarts: 0 });
 const now = Date.parse("2026-01-01T00:00:00Z");
@@ -60,4 +61,26 @@ Deno.test("cameraStatus() puts a crashed or isolated actor before the source, wi
     "camera front failed: gave up (next try in 60 s)",
   );
   assert.deepEqual(cameraStatus("back", actors, { state: "up", since: now }).state, "live");
+});
+
+Deno.test("linkProblems() names each offline RTP output, forward and webhook of a camera with its cause", () => {
+  const link = (state: string, cause: string | null = null, retryAt: number | null = null) => ({
+    state,
+    since: now,
+    cause,
+    retryAt,
+    tries: cause === null ? 0 : 3,
+  });
+  const stats = new Map<string, unknown>([
+    ["camera", { frames: 10 }],
+    ["rtp[0]", link("up")],
+    ["rtp[1]", link("offline", "connection refused by 127.0.0.1:5004", now + 4_000)],
+    ["forward[0]", link("offline", "no route to host 10.0.0.9", now + 60_000)],
+    ["detector", { webhooks: [link("up"), link("offline", "HTTP 503", now + 2_000)] }],
+  ]);
+  assert.deepEqual(linkProblems("front", stats, now), [
+    "camera front: RTP output 1 is offline: connection refused by 127.0.0.1:5004 (next try in 4 s)",
+    "camera front: forward 0 is offline: no route to host 10.0.0.9 (next try in 60 s)",
+    "camera front: webhook 1 is offline: HTTP 503 (next try in 2 s)",
+  ]);
 });

@@ -112,7 +112,7 @@ Deno.test("/api/health is 503 with the reason when free disk is below the record
     const r = await json(`${eyrie.url}/api/health`);
     assert.equal(r.status, 503);
     assert.equal(r.body.status, "degraded");
-    assert.match(r.body.problems.join("\n"), /disk floor reached: .*data has \d+ MiB free, below/);
+    assert.match(r.body.problems.join("\n"), /Recording paused: disk full at .*data.*floor/);
     assert.equal(r.body.disk[0].min_free_bytes, 1000e12);
   } finally {
     assert.equal(await eyrie.stop(), 0);
