@@ -25,28 +25,9 @@ import { type Child, type ChildSpec, type ChildStatus, wantsRestart } from "./ch
 import { type EventStream, type SupervisorEvent } from "./events.ts";
 import { backoffDelay, type SupervisorFlags, validateFlags, validateSpecs } from "./flags.ts";
 import { RestartWindow } from "./restart_window.ts";
+import { type Clock, realClock } from "./clock.ts";
 
-/** Time, injectable so tests drive restart windows and backoff without waiting. */
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`, or early when `signal` aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => performance.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal.aborted || ms <= 0) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      }
-      signal.addEventListener("abort", done);
-    }),
-};
+export { type Clock, realClock };
 
 export interface SupervisorOptions {
   /** This supervisor's id, e.g. "cameras" or "front". */
