@@ -17,13 +17,15 @@ import { mountAuth } from "./auth.ts";
 import { recordingRoutes } from "./recordings.ts";
 import { whepRoutes } from "./whep.ts";
 import { pictureRoutes } from "./pictures.ts";
+import { bodyLimit, BodyTooLargeError, tooLarge } from "./body_limit.ts";
 
 export type App = Hono;
 
 /** The whole app for a running system. */
 export function createApp(system: System): Hono {
   const app = new Hono();
-  mountAuth(app, system); // access control first: ui/auth/access_table.ts
+  app.use(bodyLimit()); // every body is capped before anything reads it: body_limit.ts
+  mountAuth(app, system); // then access control: ui/auth/access_table.ts
   app.route("/api", healthRoutes(system));
   app.route("/api/cameras", cameraRoutes(system));
   app.route("/api/config", configRoutes(system));
@@ -36,6 +38,8 @@ export function createApp(system: System): Hono {
   app.route("/api/cameras", pictureRoutes(system));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
+    // A body past its cap, thrown from a route's read: the client's mistake, not eyrie's.
+    if (error instanceof BodyTooLargeError) return tooLarge(c, error.maxBytes);
     system.log.error("request failed", {
       method: c.req.method,
       path: c.req.path,
