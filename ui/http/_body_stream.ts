@@ -23,6 +23,11 @@ import type { IncomingMessage } from "node:http";
 
 type State = "unread" | "reading" | "complete" | "cancelled" | "failed";
 
+/** The client went away, or was cut off by a timeout, before its body was all in. */
+export class BodyCutOffError extends Error {
+  override name = "BodyCutOffError";
+}
+
 /**
  * The body of `req` as a web stream (see the module comment). `onFirstRead`
  * runs when the handler first reads: the adapter sends "100 Continue" then,
@@ -61,9 +66,8 @@ export function bodyStream(
     if (settled()) return;
     state = "failed";
     detach();
-    controller?.error(
-      error instanceof Error ? error : new TypeError("The client closed the connection mid-body"),
-    );
+    const why = error instanceof Error ? `: ${error.message}` : "";
+    controller?.error(new BodyCutOffError(`The request body was cut off${why}`));
   };
   const onClose = () => {
     // "close" after "end" is normal; before it, the body was cut short.

@@ -18,6 +18,7 @@ import { recordingRoutes } from "./recordings.ts";
 import { whepRoutes } from "./whep.ts";
 import { pictureRoutes } from "./pictures.ts";
 import { bodyLimit, BodyTooLargeError, tooLarge } from "./body_limit.ts";
+import { BodyCutOffError } from "./_body_stream.ts";
 
 export type App = Hono;
 
@@ -40,6 +41,11 @@ export function createApp(system: System): Hono {
   app.onError((error, c) => {
     // A body past its cap, thrown from a route's read: the client's mistake, not eyrie's.
     if (error instanceof BodyTooLargeError) return tooLarge(c, error.maxBytes);
+    // The client left (or its request timed out) mid-body: nobody to answer, nothing broken here.
+    if (error instanceof BodyCutOffError || c.req.raw.signal.aborted) {
+      system.log.debug("request cut off", { method: c.req.method, path: c.req.path });
+      return c.json({ error: "The request was cut off" }, 400);
+    }
     system.log.error("request failed", {
       method: c.req.method,
       path: c.req.path,
