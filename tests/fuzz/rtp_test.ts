@@ -12,6 +12,7 @@ import {
   parseRtcp,
   parseRtpHeader,
   ReceiverStats,
+  type RtcpPacket,
   RtpReceiver,
   serializeRtcp,
   writeRtpHeader,
@@ -21,6 +22,15 @@ import { H264_PACKETS, JPEG_PACKETS, RTCP_SEEDS } from "./_media.ts";
 import { documented, fuzz } from "./_runs.ts";
 
 const RTP_SEEDS = [...JPEG_PACKETS, ...H264_PACKETS];
+
+/**
+ * A NACK is a set of sequence numbers: the writer packs it afresh (sorted
+ * into PID + bitmask words, once each), so overlapping or unordered words
+ * read back as the same set in another order.
+ */
+function normal(p: RtcpPacket): RtcpPacket {
+  return p.type === "nack" ? { ...p, lost: [...new Set(p.lost)].sort((a, b) => a - b) } : p;
+}
 
 Deno.test("fuzz: parseRtpHeader() of any bytes is a header that accounts for every byte, or a SyntaxError", () => {
   let parsed = 0;
@@ -76,7 +86,7 @@ Deno.test("fuzz: parseRtcp() of any bytes is at most MAX_RTCP_PACKETS packets th
     // The parser never invents a value the writer cannot write, and loses nothing it keeps.
     const again = serializeRtcp(packets);
     assert.ok(again.length <= MAX_RTP_PACKET_BYTES);
-    assert.deepEqual(parseRtcp(again), packets);
+    assert.deepEqual(parseRtcp(again).map(normal), packets.map(normal));
   }, 20_000);
   assert.ok(parsed > 1000, `only ${parsed} parsed`);
 });
