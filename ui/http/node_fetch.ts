@@ -38,6 +38,14 @@ const HOP_BY_HOP = new Set([
 /** A Host header eyrie accepts: a name or address and an optional port, nothing else. */
 const HOST_PATTERN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253})(:\d{1,5})?$/;
 
+/**
+ * A "." or ".." path segment, spelled as URL parsers read it ("%2e" is a
+ * dot, "\" a slash). Browsers and curl resolve these before sending, so a
+ * target that still has one is a probe; refused rather than resolved, so
+ * that the path the app routes is the path that was sent.
+ */
+const DOT_SEGMENT = /(^|[/\\])(\.|%2e){1,2}([/\\]|$)/i;
+
 /** Answers `status` with a line of text, or cuts the connection if the headers went out already. */
 function plainResponse(res: ServerResponse, status: number, text: string): void {
   try {
@@ -68,6 +76,9 @@ export function toRequest(
 ): Request | string {
   const target = req.url ?? "";
   if (!target.startsWith("/")) return `Request target "${target.slice(0, 80)}" is not a path`;
+  if (DOT_SEGMENT.test(target.split(/[?#]/, 1)[0] + "/")) {
+    return `Request target "${target.slice(0, 80)}" has a "." or ".." segment`;
+  }
   const host = req.headers.host ?? fallbackHost;
   if (!HOST_PATTERN.test(host)) return "Bad Host header";
   let url: URL;

@@ -173,7 +173,7 @@ function rawTls(pki: Pki, port: number, request: string): Promise<string> {
   });
 }
 
-Deno.test("nothing a request does escapes it: bad targets are 400, a failing handler or body costs that request alone", async () => {
+Deno.test("nothing a request does escapes it: bad targets and dot segments are 400, a failing handler or body costs that request alone", async () => {
   await using tmp = await tempDir();
   const pki = await makePki(tmp.path, "p256");
   await using serverTls = await loadServerTls(pki.dir, { name: "console", clientAuth: "require" });
@@ -206,6 +206,12 @@ Deno.test("nothing a request does escapes it: bad targets are 400, a failing han
     // CONNECT is an upgrade nobody listens for: node:http hangs up without a word.
     assert.equal(await ask("CONNECT localhost:1 HTTP/1.1\r\nHost: localhost"), "");
     assert.match(await ask("GET / HTTP/1.1\r\nHost: a b"), /^HTTP\/1\.1 400 /);
+    // Dot segments are refused, not resolved: the app routes the path that was sent.
+    for (const target of ["/a/../throw", "/x/%2e%2E/throw", "/a\\..\\throw", "/.", "/a/./b"]) {
+      const answer = await ask(`GET ${target} HTTP/1.1\r\nHost: localhost`);
+      assert.match(answer, /^HTTP\/1\.1 400 [\s\S]*"\." or "\.\." segment/, target);
+    }
+    assert.match(await ask("GET /.well-known/x?next=/../y HTTP/1.1\r\nHost: localhost"), / 200 /);
     assert.match(await ask("GET /throw HTTP/1.1\r\nHost: localhost"), /^HTTP\/1\.1 500 /);
     assert.deepEqual(errors, ["request: the handler failed"]);
     // Headers went out already: the connection is cut, so the client cannot take it for whole.
