@@ -76,7 +76,7 @@ export async function runMain(args: string[], io: Io): Promise<number> {
       onError: (what, e) =>
         what === "handshake"
           ? log.info("console refused a TLS client", { error: (e as Error).message })
-          : log.error("console request failed", { error: (e as Error).message }),
+          : log.error(`console ${what} failed`, { error: (e as Error).message }),
     });
   } catch (e) {
     notify.close();

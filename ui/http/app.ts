@@ -17,13 +17,16 @@ import { mountAuth } from "./auth.ts";
 import { recordingRoutes } from "./recordings.ts";
 import { whepRoutes } from "./whep.ts";
 import { pictureRoutes } from "./pictures.ts";
+import { bodyLimit, BodyTooLargeError, tooLarge } from "./body_limit.ts";
+import { BodyCutOffError } from "./_body_stream.ts";
 
 export type App = Hono;
 
 /** The whole app for a running system. */
 export function createApp(system: System): Hono {
   const app = new Hono();
-  mountAuth(app, system); // access control first: ui/auth/access_table.ts
+  app.use(bodyLimit()); // every body is capped before anything reads it: body_limit.ts
+  mountAuth(app, system); // then access control: ui/auth/access_table.ts
   app.route("/api", healthRoutes(system));
   app.route("/api/cameras", cameraRoutes(system));
   app.route("/api/config", configRoutes(system));
@@ -36,6 +39,13 @@ export function createApp(system: System): Hono {
   app.route("/api/cameras", pictureRoutes(system));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
+    // A body past its cap, thrown from a route's read: the client's mistake, not eyrie's.
+    if (error instanceof BodyTooLargeError) return tooLarge(c, error.maxBytes);
+    // The client left (or its request timed out) mid-body: nobody to answer, nothing broken here.
+    if (error instanceof BodyCutOffError || c.req.raw.signal.aborted) {
+      system.log.debug("request cut off", { method: c.req.method, path: c.req.path });
+      return c.json({ error: "The request was cut off" }, 400);
+    }
     system.log.error("request failed", {
       method: c.req.method,
       path: c.req.path,

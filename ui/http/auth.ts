@@ -49,23 +49,29 @@ function loginRoutes(auth: () => AuthService, system: System): Hono {
       const name = typeof fields.name === "string" ? fields.name.slice(0, 64) : "";
       return html(c, loginPage({ next, error, name }), status === 400 ? 401 : status);
     };
-    const wait = service.throttle.retryAfterS(from, Date.now());
-    if (wait > 0) {
-      c.header("Retry-After", String(wait));
-      return refuse(429, `Too many failed sign-ins from ${from}; try again in ${wait} s`);
-    }
     if (typeof fields.name !== "string" || typeof fields.password !== "string") {
       return refuse(400, "Give name and password");
     }
+    // Counted before the password is checked, with no await in between: see throttle.ts.
+    const admitted = service.throttle.begin(from, fields.name, Date.now());
+    if (!admitted.ok) {
+      const wait = admitted.retryAfterS;
+      c.header("Retry-After", String(wait));
+      return refuse(
+        429,
+        admitted.limited === "address"
+          ? `Too many failed sign-ins from ${from}; try again in ${wait} s`
+          : `Too many failed sign-ins for this user; try again in ${wait} s`,
+      );
+    }
     const user = await service.store.users.authenticate(fields.name, fields.password);
     if (user === null) {
-      service.throttle.fail(from, Date.now());
       // The name only when it is a user's: a password typed into the name field stays out of logs.
       const known = service.store.users.get(fields.name) !== null;
       system.log.warn("sign-in failed", { user: known ? fields.name : "(unknown)", address: from });
       return refuse(401, "Wrong user name or password");
     }
-    service.throttle.succeed(from);
+    service.throttle.succeed(admitted.attempt);
     const token = await issueSession(await service.key, user);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,

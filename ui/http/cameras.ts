@@ -9,9 +9,8 @@ import type { CameraNode, System } from "../../actors/system/mod.ts";
 import type { QualityPreset } from "../../actors/defs.ts";
 import { QUALITY_PRESETS } from "../config/camera.ts";
 import { redactUrl } from "../../actors/camera/fault.ts";
-
-/** A quality request body is a few bytes; anything near this is not one. */
-const MAX_QUALITY_BODY = 1024;
+import { readBoundedText } from "./body.ts";
+import { MAX_QUALITY_BODY_BYTES } from "./body_limit.ts";
 
 function describeCamera(system: System, node: CameraNode) {
   const cfg = node.config;
@@ -44,8 +43,8 @@ export function cameraRoutes(system: System): Hono {
     .post("/:id/quality", async (c) => {
       const id = c.req.param("id");
       if (!system.cameras.has(id)) return c.json({ error: `No camera "${id}"` }, 404);
-      const text = await c.req.text();
-      if (text.length > MAX_QUALITY_BODY) return c.json({ error: "The body is too large" }, 413);
+      const text = await readBoundedText(c.req.raw, MAX_QUALITY_BODY_BYTES);
+      if (text === null) return c.json({ error: "The body is too large" }, 413);
       let preset: unknown;
       try {
         preset = (JSON.parse(text) as { preset?: unknown }).preset;

@@ -8,7 +8,6 @@
  * @module
  */
 import https from "node:https";
-import type { AddressInfo } from "node:net";
 import type tls from "node:tls";
 import type { TlsConfig } from "../../actors/defs.ts";
 import { loadServerTls, peerIdentity, type ServerTls } from "../../certs/mod.ts";
@@ -16,21 +15,20 @@ import type { ListenAddress } from "../config/mod.ts";
 import type { Logger } from "../../actors/log/logger.ts";
 import type { ConnEnv } from "./conn.ts";
 import { type FetchHandler, nodeListener } from "./node_fetch.ts";
-import type { Server } from "./serve.ts";
-
-/** A TLS 1.3 handshake on a LAN takes milliseconds; a client idle this long before it is gone. */
-const HANDSHAKE_TIMEOUT_MS = 10_000;
-/** Bounds a client that sends its request headers slowly (slowloris). */
-const HEADERS_TIMEOUT_MS = 20_000;
+import {
+  listen,
+  type Server,
+  SERVER_TIMEOUTS,
+  type ServerTimeouts,
+  timeoutOptions,
+  urlHost,
+} from "./_node_server.ts";
 
 /** Options of {@linkcode serveTls}. */
 export interface ServeTlsOptions {
-  /** A handler threw, or a handshake was refused. For logs; never sees secrets. */
-  onError?: (what: string, error: unknown) => void;
-}
-
-function urlHost(hostname: string): string {
-  return hostname.includes(":") ? `[${hostname}]` : hostname;
+  /** A handler threw, a handshake was refused, or the server failed. For logs; never sees secrets. */
+  onError?: (what: "request" | "handshake" | "server", error: unknown) => void;
+  timeouts?: ServerTimeouts;
 }
 
 /** Serves `fetch` over HTTPS at `at` with `serverTls`; resolves once listening. */
@@ -55,37 +53,17 @@ export function serveTls(
     },
     onError: (error) => options.onError?.("request", error),
   });
+  const timeouts = options.timeouts ?? SERVER_TIMEOUTS;
   const server = https.createServer({
     ...serverTls.options,
-    handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
-  }, listener);
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
+    ...timeoutOptions(timeouts),
+    handshakeTimeout: timeouts.handshakeMs,
+  });
   serverTls.attach(server);
   server.on("tlsClientError", (error: Error) => options.onError?.("handshake", error));
-  return new Promise((resolve, reject) => {
-    server.once("error", (e: Error & { code?: string }) => {
-      const why = e.code === "EADDRINUSE"
-        ? `address ${at.hostname}:${at.port} is already in use`
-        : e.code === "EACCES"
-        ? `no permission to listen on ${at.hostname}:${at.port}`
-        : e.message;
-      reject(new Error(`Cannot start the console: ${why}`));
-    });
-    server.listen(at.port, at.hostname, () => {
-      const addr = server.address() as AddressInfo;
-      resolve({
-        hostname: addr.address,
-        port: addr.port,
-        url: `https://${urlHost(addr.address)}:${addr.port}`,
-        close: async (graceMs = 1000) => {
-          const closed = new Promise<void>((done) => server.close(() => done()));
-          server.closeIdleConnections();
-          const cut = setTimeout(() => server.closeAllConnections(), graceMs);
-          await closed;
-          clearTimeout(cut);
-        },
-      });
-    });
+  return listen(server, listener, at, {
+    scheme: "https",
+    onError: (error) => options.onError?.("server", error),
   });
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MAX_FAILURES } from "../../../ui/auth/throttle.ts";
+import { MAX_ACCOUNT_FAILURES, MAX_FAILURES } from "../../../ui/auth/throttle.ts";
 import { type As, DEFAULT_GRANT, startAuthApp } from "./_auth_app.ts";
 
 const json = (body: unknown) => ({
@@ -28,6 +28,64 @@ Deno.test("brute-force sign-in from one address gets 429 with Retry-After, other
   const elsewhere = await attempt("root-password", "192.0.2.8");
   assert.equal(elsewhere.status, 200);
   await elsewhere.body?.cancel();
+});
+
+Deno.test("50 parallel wrong passwords from one address get exactly MAX_FAILURES checks, the rest 429", async () => {
+  await using t = await startAuthApp([{ name: "root", role: "admin", password: "root-password" }]);
+  const answers = await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      t.request(anon, "POST", "/api/auth/login", {
+        ...json({ name: "root", password: `guess-${i}-xx` }),
+        address: "192.0.2.7",
+      })),
+  );
+  const statuses = answers.map((r) => r.status);
+  await Promise.all(answers.map((r) => r.body?.cancel()));
+  assert.equal(statuses.filter((s) => s === 401).length, MAX_FAILURES);
+  assert.equal(statuses.filter((s) => s === 429).length, 50 - MAX_FAILURES);
+});
+
+Deno.test("signing in as another user does not reset the guesses at this one", async () => {
+  await using t = await startAuthApp([
+    { name: "alice", role: "admin", password: "alice-password" },
+    { name: "eve", role: "viewer", password: "eve-password", grant: DEFAULT_GRANT },
+  ]);
+  const login = async (name: string, password: string) => {
+    const res = await t.request(anon, "POST", "/api/auth/login", {
+      ...json({ name, password }),
+      address: "192.0.2.9",
+    });
+    await res.body?.cancel();
+    return res.status;
+  };
+  // Four guesses at alice, then eve signs in, ten times over: 40 guesses tried.
+  let checked = 0;
+  for (let round = 0; round < 10; round++) {
+    for (let i = 0; i < 4; i++) if (await login("alice", `guess-${round}-${i}`) === 401) checked++;
+    await login("eve", "eve-password");
+  }
+  assert.equal(checked, MAX_FAILURES);
+});
+
+Deno.test("guesses at one account from many addresses meet the account's limit", async () => {
+  await using t = await startAuthApp([{ name: "root", role: "admin", password: "root-password" }]);
+  const statuses: number[] = [];
+  for (let i = 0; i < 3 * MAX_ACCOUNT_FAILURES; i++) {
+    const res = await t.request(anon, "POST", "/api/auth/login", {
+      ...json({ name: "root", password: `guess-${i}-xx` }),
+      address: `198.51.100.${i}`,
+    });
+    statuses.push(res.status);
+    await res.body?.cancel();
+  }
+  assert.equal(statuses.filter((s) => s === 401).length, MAX_ACCOUNT_FAILURES);
+  // The right password is not checked either while the account is limited.
+  const right = await t.request(anon, "POST", "/api/auth/login", {
+    ...json({ name: "root", password: "root-password" }),
+    address: "203.0.113.1",
+  });
+  assert.equal(right.status, 429);
+  assert.match((await right.json()).error, /for this user/);
 });
 
 Deno.test("the sign-in form sets an HttpOnly SameSite=Strict session cookie and goes on to next", async () => {

@@ -11,7 +11,8 @@ import { streamSSE } from "hono/streaming";
 import { loadServerTls } from "../../../certs/mod.ts";
 import type { ConnEnv } from "../../../ui/http/conn.ts";
 import { serve } from "../../../ui/http/serve.ts";
-import { makePki } from "../../certs/_pki.ts";
+import { serveTls } from "../../../ui/http/serve_tls.ts";
+import { makePki, type Pki } from "../../certs/_pki.ts";
 import { run, tempDir, waitFor } from "../../certs/_run.ts";
 
 Deno.test("the HTTPS console path streams SSE and Range responses and request bodies both ways", async (t) => {
@@ -146,6 +147,78 @@ Deno.test("the HTTPS console path streams SSE and Range responses and request bo
       assert.match(answer, /^HTTP\/1\.1 400/);
       assert.match(answer, /is not a path/);
     });
+  } finally {
+    await server.close(100);
+  }
+});
+
+/** Sends `request` over a TLS connection as alice and resolves with everything the server wrote. */
+function rawTls(pki: Pki, port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect(
+      {
+        host: "127.0.0.1",
+        port,
+        servername: "localhost",
+        ca: Deno.readTextFileSync(pki.caFile),
+        cert: Deno.readTextFileSync(pki.client("alice")[0]),
+        key: Deno.readTextFileSync(pki.client("alice")[1]),
+      },
+      () => socket.write(request),
+    );
+    let text = "";
+    socket.on("data", (c) => (text += c));
+    socket.on("close", () => resolve(text));
+    socket.once("error", reject);
+  });
+}
+
+Deno.test("nothing a request does escapes it: bad targets and dot segments are 400, a failing handler or body costs that request alone", async () => {
+  await using tmp = await tempDir();
+  const pki = await makePki(tmp.path, "p256");
+  await using serverTls = await loadServerTls(pki.dir, { name: "console", clientAuth: "require" });
+  const errors: string[] = [];
+  const handler = (request: Request): Response => {
+    const path = new URL(request.url).pathname;
+    if (path === "/throw") throw new Error("the handler failed");
+    if (path === "/broken-body") {
+      let n = 0;
+      return new Response(
+        new ReadableStream({
+          pull(c) {
+            if (n++ === 3) throw new Error("the producer failed");
+            c.enqueue(new TextEncoder().encode("part\n"));
+          },
+        }),
+      );
+    }
+    return new Response("ok");
+  };
+  const server = await serveTls(handler, { hostname: "127.0.0.1", port: 0 }, serverTls, {
+    onError: (what, error) => errors.push(`${what}: ${(error as Error).message}`),
+  });
+  const ask = (head: string) => rawTls(pki, server.port, `${head}\r\nConnection: close\r\n\r\n`);
+  try {
+    // Each of these used to throw from the request event and end the process (Invalid URL).
+    for (const host of ["localhost:99999", "127.0.0.1:65536", "[::1]:70000"]) {
+      assert.match(await ask(`GET / HTTP/1.1\r\nHost: ${host}`), /^HTTP\/1\.1 400 /, host);
+    }
+    // CONNECT is an upgrade nobody listens for: node:http hangs up without a word.
+    assert.equal(await ask("CONNECT localhost:1 HTTP/1.1\r\nHost: localhost"), "");
+    assert.match(await ask("GET / HTTP/1.1\r\nHost: a b"), /^HTTP\/1\.1 400 /);
+    // Dot segments are refused, not resolved: the app routes the path that was sent.
+    for (const target of ["/a/../throw", "/x/%2e%2E/throw", "/a\\..\\throw", "/.", "/a/./b"]) {
+      const answer = await ask(`GET ${target} HTTP/1.1\r\nHost: localhost`);
+      assert.match(answer, /^HTTP\/1\.1 400 [\s\S]*"\." or "\.\." segment/, target);
+    }
+    assert.match(await ask("GET /.well-known/x?next=/../y HTTP/1.1\r\nHost: localhost"), / 200 /);
+    assert.match(await ask("GET /throw HTTP/1.1\r\nHost: localhost"), /^HTTP\/1\.1 500 /);
+    assert.deepEqual(errors, ["request: the handler failed"]);
+    // Headers went out already: the connection is cut, so the client cannot take it for whole.
+    const broken = await ask("GET /broken-body HTTP/1.1\r\nHost: localhost");
+    assert.match(broken, /^HTTP\/1\.1 200 /);
+    assert.doesNotMatch(broken, /\r\n0\r\n\r\n$/, "no final chunk");
+    assert.match(await ask("GET / HTTP/1.1\r\nHost: localhost"), /^HTTP\/1\.1 200 [\s\S]*ok/);
   } finally {
     await server.close(100);
   }

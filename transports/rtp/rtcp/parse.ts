@@ -133,7 +133,8 @@ export function parseRtcp(data: Uint8Array): RtcpPacket[] {
     let end = pos + bytes;
     if (b0 & 0x20) {
       const pad = data[end - 1];
-      if (pad === 0 || pad > bytes - 4) {
+      // RFC 3550 6.4.1: the count includes itself "(it will be a multiple of four)".
+      if (pad === 0 || pad % 4 !== 0 || pad > bytes - 4) {
         throw new SyntaxError(`RTCP padding of ${pad} bytes is invalid`);
       }
       end -= pad;

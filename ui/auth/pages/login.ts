@@ -28,10 +28,24 @@ export function loginPage(options: { next: string; error?: string; name?: string
   );
 }
 
-/** A local path to go to after signing in: "/" unless `next` is a path on this site. */
+/** Longest `next` kept. Reason: a console path with its query is well under this. */
+const MAX_NEXT_CHARS = 2048;
+
+/**
+ * What a same-origin path may hold: "/" and then the characters RFC 3986
+ * allows unencoded in a path, query and fragment, or a %XX escape. Nothing
+ * else: no space, tab or line break (URL parsers drop tabs and newlines,
+ * so "/\t/host" became "//host"), no backslash (read as "/"), no
+ * quotes or angle brackets.
+ */
+const LOCAL_PATH = /^\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#]|%[0-9A-Fa-f]{2})*$/;
+
+/**
+ * A local path to go to after signing in: `next` if it is a path on this
+ * site ({@linkcode LOCAL_PATH}, not "//host"), otherwise "/".
+ */
 export function safeNext(next: string | undefined | null): string {
-  if (next === undefined || next === null) return "/";
-  if (!next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  if (next.length > 2048 || /[\r\n]/.test(next)) return "/";
+  if (next === undefined || next === null || next.length > MAX_NEXT_CHARS) return "/";
+  if (!LOCAL_PATH.test(next) || next.startsWith("//")) return "/";
   return next;
 }

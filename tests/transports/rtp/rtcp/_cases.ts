@@ -203,6 +203,11 @@ export const RTCP_REJECTS: { name: string; bytes: number[]; message: RegExp }[] 
   },
   { name: "zero padding", bytes: [0xa0, 201, 0, 1, 0, 0, 0, 0], message: /padding of 0 bytes/ },
   {
+    name: "padding that is not a multiple of four (RFC 3550 6.4.1)",
+    bytes: [0xa0, 201, 0, 2, 0, 0, 0, 7, 0, 0, 0, 3],
+    message: /padding of 3 bytes/,
+  },
+  {
     name: "a feedback packet without media SSRC",
     bytes: [0x81, 206, 0, 1, 0, 0, 0, 1],
     message: /too short/,
