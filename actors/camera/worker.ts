@@ -32,8 +32,6 @@ const STATS_EVERY_MS = 1000;
  * bounded by the first-frame grace instead.
  */
 const OPEN_WAIT_MS = 250;
-/** After a refused state change, how long GStreamer may take to post the error that says why. */
-const ERROR_WAIT_MS = 1000;
 
 /** How one session with the source ended, when it did not fail. */
 type SessionEnd = "stopped" | "looped";
@@ -96,7 +94,8 @@ runActor<CameraProtocol>(() => {
         if (!running) return "stopped";
         const p = Pipeline.parse(pipelineText);
         try {
-          await open(p);
+          // A refusal throws the element's error, with its reason.
+          await p.setStateAsync("playing", { timeoutMs: OPEN_WAIT_MS });
           const main = p.appSink(MAIN_SINK);
           let discont = true;
           let lastFrame = performance.now();
@@ -190,17 +189,6 @@ runActor<CameraProtocol>(() => {
     },
   };
 });
-
-/** Starts the pipeline; a refusal throws the error GStreamer posts with its reason. */
-async function open(p: Pipeline): Promise<void> {
-  try {
-    await p.setStateAsync("playing", { timeoutMs: OPEN_WAIT_MS });
-  } catch (error) {
-    // The refusal often comes before the element's error that says why.
-    const message = await p.bus.popAsync({ timeoutMs: ERROR_WAIT_MS, types: ["error"] });
-    throw message?.type === "error" ? message.error : error;
-  }
-}
 
 function logNote(log: Logger, note: LinkNote): void {
   if (note.level === "warn") log.warn(note.message, note.fields);

@@ -127,6 +127,9 @@ export class Pipeline {
     if (result === STATE_CHANGE_ASYNC) {
       result = g.gst_element_get_state(pointer, null, null, timeout);
     }
+    if (result === STATE_CHANGE_FAILURE) {
+      throw this.#busError(ERROR_GRACE_NS) ?? this.#refused(state);
+    }
     return this.#settle(state, result);
   }
 
@@ -141,6 +144,15 @@ export class Pipeline {
       if (result === STATE_CHANGE_ASYNC) {
         // No out-parameters, so no JS buffer is written from another thread.
         result = await g.gst_element_get_state_nb(pointer, null, null, timeout);
+      }
+      if (result === STATE_CHANGE_FAILURE) {
+        const bus = g.gst_element_get_bus(pointer);
+        const message = bus === null
+          ? null
+          : await g.gst_bus_timed_pop_filtered_nb(bus, ERROR_GRACE_NS, MESSAGE_ERROR);
+        if (bus !== null) g.gst_object_unref(bus);
+        const parsed = message === null ? null : parseMessage(message);
+        throw parsed?.type === "error" ? parsed.error : this.#refused(state);
       }
     } finally {
       this.#handle.unhold();
@@ -168,25 +180,29 @@ export class Pipeline {
     this.#handle.dispose();
   }
 
+  /** The outcome of a state change that did not fail. */
   #settle(state: State, result: number): StateChange {
-    if (result === STATE_CHANGE_FAILURE) {
-      throw this.#busError() ??
-        new GstError(`The ${this.#handle.what} failed to change state to "${state}"`);
-    }
     if (result === STATE_CHANGE_ASYNC) {
-      const error = this.#busError();
+      const error = this.#busError(0n);
       if (error !== null) throw error;
       return "async";
     }
     return result === STATE_CHANGE_NO_PREROLL ? "no_preroll" : "success";
   }
 
-  /** The first error waiting on the bus, if any (other messages before it are dropped). */
-  #busError(): GstError | null {
+  #refused(state: State): GstError {
+    return new GstError(`The ${this.#handle.what} failed to change state to "${state}"`);
+  }
+
+  /**
+   * The first error on the bus, waiting up to `waitNs` for it (other
+   * messages before it are dropped). Blocks the thread while it waits.
+   */
+  #busError(waitNs: bigint): GstError | null {
     const g = lib();
     const bus = g.gst_element_get_bus(this.#handle.pointer);
     if (bus === null) return null;
-    const message = g.gst_bus_timed_pop_filtered(bus, 0n, MESSAGE_ERROR);
+    const message = g.gst_bus_timed_pop_filtered(bus, waitNs, MESSAGE_ERROR);
     g.gst_object_unref(bus);
     if (message === null) return null;
     const parsed = parseMessage(message);
@@ -215,6 +231,13 @@ export class Pipeline {
     return handle;
   }
 }
+
+/**
+ * A refused state change comes back before the element's error message that
+ * says why has always reached the bus (it is posted from a streaming
+ * thread): wait this long for it before giving the bare refusal.
+ */
+const ERROR_GRACE_NS = 1_000_000_000n;
 
 function stateNumber(state: State): number {
   const n = STATES.indexOf(state);
