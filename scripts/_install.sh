@@ -23,11 +23,13 @@ RUNTIME_PACKAGES=(
 # systemd (systemd-analyze verify), sqlite3 (index inspection), a real RTSP
 # camera (gst-rtsp-server through Debian's python3-gi; run it with
 # /usr/bin/python3, not a python from elsewhere on PATH), Janus (the WebRTC
-# bench's anchor), iproute2 (network namespaces and tc netem for link faults).
+# bench's anchor), iproute2 (network namespaces and tc netem for link faults),
+# Mosquitto (the MQTT broker and its clients) and VLC (an RTSP client).
 TEST_PACKAGES=(
   chromium openssl curl ffmpeg libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gcc libc6-dev pkg-config systemd sqlite3 time
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 janus iproute2
+  mosquitto mosquitto-clients vlc-bin vlc-plugin-base
 )
 
 log() { printf '[install] %s\n' "$*" >&2; }
