@@ -130,7 +130,7 @@ export class Pipeline {
     if (result === STATE_CHANGE_FAILURE) {
       throw this.#busError(ERROR_GRACE_NS) ?? this.#refused(state);
     }
-    return this.#settle(state, result);
+    return this.#settle(result);
   }
 
   /** Like {@linkcode Pipeline.setState}, but waits on another thread. */
@@ -157,7 +157,7 @@ export class Pipeline {
     } finally {
       this.#handle.unhold();
     }
-    return this.#settle(state, result);
+    return this.#settle(result);
   }
 
   /**
@@ -181,7 +181,7 @@ export class Pipeline {
   }
 
   /** The outcome of a state change that did not fail. */
-  #settle(state: State, result: number): StateChange {
+  #settle(result: number): StateChange {
     if (result === STATE_CHANGE_ASYNC) {
       const error = this.#busError(0n);
       if (error !== null) throw error;
