@@ -120,6 +120,38 @@ export function linkStatus(s: LinkState): LinkStatus {
   }
 }
 
+/** The Digest realm of eyrie's RTSP server: part of every stored RTSP secret, so it never changes. */
+export const RTSP_REALM = "eyrie";
+
+/**
+ * An RTSP request to watch a camera, as the RTSP server (a Worker) asks the
+ * main thread, where users and grants live (ui/auth/stream_access.ts).
+ */
+export interface StreamAccessRequest {
+  camera: string;
+  method: string;
+  /** The request target, which a Digest response covers. */
+  uri: string;
+  /** The Authorization header as sent, or null. */
+  authorization: string | null;
+  /** The nonce this connection was given: a Digest response must use it. */
+  nonce: string;
+  /** The client's address, for the sign-in limit and the log. */
+  address: string;
+  /** Whether the connection is encrypted (Basic is taken only then). */
+  secure: boolean;
+}
+
+/** The answer to a {@linkcode StreamAccessRequest}. */
+export type StreamAccessVerdict =
+  /** `user` null: auth is off (loopback, no users). */
+  | { ok: true; user: string | null }
+  /** No or wrong credentials; `stale`: right ones with an old nonce (ask again, RFC 2617). */
+  | { ok: false; status: 401; reason: string; stale: boolean }
+  | { ok: false; status: 403; reason: string }
+  /** Too many failures from this address or at this account. */
+  | { ok: false; status: 503; reason: string; retryAfterS: number };
+
 /** How an actor ended. */
 export type ExitReason =
   | { kind: "normal" }
@@ -316,6 +348,14 @@ export interface TlsConfig {
   require_client_cert: boolean;
 }
 
+/** The RTSP server ([rtsp]); present only when the config has the section. */
+export interface RtspConfig {
+  /** host:port; each camera at rtsp://HOST:PORT/<camera id>. */
+  listen: string;
+  /** A session with no request and no RTCP from its client this long is ended. */
+  session_timeout_s: number;
+}
+
 export interface Config {
   /** State (SQLite, certificates) lives here. */
   data_dir: string;
@@ -324,6 +364,7 @@ export interface Config {
   log: LogConfig;
   camera: CameraConfig[];
   recording: RecordingConfig;
+  rtsp: RtspConfig | null;
 }
 
 // ---------------------------------------------------------------------------

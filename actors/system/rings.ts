@@ -55,6 +55,8 @@ export const READER = {
   /** rtp ring: UDP outputs take 0 to 7 (one per [[camera.rtp]]) */
   rtpOutput: 0,
   viewer: 8,
+  /** rtp ring: the RTSP server, one reader for all its players of the camera */
+  rtsp: 9,
 } as const;
 
 export function createCameraRings(cam: CameraConfig): CameraRings {

@@ -143,12 +143,17 @@ Commands:
                  the grant options given (as add does)
   remove NAME    Remove a user and their grant (not the last admin while
                  other users remain)
+  rtsp NAME      Set (or with --off remove) the user's RTSP password: what
+                 RTSP clients (ffmpeg, VLC, Frigate, Home Assistant) sign in
+                 with by Digest. Kept apart from the console password, which
+                 it never is (see docs/rtsp.md)
   list           List users and the client certificates with access
 
-Password (add, passwd), one of:
+Password (add, passwd, rtsp), one of:
   (none)                 Ask twice on the terminal, without echo
   --password-stdin       Read it from stdin (one line), e.g. from a secret store
-  --no-password          Client certificate only
+  --no-password          Client certificate only (add, passwd)
+  --off                  No RTSP password: no RTSP sign-in (rtsp)
   --password PASSWORD    On the command line: visible in ps and shell
                          history; eyrie warns
 

@@ -18,6 +18,8 @@ import { loadRunConfig } from "./run_config.ts";
 import type { Io } from "./main.ts";
 import { systemdNotifier } from "../service/notify.ts";
 import { recoverStateFile } from "../../actors/state/recover.ts";
+import { AuthStore } from "../auth/service.ts";
+import { StreamAccess } from "../auth/stream_access.ts";
 
 /** SIGTERM to exit, at most (the system's own stop takes SHUTDOWN_MS; this is the backstop). */
 const STOP_DEADLINE_MS = 9_000;
@@ -68,7 +70,31 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   const notify = systemdNotifier(log);
   const load = file === undefined ? undefined : () => loadConfig(file);
   const consoleTls = config.tls === null ? undefined : await loadConsoleTls(config.tls, log);
-  const system = await System.start({ config, log: sink, load });
+  // Who may watch over RTSP: the state file's users and grants, read on each request.
+  let store: AuthStore | undefined;
+  // The system answers the questions of its own RTSP server: it exists once started.
+  const started: { system?: System } = {};
+  const streamAccess = new StreamAccess({
+    store: () => store ??= AuthStore.open(config.data_dir),
+    config: () => started.system?.config ?? config,
+    stream: (id) => started.system?.cameras.get(id)?.config,
+  });
+  const system = started.system = await System.start({
+    config,
+    log: sink,
+    load,
+    streamAccess: (request) => {
+      const verdict = streamAccess.check(request);
+      if (!verdict.ok && verdict.status !== 401) {
+        log.warn("rtsp access refused", {
+          camera: request.camera,
+          address: request.address,
+          reason: verdict.reason,
+        });
+      }
+      return verdict;
+    },
+  });
   let server;
   try {
     server = await serve(createApp(system), parseListen(config.console.listen), {
@@ -135,6 +161,7 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   await server.close();
   await consoleTls?.close();
   await system.stop();
+  store?.close();
   log.info("stopped", { code });
   return code;
 }

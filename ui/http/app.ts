@@ -17,6 +17,7 @@ import { mountAuth } from "./auth.ts";
 import { recordingRoutes } from "./recordings.ts";
 import { whepRoutes } from "./whep.ts";
 import { pictureRoutes } from "./pictures.ts";
+import { rtspRoutes } from "./rtsp.ts";
 import { bodyLimit, BodyTooLargeError, tooLarge } from "./body_limit.ts";
 import { BodyCutOffError } from "./_body_stream.ts";
 
@@ -37,6 +38,7 @@ export function createApp(system: System): Hono {
   app.route("/", recordingRoutes(system));
   app.route("/api/cameras", whepRoutes(system));
   app.route("/api/cameras", pictureRoutes(system));
+  app.route("/api", rtspRoutes(system));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     // A body past its cap, thrown from a route's read: the client's mistake, not eyrie's.
