@@ -271,6 +271,7 @@ export type DetectionEventType =
   | "motion_start"
   | "motion_end"
   | "object"
+  | "object_end"
   | "global_change"
   | "model_error";
 
