@@ -357,6 +357,25 @@ export interface RtspConfig {
   session_timeout_s: number;
 }
 
+/** The MQTT connection ([mqtt]); present only when the config has the section. */
+export interface MqttConfig {
+  /** mqtt://host[:1883] or mqtts://host[:8883]. */
+  url: string;
+  /** The broker login, and the eyrie user whose grant decides which commands act; "" = anonymous. */
+  user: string;
+  password: string;
+  /** eyrie/<camera>/motion, eyrie/<camera>/events, eyrie/availability, … */
+  topic_prefix: string;
+  /** Home Assistant's discovery prefix; "" turns discovery off. */
+  discovery_prefix: string;
+  /** The MQTT client id (one per eyrie on a broker); also the prefix of unique ids. */
+  client_id: string;
+  /** PEM file of the CA that signed the broker's certificate (mqtts://); "" = the system's. */
+  ca: string;
+  /** Stats (and a snapshot) are published this often. */
+  stats_interval_s: number;
+}
+
 export interface Config {
   /** State (SQLite, certificates) lives here. */
   data_dir: string;
@@ -366,6 +385,7 @@ export interface Config {
   camera: CameraConfig[];
   recording: RecordingConfig;
   rtsp: RtspConfig | null;
+  mqtt: MqttConfig | null;
 }
 
 // ---------------------------------------------------------------------------

@@ -20,6 +20,10 @@ import { systemdNotifier } from "../service/notify.ts";
 import { recoverStateFile } from "../../actors/state/recover.ts";
 import { AuthStore } from "../auth/service.ts";
 import { StreamAccess } from "../auth/stream_access.ts";
+import { mqttCommandAccess } from "../auth/mqtt_access.ts";
+import { MqttService } from "../mqtt/service.ts";
+import { snapshotOf } from "../http/pictures.ts";
+import { VERSION } from "./version.ts";
 
 /** SIGTERM to exit, at most (the system's own stop takes SHUTDOWN_MS; this is the backstop). */
 const STOP_DEADLINE_MS = 9_000;
@@ -95,9 +99,30 @@ export async function runMain(args: string[], io: Io): Promise<number> {
       return verdict;
     },
   });
+  // MQTT starts once the console listens: events carry the console's URL (their snapshots).
+  let consoleUrl = "";
+  const mqtt = config.mqtt === null ? null : new MqttService({
+    system,
+    config: config.mqtt,
+    log: createLogger("mqtt", sink, config.log.level),
+    snapshot: async (id) => {
+      const node = system.cameras.get(id);
+      const picture = node === undefined ? null : await snapshotOf(node);
+      return picture !== null && "jpeg" in picture ? picture.jpeg : null;
+    },
+    access: mqttCommandAccess(() => store ??= AuthStore.open(config.data_dir), () => system.config),
+    consoleUrl: () => consoleUrl,
+    version: VERSION,
+  });
+  if (mqtt !== null) {
+    system.addHealthCheck(() => {
+      const st = mqtt.status();
+      return st.state === "offline" ? [`MQTT broker offline: ${st.cause}`] : [];
+    });
+  }
   let server;
   try {
-    server = await serve(createApp(system), parseListen(config.console.listen), {
+    server = await serve(createApp(system, { mqtt }), parseListen(config.console.listen), {
       tls: consoleTls,
       onError: (what, e) =>
         what === "handshake"
@@ -110,6 +135,8 @@ export async function runMain(args: string[], io: Io): Promise<number> {
     await system.stop();
     throw e;
   }
+  consoleUrl = server.url.replace(/\/$/, "");
+  mqtt?.start();
   log.info("eyrie is running", {
     console: server.url,
     cameras: config.camera.map((c) => c.id).join(","),
@@ -158,6 +185,7 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   notify.stopping();
   notify.close();
   Deno.removeSignalListener("SIGHUP", onHangup);
+  await mqtt?.stop();
   await server.close();
   await consoleTls?.close();
   await system.stop();

@@ -24,6 +24,7 @@ import { keyLines, lineOf } from "./lines.ts";
 import { bool, type Checker, Issues, isTable, str, table, tableParts } from "./schema.ts";
 import { LISTEN_PATTERN, parseListen } from "./listen.ts";
 import { rtspSection } from "./rtsp.ts";
+import { mqttSection } from "./mqtt.ts";
 
 /** Largest config file read. Reason: a config is a few KB; anything near this is a mistake. */
 export const MAX_CONFIG_BYTES = 1 << 20;
@@ -37,6 +38,7 @@ const TOP_KEYS = [
   "recording",
   "detection",
   "rtsp",
+  "mqtt",
 ];
 
 /** Where eyrie keeps state when the config does not say: the service's dir as root, else the user's. */
@@ -119,6 +121,7 @@ export function checkConfig(
   const rec = recordingSection(dataDir)(doc.recording, "recording", issues);
   const det = detectionSection(DEFAULT_DETECTION, abs)(doc.detection, "detection", issues);
   const rtsp = doc.rtsp === undefined ? null : rtspSection(doc.rtsp, "rtsp", issues);
+  const mqtt = doc.mqtt === undefined ? null : mqttSection(doc.mqtt, "mqtt", issues);
   if (
     dataDirText !== undefined && consoleCfg !== undefined && tls !== undefined &&
     rtsp !== undefined
@@ -177,7 +180,7 @@ export function checkConfig(
 
   if (
     issues.list.length > 0 || !consoleCfg || !log || !rec || !det || tls === undefined ||
-    rtsp === undefined
+    rtsp === undefined || mqtt === undefined
   ) {
     const where = keyLines(text);
     const problems: ConfigProblem[] = issues.list.map((i) => ({
@@ -197,6 +200,7 @@ export function checkConfig(
     camera: cameras,
     recording: { ...rec.global, dir: abs(rec.global.dir) },
     rtsp,
+    mqtt: mqtt === null ? null : { ...mqtt, ca: mqtt.ca === "" ? "" : abs(mqtt.ca) },
   };
 }
 

@@ -181,6 +181,18 @@ Deno.test("[rtsp] is off when absent, and defaults to 127.0.0.1:8554 with a 60 s
   });
 });
 
+Deno.test("[mqtt] is off when absent, and defaults to a local broker, eyrie/ topics and Home Assistant discovery", () => {
+  assert.equal(parseConfig(`[[camera]]\nid = "a"`, "t.toml").mqtt, null);
+  const m = parseConfig(`[mqtt]\nca = "ca.pem"`, "/etc/eyrie/eyrie.toml").mqtt!;
+  assert.equal(m.url, "mqtt://127.0.0.1:1883");
+  assert.equal(m.topic_prefix, "eyrie");
+  assert.equal(m.discovery_prefix, "homeassistant");
+  assert.match(m.client_id, /^eyrie-[A-Za-z0-9_-]+$/);
+  assert.equal(m.ca, "/etc/eyrie/ca.pem");
+  assert.equal(m.stats_interval_s, 60);
+  assert.equal(parseConfig(`[mqtt]\ndiscovery_prefix = ""`, "t.toml").mqtt!.discovery_prefix, "");
+});
+
 Deno.test("every problem in a config is reported at once", () => {
   const found = problems(`[console]\nlisten = 1\n[[camera]]\nid = "a"\nfps = 0\nwidth = "wide"`);
   assert.equal(found.length, 3, found.join("\n"));
