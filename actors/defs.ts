@@ -199,6 +199,25 @@ export interface ForwardConfig {
   dir: string;
 }
 
+/**
+ * One `[[camera.publish]]`: the camera's RTP published to a media server
+ * that serves the viewers. `kind` says which; only "janus" today (its
+ * streaming plugin, through its HTTP API).
+ */
+export interface PublishConfig {
+  kind: "janus";
+  /** The Janus API, e.g. http://127.0.0.1:8088/janus */
+  url: string;
+  /** The streaming plugin's admin_key, when Janus sets one (create and destroy need it). */
+  admin_key: string;
+  /** Janus's api_secret (`apisecret` on every request), when it sets one. */
+  api_secret: string;
+  /** The mountpoint's id; 0 = one derived from the host and camera names. */
+  id: number;
+  /** Where the RTP goes; "" = the host of `url`. */
+  rtp_host: string;
+}
+
 /** A polygon in frame-relative coordinates, 0..1 on both axes. */
 export type PolygonConfig = ReadonlyArray<readonly [number, number]>;
 
@@ -314,6 +333,8 @@ export interface CameraConfig {
   rtp: RtpOutputConfig[];
   /** Access units to other eyries over mutual TLS ([[camera.forward]]). */
   forward: ForwardConfig[];
+  /** The camera's RTP published to media servers ([[camera.publish]]). */
+  publish: PublishConfig[];
   recording: CameraRecordingConfig;
   detection: CameraDetectionConfig;
 }

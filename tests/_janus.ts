@@ -48,6 +48,8 @@ export interface JanusOptions {
   mountpoints?: string;
   /** The streaming plugin's admin_key (what `create`/`destroy` requests must carry). */
   adminKey?: string;
+  /** The core's api_secret: every request must carry it as `apisecret`. */
+  apiSecret?: string;
   /** Reuse a port (a restarted Janus on the same address). */
   httpPort?: number;
   /** The RTP ports Janus gives mountpoints and peers, "min-max". */
@@ -66,6 +68,7 @@ export async function startJanus(dir: string, options: JanusOptions = {}): Promi
   events_folder = "${LIB}/events"
   loggers_folder = "${LIB}/loggers"
   debug_level = 4
+  ${options.apiSecret === undefined ? "" : `api_secret = "${options.apiSecret}"`}
 }
 media: { rtp_port_range = "${options.rtpRange ?? "40000-50000"}" }
 nat: { ice_lite = true, ignore_mdns = true, ice_enforce_list = "127.0.0.1" }

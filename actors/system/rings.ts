@@ -57,6 +57,8 @@ export const READER = {
   viewer: 8,
   /** rtp ring: the RTSP server, one reader for all its players of the camera */
   rtsp: 9,
+  /** rtp ring: 10 to 13, one per [[camera.publish]] (MAX_PUBLISH) */
+  publish: 10,
 } as const;
 
 export function createCameraRings(cam: CameraConfig): CameraRings {

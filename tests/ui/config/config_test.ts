@@ -193,6 +193,21 @@ Deno.test("[mqtt] is off when absent, and defaults to a local broker, eyrie/ top
   assert.equal(parseConfig(`[mqtt]\ndiscovery_prefix = ""`, "t.toml").mqtt!.discovery_prefix, "");
 });
 
+Deno.test("[[camera.publish]] kind janus: the URL without its trailing slash, the rest defaulted", () => {
+  const cam = parseConfig(
+    `[[camera]]\nid = "a"\n  [[camera.publish]]\n  kind = "janus"\n  url = "http://127.0.0.1:8088/janus/"`,
+    "t.toml",
+  ).camera[0];
+  assert.deepEqual(cam.publish, [{
+    kind: "janus",
+    url: "http://127.0.0.1:8088/janus",
+    admin_key: "",
+    api_secret: "",
+    id: 0,
+    rtp_host: "",
+  }]);
+});
+
 Deno.test("every problem in a config is reported at once", () => {
   const found = problems(`[console]\nlisten = 1\n[[camera]]\nid = "a"\nfps = 0\nwidth = "wide"`);
   assert.equal(found.length, 3, found.join("\n"));
