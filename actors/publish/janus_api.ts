@@ -225,7 +225,7 @@ export class JanusApi {
 }
 
 /** What a failed fetch means, in words a user can act on. */
-function networkCause(e: unknown, where: string): string {
+export function networkCause(e: unknown, where: string): string {
   const message = e instanceof Error
     ? `${e.message} ${String((e as { cause?: unknown }).cause ?? "")}`
     : String(e);

@@ -92,6 +92,21 @@ gop = 15
       assert.ok(got.decoded >= 30, `${got.decoded} frames decoded`);
       assert.equal(got.width, 320);
 
+      // The console's services panel, /api/services and /metrics say the same.
+      await page.goto(`${eyrie.url}/`);
+      await page.waitForFunction(() =>
+        /Janus: h.*#77.*up/.test(document.getElementById("services")?.textContent ?? "")
+      );
+      const services = await (await fetch(`${eyrie.url}/api/services`)).json();
+      assert.equal(services.publish[0].camera, "h");
+      assert.equal(services.publish[0].state, "up");
+      const metrics = await (await fetch(`${eyrie.url}/metrics`)).text();
+      assert.match(metrics, /^eyrie_publish_up\{camera="h",publish="0",kind="janus"\} 1$/m);
+      assert.match(
+        metrics,
+        /^eyrie_publish_packets_sent_total\{camera="h",publish="0",kind="janus"\} [1-9]\d*$/m,
+      );
+
       // Janus restarts: its mountpoints are gone; eyrie makes its own again.
       await janus.stop();
       const down = await until("the link offline", async () => {

@@ -173,6 +173,11 @@ Deno.test("eyrie's RTSP server: ffprobe and GStreamer's rtspsrc decode H.264 and
       },
     );
 
+    const metrics = await (await fetch(`${eyrie.url}/metrics`)).text();
+    assert.match(metrics, /^eyrie_rtsp_up 1$/m);
+    const total = Number(/^eyrie_rtsp_sessions_total (\d+)$/m.exec(metrics)?.[1]);
+    assert.ok(total >= 26, `eyrie_rtsp_sessions_total ${total}`);
+    assert.match(metrics, /^eyrie_rtsp_packets_sent_total [1-9]\d*$/m);
     const health = await (await fetch(`${eyrie.url}/api/health`)).json();
     const rtsp = health.actors.find((a: { id: string }) => a.id === "rtsp");
     assert.equal(rtsp?.restarts, 0, JSON.stringify(health.actors));

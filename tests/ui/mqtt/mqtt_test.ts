@@ -159,6 +159,10 @@ codec = "mjpeg"
         return m.commands.refused >= 3 ? m : undefined;
       });
       assert.equal(refused.commands.done, 1);
+      const metrics = await (await fetch(`${eyrie.url}/metrics`, { headers: { cookie } })).text();
+      assert.match(metrics, /^eyrie_mqtt_up 1$/m);
+      assert.match(metrics, /^eyrie_mqtt_messages_published_total [1-9]\d*$/m);
+      assert.match(metrics, /^eyrie_mqtt_commands_total\{result="refused"\} [3-9]$/m);
       assert.match(eyrie.logs(), /"mqtt command refused".*may not change quality of \\"front\\"/);
       assert.match(eyrie.logs(), /"mqtt command refused".*may not switch recording of \\"back\\"/);
       assert.equal((await api("/api/cameras/front")).config?.quality ?? "medium", "medium");
