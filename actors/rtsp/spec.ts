@@ -29,6 +29,14 @@ export type StreamAuthorizer = (request: StreamAccessRequest) => StreamAccessVer
 /** Without an authorizer (tests, embedding), only a loopback server with auth off makes sense. */
 const OPEN: StreamAuthorizer = () => ({ ok: true, user: null });
 
+/**
+ * Pings every 2 s as usual, but 30 s of silence before the Worker counts as
+ * hung, not 10 (the viewer's reasoning, actors/viewer/spec.ts): a busy main
+ * thread delivers a Worker's messages late, and a restart would drop every
+ * RTSP player of every camera at once.
+ */
+export const RTSP_HEARTBEAT = { intervalMs: 2_000, timeoutMs: 30_000 };
+
 export interface RtspServiceOptions {
   config: NonNullable<Config["rtsp"]>;
   log: LogSink;
@@ -92,6 +100,7 @@ export class RtspService {
             server: this.#o.server,
           },
           log: this.#o.log,
+          heartbeat: RTSP_HEARTBEAT,
           onEvent: (e) => {
             switch (e.type) {
               case "stats":

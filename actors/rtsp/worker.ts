@@ -123,10 +123,27 @@ runActor<RtspProtocol>(() => {
         const l = listener;
         const s = server;
         (async () => {
-          for await (const conn of l) s.accept(conn);
-        })().catch((error) => {
-          if (running) ctx.crash(error);
-        });
+          while (running) {
+            let conn: Deno.Conn;
+            try {
+              conn = await l.accept();
+            } catch (error) {
+              if (!running || error instanceof Deno.errors.BadResource) return;
+              // Out of descriptors, a connection reset before accept: that connection only.
+              ctx.log.warn("rtsp accept failed", { error: (error as Error).message });
+              await new Promise((r) => setTimeout(r, 100));
+              continue;
+            }
+            try {
+              s.accept(conn);
+            } catch (error) {
+              ctx.log.error("rtsp connection refused", { error: (error as Error).message });
+              try {
+                conn.close();
+              } catch { /* closed */ }
+            }
+          }
+        })();
         const p = ports;
         udpLoop = (async () => {
           while (running) {

@@ -113,6 +113,8 @@ Deno.test("eyrie's RTSP server: ffprobe and GStreamer's rtspsrc decode H.264 and
     }
     assert.equal(s.state, "up");
     const base = `rtsp://${s.listen}`;
+    const rtspLog = () =>
+      eyrie.logs().split("\n").filter((l) => l.includes('"actor":"rtsp"')).slice(-20).join("\n");
 
     await t.step("ffprobe decodes the H.264 camera over UDP and over TCP", async () => {
       for (const tcp of [false, true]) {
@@ -133,9 +135,9 @@ Deno.test("eyrie's RTSP server: ffprobe and GStreamer's rtspsrc decode H.264 and
     await t.step("GStreamer's rtspsrc decodes both cameras over UDP and over TCP", async () => {
       for (const protocols of ["udp", "tcp"] as const) {
         const h = await gstDecodes(`${base}/h`, protocols, "rtph264depay ! avdec_h264");
-        assert.ok(h.ok, `H.264 over ${protocols}: ${h.output}`);
+        assert.ok(h.ok, `H.264 over ${protocols}: ${h.output}\n${rtspLog()}`);
         const j = await gstDecodes(`${base}/j`, protocols, "rtpjpegdepay ! jpegdec", 15);
-        assert.ok(j.ok, `JPEG over ${protocols}: ${j.output}`);
+        assert.ok(j.ok, `JPEG over ${protocols}: ${j.output}\n${rtspLog()}`);
       }
     });
 
@@ -165,7 +167,7 @@ Deno.test("eyrie's RTSP server: ffprobe and GStreamer's rtspsrc decode H.264 and
         for (const r of results) {
           if ("frames" in r) {
             assert.ok(r.frames >= 20, `an ffprobe decoded only ${r.frames} frames`);
-          } else assert.ok(r.ok, `an rtspsrc failed: ${r.output}`);
+          } else assert.ok(r.ok, `an rtspsrc failed: ${r.output}\n${rtspLog()}`);
         }
         const after = await state();
         assert.ok(after.sessionsTotal - before >= 20, `${after.sessionsTotal - before} sessions`);
