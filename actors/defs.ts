@@ -120,6 +120,38 @@ export function linkStatus(s: LinkState): LinkStatus {
   }
 }
 
+/** The Digest realm of eyrie's RTSP server: part of every stored RTSP secret, so it never changes. */
+export const RTSP_REALM = "eyrie";
+
+/**
+ * An RTSP request to watch a camera, as the RTSP server (a Worker) asks the
+ * main thread, where users and grants live (ui/auth/stream_access.ts).
+ */
+export interface StreamAccessRequest {
+  camera: string;
+  method: string;
+  /** The request target, which a Digest response covers. */
+  uri: string;
+  /** The Authorization header as sent, or null. */
+  authorization: string | null;
+  /** The nonce this connection was given: a Digest response must use it. */
+  nonce: string;
+  /** The client's address, for the sign-in limit and the log. */
+  address: string;
+  /** Whether the connection is encrypted (Basic is taken only then). */
+  secure: boolean;
+}
+
+/** The answer to a {@linkcode StreamAccessRequest}. */
+export type StreamAccessVerdict =
+  /** `user` null: auth is off (loopback, no users). */
+  | { ok: true; user: string | null }
+  /** No or wrong credentials; `stale`: right ones with an old nonce (ask again, RFC 2617). */
+  | { ok: false; status: 401; reason: string; stale: boolean }
+  | { ok: false; status: 403; reason: string }
+  /** Too many failures from this address or at this account. */
+  | { ok: false; status: 503; reason: string; retryAfterS: number };
+
 /** How an actor ended. */
 export type ExitReason =
   | { kind: "normal" }
@@ -165,6 +197,25 @@ export interface ForwardConfig {
   ca: string;
   /** The certs directory: [tls].dir when [tls] is set, else <data_dir>/certs. */
   dir: string;
+}
+
+/**
+ * One `[[camera.publish]]`: the camera's RTP published to a media server
+ * that serves the viewers. `kind` says which; only "janus" today (its
+ * streaming plugin, through its HTTP API).
+ */
+export interface PublishConfig {
+  kind: "janus";
+  /** The Janus API, e.g. http://127.0.0.1:8088/janus */
+  url: string;
+  /** The streaming plugin's admin_key, when Janus sets one (create and destroy need it). */
+  admin_key: string;
+  /** Janus's api_secret (`apisecret` on every request), when it sets one. */
+  api_secret: string;
+  /** The mountpoint's id; 0 = one derived from the host and camera names. */
+  id: number;
+  /** Where the RTP goes; "" = the host of `url`. */
+  rtp_host: string;
 }
 
 /** A polygon in frame-relative coordinates, 0..1 on both axes. */
@@ -239,6 +290,7 @@ export type DetectionEventType =
   | "motion_start"
   | "motion_end"
   | "object"
+  | "object_end"
   | "global_change"
   | "model_error";
 
@@ -281,6 +333,8 @@ export interface CameraConfig {
   rtp: RtpOutputConfig[];
   /** Access units to other eyries over mutual TLS ([[camera.forward]]). */
   forward: ForwardConfig[];
+  /** The camera's RTP published to media servers ([[camera.publish]]). */
+  publish: PublishConfig[];
   recording: CameraRecordingConfig;
   detection: CameraDetectionConfig;
 }
@@ -316,6 +370,33 @@ export interface TlsConfig {
   require_client_cert: boolean;
 }
 
+/** The RTSP server ([rtsp]); present only when the config has the section. */
+export interface RtspConfig {
+  /** host:port; each camera at rtsp://HOST:PORT/<camera id>. */
+  listen: string;
+  /** A session with no request and no RTCP from its client this long is ended. */
+  session_timeout_s: number;
+}
+
+/** The MQTT connection ([mqtt]); present only when the config has the section. */
+export interface MqttConfig {
+  /** mqtt://host[:1883] or mqtts://host[:8883]. */
+  url: string;
+  /** The broker login, and the eyrie user whose grant decides which commands act; "" = anonymous. */
+  user: string;
+  password: string;
+  /** eyrie/<camera>/motion, eyrie/<camera>/events, eyrie/availability, … */
+  topic_prefix: string;
+  /** Home Assistant's discovery prefix; "" turns discovery off. */
+  discovery_prefix: string;
+  /** The MQTT client id (one per eyrie on a broker); also the prefix of unique ids. */
+  client_id: string;
+  /** PEM file of the CA that signed the broker's certificate (mqtts://); "" = the system's. */
+  ca: string;
+  /** Stats (and a snapshot) are published this often. */
+  stats_interval_s: number;
+}
+
 export interface Config {
   /** State (SQLite, certificates) lives here. */
   data_dir: string;
@@ -324,6 +405,8 @@ export interface Config {
   log: LogConfig;
   camera: CameraConfig[];
   recording: RecordingConfig;
+  rtsp: RtspConfig | null;
+  mqtt: MqttConfig | null;
 }
 
 // ---------------------------------------------------------------------------

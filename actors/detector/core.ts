@@ -139,6 +139,9 @@ export class DetectorCore {
       this.#motionActive = step.active;
       if (step.events.length > 0) events = step.events.map(toBody);
     }
+    // Objects gone for end_ms end here, on the frames, whether or not a model runs on them.
+    const ended = this.#tracker.ended(atMs);
+    if (ended.length > 0) events = [...events, ...ended];
     this.#report(events, data, { atMs, captureNs });
     if (this.model !== null && tryStartDetection(this.#limit, this.#now(), this.#motionActive)) {
       this.#detectFrame.data.set(data.subarray(0, this.#detectFrame.data.length));
@@ -151,11 +154,14 @@ export class DetectorCore {
     await this.#inflight;
   }
 
-  /** Ends active motion (shutdown): its end events go out with no snapshot. */
+  /** Ends active motion and present objects (shutdown): their end events go out with no snapshot. */
   finish(): void {
-    if (this.#motion === null) return;
-    const ends = this.#motion.finish(this.#lastAtMs).map(toBody);
-    this.#motionActive = false;
+    const ends: EventBody[] = this.#tracker.finish(this.#lastAtMs);
+    if (this.#motion !== null) {
+      ends.push(...this.#motion.finish(this.#lastAtMs).map(toBody));
+      this.#motionActive = false;
+    }
+    if (ends.length === 0) return;
     this.#report(ends, null, { atMs: this.#lastAtMs, captureNs: this.#lastAtMs * 1e6 });
   }
 

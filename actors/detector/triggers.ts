@@ -43,6 +43,7 @@ export function triggersFor(
       case "object":
         kind = e.label;
         break;
+      case "object_end":
       case "global_change":
       case "model_error":
         kind = null;

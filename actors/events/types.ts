@@ -53,6 +53,22 @@ export interface ObjectBody {
   box: EventBox;
 }
 
+/** An object's label has not been seen in a zone for the camera's `end_ms`. */
+export interface ObjectEndBody {
+  type: "object_end";
+  /** When it counts as gone: the last sighting plus `end_ms`. */
+  atMs: number;
+  zone: string;
+  label: string;
+  classId: number;
+  /** The best score while it stayed. */
+  score: number;
+  /** Where it was last seen. */
+  box: EventBox;
+  /** From the first sighting to the last. */
+  durationMs: number;
+}
+
 /** The whole picture changed at once (lights, infrared switch, exposure): not motion. */
 export interface GlobalChangeBody {
   type: "global_change";
@@ -80,6 +96,7 @@ export type EventBody =
   | MotionStartBody
   | MotionEndBody
   | ObjectBody
+  | ObjectEndBody
   | GlobalChangeBody
   | ModelErrorBody;
 
@@ -99,6 +116,7 @@ export const EVENT_TYPES: readonly DetectionEventType[] = [
   "motion_start",
   "motion_end",
   "object",
+  "object_end",
   "global_change",
   "model_error",
 ];
@@ -114,6 +132,7 @@ export function eventZone(e: EventBody): string | null {
     case "motion_start":
     case "motion_end":
     case "object":
+    case "object_end":
       return e.zone;
     case "global_change":
     case "model_error":
@@ -127,6 +146,7 @@ export function eventBox(e: EventBody): EventBox | null {
     case "motion_start":
     case "motion_end":
     case "object":
+    case "object_end":
       return e.box;
     case "global_change":
     case "model_error":

@@ -34,6 +34,8 @@ export interface DestinationStatus extends LinkStatus {
 export interface RtpDestinationOptions {
   output: number;
   config: RtpOutputConfig;
+  /** What the link is called in the log; default "rtp output N to host:port". */
+  what?: string;
   now?: () => number;
   random?: () => number;
 }
@@ -56,7 +58,8 @@ export class RtpDestination {
     this.#config = options.config;
     this.#now = options.now ?? Date.now;
     this.link = new Link({
-      what: `rtp output ${options.output} to ${host.includes(":") ? `[${host}]` : host}:${port}`,
+      what: options.what ??
+        `rtp output ${options.output} to ${host.includes(":") ? `[${host}]` : host}:${port}`,
       now: this.#now,
       random: options.random,
     });

@@ -54,8 +54,9 @@ export class CameraNode {
     ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
     timestampOffset: crypto.getRandomValues(new Uint32Array(1))[0],
   };
-  /** SPS/PPS of the stream once the packetizer has seen a keyframe (for SDP). */
-  streamParameters: StreamParameters | undefined;
+  /** Told when the stream's SPS/PPS become known (the RTSP server describes the stream with them). */
+  readonly parametersKnown = new EventStream<StreamParameters>();
+  #parameters: StreamParameters | undefined;
   /** The last time a hardware encoder gave way to the next one. */
   lastFallback: { from: string; to: string; reason: string } | undefined;
   #supervisor: Supervisor | undefined;
@@ -68,6 +69,17 @@ export class CameraNode {
 
   get id(): string {
     return this.config.id;
+  }
+
+  /** SPS/PPS of the stream once the packetizer has seen a keyframe (for SDP). */
+  get streamParameters(): StreamParameters | undefined {
+    return this.#parameters;
+  }
+
+  set streamParameters(p: StreamParameters | undefined) {
+    const changed = JSON.stringify(p) !== JSON.stringify(this.#parameters);
+    this.#parameters = p;
+    if (changed && p !== undefined) this.parametersKnown.emit(p);
   }
 
   /** The running subtree, if it runs. */

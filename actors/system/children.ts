@@ -16,6 +16,7 @@
  *     ├── live (one_for_one)
  *     │   ├── packetizer  AU ring → RTP ring (SSRC and sequence continue across restarts)
  *     │   ├── rtp (one_for_one): 0, 1, … RTP ring → UDP, one per [[camera.rtp]]
+ *     │   ├── publish (one_for_one): 0, … RTP ring → a Janus mountpoint, one per [[camera.publish]]
  *     │   └── viewer      RTP ring → WebRTC
  *     └── detector    small ring → events
  * ```
@@ -31,6 +32,7 @@ import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
 import { packetizerChild } from "../packetizer/spec.ts";
 import { rtpOutputsChild } from "../rtp_output/spec.ts";
+import { publishersChild } from "../publish/spec.ts";
 import { detectorChild } from "../detector/spec.ts";
 import { forwardsChild } from "../forward/spec.ts";
 import { recorderChild } from "../recorder/spec.ts";
@@ -40,6 +42,7 @@ import { viewerChild } from "../viewer/spec.ts";
 export const LIVE_CHILDREN: ChildFactory[] = [
   packetizerChild,
   rtpOutputsChild,
+  publishersChild,
   viewerChild,
 ];
 

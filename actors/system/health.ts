@@ -58,8 +58,9 @@ export function actorProblems(actors: readonly ActorHealth[]): string[] {
 
 /**
  * The problems of a camera's links to the world outside that are offline:
- * its RTP outputs (`rtp[N]`), forwards (`forward[N]`) and webhooks (in the
- * detector's stats), one sentence each with the cause and the next try.
+ * its RTP outputs (`rtp[N]`), forwards (`forward[N]`), publishers
+ * (`publish[N]`) and webhooks (in the detector's stats), one sentence each
+ * with the cause and the next try.
  */
 export function linkProblems(
   camera: string,
@@ -75,9 +76,10 @@ export function linkProblems(
     out.push(`camera ${camera}: ${what} is offline: ${s.cause}${next}`);
   };
   for (const [key, value] of stats) {
-    const m = /^(rtp|forward)\[(\d+)\]$/.exec(key);
+    const m = /^(rtp|forward|publish)\[(\d+)\]$/.exec(key);
     if (m !== null && isLink(value)) {
-      say(`${m[1] === "rtp" ? "RTP output" : "forward"} ${m[2]}`, value);
+      const what = { rtp: "RTP output", forward: "forward", publish: "publish" }[m[1]];
+      say(`${what} ${m[2]}`, value);
     }
   }
   const hooks = (stats.get("detector") as { webhooks?: unknown[] } | undefined)?.webhooks ?? [];

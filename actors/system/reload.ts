@@ -27,7 +27,7 @@ export type ReloadResult =
 export type ReloadPlan = Omit<Extract<ReloadResult, { ok: true }>, "ok">;
 
 /** Settings the running process cannot change under itself (sockets, paths, the logger). */
-export const RESTART_ONLY = ["data_dir", "console", "tls", "log"] as const;
+export const RESTART_ONLY = ["data_dir", "console", "tls", "log", "rtsp", "mqtt"] as const;
 
 /** Compares the running config with `next`. */
 export function planReload(running: Config, next: Config): ReloadPlan {
@@ -61,6 +61,8 @@ export function appliedConfig(running: Config, next: Config): Config {
     console: running.console,
     tls: running.tls,
     log: running.log,
+    rtsp: running.rtsp,
+    mqtt: running.mqtt,
   };
 }
 

@@ -55,6 +55,10 @@ export const READER = {
   /** rtp ring: UDP outputs take 0 to 7 (one per [[camera.rtp]]) */
   rtpOutput: 0,
   viewer: 8,
+  /** rtp ring: the RTSP server, one reader for all its players of the camera */
+  rtsp: 9,
+  /** rtp ring: 10 to 13, one per [[camera.publish]] (MAX_PUBLISH) */
+  publish: 10,
 } as const;
 
 export function createCameraRings(cam: CameraConfig): CameraRings {

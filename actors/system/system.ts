@@ -23,6 +23,7 @@ import { appliedConfig, planReload, type ReloadPlan, type ReloadResult } from ".
 import { type DiskSpace, diskSpace } from "./disk.ts";
 import { withQuality } from "./quality.ts";
 import { Recordings } from "../recorder/service.ts";
+import { RtspService, type StreamAuthorizer } from "../rtsp/spec.ts";
 
 export interface SystemOptions {
   config: Config;
@@ -35,6 +36,12 @@ export interface SystemOptions {
    * it, eyrie runs on built-in defaults and a reload is refused.
    */
   load?: () => Promise<Config>;
+  /**
+   * Who may watch a camera over RTSP (ui/auth/stream_access.ts). Without it
+   * the RTSP server lets everyone watch: fine on loopback, which is what
+   * `eyrie run` refuses otherwise.
+   */
+  streamAccess?: StreamAuthorizer;
 }
 
 export class System {
@@ -44,6 +51,8 @@ export class System {
   readonly startedAt = Date.now();
   /** The recording index and its upkeep; null when recording is disabled. */
   readonly recordings: Recordings | null;
+  /** The RTSP server ([rtsp]); null without one. */
+  readonly rtsp: RtspService | null;
   /** Camera actors log through this; records below the configured level are dropped here. */
   readonly #sink: LogSink;
   readonly #children: readonly ChildFactory[];
@@ -61,6 +70,13 @@ export class System {
     this.#load = options.load;
     this.log = createLogger("eyrie", this.#sink, options.config.log.level);
     this.events.subscribe((e) => logEvent(this.log, e));
+    this.rtsp = options.config.rtsp === null ? null : new RtspService({
+      config: options.config.rtsp,
+      log: this.#sink,
+      cameras: () => this.cameras.values(),
+      authorize: options.streamAccess,
+      server: `eyrie/${VERSION}`,
+    });
     for (const cam of options.config.camera) this.cameras.set(cam.id, this.#node(cam));
   }
 
@@ -75,10 +91,21 @@ export class System {
       : null;
     const system = new System(options, recordings);
     if (recordings !== null) system.addHealthCheck(() => recordings.problems());
+    const rtsp = system.rtsp;
+    if (rtsp !== null) {
+      system.addHealthCheck(() => {
+        const s = rtsp.stats;
+        return s?.state === "offline" ? [`RTSP server offline: ${s.cause}`] : [];
+      });
+    }
     system.#root = await Supervisor.start({
       id: "eyrie",
       flags: ROOT_FLAGS,
-      children: [...system.cameras.values()].map((c) => c.spec(system.#children)),
+      // The cameras, then the process-level services that serve them all.
+      children: [
+        ...[...system.cameras.values()].map((c) => c.spec(system.#children)),
+        ...(rtsp === null ? [] : [rtsp.spec()]),
+      ],
       events: system.events,
       retryFailedStarts: true,
     });
@@ -159,6 +186,7 @@ export class System {
     const order = next.camera.map((c) => this.cameras.get(c.id)!);
     this.cameras.clear();
     for (const node of order) this.cameras.set(node.id, node);
+    this.rtsp?.camerasChanged();
   }
 
   /**
@@ -174,6 +202,7 @@ export class System {
       const cam = withQuality(node.config, preset);
       const next = this.#node(cam);
       this.cameras.set(id, next);
+      this.rtsp?.camerasChanged();
       await root.replaceChild(next.spec(this.#children), "config_changed");
       this.#config = {
         ...this.#config,
@@ -198,12 +227,14 @@ export class System {
   }
 
   #node(cam: Config["camera"][number]): CameraNode {
-    return new CameraNode(cam, {
+    const node = new CameraNode(cam, {
       log: this.#sink,
       events: this.events,
       dataDir: this.#config.data_dir,
       recordings: this.recordings ?? undefined,
     });
+    node.parametersKnown.subscribe(() => this.rtsp?.camerasChanged());
+    return node;
   }
 
   /** Resolves when the root supervisor ends (stopped, or gave up). */

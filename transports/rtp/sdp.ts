@@ -24,6 +24,12 @@ export interface SdpOptions {
   pps?: Uint8Array;
   /** a=framerate, informational. */
   framerate?: number;
+  /**
+   * For an RTSP DESCRIBE (RFC 2326 C.1): the media's `a=control` (relative
+   * to the Content-Base). The port may then be 0 (the transport comes with
+   * SETUP) and no direction attribute is written, as RTSP servers do.
+   */
+  control?: string;
 }
 
 function base64(bytes: Uint8Array): string {
@@ -59,8 +65,9 @@ export function buildSdp(options: SdpOptions): string {
   if (!isIPv4(address) && !ip6) {
     throw new TypeError(`SDP address must be an IPv4 or IPv6 address, got "${address}"`);
   }
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new RangeError(`SDP port must be 1 to 65535, got ${port}`);
+  const rtsp = options.control !== undefined;
+  if (!Number.isInteger(port) || port < (rtsp ? 0 : 1) || port > 65535) {
+    throw new RangeError(`SDP port must be ${rtsp ? 0 : 1} to 65535, got ${port}`);
   }
   const pt = options.payloadType ?? (codec === "jpeg" ? JPEG_PAYLOAD_TYPE : 96);
   if (!Number.isInteger(pt) || pt < 0 || pt > 127) {
@@ -111,6 +118,9 @@ export function buildSdp(options: SdpOptions): string {
     }
     lines.push(`a=framerate:${options.framerate}`);
   }
-  lines.push("a=recvonly");
+  if (rtsp) {
+    checkText("control", options.control!);
+    lines.push(`a=control:${options.control}`);
+  } else lines.push("a=recvonly");
   return lines.join("\r\n") + "\r\n";
 }

@@ -12,6 +12,7 @@ import { existsSync } from "node:fs";
 import type { ConfigIssue, ConsoleExposure } from "../config/mod.ts";
 import { stateFile } from "./db.ts";
 import { authMode, AuthStore } from "./service.ts";
+import { rtspAuthMode } from "./stream_access.ts";
 import { usersLost } from "../../actors/state/recovery.ts";
 
 /**
@@ -35,15 +36,34 @@ export function countUsers(dataDir: string): number | null {
   }
 }
 
-/** The problem when auth would be "closed": reachable, and nobody can sign in. */
+/**
+ * The problems when auth would be "closed": the console or the RTSP server
+ * is reachable, and nobody can sign in.
+ */
 export function signInIssues(config: ConsoleExposure): ConfigIssue[] {
-  if (authMode(config, 0) !== "closed") return [];
+  const rtsp = config.rtsp ?? null;
+  const consoleClosed = authMode(config, 0) === "closed";
+  const rtspClosed = rtsp !== null && rtspAuthMode(rtsp, 0) === "closed";
+  if (!consoleClosed && !rtspClosed) return [];
   const users = countUsers(config.data_dir);
-  if (users === null || authMode(config, users) !== "closed") return [];
-  return [{
-    path: "console.listen",
-    message: `"${config.console.listen}" is reachable from the network, but nobody can sign in: ` +
-      "add a user (eyrie user add NAME --admin --config FILE), set tls.require_client_cert = true, " +
-      "or listen on 127.0.0.1",
-  }];
+  if (users === null) return [];
+  const issues: ConfigIssue[] = [];
+  if (consoleClosed && authMode(config, users) === "closed") {
+    issues.push({
+      path: "console.listen",
+      message:
+        `"${config.console.listen}" is reachable from the network, but nobody can sign in: ` +
+        "add a user (eyrie user add NAME --admin --config FILE), set tls.require_client_cert = true, " +
+        "or listen on 127.0.0.1",
+    });
+  }
+  if (rtsp !== null && rtspAuthMode(rtsp, users) === "closed") {
+    issues.push({
+      path: "rtsp.listen",
+      message: `"${rtsp.listen}" is reachable from the network, but nobody can sign in: ` +
+        "add a user with an RTSP password (eyrie user add NAME --cameras ID --config FILE, then " +
+        "eyrie user rtsp NAME --config FILE), or listen on 127.0.0.1",
+    });
+  }
+  return issues;
 }

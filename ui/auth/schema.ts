@@ -58,6 +58,14 @@ export const AUTH_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- MD5(name:eyrie:password) of the user's RTSP password, for RTSP Digest (docs/rtsp.md);
+      -- NULL: no RTSP access by password. Apart from the console's scrypt hash on purpose.
+      ALTER TABLE auth_users ADD COLUMN rtsp_ha1 TEXT;
+    `,
+  },
 ];
 
 /**

@@ -7,7 +7,9 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { checkUserName, type Role } from "./grant.ts";
-import { hashPassword, verifyPassword } from "./password.ts";
+import { checkPassword, hashPassword, verifyPassword } from "./password.ts";
+import { digestHa1 } from "../../transports/rtsp/mod.ts";
+import { RTSP_REALM } from "../../actors/defs.ts";
 
 /** A user as stored, without the password hash. */
 export interface User {
@@ -15,6 +17,8 @@ export interface User {
   role: Role;
   /** False for a certificate-only user. */
   hasPassword: boolean;
+  /** Whether the user has an RTSP password (`eyrie user rtsp`). */
+  hasRtspPassword: boolean;
   generation: number;
   createdMs: number;
   updatedMs: number;
@@ -33,6 +37,7 @@ function toUser(row: Record<string, unknown>): User {
     name: String(row.name),
     role: row.role === "admin" ? "admin" : "viewer",
     hasPassword: row.password !== null,
+    hasRtspPassword: row.rtsp_ha1 !== null && row.rtsp_ha1 !== undefined,
     generation: Number(row.generation),
     createdMs: Number(row.created_ms),
     updatedMs: Number(row.updated_ms),
@@ -90,6 +95,27 @@ export class Users {
     this.#sql(
       "UPDATE auth_users SET password = ?, generation = generation + 1, updated_ms = ? WHERE name = ?",
     ).run(hash, nowMs, name);
+  }
+
+  /**
+   * Sets (or with null removes) the user's RTSP password. RTSP Digest needs
+   * a secret the server can use, so what is stored is MD5(name:realm:password)
+   * (RFC 2617's HA1), apart from the console password's scrypt hash: a
+   * stolen state file exposes this password to fast guessing, never the
+   * console's. Console sessions go on.
+   */
+  setRtspPassword(name: string, password: string | null, nowMs = Date.now()): void {
+    this.#require(name);
+    if (password !== null) checkPassword(password);
+    const ha1 = password === null ? null : digestHa1(name, RTSP_REALM, password.normalize("NFC"));
+    this.#sql("UPDATE auth_users SET rtsp_ha1 = ?, updated_ms = ? WHERE name = ?")
+      .run(ha1, nowMs, name);
+  }
+
+  /** The stored RTSP secret (HA1) of `name`, or null without a user or an RTSP password. */
+  rtspHa1(name: string): string | null {
+    const row = this.#sql("SELECT rtsp_ha1 FROM auth_users WHERE name = ?").get(name);
+    return row === undefined || row.rtsp_ha1 === null ? null : String(row.rtsp_ha1);
   }
 
   /** Changes the role; refuses to demote the last admin. */

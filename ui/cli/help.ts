@@ -8,7 +8,7 @@ detect, supervised so it runs for months without attention.
 Commands:
   run            Start everything (default config: a test-pattern camera,
                  console on http://127.0.0.1:8080)
-  probe          Show the platform, GStreamer, cameras and working encoders
+  probe          Show the platform, GStreamer, cameras, working encoders and services
   receive        Receive RTP video (eyrie's [[camera.rtp]] or any RFC 2435/6184
                  sender): stats, or the frames to a file
   config check   Validate a config file
@@ -36,14 +36,17 @@ reports ready, reloading and stopping, and pings the watchdog.
 Options:
   --config FILE   TOML config (default: a test-pattern camera and the console
                   on 127.0.0.1:8080)`,
-  probe: `Usage: eyrie probe [--json]
+  probe: `Usage: eyrie probe [--json] [--config FILE]
 
 Show the platform (Raspberry Pi model, Jetson, generic), the GStreamer
 version, the cameras with their modes, and the H.264 encoders that really
-work here.
+work here. With a config, also whether the services it names can be
+reached: the RTSP server's address, the MQTT broker (a real connection with
+the config's login), each [[camera.publish]] Janus.
 
 Options:
-  --json   Print one JSON document instead of text`,
+  --json          Print one JSON document instead of text
+  --config FILE   Probe the services this config names`,
   receive: `Usage: eyrie receive --port PORT [options]
        eyrie receive --tls [options]   (see: eyrie receive --tls --help)
 
@@ -143,12 +146,17 @@ Commands:
                  the grant options given (as add does)
   remove NAME    Remove a user and their grant (not the last admin while
                  other users remain)
+  rtsp NAME      Set (or with --off remove) the user's RTSP password: what
+                 RTSP clients (ffmpeg, VLC, Frigate, Home Assistant) sign in
+                 with by Digest. Kept apart from the console password, which
+                 it never is (see docs/rtsp.md)
   list           List users and the client certificates with access
 
-Password (add, passwd), one of:
+Password (add, passwd, rtsp), one of:
   (none)                 Ask twice on the terminal, without echo
   --password-stdin       Read it from stdin (one line), e.g. from a secret store
-  --no-password          Client certificate only
+  --no-password          Client certificate only (add, passwd)
+  --off                  No RTSP password: no RTSP sign-in (rtsp)
   --password PASSWORD    On the command line: visible in ps and shell
                          history; eyrie warns
 

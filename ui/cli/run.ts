@@ -18,6 +18,12 @@ import { loadRunConfig } from "./run_config.ts";
 import type { Io } from "./main.ts";
 import { systemdNotifier } from "../service/notify.ts";
 import { recoverStateFile } from "../../actors/state/recover.ts";
+import { AuthStore } from "../auth/service.ts";
+import { StreamAccess } from "../auth/stream_access.ts";
+import { mqttCommandAccess } from "../auth/mqtt_access.ts";
+import { MqttService } from "../mqtt/service.ts";
+import { snapshotOf } from "../http/pictures.ts";
+import { VERSION } from "./version.ts";
 
 /** SIGTERM to exit, at most (the system's own stop takes SHUTDOWN_MS; this is the backstop). */
 const STOP_DEADLINE_MS = 9_000;
@@ -68,10 +74,55 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   const notify = systemdNotifier(log);
   const load = file === undefined ? undefined : () => loadConfig(file);
   const consoleTls = config.tls === null ? undefined : await loadConsoleTls(config.tls, log);
-  const system = await System.start({ config, log: sink, load });
+  // Who may watch over RTSP: the state file's users and grants, read on each request.
+  let store: AuthStore | undefined;
+  // The system answers the questions of its own RTSP server: it exists once started.
+  const started: { system?: System } = {};
+  const streamAccess = new StreamAccess({
+    store: () => store ??= AuthStore.open(config.data_dir),
+    config: () => started.system?.config ?? config,
+    stream: (id) => started.system?.cameras.get(id)?.config,
+  });
+  const system = started.system = await System.start({
+    config,
+    log: sink,
+    load,
+    streamAccess: (request) => {
+      const verdict = streamAccess.check(request);
+      if (!verdict.ok && verdict.status !== 401) {
+        log.warn("rtsp access refused", {
+          camera: request.camera,
+          address: request.address,
+          reason: verdict.reason,
+        });
+      }
+      return verdict;
+    },
+  });
+  // MQTT starts once the console listens: events carry the console's URL (their snapshots).
+  let consoleUrl = "";
+  const mqtt = config.mqtt === null ? null : new MqttService({
+    system,
+    config: config.mqtt,
+    log: createLogger("mqtt", sink, config.log.level),
+    snapshot: async (id) => {
+      const node = system.cameras.get(id);
+      const picture = node === undefined ? null : await snapshotOf(node);
+      return picture !== null && "jpeg" in picture ? picture.jpeg : null;
+    },
+    access: mqttCommandAccess(() => store ??= AuthStore.open(config.data_dir), () => system.config),
+    consoleUrl: () => consoleUrl,
+    version: VERSION,
+  });
+  if (mqtt !== null) {
+    system.addHealthCheck(() => {
+      const st = mqtt.status();
+      return st.state === "offline" ? [`MQTT broker offline: ${st.cause}`] : [];
+    });
+  }
   let server;
   try {
-    server = await serve(createApp(system), parseListen(config.console.listen), {
+    server = await serve(createApp(system, { mqtt }), parseListen(config.console.listen), {
       tls: consoleTls,
       onError: (what, e) =>
         what === "handshake"
@@ -84,6 +135,8 @@ export async function runMain(args: string[], io: Io): Promise<number> {
     await system.stop();
     throw e;
   }
+  consoleUrl = server.url.replace(/\/$/, "");
+  mqtt?.start();
   log.info("eyrie is running", {
     console: server.url,
     cameras: config.camera.map((c) => c.id).join(","),
@@ -132,9 +185,11 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   notify.stopping();
   notify.close();
   Deno.removeSignalListener("SIGHUP", onHangup);
+  await mqtt?.stop();
   await server.close();
   await consoleTls?.close();
   await system.stop();
+  store?.close();
   log.info("stopped", { code });
   return code;
 }

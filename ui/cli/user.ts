@@ -1,7 +1,8 @@
 /**
- * `eyrie user add|passwd|grant|remove|list`: console users and what they
- * may do, in `<data_dir>/eyrie.db`. A running eyrie sees changes at its
- * next request; `passwd` and `remove` end the user's sessions.
+ * `eyrie user add|passwd|grant|remove|rtsp|list`: console users and what
+ * they may do, in `<data_dir>/eyrie.db`. A running eyrie sees changes at
+ * its next request; `passwd` and `remove` end the user's sessions; `rtsp`
+ * sets the password RTSP clients sign in with (ui/auth/stream_access.ts).
  *
  * @module
  */
@@ -37,6 +38,7 @@ const OPTIONS = {
   "can-control-quality": { type: "boolean" },
   "max-quality": { type: "string" },
   "no-password": { type: "boolean" },
+  off: { type: "boolean" },
   "password-stdin": { type: "boolean" },
   password: { type: "string" },
   json: { type: "boolean" },
@@ -58,10 +60,11 @@ async function dataDir(values: Values): Promise<string> {
 
 /** The new password (null: certificate only), from the one source the options name. */
 async function newPassword(name: string, values: Values, io: Io): Promise<string | null> {
-  const sources = [values["no-password"], values["password-stdin"], values.password !== undefined]
+  const none = values["no-password"] || values.off;
+  const sources = [none, values["password-stdin"], values.password !== undefined]
     .filter(Boolean).length;
-  if (sources > 1) throw usage("Give one of --no-password, --password-stdin, --password");
-  if (values["no-password"]) return null;
+  if (sources > 1) throw usage("Give one of --no-password (--off), --password-stdin, --password");
+  if (none) return null;
   let password: string;
   if (values["password-stdin"]) password = await readPasswordStdin();
   else if (values.password !== undefined) {
@@ -140,7 +143,7 @@ function list(store: AuthStore, values: Values, io: Io): number {
     const rows = users.map((u) => [
       u.name,
       u.role,
-      u.hasPassword ? "password" : "certificate",
+      (u.hasPassword ? "password" : "certificate") + (u.hasRtspPassword ? ",rtsp" : ""),
       access(store, u.name, u.role),
     ]);
     const w = [4, 4, 7].map((min, i) => Math.max(min, ...rows.map((r) => r[i].length)));
@@ -164,8 +167,8 @@ export async function userMain(args: string[], io: Io): Promise<number> {
     io.stdout(HELP.user);
     return 0;
   }
-  if (!["add", "passwd", "grant", "remove", "list"].includes(sub)) {
-    throw usage(`Unknown user command "${sub}": expected add, passwd, grant, remove or list`);
+  if (!["add", "passwd", "grant", "remove", "rtsp", "list"].includes(sub)) {
+    throw usage(`Unknown user command "${sub}": expected add, passwd, grant, remove, rtsp or list`);
   }
   const { values, positionals } = parseCommand(`user ${sub}`, rest, OPTIONS);
   if (values.help) {
@@ -183,7 +186,11 @@ export async function userMain(args: string[], io: Io): Promise<number> {
   }
   const dir = await dataDir(values);
   // Ask for the password before touching the database: a cancelled prompt changes nothing.
-  const password = sub === "add" || sub === "passwd" ? await newPassword(name, values, io) : null;
+  if (values.off && sub !== "rtsp") throw usage("--off is for eyrie user rtsp");
+  if (values["no-password"] && sub === "rtsp") throw usage("eyrie user rtsp takes --off");
+  const password = sub === "add" || sub === "passwd" || sub === "rtsp"
+    ? await newPassword(name, values, io)
+    : null;
   const store = AuthStore.open(dir);
   try {
     switch (sub) {
@@ -213,6 +220,14 @@ export async function userMain(args: string[], io: Io): Promise<number> {
             password === null ? "Removed the password of" : "Changed the password of"
           } "${name}"; ` +
             "their sessions have ended",
+        );
+        return 0;
+      case "rtsp":
+        store.users.setRtspPassword(name, password);
+        io.stdout(
+          password === null
+            ? `"${name}" has no RTSP password now: RTSP clients cannot sign in as them`
+            : `Set the RTSP password of "${name}": RTSP clients sign in with it (Digest)`,
         );
         return 0;
       case "grant": {

@@ -25,6 +25,7 @@ import {
   tableParts,
 } from "./schema.ts";
 import { forwardOutput, MAX_FORWARDS } from "./forward.ts";
+import { MAX_PUBLISH, publishOutput } from "./publish.ts";
 
 /** Width, height, fps and bitrate of each quality preset (the original plan's ladder). */
 export const QUALITY_PRESETS: Record<
@@ -138,6 +139,7 @@ const cameraFields: Fields<CameraBase> = {
   timecode: [bool, false],
   rtp: [arr(rtpOutput, { max: 8 }), []],
   forward: [arr(forwardOutput, { max: MAX_FORWARDS }), []],
+  publish: [arr(publishOutput, { max: MAX_PUBLISH }), []],
 };
 
 /**
@@ -177,6 +179,12 @@ export const cameraBase: Checker<Parts<CameraBase>> = (v, path, issues) => {
     if (cam.codec === "h264" && cam.encoder === "jpeg") {
       issues.add(at("encoder"), `"jpeg" cannot encode codec "h264"`);
     }
+  }
+  if (cam.codec === "mjpeg" && (cam.publish?.length ?? 0) > 0) {
+    issues.add(
+      at("publish"),
+      `Janus serves browsers over WebRTC, which takes no JPEG: use codec "h264"`,
+    );
   }
   return { value: cam, ok: parts.ok && issues.list.length === before };
 };

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { ConsoleConfig, TlsConfig } from "../../actors/defs.ts";
+import type { ConsoleConfig, RtspConfig, TlsConfig } from "../../actors/defs.ts";
 import { isLoopback, parseListen } from "./listen.ts";
 import type { ConfigIssue } from "./schema.ts";
 
@@ -17,6 +17,8 @@ export interface ConsoleExposure {
   data_dir: string;
   console: ConsoleConfig;
   tls: TlsConfig | null;
+  /** The RTSP server, which also refuses the network without someone to sign in. */
+  rtsp?: RtspConfig | null;
 }
 
 /**

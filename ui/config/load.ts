@@ -23,11 +23,23 @@ import { exposureIssue, type StateCheck } from "./exposure.ts";
 import { keyLines, lineOf } from "./lines.ts";
 import { bool, type Checker, Issues, isTable, str, table, tableParts } from "./schema.ts";
 import { LISTEN_PATTERN, parseListen } from "./listen.ts";
+import { rtspSection } from "./rtsp.ts";
+import { mqttSection } from "./mqtt.ts";
 
 /** Largest config file read. Reason: a config is a few KB; anything near this is a mistake. */
 export const MAX_CONFIG_BYTES = 1 << 20;
 
-const TOP_KEYS = ["data_dir", "console", "tls", "log", "camera", "recording", "detection"];
+const TOP_KEYS = [
+  "data_dir",
+  "console",
+  "tls",
+  "log",
+  "camera",
+  "recording",
+  "detection",
+  "rtsp",
+  "mqtt",
+];
 
 /** Where eyrie keeps state when the config does not say: the service's dir as root, else the user's. */
 export function defaultDataDir(): string {
@@ -108,8 +120,13 @@ export function checkConfig(
   const log = logSection(doc.log, "log", issues);
   const rec = recordingSection(dataDir)(doc.recording, "recording", issues);
   const det = detectionSection(DEFAULT_DETECTION, abs)(doc.detection, "detection", issues);
-  if (dataDirText !== undefined && consoleCfg !== undefined && tls !== undefined) {
-    const exposure = { data_dir: dataDir, console: consoleCfg, tls };
+  const rtsp = doc.rtsp === undefined ? null : rtspSection(doc.rtsp, "rtsp", issues);
+  const mqtt = doc.mqtt === undefined ? null : mqttSection(doc.mqtt, "mqtt", issues);
+  if (
+    dataDirText !== undefined && consoleCfg !== undefined && tls !== undefined &&
+    rtsp !== undefined
+  ) {
+    const exposure = { data_dir: dataDir, console: consoleCfg, tls, rtsp };
     const problem = exposureIssue(exposure);
     // Without [tls] nobody should sign in over the network anyway: one problem, not two.
     const found = problem !== null ? [problem] : options.state?.(exposure) ?? [];
@@ -161,7 +178,10 @@ export function checkConfig(
     });
   }
 
-  if (issues.list.length > 0 || !consoleCfg || !log || !rec || !det || tls === undefined) {
+  if (
+    issues.list.length > 0 || !consoleCfg || !log || !rec || !det || tls === undefined ||
+    rtsp === undefined || mqtt === undefined
+  ) {
     const where = keyLines(text);
     const problems: ConfigProblem[] = issues.list.map((i) => ({
       path: i.path,
@@ -179,6 +199,8 @@ export function checkConfig(
     log,
     camera: cameras,
     recording: { ...rec.global, dir: abs(rec.global.dir) },
+    rtsp,
+    mqtt: mqtt === null ? null : { ...mqtt, ca: mqtt.ca === "" ? "" : abs(mqtt.ca) },
   };
 }
 

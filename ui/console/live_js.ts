@@ -174,6 +174,47 @@ export const LIVE_JS = String.raw`"use strict";
     } catch (_e) { /* the next refresh tries again */ }
   }
 
+  // RTSP, MQTT and publishers, for admins (others get 403 and the panel stays hidden).
+  function linkText(l) {
+    if (l.state === "offline") {
+      var next = l.retryAt ? ", next try in " + Math.max(0, Math.round((l.retryAt - Date.now()) / 1000)) + " s" : "";
+      return "offline: " + l.cause + next;
+    }
+    return l.state;
+  }
+  async function services() {
+    try {
+      var res = await fetch("/api/services");
+      if (!res.ok) return;
+      var s = await res.json();
+      var rows = [];
+      if (s.rtsp) {
+        var playing = (s.rtsp.sessions || []).filter(function (x) { return x.state === "playing"; }).length;
+        rows.push(["RTSP", "rtsp://" + (s.rtsp.listen || "") + "/", s.rtsp.state ? linkText(s.rtsp) : "starting",
+          (s.rtsp.sessions || []).length + " sessions, " + playing + " playing"]);
+      }
+      if (s.mqtt) {
+        rows.push(["MQTT", s.mqtt.url, linkText(s.mqtt),
+          s.mqtt.published + " published, " + s.mqtt.received + " received, " + s.mqtt.dropped + " dropped"]);
+      }
+      (s.publish || []).forEach(function (p) {
+        rows.push(["Janus: " + p.camera, p.url + " #" + p.mountpoint, linkText(p),
+          p.viewers + " viewers" + (p.creates > 1 ? ", made " + p.creates + " times" : "")]);
+      });
+      var box = document.getElementById("services");
+      box.replaceChildren();
+      rows.forEach(function (r) {
+        var p = el("p", "", "");
+        p.appendChild(el("b", "", r[0] + " "));
+        p.appendChild(el("code", "", r[1] + " "));
+        p.appendChild(el("span", "state " + (r[2] === "up" ? "running" : r[2].indexOf("offline") === 0 ? "failed" : "starting"), r[2]));
+        p.appendChild(el("small", "", " · " + r[3]));
+        box.appendChild(p);
+      });
+      document.getElementById("services-box").hidden = rows.length === 0;
+    } catch (_e) { /* the next refresh tries again */ }
+  }
+
   // Re-read the config file, as SIGHUP does: changed cameras restart, the rest runs on.
   async function reload() {
     var out = document.getElementById("reload-result");
@@ -197,7 +238,9 @@ export const LIVE_JS = String.raw`"use strict";
 
   refresh();
   health();
+  services();
   setInterval(refresh, 1000);
   setInterval(health, 2000);
+  setInterval(services, 2000);
 })();
 `;

@@ -13,6 +13,10 @@ export const LIVE_PAGE = page({
   body: `<div id="cameras" class="grid"></div>
 <h3>Actors</h3>
 <div id="actors" class="card" style="padding:.5rem .75rem">loading…</div>
+<div id="services-box" hidden>
+<h3>Services</h3>
+<div id="services" class="card" style="padding:.5rem .75rem"></div>
+</div>
 <p><button id="reload" type="button">Reload config</button> <span id="reload-result" class="status"></span></p>`,
   scripts: ["/assets/whep.js", "/assets/live.js"],
 });

@@ -17,26 +17,38 @@ import { mountAuth } from "./auth.ts";
 import { recordingRoutes } from "./recordings.ts";
 import { whepRoutes } from "./whep.ts";
 import { pictureRoutes } from "./pictures.ts";
+import { rtspRoutes } from "./rtsp.ts";
+import { mqttRoutes } from "./mqtt.ts";
+import { servicesRoutes } from "./services.ts";
+import type { MqttService } from "../mqtt/service.ts";
 import { bodyLimit, BodyTooLargeError, tooLarge } from "./body_limit.ts";
 import { BodyCutOffError } from "./_body_stream.ts";
 
 export type App = Hono;
 
+/** What runs beside the system and has state to show (`eyrie run` makes them). */
+export interface AppServices {
+  mqtt?: MqttService | null;
+}
+
 /** The whole app for a running system. */
-export function createApp(system: System): Hono {
+export function createApp(system: System, services: AppServices = {}): Hono {
   const app = new Hono();
   app.use(bodyLimit()); // every body is capped before anything reads it: body_limit.ts
   mountAuth(app, system); // then access control: ui/auth/access_table.ts
   app.route("/api", healthRoutes(system));
   app.route("/api/cameras", cameraRoutes(system));
   app.route("/api/config", configRoutes(system));
-  app.route("/", metricsRoutes(system));
+  app.route("/", metricsRoutes(system, services.mqtt ?? null));
   app.route("/", consoleRoutes());
   app.route("/api/cameras", sdpRoutes(system));
   app.route("/", eventRoutes(system));
   app.route("/", recordingRoutes(system));
   app.route("/api/cameras", whepRoutes(system));
   app.route("/api/cameras", pictureRoutes(system));
+  app.route("/api", rtspRoutes(system));
+  app.route("/api", mqttRoutes(services.mqtt ?? null));
+  app.route("/api", servicesRoutes(system, services.mqtt ?? null));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     // A body past its cap, thrown from a route's read: the client's mistake, not eyrie's.

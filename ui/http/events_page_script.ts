@@ -13,6 +13,7 @@ export const EVENTS_SCRIPT = `
 const TYPES = {
   motion_start: "Motion",
   motion_end: "Motion ended",
+  object_end: "Object left",
   object: "Object",
   global_change: "Light change",
   model_error: "Model error",
@@ -88,6 +89,7 @@ function overlay(e) {
 function caption(e) {
   switch (e.type) {
     case "object":
+    case "object_end":
       return e.label + " " + Math.round(e.score * 100) + "%";
     case "motion_start":
     case "motion_end":
@@ -105,6 +107,8 @@ function details(e) {
       return "in " + e.zone + ", " + (e.area * 100).toFixed(1) + "% of it";
     case "motion_end":
       return "in " + e.zone + " for " + (e.durationMs / 1000).toFixed(1) + " s";
+    case "object_end":
+      return e.label + " left " + e.zone + " after " + (e.durationMs / 1000).toFixed(1) + " s";
     case "global_change":
       return "brightness moved by " + e.meanShift.toFixed(0) + " levels";
     case "model_error":

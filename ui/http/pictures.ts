@@ -8,6 +8,7 @@
  */
 import { Hono } from "hono";
 import type { System } from "../../actors/system/mod.ts";
+import type { CameraNode } from "../../actors/system/camera_node.ts";
 import { ringStats } from "../../actors/ring/mod.ts";
 import { FEED_FPS, jpegFeed } from "./jpeg_feed.ts";
 
@@ -19,25 +20,39 @@ export const SNAPSHOT_WAIT_MS = 3_000;
 const BOUNDARY = "eyrieframe";
 const encoder = new TextEncoder();
 
+/**
+ * The newest picture of `node` as JPEG, or why there is none: its ring has
+ * no writer (the camera is down or restarting), or no picture came in time.
+ * The snapshot route and MQTT's snapshot topic both take it from here.
+ */
+export async function snapshotOf(
+  node: CameraNode,
+): Promise<{ jpeg: Uint8Array<ArrayBuffer> } | { none: "closed" | "timeout" }> {
+  const ring = node.config.codec === "mjpeg" ? node.rings.au : node.rings.raw;
+  if (ringStats(ring).closed) return { none: "closed" };
+  const jpeg = await jpegFeed(node).next(SNAPSHOT_WAIT_MS);
+  return jpeg === null ? { none: "timeout" } : { jpeg };
+}
+
 export function pictureRoutes(system: System): Hono {
   return new Hono()
     .get("/:id/snapshot.jpg", async (c) => {
       const node = system.cameras.get(c.req.param("id"));
       if (node === undefined) return c.json({ error: `No camera "${c.req.param("id")}"` }, 404);
-      const ring = node.config.codec === "mjpeg" ? node.rings.au : node.rings.raw;
-      if (ringStats(ring).closed) {
+      const picture = await snapshotOf(node);
+      if ("none" in picture) {
         // Nothing writes pictures now (the camera is down or restarting): say so at once.
         c.header("Retry-After", "2");
-        return c.json({ error: `Camera "${node.id}" is not delivering pictures` }, 503);
-      }
-      const jpeg = await jpegFeed(node).next(SNAPSHOT_WAIT_MS);
-      if (jpeg === null) {
-        c.header("Retry-After", "2");
         return c.json({
-          error: `Camera "${node.id}" gave no picture within ${SNAPSHOT_WAIT_MS} ms`,
+          error: picture.none === "closed"
+            ? `Camera "${node.id}" is not delivering pictures`
+            : `Camera "${node.id}" gave no picture within ${SNAPSHOT_WAIT_MS} ms`,
         }, 503);
       }
-      return c.body(jpeg, 200, { "content-type": "image/jpeg", "cache-control": "no-store" });
+      return c.body(picture.jpeg, 200, {
+        "content-type": "image/jpeg",
+        "cache-control": "no-store",
+      });
     })
     .get("/:id/mjpeg", (c) => {
       const node = system.cameras.get(c.req.param("id"));

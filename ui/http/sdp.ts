@@ -7,13 +7,8 @@
  */
 import { Hono } from "hono";
 import type { System } from "../../actors/system/mod.ts";
-import { H264_PAYLOAD_TYPE, JPEG_PAYLOAD_TYPE } from "../../actors/packetizer/protocol.ts";
+import { streamSdp } from "../../actors/packetizer/sdp.ts";
 import { resolveHost } from "../../actors/rtp_output/resolve.ts";
-import { buildSdp } from "../../transports/rtp/mod.ts";
-
-function fromBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
-}
 
 export function sdpRoutes(system: System): Hono {
   return new Hono().get("/:id/sdp", async (c) => {
@@ -54,18 +49,13 @@ export function sdpRoutes(system: System): Hono {
         error: `Camera "${id}" has not sent a keyframe yet, so its SPS/PPS are unknown; retry`,
       }, 503);
     }
-    const sdp = buildSdp({
-      codec: h264 ? "h264" : "jpeg",
-      address,
-      port: output.port,
-      payloadType: h264 ? H264_PAYLOAD_TYPE : JPEG_PAYLOAD_TYPE,
-      ttl: output.ttl,
-      sessionName: `eyrie ${id}`,
-      sessionId: node.rtp.ssrc,
-      framerate: node.config.fps,
-      sps: parameters === undefined ? undefined : fromBase64(parameters.sps),
-      pps: parameters === undefined ? undefined : fromBase64(parameters.pps),
-    });
+    const sdp = streamSdp({
+      cameraId: id,
+      codec: node.config.codec,
+      fps: node.config.fps,
+      ssrc: node.rtp.ssrc,
+      parameters,
+    }, { address, port: output.port, ttl: output.ttl });
     return c.body(sdp, 200, {
       "Content-Type": "application/sdp",
       "Content-Disposition": `inline; filename="${id}-${n}.sdp"`,

@@ -27,11 +27,15 @@ import {
   viewerMetrics,
 } from "./stream_collectors.ts";
 import { forwardMetrics, webhookMetrics } from "./link_collectors.ts";
+import { mqttMetrics, publishMetrics, rtspMetrics } from "./ecosystem_collectors.ts";
+import type { MqttService } from "../mqtt/service.ts";
 
 /** What a collector may read besides the system. */
 export interface ScrapeContext {
   system: System;
   lag: EventLoopLag;
+  /** What runs beside the system (`eyrie run` makes them). */
+  services?: { mqtt: MqttService | null };
 }
 
 export type Collector = (scrape: Scrape, ctx: ScrapeContext) => void;
@@ -185,7 +189,22 @@ const READER_NAMES: Record<keyof CameraRings, Record<number, string>> = {
   raw: { 0: "encoder" },
   small: { 0: "detector" },
   au: { 0: "packetizer", 1: "recorder", 2: "snapshot", 3: "tls_sender" },
-  rtp: { 0: "rtp0", 1: "rtp1", 2: "rtp2", 3: "rtp3", 4: "rtp4", 5: "rtp5", 6: "rtp6", 7: "rtp7" },
+  rtp: {
+    0: "rtp0",
+    1: "rtp1",
+    2: "rtp2",
+    3: "rtp3",
+    4: "rtp4",
+    5: "rtp5",
+    6: "rtp6",
+    7: "rtp7",
+    8: "viewer",
+    9: "rtsp",
+    10: "publish0",
+    11: "publish1",
+    12: "publish2",
+    13: "publish3",
+  },
 };
 
 function readerName(ring: keyof CameraRings, index: number): string {
@@ -234,4 +253,7 @@ export const METRIC_COLLECTORS: Collector[] = [
   detectorMetrics,
   webhookMetrics,
   recordingMetrics,
+  rtspMetrics,
+  mqttMetrics,
+  publishMetrics,
 ];

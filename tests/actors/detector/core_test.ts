@@ -72,9 +72,10 @@ Deno.test("DetectorCore detects objects only while motion lasts when only_on_mot
   const detections = r.core.counts.detections;
   assert.ok(detections >= 2 && detections <= 3, `${detections} detections in 1.2 s at max_fps 2`);
   // It stops; once the background has learnt the new picture (about 3 / alpha frames), motion
-  // ends end_ms later and detection stops with it.
+  // ends end_ms later and detection stops with it; the person, no longer looked at, ends end_ms
+  // after it was last seen.
   await r.feed(Array(80).fill(squareAt(160)));
-  assert.deepEqual(r.kinds(), ["motion_start", "object:person", "motion_end"]);
+  assert.deepEqual(r.kinds(), ["motion_start", "object:person", "motion_end", "object_end"]);
   assert.equal(r.core.motionActive, false);
   const after = r.core.counts.detections;
   await r.feed(Array(5).fill(squareAt(160)));

@@ -37,6 +37,31 @@ Deno.test("ObjectTracker reports a label once per zone while it stays, and again
   assert.equal(t.present(5000), null);
 });
 
+Deno.test("ObjectTracker ends a label endMs after it was last seen: its stay, best score and last box", () => {
+  const t = new ObjectTracker({ endMs: 1000 });
+  t.update([det("person", 0.6, ["door"], 0.1)], 0);
+  t.update([det("person", 0.9, ["door"], 0.3)], 400);
+  t.update([det("person", 0.7, ["door"], 0.4)], 800);
+  assert.deepEqual(t.ended(1700), [], "seen 900 ms ago");
+  assert.deepEqual(t.ended(1800), [{
+    type: "object_end",
+    atMs: 1800,
+    zone: "door",
+    label: "person",
+    classId: 0,
+    score: 0.9,
+    box: { x: 0.4, y: 0.2, w: 0.1, h: 0.3 },
+    durationMs: 800,
+  }]);
+  assert.deepEqual(t.ended(5000), [], "an end is said once");
+  // Ends found while updating wait for ended(); finish() ends whatever is present.
+  t.update([det("car", 0.5)], 6000);
+  t.update([det("dog", 0.5)], 7500);
+  assert.deepEqual(t.ended(7500).map((e) => [e.label, e.atMs]), [["car", 7000]]);
+  assert.deepEqual(t.finish(7600).map((e) => [e.label, e.atMs, e.durationMs]), [["dog", 7600, 0]]);
+  assert.equal(t.present(7600), null);
+});
+
 Deno.test("ObjectTracker reports each zone a detection counts in, and forgets the stalest past MAX_TRACKED", () => {
   const t = new ObjectTracker({ endMs: 60_000 });
   assert.deepEqual(t.update([det("person", 0.9, ["door", "yard"])], 0).map((e) => e.zone), [

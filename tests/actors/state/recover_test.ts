@@ -15,6 +15,7 @@ import { salvageAreas } from "../../../actors/state/salvage.ts";
 import { forgetStateFiles, recoverStateFile } from "../../../actors/state/recover.ts";
 import { lastRecovery, settleUsers, usersLost } from "../../../actors/state/recovery.ts";
 import { AuthStore } from "../../../ui/auth/service.ts";
+import { AUTH_MIGRATIONS } from "../../../ui/auth/schema.ts";
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 const PAGE = 4096;
@@ -129,7 +130,10 @@ Deno.test("salvageAreas() copies each area that reads whole, with its version, a
     assert.deepEqual(report.lost, ["recording"]);
     assert.equal(fresh.prepare("SELECT name FROM auth_users").get()?.name, "alice");
     assert.equal(fresh.prepare("SELECT count(*) AS n FROM events_log").get()?.n, 50);
-    assert.equal(fresh.prepare("SELECT max(version) AS v FROM auth_schema").get()?.v, 1);
+    assert.equal(
+      fresh.prepare("SELECT max(version) AS v FROM auth_schema").get()?.v,
+      AUTH_MIGRATIONS.at(-1)!.version,
+    );
     assert.equal(
       fresh.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'recording_%'").get()
         ?.n,

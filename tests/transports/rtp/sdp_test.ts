@@ -176,3 +176,18 @@ Deno.test({
     assert.equal(stream.height, 240);
   },
 });
+
+Deno.test("buildSdp() with a control describes the stream for RTSP DESCRIBE: port 0, a=control, no direction", () => {
+  const sdp = buildSdp({
+    codec: "h264",
+    address: "0.0.0.0",
+    port: 0,
+    sps: SPS,
+    pps: PPS,
+    control: "trackID=0",
+  });
+  assert.match(sdp, /\r\nm=video 0 RTP\/AVP 96\r\n/);
+  assert.match(sdp, /\r\na=control:trackID=0\r\n$/);
+  assert.doesNotMatch(sdp, /recvonly/);
+  assert.throws(() => buildSdp({ codec: "h264", address: "0.0.0.0", port: 0 }), RangeError);
+});

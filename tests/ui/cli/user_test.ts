@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { main } from "../../../ui/cli/main.ts";
 import { eyrie, EYRIE_FLAGS, MAIN, tempConfig } from "./_eyrie.ts";
+import { digestHa1 } from "../../../transports/rtsp/mod.ts";
 
 /** `eyrie args…` in this process (commands that read no stdin), output captured. */
 async function inProcess(args: string[]) {
@@ -220,4 +221,39 @@ Deno.test("eyrie run refuses a network console over TLS that nobody can sign in 
     r.stderr,
     /console\.listen: "0\.0\.0\.0:0" is reachable from the network, but nobody can sign in/,
   );
+});
+
+Deno.test("eyrie user rtsp sets an RTSP password apart from the console's (stored as Digest's HA1) and --off removes it", async () => {
+  await using cfg = await tempConfig("");
+  const dir = `${cfg.dir}/data`;
+  let r = await withStdin([
+    "user",
+    "add",
+    "nvr",
+    "--cameras",
+    "front",
+    "--no-password",
+    "--data-dir",
+    dir,
+  ], "");
+  assert.equal(r.code, 0, r.stderr);
+  r = await withStdin(
+    ["user", "rtsp", "nvr", "--password-stdin", "--data-dir", dir],
+    "rtsp-secret-1\n",
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Set the RTSP password of "nvr"/);
+  const db = new DatabaseSync(`${dir}/eyrie.db`);
+  const row = db.prepare("SELECT password, rtsp_ha1 FROM auth_users WHERE name = 'nvr'").get()!;
+  db.close();
+  assert.equal(row.password, null, "the console password stays unset");
+  assert.equal(row.rtsp_ha1, digestHa1("nvr", "eyrie", "rtsp-secret-1"));
+  const list = await inProcess(["user", "list", "--data-dir", dir]);
+  assert.match(list.stdout, /nvr\s+viewer\s+certificate,rtsp\s+front/);
+  r = await withStdin(["user", "rtsp", "nvr", "--off", "--data-dir", dir], "");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /has no RTSP password now/);
+  const refused = await inProcess(["user", "rtsp", "nvr", "--no-password", "--data-dir", dir]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /takes --off/);
 });

@@ -156,6 +156,12 @@ const BAD: [string, string, RegExp][] = [
     /^4: camera\[0\]\.detection\.zone: Zone "corner" covers no pixel of a 320x180 frame outside the masks and the timecode stamp/,
   ],
   ["camera not an array of tables", `camera = 3`, /^1: camera: must be an array of tables/],
+  ["an RTSP listen address", `[rtsp]\nlisten = "8554"`, /^2: rtsp\.listen: "8554" is not valid/],
+  [
+    "an RTSP session timeout",
+    `[rtsp]\nsession_timeout_s = 1`,
+    /^2: rtsp\.session_timeout_s: must be 2 to 3600/,
+  ],
   ["TOML syntax", `[console\nlisten = 1`, /^1: : not valid TOML/],
   ["duplicate key (TOML)", `a = 1\na = 2`, /^2: : not valid TOML/],
 ];
@@ -166,6 +172,41 @@ for (const [what, text, expected] of BAD) {
     assert.ok(found.some((p) => expected.test(p)), `expected ${expected} in:\n${found.join("\n")}`);
   });
 }
+
+Deno.test("[rtsp] is off when absent, and defaults to 127.0.0.1:8554 with a 60 s session timeout", () => {
+  assert.equal(parseConfig(`[[camera]]\nid = "a"`, "t.toml").rtsp, null);
+  assert.deepEqual(parseConfig(`[rtsp]`, "t.toml").rtsp, {
+    listen: "127.0.0.1:8554",
+    session_timeout_s: 60,
+  });
+});
+
+Deno.test("[mqtt] is off when absent, and defaults to a local broker, eyrie/ topics and Home Assistant discovery", () => {
+  assert.equal(parseConfig(`[[camera]]\nid = "a"`, "t.toml").mqtt, null);
+  const m = parseConfig(`[mqtt]\nca = "ca.pem"`, "/etc/eyrie/eyrie.toml").mqtt!;
+  assert.equal(m.url, "mqtt://127.0.0.1:1883");
+  assert.equal(m.topic_prefix, "eyrie");
+  assert.equal(m.discovery_prefix, "homeassistant");
+  assert.match(m.client_id, /^eyrie-[A-Za-z0-9_-]+$/);
+  assert.equal(m.ca, "/etc/eyrie/ca.pem");
+  assert.equal(m.stats_interval_s, 60);
+  assert.equal(parseConfig(`[mqtt]\ndiscovery_prefix = ""`, "t.toml").mqtt!.discovery_prefix, "");
+});
+
+Deno.test("[[camera.publish]] kind janus: the URL without its trailing slash, the rest defaulted", () => {
+  const cam = parseConfig(
+    `[[camera]]\nid = "a"\n  [[camera.publish]]\n  kind = "janus"\n  url = "http://127.0.0.1:8088/janus/"`,
+    "t.toml",
+  ).camera[0];
+  assert.deepEqual(cam.publish, [{
+    kind: "janus",
+    url: "http://127.0.0.1:8088/janus",
+    admin_key: "",
+    api_secret: "",
+    id: 0,
+    rtp_host: "",
+  }]);
+});
 
 Deno.test("every problem in a config is reported at once", () => {
   const found = problems(`[console]\nlisten = 1\n[[camera]]\nid = "a"\nfps = 0\nwidth = "wide"`);

@@ -73,7 +73,7 @@ const BAD: [string, string, RegExp][] = [
   [
     "unknown type",
     `[detection]\n  [[detection.webhook]]\n  url = "http://a/"\n  types = ["motion"]`,
-    /^4: detection\.webhook\[0\]\.types\[0\]: must be one of "motion_start", "motion_end", "object", "global_change", "model_error"; got "motion"/,
+    /^4: detection\.webhook\[0\]\.types\[0\]: must be one of "motion_start", "motion_end", "object", "object_end", "global_change", "model_error"; got "motion"/,
   ],
   [
     "too many retries",
