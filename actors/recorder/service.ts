@@ -20,6 +20,7 @@ import { openIndex } from "./index_file.ts";
 import { removeSegment } from "./retention_apply.ts";
 import { RetentionLoop } from "./retention_loop.ts";
 import { floorMargin } from "./floor.ts";
+import { recordingKbps } from "./bitrate.ts";
 import { thumbnailPath } from "./paths.ts";
 import type { RetentionPolicy } from "./retention.ts";
 import type { RecorderEvent, RecorderInit, RecorderProtocol, RecorderStats } from "./protocol.ts";
@@ -163,8 +164,8 @@ export class Recordings {
   /** What the recording cameras write between two checks at their configured bitrate. */
   #bytesPerCheck(): number {
     const kbps = this.#config.camera
-      .filter((c) => c.recording.mode !== "off" && c.codec === "h264")
-      .reduce((sum, c) => sum + c.bitrate_kbps, 0);
+      .filter((c) => c.recording.mode !== "off")
+      .reduce((sum, c) => sum + recordingKbps(c), 0);
     return (kbps * 1000 / 8) * (this.#checkEveryMs / 1000);
   }
 
@@ -232,7 +233,7 @@ export class Recordings {
   #apply(node: CameraNode, entry: Entry | undefined, e: RecorderEvent): void {
     switch (e.type) {
       case "opened":
-        this.index.openSegment(e.path);
+        this.index.openSegment(e.path, e.codec);
         return;
       case "closed": {
         const row = this.index.getByPath(e.path);

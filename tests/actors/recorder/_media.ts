@@ -27,6 +27,56 @@ export function sourceArgs(options: { live?: boolean; frames?: number } = {}): s
   ];
 }
 
+/** The MJPEG source the tests encode: jpegenc as eyrie's jpeg encoder, a picture per frame. */
+export function jpegSourceArgs(options: { live?: boolean; frames?: number } = {}): string[] {
+  return [
+    "videotestsrc",
+    ...(options.live ? ["is-live=true"] : []),
+    ...(options.frames !== undefined ? [`num-buffers=${options.frames}`] : []),
+    "!",
+    `video/x-raw,width=320,height=240,framerate=${FPS}/1`,
+    "!",
+    "jpegenc",
+    "quality=85",
+    "!",
+    "image/jpeg",
+  ];
+}
+
+/** What ffprobe says of a file's container and first video stream. */
+export interface ProbeInfo {
+  /** ffprobe's format_name ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi"). */
+  format: string;
+  codec: string;
+  duration: number | null;
+  frames: number;
+}
+
+/** ffprobe's format name, codec, duration and decoded frames of `path`. */
+export async function probeInfo(path: string): Promise<ProbeInfo> {
+  const r = await run("ffprobe", [
+    "-v",
+    "error",
+    "-count_frames",
+    "-select_streams",
+    "v:0",
+    "-show_entries",
+    "format=format_name,duration:stream=codec_name,nb_read_frames",
+    "-of",
+    "json",
+    path,
+  ]);
+  if (r.code !== 0) throw new Error(`ffprobe failed on ${path}: ${r.stderr}`);
+  const j = JSON.parse(r.stdout);
+  const d = Number(j.format?.duration);
+  return {
+    format: String(j.format?.format_name),
+    codec: String(j.streams?.[0]?.codec_name),
+    duration: Number.isFinite(d) ? d : null,
+    frames: Number(j.streams?.[0]?.nb_read_frames),
+  };
+}
+
 export interface ToolResult {
   code: number;
   stdout: string;
