@@ -77,6 +77,34 @@ export {
 } from "./avi_scan.ts";
 export { MJPEG_BITS_PER_PIXEL, recordingKbps } from "./bitrate.ts";
 export {
+  type Admission,
+  admitTranscode,
+  ESTIMATE_AFTER_MS,
+  type ExportEntry,
+  Exports,
+  type ExportState,
+  type ExportView,
+  KEEP_FINISHED,
+  MAX_TRANSCODES,
+  MAX_TRANSCODES_PER_CAMERA,
+} from "./exports.ts";
+export {
+  demuxPipeline,
+  EXPORT_FRAGMENT_MS,
+  type ExportInput,
+  exportPipeline,
+  VP8_MAX_KBPS,
+  VP8_MIN_KBPS,
+  VP8_SPEED,
+} from "./export_pipelines.ts";
+export {
+  type ExportFile,
+  type ExportIo,
+  type ExportJob,
+  runExport,
+  runFrames,
+} from "./stitch_run.ts";
+export {
   MAX_MOOF_BYTES,
   MAX_MOOV_BYTES,
   MAX_REPAIR_DISCARD_BYTES,

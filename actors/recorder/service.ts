@@ -21,6 +21,8 @@ import { removeSegment } from "./retention_apply.ts";
 import { RetentionLoop } from "./retention_loop.ts";
 import { floorMargin } from "./floor.ts";
 import { recordingKbps } from "./bitrate.ts";
+import { Exports } from "./exports.ts";
+import { CopyCache } from "./copy_cache.ts";
 import { thumbnailPath } from "./paths.ts";
 import type { RetentionPolicy } from "./retention.ts";
 import type { RecorderEvent, RecorderInit, RecorderProtocol, RecorderStats } from "./protocol.ts";
@@ -65,6 +67,10 @@ export class Recordings {
   /** Where recording logs go. */
   readonly log: Logger;
   readonly #cameras = new Map<string, Entry>();
+  /** Transcoding exports: admission, progress, estimates (exports.ts). */
+  readonly exports = new Exports();
+  /** Segments copied into another container, served with ranges (copy_cache.ts). */
+  readonly copies: CopyCache;
   readonly #retention: RetentionLoop;
   readonly #checkEveryMs: number;
   /** What health should say about the state file holding the index. */
@@ -82,6 +88,7 @@ export class Recordings {
     this.log = options.log;
     this.dir = options.config.recording.dir;
     this.index = index;
+    this.copies = new CopyCache(options.config.data_dir);
     this.#retention = new RetentionLoop({
       dir: this.dir,
       index,
@@ -352,5 +359,6 @@ export class Recordings {
     this.#closed = true;
     for (const e of this.#cameras.values()) e.unsubscribe();
     this.index.close();
+    await this.copies.close();
   }
 }
