@@ -2,7 +2,7 @@
 // the chosen mux chain, and ffprobe/ffmpeg as the judges. Every subprocess
 // is bounded by a timeout.
 import { dirname } from "node:path";
-import { muxChainArgs } from "../../../actors/recorder/mod.ts";
+import { muxChainArgs, type SegmentFormat } from "../../../actors/recorder/mod.ts";
 
 /** Time any one tool run may take. */
 export const TOOL_TIMEOUT_MS = 60_000;
@@ -101,14 +101,19 @@ export async function run(
   return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
 }
 
-/** Writes a whole, cleanly closed segment of `frames` frames to `path`. */
-export async function makeSegment(path: string, frames: number): Promise<void> {
+/** Writes a whole, cleanly closed segment of `frames` frames to `path` (H.264 in MP4 by default). */
+export async function makeSegment(
+  path: string,
+  frames: number,
+  format?: SegmentFormat,
+): Promise<void> {
   await Deno.mkdir(dirname(path), { recursive: true });
+  const source = format?.codec === "mjpeg" ? jpegSourceArgs : sourceArgs;
   const r = await run("gst-launch-1.0", [
     "-q",
-    ...sourceArgs({ frames }),
+    ...source({ frames }),
     "!",
-    ...muxChainArgs(path),
+    ...muxChainArgs(path, format),
   ]);
   if (r.code !== 0) throw new Error(`gst-launch-1.0 failed: ${r.stderr}`);
 }
