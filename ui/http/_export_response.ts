@@ -24,8 +24,9 @@ export function exportResponse(
   plan: ExportPlan,
   options: { filename: string; head?: boolean },
 ): Response {
-  if (plan.transcodes) return transcodeResponse(r, plan, options);
+  // HEAD says what a GET would send, without starting the work.
   if (options.head) return new Response(null, { headers: headers(plan, options.filename) });
+  if (plan.transcodes) return transcodeResponse(r, plan, options);
   const worker = new Worker(STITCH_WORKER, { type: "module", name: `export ${plan.camera}` });
   const send = (m: ToStitcher) => worker.postMessage(m);
   let done = false;
@@ -78,7 +79,7 @@ export function exportResponse(
 function transcodeResponse(
   r: Recordings,
   plan: ExportPlan,
-  options: { filename: string; head?: boolean },
+  options: { filename: string },
 ): Response {
   const admitted = r.exports.begin({
     camera: plan.camera,
@@ -95,10 +96,6 @@ function transcodeResponse(
     });
   }
   const entry = admitted.entry;
-  if (options.head) {
-    r.exports.end(entry, "cancelled");
-    return new Response(null, { headers: headers(plan, options.filename) });
-  }
   const t = startTranscode(plan.job, {
     progress: (doneMs) => r.exports.progress(entry, { doneMs }),
     stderr: (line) => r.log.debug("transcode", { camera: plan.camera, line }),
