@@ -212,7 +212,14 @@ Deno.test("eyrie records mkv, mov and avi that ffprobe reads, exports them to ev
     assert.equal(w.codec, "vp8");
     const webmSpan = (mk2.start_ms + 2000 - mk1.start_ms) / 1000;
     assert.ok(Math.abs(w.duration! - webmSpan) <= 2 * FRAME_S, `webm lasts ${w.duration} s`);
-    assert.ok(Math.abs(w.frames / 30 - webmSpan) <= 2 * FRAME_S, `${w.frames} frames`);
+    // Every recorded frame of the range, re-encoded (a camera under load records fewer than 30/s).
+    const same = await probeInfo(
+      await save(
+        await fetch(webmUrl.replace("format=webm", "format=mkv")),
+        join(cfg.dir, "mk-copy.mkv"),
+      ),
+    );
+    assert.equal(w.frames, same.frames);
     const done = await waitFor("the export to end", async () => {
       const list = (await getJson<{ exports: { state: string; progress: number }[] }>(
         `${base}/api/recordings/exports`,
