@@ -233,6 +233,12 @@ export interface ZoneConfig {
 
 export type RecordingModeConfig = "continuous" | "scheduled" | "events" | "off";
 
+/**
+ * The file format of a camera's segments (actors/recorder/container.ts):
+ * fragmented MP4, Matroska, fragmented QuickTime, or AVI (MJPEG only).
+ */
+export type RecordingContainer = "mp4" | "mkv" | "mov" | "avi";
+
 /** One camera's recording settings: the global [recording] with [camera.recording] on top. */
 export interface CameraRecordingConfig {
   mode: RecordingModeConfig;
@@ -244,6 +250,8 @@ export interface CameraRecordingConfig {
   schedule: string[];
   pre_roll_s: number;
   post_roll_s: number;
+  /** The segment file format; its default depends on the codec (mp4 for H.264, avi for MJPEG). */
+  container: RecordingContainer;
 }
 
 /** One camera's detection settings: the global [detection] with [camera.detection] on top. */

@@ -1,14 +1,16 @@
-// Recorder benchmark: CPU per hour of 720p30 2 Mbit/s H.264 and write
-// amplification (bytes written / access-unit bytes) of eyrie's recorder
-// actor, beside `gst-launch-1.0 … ! splitmuxsink` recording the same stream,
-// in the same run.
+// Recorder benchmark: CPU per hour of 720p30 video and write amplification
+// (bytes written / access-unit bytes) of eyrie's recorder actor, beside
+// `gst-launch-1.0 … ! splitmuxsink` recording the same stream with the same
+// muxer, in the same run, for each container.
 //
 //   deno run -A bench/recorder_bench.ts [--seconds 60] [--segment-s 10]
+//     [--containers mp4,mkv,mov,avi]
 //
-// The stream is encoded once (videotestsrc moving SMPTE bars, x264
-// ultrafast/zerolatency, 2000 kbit/s, a keyframe a second) and kept as
-// access units. Then three processes run side by side, each paced to real
-// time for the same number of seconds:
+// The stream is encoded once per codec (videotestsrc moving SMPTE bars;
+// H.264: x264 ultrafast/zerolatency, 2000 kbit/s, a keyframe a second, for
+// mp4, mkv and mov; MJPEG: jpegenc quality 85, for avi) and kept as access
+// units. Then, for each container in turn, four processes run side by side,
+// each paced to real time for the same number of seconds:
 //
 // - eyrie: a Deno process that writes the AUs into an AU ring at 30 fps (as
 //   the encoder does) and runs the real recorder actor (its Worker, its
@@ -17,7 +19,8 @@
 //   feeding the ring costs (and Deno's start-up);
 // - splitmuxsink: gst-launch-1.0 reading the same stream from Matroska,
 //   `filesrc ! matroskademux ! identity sync=true ! splitmuxsink` with the
-//   same mp4mux settings (fragmented, 500 ms) and unbuffered files;
+//   container's muxer and settings (mp4mux or qtmux fragmented at 500 ms,
+//   matroskamux, avimux) and unbuffered files;
 // - gst source only: that pipeline into a fakesink, to subtract the reading.
 //
 // CPU is user+system of the whole process, dead threads included
@@ -30,7 +33,12 @@
 
 import { join } from "node:path";
 import { Pipeline } from "../ffi/gst/mod.ts";
-import { FrameFlags, FrameFormat, nowNs } from "../actors/defs.ts";
+import { type Codec, FrameFlags, FrameFormat, nowNs } from "../actors/defs.ts";
+import {
+  CONTAINER,
+  FRAGMENT_DURATION_MS,
+  type RecordingContainer,
+} from "../actors/recorder/mod.ts";
 import { createByteRing, RingWriter } from "../actors/ring/mod.ts";
 import { spawnActor } from "../actors/runtime/actor.ts";
 import { RECORDER_WORKER, type RecorderProtocol } from "../actors/recorder/protocol.ts";
@@ -80,15 +88,30 @@ async function selfUsage(): Promise<Usage> {
 // ---------------------------------------------------------------------------
 // Child: feed the ring in real time, with or without the recorder.
 
-async function child(dir: string, seconds: number, segmentS: number, withRecorder: boolean) {
-  const stream = await Deno.readFile(join(dir, "stream.h264"));
+async function child(
+  dir: string,
+  seconds: number,
+  segmentS: number,
+  withRecorder: boolean,
+  container: RecordingContainer,
+) {
+  const codec = codecOf(container);
+  const stream = await Deno.readFile(join(dir, `stream-${codec}.bin`));
   const aus: { size: number; key: boolean }[] = JSON.parse(
-    await Deno.readTextFile(join(dir, "aus.json")),
+    await Deno.readTextFile(join(dir, `aus-${codec}.json`)),
   );
   const config = checkConfig({
     data_dir: join(dir, "data"),
-    recording: { dir: join(dir, "eyrie") },
-    camera: [{ id: "bench", source: "test", width: WIDTH, height: HEIGHT, fps: FPS }],
+    recording: { dir: join(dir, `eyrie-${container}`) },
+    camera: [{
+      id: "bench",
+      source: "test",
+      width: WIDTH,
+      height: HEIGHT,
+      fps: FPS,
+      codec,
+      recording: { container },
+    }],
   }, "");
   const cam = config.camera[0];
   const ring = createByteRing({ entries: AU_ENTRIES, dataBytes: 16 << 20 });
@@ -129,7 +152,7 @@ async function child(dir: string, seconds: number, segmentS: number, withRecorde
       durationNs: 1e9 / FPS,
       flags: (key ? FrameFlags.KEYFRAME | FrameFlags.CONFIG : 0) |
         (i === 0 ? FrameFlags.DISCONT : 0),
-      format: FrameFormat.H264,
+      format: codec === "h264" ? FrameFormat.H264 : FrameFormat.JPEG,
       width: WIDTH,
       height: HEIGHT,
       aux: 0,
@@ -152,20 +175,33 @@ async function child(dir: string, seconds: number, segmentS: number, withRecorde
 // ---------------------------------------------------------------------------
 // Parent.
 
-async function encode(dir: string, seconds: number): Promise<{ auBytes: number; kbps: number }> {
+/** The codec a container records here: MJPEG for avi, H.264 for the others. */
+function codecOf(container: RecordingContainer): Codec {
+  return container === "avi" ? "mjpeg" : "h264";
+}
+
+async function encode(
+  dir: string,
+  seconds: number,
+  codec: Codec,
+): Promise<{ auBytes: number; kbps: number }> {
   const frames = seconds * FPS;
+  const encoder = codec === "h264"
+    ? `x264enc tune=zerolatency speed-preset=ultrafast bitrate=${KBPS} key-int-max=${FPS} ` +
+      "! video/x-h264,stream-format=byte-stream,alignment=au"
+    : "jpegenc quality=85 ! image/jpeg";
+  const parse = codec === "h264" ? "h264parse" : "jpegparse";
   // The AUs for eyrie's ring, and the same stream in Matroska (with its timestamps) for gst-launch.
   using p = Pipeline.parse(
     `videotestsrc num-buffers=${frames} pattern=smpte horizontal-speed=4 ` +
       `! video/x-raw,width=${WIDTH},height=${HEIGHT},framerate=${FPS}/1 ` +
-      `! x264enc tune=zerolatency speed-preset=ultrafast bitrate=${KBPS} key-int-max=${FPS} ` +
-      "! video/x-h264,stream-format=byte-stream,alignment=au ! tee name=t " +
+      `! ${encoder} ! tee name=t ` +
       "t. ! queue ! appsink name=out sync=false " +
-      `t. ! queue ! h264parse ! matroskamux ! filesink location=${join(dir, "stream.mkv")}`,
+      `t. ! queue ! ${parse} ! matroskamux ! filesink location=${join(dir, `stream-${codec}.mkv`)}`,
   );
   const sink = p.appSink("out");
   p.setState("playing", { timeoutMs: 5000 });
-  using file = await Deno.open(join(dir, "stream.h264"), { write: true, create: true });
+  using file = await Deno.open(join(dir, `stream-${codec}.bin`), { write: true, create: true });
   const aus: { size: number; key: boolean }[] = [];
   let auBytes = 0;
   const buf = new Uint8Array(8 << 20);
@@ -181,11 +217,17 @@ async function encode(dir: string, seconds: number): Promise<{ auBytes: number; 
     throw new Error("The encoder did not finish");
   }
   if (aus.length !== frames) throw new Error(`Encoded ${aus.length} of ${frames} frames`);
-  await Deno.writeTextFile(join(dir, "aus.json"), JSON.stringify(aus));
+  await Deno.writeTextFile(join(dir, `aus-${codec}.json`), JSON.stringify(aus));
   return { auBytes, kbps: Math.round((auBytes * 8) / seconds / 1000) };
 }
 
-async function runChild(dir: string, seconds: number, segmentS: number, mode: string) {
+async function runChild(
+  dir: string,
+  seconds: number,
+  segmentS: number,
+  mode: string,
+  container: RecordingContainer,
+) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -195,6 +237,7 @@ async function runChild(dir: string, seconds: number, segmentS: number, mode: st
       dir,
       String(seconds),
       String(segmentS),
+      container,
     ],
     stdout: "piped",
     stderr: "inherit",
@@ -207,8 +250,8 @@ async function runChild(dir: string, seconds: number, segmentS: number, mode: st
 }
 
 /** gst-launch-1.0 reading the Matroska copy in real time into `sink` (a splitmuxsink, or a fakesink). */
-async function runGst(dir: string, sink: string): Promise<Usage> {
-  const gst = `gst-launch-1.0 -q filesrc location=${join(dir, "stream.mkv")} ` +
+async function runGst(dir: string, codec: Codec, sink: string): Promise<Usage> {
+  const gst = `gst-launch-1.0 -q filesrc location=${join(dir, `stream-${codec}.mkv`)} ` +
     `! matroskademux ! identity sync=true ! ${sink}`;
   // The shell waits for gst-launch, so its children's CPU and its wchar include it.
   const out = await new Deno.Command("sh", {
@@ -222,16 +265,32 @@ async function runGst(dir: string, sink: string): Promise<Usage> {
   return { cpuS: cpuOf(stat, true), wchar: wcharOf(text) };
 }
 
-async function runSplitmux(dir: string, segmentS: number): Promise<Usage> {
-  await Deno.mkdir(join(dir, "splitmux"), { recursive: true });
+/** splitmuxsink's muxer and its settings for `container`, as eyrie's mux.ts chooses them. */
+const SPLITMUX_MUXER: Record<RecordingContainer, string> = {
+  mp4:
+    `muxer-factory=mp4mux 'muxer-properties=properties,fragment-duration=${FRAGMENT_DURATION_MS}'`,
+  mov:
+    `muxer-factory=qtmux 'muxer-properties=properties,fragment-duration=${FRAGMENT_DURATION_MS}'`,
+  mkv: "muxer-factory=matroskamux",
+  avi: "muxer-factory=avimux",
+};
+
+async function runSplitmux(
+  dir: string,
+  segmentS: number,
+  container: RecordingContainer,
+): Promise<Usage> {
+  const out = join(dir, `splitmux-${container}`);
+  await Deno.mkdir(out, { recursive: true });
   return await runGst(
     dir,
+    codecOf(container),
     [
-      "splitmuxsink async-finalize=true muxer-factory=mp4mux",
-      "'muxer-properties=properties,fragment-duration=500'",
+      "splitmuxsink async-finalize=true",
+      SPLITMUX_MUXER[container],
       "'sink-properties=properties,buffer-mode=2'",
       `max-size-time=${segmentS * 1e9}`,
-      `location=${join(dir, "splitmux", "seg%05d.mp4")}`,
+      `location=${join(out, `seg%05d${CONTAINER[container].extension}`)}`,
     ].join(" "),
   );
 }
@@ -251,60 +310,79 @@ async function bytesIn(dir: string, ext: string): Promise<number> {
 async function main() {
   const seconds = arg("--seconds", 60);
   const segmentS = arg("--segment-s", 10);
+  const i = Deno.args.indexOf("--containers");
+  const containers = (i < 0 ? "mp4,mkv,mov,avi" : Deno.args[i + 1]).split(
+    ",",
+  ) as RecordingContainer[];
   const dir = await Deno.makeTempDir({ prefix: "eyrie-recorder-bench-" });
   try {
-    console.error(`encoding ${seconds} s of ${WIDTH}x${HEIGHT}@${FPS}…`);
-    const { auBytes, kbps } = await encode(dir, seconds);
-    console.error(`recording ${seconds} s three ways, side by side…`);
-    const [eyrie, feeder, splitmux, source] = await Promise.all([
-      runChild(dir, seconds, segmentS, "--eyrie"),
-      runChild(dir, seconds, segmentS, "--feeder"),
-      runSplitmux(dir, segmentS),
-      runGst(dir, "fakesink"),
-    ]);
+    const streams = new Map<Codec, { auBytes: number; kbps: number }>();
+    for (const codec of new Set(containers.map(codecOf))) {
+      console.error(`encoding ${seconds} s of ${WIDTH}x${HEIGHT}@${FPS} ${codec}…`);
+      streams.set(codec, await encode(dir, seconds, codec));
+    }
     const perHour = (s: number) => (s * 3600) / seconds;
     // The Deno side's steady state covers seconds - WARM_UP_S; scale it to the whole run.
     const scale = seconds / (seconds - WARM_UP_S);
-    const recorderCpu = (eyrie.steady.cpuS - feeder.steady.cpuS) * scale;
-    const recorderWritten = eyrie.total.wchar - feeder.total.wchar;
-    const splitmuxCpu = splitmux.cpuS - source.cpuS;
-    const eyrieFiles = await bytesIn(join(dir, "eyrie"), ".mp4");
-    const eyrieThumbs = await bytesIn(join(dir, "eyrie"), ".jpg");
-    const gstFiles = await bytesIn(join(dir, "splitmux"), ".mp4");
-    const row = (name: string, cpu: number, written: number, files: number) =>
-      `| ${name} | ${perHour(cpu).toFixed(1)} | ${(written / auBytes).toFixed(4)} | ${
-        (files / auBytes).toFixed(4)
-      } |`;
+    const rows: string[] = [];
+    const notes: string[] = [];
+    for (const container of containers) {
+      const codec = codecOf(container);
+      const { auBytes, kbps } = streams.get(codec)!;
+      console.error(`recording ${seconds} s in ${container} four ways, side by side…`);
+      const [eyrie, feeder, splitmux, source] = await Promise.all([
+        runChild(dir, seconds, segmentS, "--eyrie", container),
+        runChild(dir, seconds, segmentS, "--feeder", container),
+        runSplitmux(dir, segmentS, container),
+        runGst(dir, codec, "fakesink"),
+      ]);
+      const recorderCpu = (eyrie.steady.cpuS - feeder.steady.cpuS) * scale;
+      const recorderWritten = eyrie.total.wchar - feeder.total.wchar;
+      const splitmuxCpu = splitmux.cpuS - source.cpuS;
+      const ext = CONTAINER[container].extension;
+      const eyrieFiles = await bytesIn(join(dir, `eyrie-${container}`), ext);
+      const eyrieThumbs = await bytesIn(join(dir, `eyrie-${container}`), ".jpg");
+      const gstFiles = await bytesIn(join(dir, `splitmux-${container}`), ext);
+      const h = (cpu: number) => perHour(cpu).toFixed(1);
+      rows.push(
+        `| ${container} (${codec}, ${kbps} kbit/s) | ${h(recorderCpu)} | ${h(splitmuxCpu)} | ${
+          (recorderCpu / splitmuxCpu).toFixed(2)
+        } | ${(recorderWritten / auBytes).toFixed(4)} | ${
+          (splitmux.wchar / auBytes).toFixed(4)
+        } | ${((eyrieFiles + eyrieThumbs) / auBytes).toFixed(4)} | ${
+          (gstFiles / auBytes).toFixed(4)
+        } |`,
+      );
+      notes.push(
+        `${container}: eyrie process ${h(eyrie.steady.cpuS * scale)} (with start-up ${
+          h(eyrie.total.cpuS)
+        }) − feeder-only ${h(feeder.steady.cpuS * scale)}; splitmuxsink process ${
+          h(splitmux.cpuS)
+        } − source only ${h(source.cpuS)}; thumbnails ${eyrieThumbs} bytes`,
+      );
+    }
+    console.log(`stream: ${seconds} s at ${WIDTH}x${HEIGHT}@${FPS}; segments of ${segmentS} s\n`);
     console.log(
-      `stream: ${seconds} s, ${kbps} kbit/s, ${auBytes} AU bytes; segments of ${segmentS} s\n`,
+      "| container | eyrie CPU s / hour | splitmuxsink CPU s / hour | eyrie ÷ splitmuxsink | " +
+        "eyrie written ÷ AU | splitmuxsink written ÷ AU | eyrie files ÷ AU | splitmuxsink files ÷ AU |",
     );
-    console.log("| recorder | CPU s per hour | written ÷ AU bytes | files ÷ AU bytes |");
-    console.log("| --- | ---: | ---: | ---: |");
-    console.log(
-      row("eyrie recorder actor", recorderCpu, recorderWritten, eyrieFiles + eyrieThumbs),
-    );
-    console.log(row("gst-launch … ! splitmuxsink", splitmuxCpu, splitmux.wchar, gstFiles));
-    const h = (cpu: number) => perHour(cpu).toFixed(1);
-    console.log(
-      `\neyrie ÷ splitmuxsink CPU: ${(recorderCpu / splitmuxCpu).toFixed(2)}; ` +
-        `written ÷ written: ${(recorderWritten / splitmux.wchar).toFixed(4)}`,
-    );
-    console.log(
-      `CPU s per hour: eyrie process ${h(eyrie.steady.cpuS * scale)} ` +
-        `(with start-up ${h(eyrie.total.cpuS)}) − feeder-only process ${
-          h(feeder.steady.cpuS * scale)
-        }; splitmuxsink process ${h(splitmux.cpuS)} − source only ` +
-        `(filesrc ! matroskademux ! identity sync=true ! fakesink) ${h(source.cpuS)}; ` +
-        `eyrie thumbnails ${eyrieThumbs} bytes`,
-    );
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (const r of rows) console.log(r);
+    console.log("\nCPU s per hour, raw: " + notes.join("; "));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 }
 
 if (Deno.args[0] === "--eyrie" || Deno.args[0] === "--feeder") {
-  const [mode, dir, seconds, segmentS] = Deno.args;
-  await child(dir, Number(seconds), Number(segmentS), mode === "--eyrie");
+  const [mode, dir, seconds, segmentS, container] = Deno.args;
+  await child(
+    dir,
+    Number(seconds),
+    Number(segmentS),
+    mode === "--eyrie",
+    container as RecordingContainer,
+  );
 } else {
   await main();
 }

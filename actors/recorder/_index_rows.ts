@@ -1,6 +1,7 @@
 // Row types of the recording index and the conversions between SQLite rows
 // and them. Private to actors/recorder: recording_index.ts re-exports the types.
 import type { SQLOutputValue } from "node:sqlite";
+import type { Codec } from "../defs.ts";
 
 /** One segment as the index knows it. */
 export interface SegmentRecord {
@@ -20,6 +21,8 @@ export interface SegmentRecord {
   thumbnail: string | null;
   /** Size of the thumbnail file (0 without one); it counts towards the size limits. */
   thumbnailBytes: number;
+  /** The video codec, or null when a file found on disk holds another. */
+  codec: Codec | null;
 }
 
 /** What is known of a segment once it is closed (or found on disk). */
@@ -29,6 +32,8 @@ export interface SegmentStats {
   frames: number;
   keyframes: number;
   complete: boolean;
+  /** The codec a scan found; absent to keep what the index has. */
+  codec?: Codec | null;
 }
 
 /** An event recorded in a segment. */
@@ -84,6 +89,7 @@ export function toRecord(row: Row): SegmentRecord {
     complete: row.complete === 1,
     thumbnail: row.thumbnail === null ? null : String(row.thumbnail),
     thumbnailBytes: num(row, "thumbnail_bytes"),
+    codec: row.codec === "h264" || row.codec === "mjpeg" ? row.codec : null,
   };
 }
 

@@ -49,6 +49,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX recording_segments_open ON recording_segments (camera) WHERE end_ms IS NULL;
     `,
   },
+  {
+    version: 3,
+    // Segments come in several containers, and MJPEG cameras record too: the
+    // player and exports need the codec. Every segment before this was H.264
+    // in MP4. NULL: a file reconcile found whose codec it does not know.
+    sql: `
+      ALTER TABLE recording_segments ADD COLUMN codec TEXT
+        CHECK (codec IS NULL OR codec IN ('h264', 'mjpeg'));
+      UPDATE recording_segments SET codec = 'h264';
+    `,
+  },
 ];
 
 /**

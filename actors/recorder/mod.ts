@@ -1,6 +1,7 @@
 /**
  * The recording library around the recorder Worker: segment names, the
- * chosen mp4mux configuration, MP4 scanning and crash repair, the SQLite
+ * containers and their chosen muxer configurations, light scanners and
+ * crash repair for MP4/MOV, Matroska and AVI, the SQLite
  * index and its reconcile with the disk, retention, HTTP ranges, event
  * triggers, pre-roll and schedules, the unit parsers of the config, the
  * recorder actor (spec, protocol, the Recorder its Worker runs), the
@@ -20,6 +21,7 @@ export {
   SEGMENT_EXTENSION,
   type SegmentName,
   segmentPath,
+  segmentStem,
   THUMBNAIL_EXTENSION,
   thumbnailPath,
 } from "./paths.ts";
@@ -27,14 +29,81 @@ export { formatSize, MAX_UNIT_STRING_LENGTH, parseDuration, parseSize } from "./
 export {
   APPSRC_CAPS,
   APPSRC_NAME,
+  appsrcCaps,
   type CutDecision,
   cutDecision,
   FRAGMENT_DURATION_MS,
   hasParameterSets,
+  MP4_H264,
   muxChainArgs,
+  muxerArgs,
+  parserOf,
   quoteGst,
+  type SegmentFormat,
   segmentPipeline,
 } from "./mux.ts";
+export {
+  CONTAINER,
+  type ContainerFacts,
+  containerOf,
+  containerProblem,
+  CONTAINERS,
+  defaultContainer,
+  EXPORT,
+  EXPORT_FORMATS,
+  type ExportFacts,
+  type ExportFormat,
+  exportProblem,
+  isExportFormat,
+  type RecordingContainer,
+} from "./container.ts";
+export { repairSegment, type SegmentRepair, type SegmentScan } from "./segment_scan.ts";
+export {
+  MAX_MKV_ELEMENTS,
+  MAX_MKV_HEADER_BYTES,
+  type MkvRepair,
+  type MkvScan,
+  repairMkv,
+  scanMkv,
+} from "./mkv_scan.ts";
+export {
+  type AviRepair,
+  type AviScan,
+  MAX_AVI_CHUNKS,
+  MAX_AVI_HEADER_BYTES,
+  MAX_AVI_SEGMENT_BYTES,
+  repairAvi,
+  scanAvi,
+} from "./avi_scan.ts";
+export { MJPEG_BITS_PER_PIXEL, recordingKbps } from "./bitrate.ts";
+export {
+  type Admission,
+  admitTranscode,
+  ESTIMATE_AFTER_MS,
+  type ExportEntry,
+  Exports,
+  type ExportState,
+  type ExportView,
+  KEEP_FINISHED,
+  MAX_TRANSCODES,
+  MAX_TRANSCODES_PER_CAMERA,
+} from "./exports.ts";
+export {
+  demuxPipeline,
+  EXPORT_FRAGMENT_MS,
+  type ExportInput,
+  exportPipeline,
+  VP8_MAX_KBPS,
+  VP8_MIN_KBPS,
+  VP8_SPEED,
+} from "./export_pipelines.ts";
+export {
+  type ExportFile,
+  type ExportIo,
+  type ExportJob,
+  runExport,
+  runFrames,
+} from "./stitch_run.ts";
 export {
   MAX_MOOF_BYTES,
   MAX_MOOV_BYTES,

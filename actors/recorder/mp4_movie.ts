@@ -25,6 +25,8 @@ export interface MovieInfo {
   syncSamples: number;
   /** Sum of the `stts` durations of those samples, in ticks. */
   sampleTicks: number;
+  /** Type of the track's first sample entry in `stsd` ("avc1", "jpeg"), or "" when absent. */
+  sampleEntry?: string;
 }
 
 /** One fragment's samples of the counted track. */
@@ -58,6 +60,7 @@ interface TrackFields {
   samples: number;
   syncSamples: number | null;
   sampleTicks: number;
+  sampleEntry: string;
 }
 
 function readTrack(bytes: Uint8Array, trak: BoxHeader, t: TrackFields): void {
@@ -92,6 +95,11 @@ function readTrack(bytes: Uint8Array, trak: BoxHeader, t: TrackFields): void {
     } else if (c.type === "stss") {
       r.versionFlags();
       t.syncSamples = r.u32();
+    } else if (c.type === "stsd" && r.remaining >= 16) {
+      // version/flags, entry_count, then the first entry's box header: size, type.
+      r.versionFlags();
+      r.skip(8);
+      t.sampleEntry = r.fourcc();
     }
   }
 }
@@ -116,6 +124,7 @@ export function parseMovie(bytes: Uint8Array): MovieInfo {
         samples: 0,
         syncSamples: null,
         sampleTicks: 0,
+        sampleEntry: "",
       };
       readTrack(bytes, c, t);
       tracks.push(t);
@@ -146,6 +155,7 @@ export function parseMovie(bytes: Uint8Array): MovieInfo {
     samples: track.samples,
     syncSamples: track.syncSamples ?? track.samples,
     sampleTicks: track.sampleTicks,
+    sampleEntry: track.sampleEntry,
   };
 }
 

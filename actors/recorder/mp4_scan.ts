@@ -50,6 +50,8 @@ export interface Mp4Scan {
   fragments: number;
   /** Why the scan stopped before the end of the file, or null. */
   damage: string | null;
+  /** The track's sample entry type ("avc1" for H.264, "jpeg" for MJPEG), "" when unknown. */
+  sampleEntry: string;
 }
 
 async function readAt(file: Deno.FsFile, offset: number, length: number): Promise<Uint8Array> {
@@ -204,6 +206,7 @@ export async function scanMp4(path: string): Promise<Mp4Scan> {
     keyframes: fragmented ? totals.keyframes : movie!.syncSamples,
     fragments: totals.fragments,
     damage,
+    sampleEntry: movie?.sampleEntry ?? "",
   };
 }
 

@@ -1,21 +1,25 @@
 /**
- * The muxing configuration chosen by experiment (docs/recording.md), as the
+ * The muxing configurations chosen by experiment (docs/recording.md), as the
  * pipeline text the recorder Worker hands to gst_parse_launch, and the pure
  * rules for where a segment starts and ends.
  *
- * Chosen: `appsrc ! h264parse ! mp4mux fragment-duration=500 ! filesink
- * buffer-mode=unbuffered`. Fragmented MP4 written unbuffered loses at most
- * the fragment being built (≤ 500 ms) on SIGKILL, and ffprobe reads the
- * duration of what is left; a crash inside a fragment's write is repaired
- * by {@linkcode repairMp4}.
+ * Chosen for the default container: `appsrc ! h264parse ! mp4mux
+ * fragment-duration=500 ! filesink buffer-mode=unbuffered`. Fragmented MP4
+ * written unbuffered loses at most the fragment being built (≤ 500 ms) on
+ * SIGKILL, and ffprobe reads the duration of what is left; a crash inside a
+ * fragment's write is repaired by {@linkcode repairMp4}. The other
+ * containers ({@linkcode RecordingContainer}) share the appsrc, the parser
+ * and the unbuffered filesink; only the muxer changes.
  *
  * @module
  */
+import type { Codec } from "../defs.ts";
+import type { RecordingContainer } from "./container.ts";
 
 /**
- * mp4mux fragment length in ms. Reason: the fragment being built is what a
- * crash loses; 500 ms keeps that under half a second for ~1% overhead (a
- * 264-byte moof per fragment at 2 Mbit/s).
+ * mp4mux and qtmux fragment length in ms. Reason: the fragment being built is
+ * what a crash loses; 500 ms keeps that under half a second for ~1% overhead
+ * (a 264-byte moof per fragment at 2 Mbit/s).
  */
 export const FRAGMENT_DURATION_MS = 500;
 
@@ -24,6 +28,17 @@ export const APPSRC_CAPS = "video/x-h264,stream-format=byte-stream,alignment=au"
 
 /** Name of the appsrc element in {@linkcode segmentPipeline}. */
 export const APPSRC_NAME = "src";
+
+/** What one segment holds and how it is stored. */
+export interface SegmentFormat {
+  container: RecordingContainer;
+  codec: Codec;
+  /** Frames per second (MJPEG caps carry it; AVI's header needs it). */
+  fps: number;
+}
+
+/** The format of every segment eyrie wrote before containers were configurable. */
+export const MP4_H264: SegmentFormat = { container: "mp4", codec: "h264", fps: 30 };
 
 /**
  * Quotes a string for gst_parse_launch: double quotes with `\` and `"`
@@ -39,34 +54,66 @@ export function quoteGst(value: string): string {
   return `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }
 
+/** The caps an appsrc announces for access units of `codec` at `fps`. */
+export function appsrcCaps(codec: Codec, fps: number): string {
+  return codec === "h264" ? APPSRC_CAPS : `image/jpeg,framerate=${fps}/1`;
+}
+
+/** The parser that turns pushed access units into what muxers take. */
+export function parserOf(codec: Codec): string {
+  return codec === "h264" ? "h264parse" : "jpegparse";
+}
+
 /**
- * The muxing chain from parsed H.264 to the file at `path`, as tokens (join
+ * The muxer element and its settings for `container`, as tokens.
+ *
+ * - mp4, mov: fragmented every 500 ms, so a crash loses the open fragment only.
+ * - mkv: matroskamux writes every block as it comes; not `streamable`, so
+ *   the file is seekable and a clean close writes its duration and cues
+ *   (a crash-cut file gets its duration from {@linkcode repairSegment}).
+ * - avi: avimux writes each frame as a chunk; the header and index are
+ *   rewritten at a clean close (a crash-cut file gets them from the repair).
+ */
+export function muxerArgs(container: RecordingContainer): string[] {
+  switch (container) {
+    case "mp4":
+      return ["mp4mux", `fragment-duration=${FRAGMENT_DURATION_MS}`];
+    case "mov":
+      return ["qtmux", `fragment-duration=${FRAGMENT_DURATION_MS}`];
+    case "mkv":
+      return ["matroskamux"];
+    case "avi":
+      return ["avimux"];
+  }
+}
+
+/**
+ * The muxing chain from the parser to the file at `path`, as tokens (join
  * with spaces for gst_parse_launch; pass as argv to gst-launch-1.0).
  */
-export function muxChainArgs(path: string): string[] {
+export function muxChainArgs(path: string, format: SegmentFormat = MP4_H264): string[] {
   return [
-    "h264parse",
+    parserOf(format.codec),
     "!",
-    "mp4mux",
-    `fragment-duration=${FRAGMENT_DURATION_MS}`,
+    ...muxerArgs(format.container),
     "!",
     "filesink",
     `location=${quoteGst(path)}`,
-    // Each buffer reaches the kernel as mp4mux pushes it: SIGKILL loses
+    // Each buffer reaches the kernel as the muxer pushes it: SIGKILL loses
     // nothing already muxed (a 64 KiB stdio buffer would lose ~5 frames).
     "buffer-mode=unbuffered",
   ];
 }
 
 /** The whole segment pipeline the recorder Worker builds for one segment file. */
-export function segmentPipeline(path: string): string {
+export function segmentPipeline(path: string, format: SegmentFormat = MP4_H264): string {
   return [
     "appsrc",
     `name=${APPSRC_NAME}`,
     "format=time",
-    `caps=${APPSRC_CAPS}`,
+    `caps=${appsrcCaps(format.codec, format.fps)}`,
     "!",
-    ...muxChainArgs(path),
+    ...muxChainArgs(path, format),
   ].join(" ");
 }
 

@@ -1,6 +1,7 @@
 /**
- * Segment file names: `<camera>/<YYYY-MM-DD>/<start>.mp4` under the
+ * Segment file names: `<camera>/<YYYY-MM-DD>/<start>.<ext>` under the
  * recordings dir, all in UTC, and the checks that keep every path inside it.
+ * The extension names the container (`.mp4`, `.mkv`, `.mov`, `.avi`).
  *
  * The start is ISO 8601 with `-` instead of `:` in the time
  * (`2026-11-22T14-03-05.123Z.mp4`). Linux allows `:`, but FAT and exFAT (the
@@ -12,6 +13,7 @@
  * @module
  */
 import { join, resolve, sep } from "node:path";
+import { CONTAINER, containerOf, type RecordingContainer } from "./container.ts";
 
 /** Longest camera id. Reason: ids are `[a-z0-9-]+` names typed by people; 64 keeps paths short. */
 export const MAX_CAMERA_ID_LENGTH = 64;
@@ -22,7 +24,7 @@ export const MAX_CAMERA_ID_LENGTH = 64;
  */
 export const MAX_SEGMENT_PATH_LENGTH = 128;
 
-/** Extension of every segment file. */
+/** Extension of a segment file in the default container (MP4). */
 export const SEGMENT_EXTENSION = ".mp4";
 
 /** Extension of a segment's thumbnail, stored beside it with the same stem. */
@@ -36,10 +38,12 @@ export interface SegmentName {
   camera: string;
   /** Start of the segment, ms since the Unix epoch (UTC). */
   startMs: number;
+  /** The container its extension names. */
+  container: RecordingContainer;
 }
 
 const CAMERA_RE = /^[a-z0-9-]+$/;
-const NAME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})\.(\d{3})Z\.mp4$/;
+const NAME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})\.(\d{3})Z\.(mp4|mkv|mov|avi)$/;
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 // 10000-01-01T00:00:00Z: the first instant whose year no longer fits four digits.
 const MAX_START_MS = 253_402_300_800_000;
@@ -69,16 +73,28 @@ export function dayFolder(startMs: number): string {
 }
 
 /** The path of a segment relative to the recordings dir, with `/` separators. */
-export function segmentPath(camera: string, startMs: number): string {
+export function segmentPath(
+  camera: string,
+  startMs: number,
+  container: RecordingContainer = "mp4",
+): string {
   checkCameraId(camera);
   const iso = isoName(startMs);
-  return `${camera}/${iso.slice(0, 10)}/${iso.replaceAll(":", "-")}${SEGMENT_EXTENSION}`;
+  return `${camera}/${iso.slice(0, 10)}/${iso.replaceAll(":", "-")}${
+    CONTAINER[container].extension
+  }`;
+}
+
+/** A segment path without its extension: what a segment and its thumbnail share. */
+export function segmentStem(path: string): string {
+  const c = containerOf(path);
+  return c === null ? path : path.slice(0, -CONTAINER[c].extension.length);
 }
 
 /** The relative path of a segment's thumbnail: the segment path ending in `.jpg`. */
 export function thumbnailPath(path: string): string {
   parseSegmentPath(path);
-  return path.slice(0, -SEGMENT_EXTENSION.length) + THUMBNAIL_EXTENSION;
+  return segmentStem(path) + THUMBNAIL_EXTENSION;
 }
 
 function refuse(path: string, why: string): never {
@@ -103,14 +119,14 @@ function checkRelative(path: string): string[] {
 
 /**
  * Takes a relative segment path apart. It must be exactly
- * `<camera>/<YYYY-MM-DD>/<start>.mp4` as {@linkcode segmentPath} writes it,
+ * `<camera>/<YYYY-MM-DD>/<start>.<mp4|mkv|mov|avi>` as {@linkcode segmentPath} writes it,
  * with the day folder matching the start.
  *
  * @throws {TypeError} for anything else, naming what is wrong.
  */
 export function parseSegmentPath(path: string): SegmentName {
   const parts = checkRelative(path);
-  if (parts.length !== 3) refuse(path, "is not <camera>/<YYYY-MM-DD>/<start>.mp4");
+  if (parts.length !== 3) refuse(path, "is not <camera>/<YYYY-MM-DD>/<start>.<mp4|mkv|mov|avi>");
   const [camera, day, file] = parts;
   if (!CAMERA_RE.test(camera) || camera.length > MAX_CAMERA_ID_LENGTH) {
     refuse(path, "does not start with a valid camera id");
@@ -118,7 +134,7 @@ export function parseSegmentPath(path: string): SegmentName {
   if (!DAY_RE.test(day)) refuse(path, "has no YYYY-MM-DD day folder");
   const m = NAME_RE.exec(file);
   if (m === null) refuse(path, "has no file name like 2026-11-22T14-03-05.123Z.mp4");
-  const [y, mo, d, h, mi, s, ms] = m.slice(1).map(Number);
+  const [y, mo, d, h, mi, s, ms] = m.slice(1, 8).map(Number);
   const startMs = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   if (
     startMs < 0 || startMs >= MAX_START_MS ||
@@ -127,7 +143,7 @@ export function parseSegmentPath(path: string): SegmentName {
     refuse(path, "names a time that does not exist");
   }
   if (dayFolder(startMs) !== day) refuse(path, "is in a day folder that does not match its start");
-  return { camera, startMs };
+  return { camera, startMs, container: m[8] as RecordingContainer };
 }
 
 /**

@@ -46,7 +46,13 @@ export interface AuPlan {
 export function planAccessUnit(
   segmentStartNs: number | null,
   au: PlannedAu,
-  options: { want: boolean; segmentNs: number; toleranceNs: number },
+  options: {
+    want: boolean;
+    segmentNs: number;
+    toleranceNs: number;
+    /** The open segment reached its container's size limit (AVI): cut at the next keyframe. */
+    full?: boolean;
+  },
 ): AuPlan {
   const none: AuPlan = { action: "drop", overdue: false };
   if (segmentStartNs === null) {
@@ -56,6 +62,7 @@ export function planAccessUnit(
   if (au.gap || au.ptsNs < segmentStartNs) {
     return { action: au.keyframe ? "cut" : "close", overdue: false };
   }
+  if (options.full && au.keyframe) return { action: "cut", overdue: false };
   const d = cutDecision(segmentStartNs, au, {
     segmentNs: Math.max(0, options.segmentNs - options.toleranceNs),
   });

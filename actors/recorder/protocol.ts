@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CameraConfig } from "../defs.ts";
+import type { CameraConfig, Codec } from "../defs.ts";
 import type { SegmentStats } from "./recording_index.ts";
 
 export interface RecorderInit {
@@ -74,7 +74,7 @@ export interface RecordedEvent {
 }
 
 export type RecorderEvent =
-  | { type: "opened"; path: string }
+  | { type: "opened"; path: string; codec: Codec }
   | {
     type: "closed";
     path: string;

@@ -7,13 +7,9 @@
  * @module
  */
 import { join } from "node:path";
-import { repairMp4 } from "./mp4_scan.ts";
-import {
-  parseSegmentPath,
-  PARTIAL_SUFFIX,
-  SEGMENT_EXTENSION,
-  THUMBNAIL_EXTENSION,
-} from "./paths.ts";
+import { containerOf } from "./container.ts";
+import { repairSegment } from "./segment_scan.ts";
+import { parseSegmentPath, PARTIAL_SUFFIX, segmentStem, THUMBNAIL_EXTENSION } from "./paths.ts";
 import type { RecordingIndex, SegmentRecord, SegmentStats } from "./recording_index.ts";
 
 /**
@@ -57,7 +53,7 @@ export interface ReconcileReport {
 
 interface Walk {
   files: Map<string, number>;
-  /** Thumbnail sizes by the path of the segment they belong to. */
+  /** Thumbnail sizes by the stem (path without extension) they share with their segment. */
   thumbnails: Map<string, number>;
   /** Thumbnails left half-written by a crash. */
   partials: string[];
@@ -86,7 +82,7 @@ async function walk(dir: string): Promise<Walk> {
       } else if (e.isDirectory && depth < 2) {
         await visit(path, depth + 1);
         if (!out.complete) return;
-      } else if (e.isFile && depth === 2 && e.name.endsWith(SEGMENT_EXTENSION)) {
+      } else if (e.isFile && depth === 2 && containerOf(e.name) !== null) {
         try {
           parseSegmentPath(path);
           out.files.set(path, (await Deno.lstat(join(dir, path))).size);
@@ -94,8 +90,8 @@ async function walk(dir: string): Promise<Walk> {
           out.problems.push({ path, reason: (err as Error).message });
         }
       } else if (e.isFile && depth === 2 && e.name.endsWith(THUMBNAIL_EXTENSION)) {
-        const segment = path.slice(0, -THUMBNAIL_EXTENSION.length) + SEGMENT_EXTENSION;
-        out.thumbnails.set(segment, (await Deno.lstat(join(dir, path))).size);
+        const stem = path.slice(0, -THUMBNAIL_EXTENSION.length);
+        out.thumbnails.set(stem, (await Deno.lstat(join(dir, path))).size);
       } else if (e.isFile && depth === 2 && e.name.endsWith(THUMBNAIL_EXTENSION + PARTIAL_SUFFIX)) {
         out.partials.push(path);
       } else {
@@ -109,7 +105,7 @@ async function walk(dir: string): Promise<Walk> {
 
 /**
  * Repairs and measures one file. "empty" when it holds no sample and nothing
- * else (0 bytes, or only ftyp and moov); null when it is left alone.
+ * else (0 bytes, or only its headers); null when it is left alone.
  */
 async function measure(
   dir: string,
@@ -117,7 +113,7 @@ async function measure(
   report: ReconcileReport,
 ): Promise<SegmentStats | "empty" | null> {
   try {
-    const { truncatedBytes, leftAlone, scan } = await repairMp4(join(dir, path));
+    const { truncatedBytes, leftAlone, scan } = await repairSegment(join(dir, path));
     if (truncatedBytes > 0) report.repaired.push({ path, truncatedBytes });
     if (scan.fileBytes === 0 || (scan.frames === 0 && scan.damage === null)) return "empty";
     if (scan.frames === 0) {
@@ -132,6 +128,7 @@ async function measure(
       frames: scan.frames,
       keyframes: scan.keyframes,
       complete: scan.finalised && scan.damage === null,
+      codec: scan.codec,
     };
   } catch (e) {
     if (!(e instanceof SyntaxError || e instanceof RangeError)) throw e;
@@ -201,7 +198,7 @@ function syncThumbnails(
     // Rows added or re-measured above keep their thumbnail columns; only new ones need a lookup.
     const row = known.get(path) ?? index.getByPath(path);
     if (row === undefined) continue;
-    const bytes = found.thumbnails.get(path) ?? null;
+    const bytes = found.thumbnails.get(segmentStem(path)) ?? null;
     if ((bytes === null) === (row.thumbnail === null) && (bytes ?? 0) === row.thumbnailBytes) {
       continue;
     }
@@ -267,12 +264,12 @@ export async function reconcile(dir: string, index: RecordingIndex): Promise<Rec
  */
 async function removeOrphans(dir: string, found: Walk, report: ReconcileReport): Promise<void> {
   if (!found.complete) return;
+  // A stem can name a segment in any container; its thumbnail is kept while one of them is.
   const discarded = new Set(report.discarded);
+  const kept = new Set([...found.files.keys()].filter((p) => !discarded.has(p)).map(segmentStem));
   const orphans = [...found.partials];
-  for (const segment of found.thumbnails.keys()) {
-    if (!found.files.has(segment) || discarded.has(segment)) {
-      orphans.push(segment.slice(0, -SEGMENT_EXTENSION.length) + THUMBNAIL_EXTENSION);
-    }
+  for (const stem of found.thumbnails.keys()) {
+    if (!kept.has(stem)) orphans.push(stem + THUMBNAIL_EXTENSION);
   }
   for (const path of orphans) {
     try {

@@ -28,7 +28,9 @@ import type {
   RecorderState,
   RecorderStats,
 } from "./protocol.ts";
-import { hasParameterSets } from "./mux.ts";
+import { hasParameterSets, type SegmentFormat } from "./mux.ts";
+import { MAX_AVI_SEGMENT_BYTES } from "./avi_scan.ts";
+import { recordingKbps } from "./bitrate.ts";
 
 /** How long closing a segment may wait for mp4mux to finalise. Under the actor's 2 s shutdown. */
 export const CLOSE_TIMEOUT_MS = 1500;
@@ -67,6 +69,9 @@ export class Recorder {
   readonly #frameNs: number;
   readonly #postRollNs: number;
   readonly #preroll: PreRollBuffer | null;
+  readonly #format: SegmentFormat;
+  /** Bytes past which the open segment is cut (AVI's 1 GiB), or Infinity. */
+  readonly #maxSegmentBytes: number;
   readonly #ps = new ParameterSetCache();
   readonly #closing = new Set<Promise<void>>();
   #writer: SegmentWriter | null = null;
@@ -107,12 +112,15 @@ export class Recorder {
     this.#frameNs = 1e9 / init.camera.fps;
     this.#postRollNs = postRollNs(rec.post_roll_s);
     this.#paused = init.paused;
+    this.#format = { container: rec.container, codec: init.camera.codec, fps: init.camera.fps };
+    this.#maxSegmentBytes = rec.container === "avi" ? MAX_AVI_SEGMENT_BYTES : Infinity;
     this.#hold = new DiskHold({ dir: init.dir, floorBytes: init.minFreeBytes });
     this.#hold.setFloor(init.diskFull);
     this.#thumbnails = new Thumbnails({
       dir: init.dir,
       width: init.camera.width,
       height: init.camera.height,
+      codec: init.camera.codec,
       log: io.log,
       written: (path, bytes) => this.#emit({ type: "thumbnail", path, bytes }),
       signal: this.#stopping.signal,
@@ -147,7 +155,7 @@ export class Recorder {
   /** Handles one access unit; `au` is only valid during the call. */
   accessUnit(au: Uint8Array, meta: AccessUnitMeta): void {
     if (meta.gap) this.#preroll?.clear();
-    if (meta.keyframe || meta.config) this.#ps.remember(au);
+    if (this.#h264 && (meta.keyframe || meta.config)) this.#ps.remember(au);
     if (this.#preroll !== null && this.#trigger.kind === "recording") {
       const step = stepTrigger(this.#trigger, { kind: "tick", nowNs: meta.ptsNs }, {
         postRollNs: this.#postRollNs,
@@ -162,6 +170,7 @@ export class Recorder {
       want,
       segmentNs: this.#segmentNs,
       toleranceNs: this.#frameNs / 2,
+      full: (this.#writer?.pushedBytes ?? 0) >= this.#maxSegmentBytes,
     });
     // Overdue, or wanted and waiting for a keyframe to start on: ask for one now.
     if (plan.overdue || (want && plan.action === "drop")) this.#askKeyframe();
@@ -255,6 +264,10 @@ export class Recorder {
     return "waiting";
   }
 
+  get #h264(): boolean {
+    return this.#format.codec === "h264";
+  }
+
   #want(): boolean {
     if (this.#paused) return false;
     const may = this.#hold.may();
@@ -287,12 +300,13 @@ export class Recorder {
   #open(startNs: number, firstAu: Uint8Array): void {
     let startMs = toMs(startNs);
     if (startMs <= this.#lastStartMs) startMs = this.#lastStartMs + 1;
-    const path = segmentPath(this.#init.camera.id, startMs);
+    const path = segmentPath(this.#init.camera.id, startMs, this.#format.container);
     try {
       this.#writer = SegmentWriter.open(this.#init.dir, path, {
         ns: startNs,
         ms: startMs,
         frameNs: this.#frameNs,
+        format: this.#format,
       });
     } catch (e) {
       return this.#fail(e as Error, path);
@@ -300,7 +314,7 @@ export class Recorder {
     this.#openedAt = performance.now();
     this.#lastStartMs = startMs;
     this.#stats.segments++;
-    this.#emit({ type: "opened", path });
+    this.#emit({ type: "opened", path, codec: this.#format.codec });
     this.#thumbnail(path, firstAu);
   }
 
@@ -308,7 +322,7 @@ export class Recorder {
     const w = this.#writer;
     if (w === null) return;
     // The first access unit must carry SPS and PPS, or h264parse cannot describe the stream.
-    const bytes = w.pushed === 0 && !hasParameterSets(au) ? this.#ps.prefix(au) : au;
+    const bytes = this.#h264 && w.pushed === 0 && !hasParameterSets(au) ? this.#ps.prefix(au) : au;
     try {
       w.push(bytes, meta);
     } catch (e) {
@@ -366,7 +380,9 @@ export class Recorder {
   }
 
   #thumbnail(path: string, keyframe: Uint8Array): void {
-    const au = hasParameterSets(keyframe) ? keyframe.slice() : this.#ps.prefix(keyframe);
+    const au = !this.#h264 || hasParameterSets(keyframe)
+      ? keyframe.slice()
+      : this.#ps.prefix(keyframe);
     const writing = this.#thumbnails.start(path, au);
     if (writing !== null) this.#track(writing);
   }
@@ -383,6 +399,6 @@ export class Recorder {
 function preRollBytes(init: RecorderInit): number {
   const cam = init.camera;
   const seconds = Math.max(2, cam.recording.pre_roll_s + 2);
-  const bytes = Math.ceil((cam.max_bitrate_kbps * 1000 / 8) * seconds * 1.5);
+  const bytes = Math.ceil((recordingKbps(cam, { peak: true }) * 1000 / 8) * seconds * 1.5);
   return Math.min(Math.max(bytes, 1 << 20), MAX_PREROLL_BYTES);
 }

@@ -21,6 +21,7 @@ import {
 } from "./_index_rows.ts";
 import { migrate } from "./index_schema.ts";
 import { checkCameraId, parseSegmentPath, thumbnailPath } from "./paths.ts";
+import type { Codec } from "../defs.ts";
 
 /**
  * Most segments one {@linkcode RecordingIndex.list} page returns. Reason: a
@@ -84,11 +85,11 @@ export class RecordingIndex {
   }
 
   /** Records a segment that has just been opened for writing. Camera and start come from its path. */
-  openSegment(path: string): SegmentRecord {
+  openSegment(path: string, codec: Codec = "h264"): SegmentRecord {
     const { camera, startMs } = parseSegmentPath(path);
     const row = this.#db.prepare(
-      "INSERT INTO recording_segments (camera, path, start_ms) VALUES (?, ?, ?) RETURNING *",
-    ).get(camera, path, startMs);
+      "INSERT INTO recording_segments (camera, path, start_ms, codec) VALUES (?, ?, ?, ?) RETURNING *",
+    ).get(camera, path, startMs, codec);
     return toRecord(row!);
   }
 
@@ -97,8 +98,9 @@ export class RecordingIndex {
     const { camera, startMs } = parseSegmentPath(path);
     checkStats(stats);
     const row = this.#db.prepare(
-      `INSERT INTO recording_segments (camera, path, start_ms, end_ms, bytes, frames, keyframes, complete)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO recording_segments
+         (camera, path, start_ms, end_ms, bytes, frames, keyframes, complete, codec)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     ).get(
       camera,
       path,
@@ -108,6 +110,7 @@ export class RecordingIndex {
       stats.frames,
       stats.keyframes,
       stats.complete ? 1 : 0,
+      stats.codec === undefined ? "h264" : stats.codec,
     );
     return toRecord(row!);
   }
@@ -120,9 +123,19 @@ export class RecordingIndex {
   closeSegment(id: number, stats: SegmentStats): SegmentRecord {
     checkStats(stats);
     const row = this.#db.prepare(
-      `UPDATE recording_segments SET end_ms = ?, bytes = ?, frames = ?, keyframes = ?, complete = ?
+      `UPDATE recording_segments SET end_ms = ?, bytes = ?, frames = ?, keyframes = ?, complete = ?,
+         codec = CASE WHEN ? THEN ? ELSE codec END
        WHERE id = ? RETURNING *`,
-    ).get(stats.endMs, stats.bytes, stats.frames, stats.keyframes, stats.complete ? 1 : 0, id);
+    ).get(
+      stats.endMs,
+      stats.bytes,
+      stats.frames,
+      stats.keyframes,
+      stats.complete ? 1 : 0,
+      stats.codec === undefined ? 0 : 1,
+      stats.codec ?? null,
+      id,
+    );
     if (row === undefined) throw new RangeError(`No segment has id ${id}`);
     return toRecord(row);
   }

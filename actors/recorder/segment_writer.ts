@@ -1,17 +1,18 @@
 /**
  * One segment file being written: the thin adapter between the recorder
  * Worker and {@linkcode segmentPipeline}. It pushes access units with pts
- * relative to the segment's first one (mp4mux rebases to 0 anyway, and ring
- * times are wall-clock ns, past 2^53), closes with end-of-stream so mp4mux
- * finalises the file, and measures what it wrote with {@linkcode repairMp4}.
- * Use it from a Worker: pushing and the error check call into GStreamer.
+ * relative to the segment's first one (the muxers rebase to 0 anyway, and
+ * ring times are wall-clock ns, past 2^53), closes with end-of-stream so the
+ * muxer finalises the file, and measures what it wrote with
+ * {@linkcode repairSegment}. Use it from a Worker: pushing and the error
+ * check call into GStreamer.
  *
  * @module
  */
 import { dirname, join } from "node:path";
 import { type AppSrc, type GstError, Pipeline } from "../../ffi/gst/mod.ts";
-import { segmentPipeline } from "./mux.ts";
-import { repairMp4 } from "./mp4_scan.ts";
+import { MP4_H264, type SegmentFormat, segmentPipeline } from "./mux.ts";
+import { repairSegment } from "./segment_scan.ts";
 import type { SegmentStats } from "./recording_index.ts";
 
 /** A closed segment: what the index records, from a scan of the file. */
@@ -44,7 +45,7 @@ export class SegmentWriter {
   private constructor(
     dir: string,
     path: string,
-    start: { ns: number; ms: number; frameNs: number },
+    start: { ns: number; ms: number; frameNs: number; format: SegmentFormat },
   ) {
     this.path = path;
     this.startNs = start.ns;
@@ -53,7 +54,7 @@ export class SegmentWriter {
     this.startMs = start.ms;
     this.#file = join(dir, ...path.split("/"));
     Deno.mkdirSync(dirname(this.#file), { recursive: true });
-    this.#pipeline = Pipeline.parse(segmentPipeline(this.#file));
+    this.#pipeline = Pipeline.parse(segmentPipeline(this.#file, start.format));
     try {
       this.#src = this.#pipeline.appSrc("src");
       // "async" until the first buffer arrives (no live source to preroll it).
@@ -66,19 +67,25 @@ export class SegmentWriter {
 
   /**
    * Opens `path` (relative to `dir`) for a segment whose first access unit
-   * has pts `start.ns`, for a stream of one frame every `start.frameNs`.
+   * has pts `start.ns`, for a stream of one frame every `start.frameNs`, in
+   * `start.format` (default: H.264 in fragmented MP4).
    */
   static open(
     dir: string,
     path: string,
-    start: { ns: number; ms: number; frameNs: number },
+    start: { ns: number; ms: number; frameNs: number; format?: SegmentFormat },
   ): SegmentWriter {
-    return new SegmentWriter(dir, path, start);
+    return new SegmentWriter(dir, path, { ...start, format: start.format ?? MP4_H264 });
   }
 
   /** Access units pushed so far. */
   get pushed(): number {
     return this.#pushed;
+  }
+
+  /** Bytes of the access units pushed so far. */
+  get pushedBytes(): number {
+    return this.#pushedBytes;
   }
 
   /** Buffers the muxer has not taken yet (the disk or the muxer is behind). */
@@ -132,14 +139,16 @@ export class SegmentWriter {
     } finally {
       this.#pipeline[Symbol.dispose]();
     }
-    // A failed or unfinished segment may end inside a fragment: cut it back to the last whole one.
-    const scan = await repairMp4(this.#file).then((r) => r.scan, () => null);
+    // A failed or unfinished segment may end inside a fragment, block or
+    // chunk: cut it back to the last whole one (and give it what a clean close writes).
+    const scan = await repairSegment(this.#file).then((r) => r.scan, () => null);
     const stats: SegmentStats = scan === null ? emptyStats(this.startMs) : {
       endMs: this.startMs + scan.durationMs,
       bytes: scan.fileBytes,
       frames: scan.frames,
       keyframes: scan.keyframes,
       complete: finished && scan.finalised && scan.damage === null,
+      codec: scan.codec,
     };
     return { path: this.path, stats, pushed: this.#pushed, pushedBytes: this.#pushedBytes };
   }

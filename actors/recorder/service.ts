@@ -20,6 +20,9 @@ import { openIndex } from "./index_file.ts";
 import { removeSegment } from "./retention_apply.ts";
 import { RetentionLoop } from "./retention_loop.ts";
 import { floorMargin } from "./floor.ts";
+import { recordingKbps } from "./bitrate.ts";
+import { Exports } from "./exports.ts";
+import { CopyCache } from "./copy_cache.ts";
 import { thumbnailPath } from "./paths.ts";
 import type { RetentionPolicy } from "./retention.ts";
 import type { RecorderEvent, RecorderInit, RecorderProtocol, RecorderStats } from "./protocol.ts";
@@ -64,6 +67,10 @@ export class Recordings {
   /** Where recording logs go. */
   readonly log: Logger;
   readonly #cameras = new Map<string, Entry>();
+  /** Transcoding exports: admission, progress, estimates (exports.ts). */
+  readonly exports = new Exports();
+  /** Segments copied into another container, served with ranges (copy_cache.ts). */
+  readonly copies: CopyCache;
   readonly #retention: RetentionLoop;
   readonly #checkEveryMs: number;
   /** What health should say about the state file holding the index. */
@@ -81,6 +88,7 @@ export class Recordings {
     this.log = options.log;
     this.dir = options.config.recording.dir;
     this.index = index;
+    this.copies = new CopyCache(options.config.data_dir);
     this.#retention = new RetentionLoop({
       dir: this.dir,
       index,
@@ -163,8 +171,8 @@ export class Recordings {
   /** What the recording cameras write between two checks at their configured bitrate. */
   #bytesPerCheck(): number {
     const kbps = this.#config.camera
-      .filter((c) => c.recording.mode !== "off" && c.codec === "h264")
-      .reduce((sum, c) => sum + c.bitrate_kbps, 0);
+      .filter((c) => c.recording.mode !== "off")
+      .reduce((sum, c) => sum + recordingKbps(c), 0);
     return (kbps * 1000 / 8) * (this.#checkEveryMs / 1000);
   }
 
@@ -232,7 +240,7 @@ export class Recordings {
   #apply(node: CameraNode, entry: Entry | undefined, e: RecorderEvent): void {
     switch (e.type) {
       case "opened":
-        this.index.openSegment(e.path);
+        this.index.openSegment(e.path, e.codec);
         return;
       case "closed": {
         const row = this.index.getByPath(e.path);
@@ -351,5 +359,6 @@ export class Recordings {
     this.#closed = true;
     for (const e of this.#cameras.values()) e.unsubscribe();
     this.index.close();
+    await this.copies.close();
   }
 }

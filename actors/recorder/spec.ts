@@ -1,8 +1,8 @@
 /**
  * The recorder actor's place in a camera subtree: under `outputs`, beside
  * the live path, reading the AU ring as {@linkcode READER}.recorder. No
- * recorder when recording is disabled, the camera's mode is "off", or it
- * encodes MJPEG (segments are H.264 fragmented MP4).
+ * recorder when recording is disabled or the camera's mode is "off". H.264
+ * and MJPEG cameras record, each in its configured container.
  *
  * @module
  */
@@ -10,16 +10,19 @@ import { spawnActor } from "../runtime/actor.ts";
 import type { ChildFactory } from "../system/camera_node.ts";
 import { ACTOR_SHUTDOWN_MS } from "../system/flags.ts";
 import { RECORDER_WORKER, type RecorderProtocol } from "./protocol.ts";
+import { containerProblem } from "./container.ts";
 
 export const recorderChild: ChildFactory = (node, ctx) => {
   const recordings = ctx.recordings;
   if (recordings === undefined || node.config.recording.mode === "off") return null;
-  if (node.config.codec !== "h264") {
+  // `config check` refuses a container that cannot hold the codec; a config built in code may not.
+  const problem = containerProblem(node.config.recording.container, node.config.codec);
+  if (problem !== null) {
     ctx.log({
       ts: new Date().toISOString(),
       level: "warn",
       actor: `${node.id}/recorder`,
-      msg: 'not recording: recordings need codec = "h264"',
+      msg: `not recording: ${problem}`,
     });
     return null;
   }

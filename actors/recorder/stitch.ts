@@ -8,21 +8,27 @@
  * @module
  */
 
+import type { ExportFile, ExportJob } from "./stitch_run.ts";
+
 /** One segment file to read, in time order. */
-export interface StitchFile {
-  /** Real path, already checked to be inside the recordings dir. */
-  file: string;
-  startMs: number;
-}
+export type StitchFile = ExportFile;
 
 export type ToStitcher =
-  | { type: "start"; files: StitchFile[]; fromMs: number; toMs: number }
-  /** The reader took a chunk: send the next. */
+  /** Export `job` as bytes ("chunk" messages). */
+  | { type: "start"; job: ExportJob }
+  /** Export `job` into the file at `path` (created), then say "done". */
+  | { type: "file"; job: ExportJob; path: string }
+  /** Hand out the pictures of an MJPEG recording ("frame" messages). */
+  | { type: "frames"; files: StitchFile[]; fromMs: number; toMs: number }
+  /** The reader took a chunk or frame: send the next. */
   | { type: "more" }
   | { type: "cancel" };
 
 export type FromStitcher =
   | { type: "chunk"; bytes: Uint8Array }
+  | { type: "frame"; bytes: Uint8Array; atMs: number }
+  /** Media time muxed so far, ms from the first frame. */
+  | { type: "progress"; doneMs: number }
   | { type: "done"; frames: number }
   | { type: "error"; message: string };
 

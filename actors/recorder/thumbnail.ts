@@ -1,6 +1,7 @@
 /**
  * A JPEG thumbnail per segment, decoded from the segment's first keyframe:
- * `appsrc ! h264parse ! avdec_h264 ! videoscale ! jpegenc ! filesink`.
+ * `appsrc ! h264parse ! avdec_h264 ! videoscale ! jpegenc ! filesink` (an
+ * MJPEG camera's first picture goes through `jpegdec` instead).
  * One keyframe every segment (a minute by default) costs one decode; the
  * file is written beside the segment under a temporary name, then renamed,
  * so a crash never leaves half a JPEG under the real name.
@@ -9,6 +10,7 @@
  */
 import { dirname, join } from "node:path";
 import { Pipeline } from "../../ffi/gst/mod.ts";
+import type { Codec } from "../defs.ts";
 import { APPSRC_CAPS, APPSRC_NAME, quoteGst } from "./mux.ts";
 import { PARTIAL_SUFFIX, thumbnailPath } from "./paths.ts";
 
@@ -27,10 +29,17 @@ export function thumbnailSize(width: number, height: number): { width: number; h
 }
 
 /** The pipeline text that turns one pushed keyframe into a JPEG at `file`. */
-export function thumbnailPipeline(file: string, size: { width: number; height: number }): string {
+export function thumbnailPipeline(
+  file: string,
+  size: { width: number; height: number },
+  codec: Codec = "h264",
+): string {
+  const decode = codec === "h264"
+    ? `appsrc name=${APPSRC_NAME} format=time caps=${APPSRC_CAPS} ! h264parse ! avdec_h264`
+    : `appsrc name=${APPSRC_NAME} format=time caps=image/jpeg,framerate=0/1 ! jpegparse ! jpegdec`;
   return [
-    `appsrc name=${APPSRC_NAME} format=time caps=${APPSRC_CAPS}`,
-    "! h264parse ! avdec_h264 ! videoconvert ! videoscale",
+    decode,
+    "! videoconvert ! videoscale",
     `! video/x-raw,width=${size.width},height=${size.height},pixel-aspect-ratio=1/1`,
     `! jpegenc quality=${THUMBNAIL_QUALITY}`,
     `! filesink location=${quoteGst(file)}`,
@@ -49,14 +58,21 @@ export async function writeThumbnail(
   dir: string,
   path: string,
   keyframe: Uint8Array,
-  options: { width: number; height: number; timeoutMs: number; signal?: AbortSignal },
+  options: {
+    width: number;
+    height: number;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    /** What `keyframe` is: an H.264 IDR access unit (default) or a JPEG picture. */
+    codec?: Codec;
+  },
 ): Promise<number> {
   const file = join(dir, ...thumbnailPath(path).split("/"));
   const partial = file + PARTIAL_SUFFIX;
   await Deno.mkdir(dirname(file), { recursive: true });
   options.signal?.throwIfAborted();
   const pipeline = Pipeline.parse(
-    thumbnailPipeline(partial, thumbnailSize(options.width, options.height)),
+    thumbnailPipeline(partial, thumbnailSize(options.width, options.height), options.codec),
   );
   let onAbort = () => {};
   try {

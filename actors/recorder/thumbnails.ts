@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { Codec } from "../defs.ts";
 import type { Logger } from "../log/logger.ts";
 import { isDiskFull } from "./disk_hold.ts";
 import { writeThumbnail } from "./thumbnail.ts";
@@ -18,6 +19,7 @@ export interface ThumbnailsOptions {
   dir: string;
   width: number;
   height: number;
+  codec: Codec;
   log: Logger;
   /** A thumbnail was written for the segment at `path`. */
   written: (path: string, bytes: number) => void;
@@ -47,10 +49,11 @@ export class Thumbnails {
    */
   start(path: string, keyframe: Uint8Array): Promise<void> | null {
     if (!this.#on || this.#underWay.size > 0) return null;
-    const { dir, width, height, signal, log } = this.#o;
+    const { dir, width, height, codec, signal, log } = this.#o;
     const writing = writeThumbnail(dir, path, keyframe, {
       width,
       height,
+      codec,
       timeoutMs: THUMBNAIL_TIMEOUT_MS,
       signal,
     }).then(

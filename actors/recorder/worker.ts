@@ -34,6 +34,8 @@ runActor<RecorderProtocol>(() => {
       const rec = new Recorder(init, { emit: ctx.emit, log: ctx.log });
       recorder = rec;
       const reader = new RingReader(init.au, init.reader, { start: "keyframe" });
+      // What the camera's encoder writes: H.264 access units, or JPEG pictures.
+      const format = init.camera.codec === "mjpeg" ? FrameFormat.JPEG : FrameFormat.H264;
       report = () => {
         rec.setRingDrops(reader.drops);
         ctx.emit({ type: "stats", stats: rec.stats() });
@@ -47,11 +49,12 @@ runActor<RecorderProtocol>(() => {
         mode: init.camera.recording.mode,
         dir: init.dir,
         segment_s: init.segmentS,
+        container: init.camera.recording.container,
       });
       /** Hands every access unit waiting in the ring to the recorder. */
       const drain = () => {
         while (reader.next()) {
-          if (reader.format !== FrameFormat.H264) {
+          if (reader.format !== format) {
             rec.skip();
             continue;
           }

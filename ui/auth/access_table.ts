@@ -98,6 +98,7 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
   { methods: GET, pattern: "/api/recordings/events", need: "download", camera: CAMERA_QUERY },
   { methods: GET, pattern: "/api/recordings/cameras", need: "download", camera: CAMERA_QUERY },
   { methods: GET, pattern: "/api/recordings/download", need: "download", camera: CAMERA_QUERY },
+  { methods: GET, pattern: "/api/recordings/exports", need: "download", camera: CAMERA_QUERY },
   {
     methods: ["POST"],
     pattern: "/api/recordings/cameras/:camera/*",

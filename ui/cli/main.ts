@@ -11,6 +11,7 @@ import { HELP } from "./help.ts";
 import { VERSION } from "./version.ts";
 import { expectPositionals, parseCommand } from "./args.ts";
 import { loadRunConfig } from "./run_config.ts";
+import { TRANSCODE_COMMAND } from "./transcode.ts";
 
 /** Where a command writes; tests capture it. */
 export interface Io {
@@ -94,6 +95,8 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
       return await help(io, "eyrie");
     }
     if (name === "--version") return await COMMANDS.version([], io);
+    // The child process of a WebM export (ui/http/_transcode.ts); not listed for users.
+    if (name === TRANSCODE_COMMAND) return await (await import("./transcode.ts")).transcodeMain();
     const command = COMMANDS[name];
     if (command === undefined) {
       throw new UsageError(

@@ -17,7 +17,7 @@ import type {
 } from "../../actors/defs.ts";
 import { ConfigError, type ConfigProblem } from "../cli/errors.ts";
 import { type CameraBase, cameraBase, MAX_CAMERAS } from "./camera.ts";
-import { cameraRecording, recordingSection } from "./recording.ts";
+import { cameraRecording, recordingSection, withContainer } from "./recording.ts";
 import { DEFAULT_DETECTION, detectionSection, stampedZonesIssue } from "./detection.ts";
 import { exposureIssue, type StateCheck } from "./exposure.ts";
 import { keyLines, lineOf } from "./lines.ts";
@@ -162,6 +162,12 @@ export function checkConfig(
         ids.add(id);
       }
       if (!parts?.ok || recording === undefined || detection === undefined) return;
+      const own = isTable(c.recording) && c.recording.container !== undefined;
+      const settled = withContainer(recording, parts.value.codec!, {
+        path: `${path}.recording.container`,
+        own,
+      }, issues);
+      if (settled === undefined) return;
       const cam = { ...parts.value as CameraBase };
       if (cam.source.startsWith("file:")) cam.source = `file:${abs(cam.source.slice(5))}`;
       cam.forward = cam.forward.map((f) => ({
@@ -174,7 +180,7 @@ export function checkConfig(
       detection.height = Math.min(detection.height, cam.height);
       const stamped = stampedZonesIssue({ ...cam, detection });
       if (stamped !== null) issues.add(`${path}.detection.zone`, stamped);
-      cameras.push({ ...cam, recording, detection });
+      cameras.push({ ...cam, recording: settled, detection });
     });
   }
 

@@ -7,9 +7,12 @@
  */
 import type {
   CameraRecordingConfig,
+  Codec,
   RecordingConfig,
+  RecordingContainer,
   RecordingModeConfig,
 } from "../../actors/defs.ts";
+import { containerProblem, CONTAINERS, defaultContainer } from "../../actors/recorder/container.ts";
 import { parseDuration, parseSize } from "../../actors/recorder/units.ts";
 import { parseSchedule } from "../../actors/recorder/schedule.ts";
 import { MAX_POST_ROLL_S } from "../../actors/recorder/trigger.ts";
@@ -36,10 +39,20 @@ const schedule = custom((v) => {
 const mode = str({ oneOf: ["continuous", "scheduled", "events", "off"] }) as Checker<
   RecordingModeConfig
 >;
+const container = str({ oneOf: CONTAINERS }) as Checker<RecordingContainer>;
 
 export const DEFAULT_MAX_BYTES = parseSize("10GB");
 export const DEFAULT_MIN_FREE = parseSize("1GB");
 export const DEFAULT_MAX_AGE_S = parseDuration("14d");
+
+/**
+ * A camera's recording settings before its codec is known: `container` is
+ * null when neither [recording] nor [camera.recording] names one (the
+ * codec's default applies, {@linkcode withContainer}).
+ */
+export type CameraRecordingDraft = Omit<CameraRecordingConfig, "container"> & {
+  container: RecordingContainer | null;
+};
 
 /** Keys that [recording] sets for every camera and [camera.recording] may override. */
 interface Policy {
@@ -49,6 +62,7 @@ interface Policy {
   schedule: string[];
   pre_roll_s: number;
   post_roll_s: number;
+  container: RecordingContainer | null;
 }
 
 function policyFields(d: Policy): Fields<Policy> {
@@ -59,6 +73,7 @@ function policyFields(d: Policy): Fields<Policy> {
     schedule: [schedule, d.schedule],
     pre_roll_s: [int({ min: 0, max: MAX_PREROLL_S }), d.pre_roll_s],
     post_roll_s: [int({ min: 0, max: MAX_POST_ROLL_S }), d.post_roll_s],
+    container: [container, d.container],
   };
 }
 
@@ -74,12 +89,13 @@ interface Global {
   schedule: string[];
   pre_roll_s: number;
   post_roll_s: number;
+  container: RecordingContainer | null;
 }
 
 /** The checked [recording] table: process-wide settings and the per-camera defaults. */
 export interface RecordingSection {
   global: RecordingConfig;
-  defaults: CameraRecordingConfig;
+  defaults: CameraRecordingDraft;
 }
 
 /** Checks `[recording]`. Recording is on when the table is present, unless `enabled = false`. */
@@ -92,6 +108,7 @@ export function recordingSection(dataDir: string): Checker<RecordingSection> {
       schedule: [],
       pre_roll_s: 5,
       post_roll_s: 10,
+      container: null,
     });
     const parts = tableParts<Global>({
       enabled: [bool, v !== undefined],
@@ -105,6 +122,7 @@ export function recordingSection(dataDir: string): Checker<RecordingSection> {
       schedule: p.schedule,
       pre_roll_s: p.pre_roll_s,
       post_roll_s: p.post_roll_s,
+      container: p.container,
     })(v, path, issues);
     if (parts === undefined) return undefined;
     if (requireSchedule(parts.value, path, issues) || !parts.ok) return undefined;
@@ -124,13 +142,14 @@ export function recordingSection(dataDir: string): Checker<RecordingSection> {
         schedule: g.schedule,
         pre_roll_s: g.pre_roll_s,
         post_roll_s: g.post_roll_s,
+        container: g.container,
       },
     };
   };
 }
 
 /** Checks `[camera.recording]` over the defaults from [recording]. */
-export function cameraRecording(d: CameraRecordingConfig): Checker<CameraRecordingConfig> {
+export function cameraRecording(d: CameraRecordingDraft): Checker<CameraRecordingDraft> {
   return (v, path, issues) => {
     if (v !== undefined && !isTable(v)) return void issues.add(path, "must be a table");
     const parts = tableParts(policyFields({ ...d, max_age: d.max_age_s }))(v, path, issues);
@@ -144,8 +163,30 @@ export function cameraRecording(d: CameraRecordingConfig): Checker<CameraRecordi
       schedule: p.schedule,
       pre_roll_s: p.pre_roll_s,
       post_roll_s: p.post_roll_s,
+      container: p.container,
     };
   };
+}
+
+/**
+ * Settles a camera's container once its codec is known: the one configured,
+ * else the codec's default (mp4 for H.264, avi for MJPEG). A recording
+ * camera whose container cannot hold its codec is an issue at `path`
+ * (`own`: [camera.recording] named it; else it came from [recording]).
+ */
+export function withContainer(
+  r: CameraRecordingDraft,
+  codec: Codec,
+  at: { path: string; own: boolean },
+  issues: Issues,
+): CameraRecordingConfig | undefined {
+  const chosen = r.container ?? defaultContainer(codec);
+  const problem = containerProblem(chosen, codec);
+  if (problem === null) return { ...r, container: chosen };
+  // A camera that does not record keeps the codec's default instead.
+  if (r.mode === "off") return { ...r, container: defaultContainer(codec) };
+  issues.add(at.path, at.own ? problem : `${problem} ([recording] sets it; override it here)`);
+  return undefined;
 }
 
 /** Records (and returns true for) a scheduled mode without a schedule, when both are known. */

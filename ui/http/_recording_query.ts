@@ -2,6 +2,11 @@
 // the index: each bad value becomes a QueryError whose message is the 400's
 // reason. Pure; no I/O.
 import { checkCameraId } from "../../actors/recorder/paths.ts";
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  isExportFormat,
+} from "../../actors/recorder/container.ts";
 import { MAX_PAGE_SIZE } from "../../actors/recorder/recording_index.ts";
 
 /** A parameter that cannot be used; the message says which and why. */
@@ -41,6 +46,16 @@ export function parseId(value: string): number {
     );
   }
   return Number(value);
+}
+
+/** An export format from `?format=`: mp4, mkv, mov or webm. */
+export function parseFormat(value: string): ExportFormat {
+  if (isExportFormat(value)) return value;
+  throw new QueryError(
+    `format ${JSON.stringify(value.slice(0, 16))} is not one eyrie exports: use ${
+      EXPORT_FORMATS.join(", ")
+    }`,
+  );
 }
 
 /** A camera id from a query or path. */

@@ -8,8 +8,10 @@
  * - `GET /api/recordings/events?camera=&from=&to=`: detector events recorded.
  * - `GET /api/recordings/cameras`: each recorder's state; the disk.
  * - `POST /api/recordings/cameras/:camera/pause` and `/resume`.
- * - `GET /api/recordings/download?camera=&from=&to=`: one MP4 of a time range.
- * - `GET /api/recordings/:id` (Range: 200, 206, 416), `/:id/thumbnail.jpg`, `DELETE /api/recordings/:id`.
+ * - `GET /api/recordings/download?camera=&from=&to=&format=`: one file of a time range.
+ * - `GET /api/recordings/exports`: transcodes running and finished (recording_exports.ts).
+ * - `GET /api/recordings/:id` (Range: 200, 206, 416; `?format=` exports it),
+ *   `/:id/thumbnail.jpg`, `/:id/frames` (MJPEG player), `DELETE /api/recordings/:id`.
  *
  * @module
  */
@@ -18,10 +20,25 @@ import type { System } from "../../actors/system/mod.ts";
 import type { Recordings } from "../../actors/recorder/service.ts";
 import type { SegmentRecord } from "../../actors/recorder/recording_index.ts";
 import { resolveSegmentFile, resolveThumbnailFile } from "../../actors/recorder/paths.ts";
+import { CONTAINER, containerOf } from "../../actors/recorder/container.ts";
 import { fileResponse } from "./_file_response.ts";
-import { parseCamera, parseId, parseListQuery, parseTime, QueryError } from "./_recording_query.ts";
+import {
+  parseCamera,
+  parseFormat,
+  parseId,
+  parseListQuery,
+  parseTime,
+  QueryError,
+} from "./_recording_query.ts";
 import { RECORDINGS_PAGE } from "./recordings_page.ts";
-import { stitchResponse } from "./_stitch_response.ts";
+import {
+  exportRoutes,
+  MAX_DOWNLOAD_MS,
+  segmentExport,
+  segmentFrames,
+} from "./recording_exports.ts";
+
+export { MAX_DOWNLOAD_MS };
 
 /** What a request wants to do, for {@linkcode RecordingGuard}. */
 export type RecordingAction = "read" | "delete" | "control";
@@ -39,10 +56,8 @@ export type RecordingGuard = (
 
 const ALLOW_ALL: RecordingGuard = () => null;
 
-/** Longest time range one download may stitch. Reason: a day at 2 Mbit/s is ~22 GB of stream. */
-export const MAX_DOWNLOAD_MS = 6 * 3600_000;
-
 function describe(s: SegmentRecord) {
+  const container = containerOf(s.path) ?? "mp4";
   return {
     id: s.id,
     camera: s.camera,
@@ -57,6 +72,9 @@ function describe(s: SegmentRecord) {
     keyframes: s.keyframes,
     complete: s.complete,
     open: s.endMs === null,
+    container,
+    codec: s.codec,
+    media_type: CONTAINER[container].mediaType,
     url: `/api/recordings/${s.id}`,
     thumbnail_url: s.thumbnail === null ? null : `/api/recordings/${s.id}/thumbnail.jpg`,
   };
@@ -161,19 +179,7 @@ export function recordingRoutes(
     );
   }
 
-  app.get(
-    "/api/recordings/download",
-    withRecordings("read", (c, r) => {
-      const camera = parseCamera(c.req.query("camera") ?? "");
-      const fromMs = parseTime("from", c.req.query("from") ?? "");
-      const toMs = parseTime("to", c.req.query("to") ?? "");
-      if (toMs <= fromMs) throw new QueryError("to must be after from");
-      if (toMs - fromMs > MAX_DOWNLOAD_MS) {
-        throw new QueryError(`A download covers at most ${MAX_DOWNLOAD_MS / 3600_000} hours`);
-      }
-      return stitchResponse(r, { camera, fromMs, toMs });
-    }),
-  );
+  exportRoutes(app, system, withRecordings);
 
   /** The segment a path's id names, or the 400/404 answer. */
   const segment = (c: Context, r: Recordings): SegmentRecord | Response => {
@@ -187,6 +193,12 @@ export function recordingRoutes(
     withRecordings("read", async (c, r) => {
       const s = segment(c, r);
       if (s instanceof Response) return s;
+      const container = containerOf(s.path) ?? "mp4";
+      const format = c.req.query("format");
+      // Another format than its own: an export of this segment.
+      if (format !== undefined && parseFormat(format) !== container) {
+        return await segmentExport(c, r, system, s);
+      }
       let file: string;
       try {
         file = await resolveSegmentFile(r.dir, s.path);
@@ -198,7 +210,7 @@ export function recordingRoutes(
         throw e;
       }
       return await fileResponse(file, c.req.raw, {
-        "content-type": "video/mp4",
+        "content-type": CONTAINER[container].mediaType,
         "cache-control": s.endMs === null ? "no-store" : "private, max-age=3600",
       });
     }),
@@ -225,6 +237,23 @@ export function recordingRoutes(
         "content-type": "image/jpeg",
         "cache-control": "private, max-age=3600",
       });
+    }),
+  );
+
+  app.get(
+    "/api/recordings/:id/frames",
+    withRecordings("read", async (c, r) => {
+      const s = segment(c, r);
+      if (s instanceof Response) return s;
+      try {
+        return await segmentFrames(c, r, s);
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) {
+          return c.json({ error: `Recording ${s.id} is no longer on disk` }, 404);
+        }
+        if (e instanceof TypeError) return c.json({ error: e.message }, 403);
+        throw e;
+      }
     }),
   );
 

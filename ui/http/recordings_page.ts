@@ -1,10 +1,17 @@
 /**
  * The console's recordings page, self-contained (HTML, CSS and JS in one
  * string; no build step, nothing read from disk at run time): one timeline
- * per camera for the chosen day and zoom, an HTML5 player that seeks to
- * where the timeline is clicked and runs on into the next segment, pause
- * and resume per camera, delete, and the download of a time range. Served
- * at `/recordings`; everything it shows comes from `/api/recordings…`.
+ * per camera for the chosen day and zoom, a player that seeks to where the
+ * timeline is clicked and runs on into the next segment, pause and resume
+ * per camera, delete, the download of a segment or a time range in a chosen
+ * format, and the transcodes under way with their progress and time left.
+ * Served at `/recordings`; everything it shows comes from `/api/recordings…`.
+ *
+ * The player: a container the browser plays (`canPlayType`) is played from
+ * the file with ranges; another H.264 one through `?format=mp4` (a copy to
+ * fragmented MP4 made on the fly, seeked once buffered); MJPEG, which no
+ * browser plays in <video>, as the paced picture stream of `/frames` in an
+ * <img>, with the page's own clock.
  *
  * @module
  */
@@ -36,7 +43,10 @@ main { padding: .8rem; max-width: 1100px; margin: 0 auto; display: grid; gap: .8
 .ticks span { position: absolute; transform: translateX(-50%); white-space: nowrap; }
 .ticks span:first-child { transform: none; }
 .ticks span:last-child { transform: translateX(-100%); }
-video { width: 100%; max-height: 60vh; background: #000; border-radius: 8px; }
+video, #mjpeg { width: 100%; max-height: 60vh; background: #000; border-radius: 8px; }
+#mjpeg { object-fit: contain; display: none; aspect-ratio: 4 / 3; }
+.exp { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; font-size: .9rem; }
+.exp progress { flex: 1 1 8rem; }
 #info { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin-top: .4rem; }
 #info .grow { margin-right: auto; }
 form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
@@ -50,6 +60,10 @@ const $ = (s) => document.querySelector(s);
 const ZOOMS = { "24h": 864e5, "6h": 216e5, "1h": 36e5, "10m": 6e5 };
 const st = { day: null, span: ZOOMS["24h"], viewFrom: 0, cams: [], segs: {}, events: {}, playing: null };
 const player = $("#player");
+const still = $("#mjpeg");
+// The MJPEG player's clock: seconds into the segment at the first picture, and when it came.
+const clock = { offset: 0, since: null, timer: null };
+const H264 = '; codecs="avc1.64001e"';
 
 function dayStart(d) { const x = new Date(d); x.setHours(0, 0, 0, 0); return x.getTime(); }
 function fmtTime(ms) { return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }); }
@@ -162,24 +176,83 @@ function play(camera, t) {
   playSegment(camera, s, Math.max(0, (t - s.start_ms) / 1000));
 }
 
+// Where the player is, in seconds into the playing segment.
+function position() {
+  if (!st.playing) return 0;
+  if (st.playing.seg.codec !== "mjpeg") return player.currentTime;
+  return clock.since === null ? clock.offset : clock.offset + (performance.now() - clock.since) / 1000;
+}
+
+function stopMjpeg() {
+  clearInterval(clock.timer); clock.timer = null;
+  still.removeAttribute("src"); still.style.display = "none"; delete still.dataset.segment;
+}
+
+function playMjpeg(s, offset) {
+  player.pause(); player.removeAttribute("src"); player.style.display = "none"; delete player.dataset.segment;
+  clearInterval(clock.timer);
+  clock.offset = offset; clock.since = null;
+  still.style.display = "block";
+  still.dataset.segment = String(s.id);
+  still.dataset.time = String(offset);
+  still.onload = () => { if (clock.since === null) clock.since = performance.now(); };
+  still.src = s.url + "/frames?from=" + Math.round(s.start_ms + offset * 1000);
+  clock.timer = setInterval(() => {
+    const t = position();
+    still.dataset.time = String(t);
+    moveHead();
+    if (!s.open && t >= (segEnd(s) - s.start_ms) / 1000) ended();
+  }, 100);
+}
+
+function playVideo(s, offset) {
+  stopMjpeg();
+  player.style.display = "block";
+  // The file itself where the browser plays its container, else a copy to fragmented MP4.
+  const direct = s.codec === "h264" && player.canPlayType(s.media_type + H264) !== "";
+  const src = direct ? s.url : s.url + "?format=mp4";
+  player.dataset.segment = String(s.id);
+  player.dataset.source = direct ? "file" : "mp4";
+  const seek = () => {
+    // A closed segment's copy is a file with ranges; the open one's is a stream: seek once the part is in.
+    const ready = () => direct || !s.open || offset === 0 ||
+      (player.buffered.length > 0 && player.buffered.end(player.buffered.length - 1) >= offset);
+    const go = () => { player.currentTime = offset; player.play().catch(() => {}); };
+    if (ready()) return go();
+    player.play().catch(() => {});
+    const poll = setInterval(() => {
+      if (player.dataset.segment !== String(s.id)) clearInterval(poll);
+      else if (ready()) { clearInterval(poll); go(); }
+    }, 200);
+  };
+  if (player.getAttribute("src") === src && player.readyState >= 1) seek();
+  else { player.src = src; player.addEventListener("loadedmetadata", seek, { once: true }); }
+}
+
 function playSegment(camera, s, offset) {
   say("");
   st.playing = { camera, seg: s };
-  player.dataset.segment = String(s.id);
   player.dataset.camera = camera;
-  const seek = () => { player.currentTime = offset; player.play().catch(() => {}); };
-  if (player.getAttribute("src") === s.url && player.readyState >= 1) seek();
-  else { player.src = s.url; player.addEventListener("loadedmetadata", seek, { once: true }); }
-  $("#seginfo").textContent = camera + " · " + fmtTime(s.start_ms) + " – " + fmtTime(segEnd(s)) + " · " + fmtSize(s.bytes);
-  $("#seglink").href = s.url;
-  $("#seglink").download = camera + "-" + s.start.replaceAll(":", "-") + ".mp4";
+  if (s.codec === "mjpeg") playMjpeg(s, offset); else playVideo(s, offset);
+  $("#seginfo").textContent = camera + " · " + fmtTime(s.start_ms) + " – " + fmtTime(segEnd(s)) + " · " + fmtSize(s.bytes) + " · " + s.container + (s.codec ? "/" + s.codec : "");
+  segLink();
   $("#del").disabled = s.open;
 }
+
+// The segment's own file, or an export of it in the format chosen beside the link.
+function segLink() {
+  if (!st.playing) return;
+  const s = st.playing.seg, f = $("#segfmt").value;
+  const own = f === "" || f === s.container;
+  $("#seglink").href = own ? s.url : s.url + "?format=" + f;
+  $("#seglink").download = st.playing.camera + "-" + s.start.replaceAll(":", "-") + "." + (own ? s.container : f);
+}
+$("#segfmt").onchange = segLink;
 
 function moveHead() {
   document.querySelectorAll(".timeline .head").forEach((h) => (h.style.display = "none"));
   if (!st.playing) return;
-  const t = st.playing.seg.start_ms + player.currentTime * 1000;
+  const t = st.playing.seg.start_ms + position() * 1000;
   $("#now").textContent = fmtTime(t);
   const tl = document.querySelector('.timeline[data-camera="' + st.playing.camera + '"]');
   if (!tl || t < st.viewFrom || t >= st.viewFrom + st.span) return;
@@ -189,17 +262,19 @@ function moveHead() {
 }
 
 player.addEventListener("timeupdate", moveHead);
-player.addEventListener("ended", () => {
+function ended() {
   if (!st.playing) return;
   const { camera, seg } = st.playing;
   // On into the next segment when it follows without a gap (a pause or an event ends the run).
   const next = (st.segs[camera] || []).find((s) => s.start_ms > seg.start_ms);
   if (next && next.start_ms <= segEnd(seg) + 1000) playSegment(camera, next, 0);
-});
+  else if (seg.codec === "mjpeg") clearInterval(clock.timer);
+}
+player.addEventListener("ended", ended);
 
 $("#del").onclick = async () => {
   if (!st.playing || !confirm("Delete this recording?")) return;
-  try { await api(st.playing.seg.url, { method: "DELETE" }); player.removeAttribute("src"); st.playing = null; await loadAll(); }
+  try { await api(st.playing.seg.url, { method: "DELETE" }); player.removeAttribute("src"); stopMjpeg(); st.playing = null; await loadAll(); }
   catch (e) { say(e.message, true); }
 };
 
@@ -212,7 +287,7 @@ function latest() {
 }
 $("#zoom").onchange = () => {
   // Zoom around what plays, else around the latest recording of the day.
-  const center = st.playing ? st.playing.seg.start_ms + player.currentTime * 1000 : latest();
+  const center = st.playing ? st.playing.seg.start_ms + position() * 1000 : latest();
   st.span = ZOOMS[$("#zoom").value]; setView(center - st.span / 2);
 };
 $("#prev").onclick = () => setView(st.viewFrom - st.span / 2);
@@ -221,8 +296,37 @@ $("#dl").onsubmit = (ev) => {
   ev.preventDefault();
   const cam = $("#dlcam").value, a = new Date($("#dlfrom").value), b = new Date($("#dlto").value);
   if (!cam || isNaN(a) || isNaN(b)) { say("Pick a camera and both times.", true); return; }
-  location.href = "/api/recordings/download?camera=" + encodeURIComponent(cam) + "&from=" + a.toISOString() + "&to=" + b.toISOString();
+  location.href = "/api/recordings/download?camera=" + encodeURIComponent(cam) + "&from=" + a.toISOString() + "&to=" + b.toISOString() + "&format=" + $("#dlfmt").value;
+  setTimeout(exports, 1500);
 };
+
+// Transcodes (WebM): progress and time left, refreshed every second while one runs.
+let expTimer = null;
+async function exports() {
+  let list = [];
+  try { list = (await api("/api/recordings/exports")).exports; } catch (_) { return; }
+  const root = $("#exports");
+  root.textContent = "";
+  root.style.display = list.length ? "" : "none";
+  for (const e of list.slice(0, 5)) {
+    const row = document.createElement("div");
+    row.className = "exp";
+    row.dataset.state = e.state;
+    const what = document.createElement("span");
+    what.textContent = e.camera + " → " + e.format + " · " + fmtTime(Date.parse(e.from)) + " – " + fmtTime(Date.parse(e.to));
+    const bar = document.createElement("progress");
+    bar.max = 1; bar.value = e.progress;
+    const left = document.createElement("span");
+    left.className = "muted";
+    left.textContent = e.state === "running"
+      ? Math.floor(e.progress * 100) + "% · " + (e.eta_s === null ? "estimating…" : "about " + Math.ceil(e.eta_s) + " s left")
+      : e.state + (e.error ? ": " + e.error : "") + " · " + e.elapsed_s + " s";
+    row.append(what, bar, left);
+    root.append(row);
+  }
+  clearTimeout(expTimer);
+  if (list.some((e) => e.state === "running")) expTimer = setTimeout(exports, 1000);
+}
 
 (function init() {
   const now = new Date();
@@ -240,6 +344,8 @@ $("#dl").onsubmit = (ev) => {
     document.body.dataset.ready = "1";
   }, (e) => { say(e.message, true); document.body.dataset.ready = "1"; });
   setInterval(() => loadAll().catch(() => {}), 10000);
+  exports();
+  setInterval(() => { if (expTimer === null || !document.querySelector('.exp[data-state="running"]')) exports(); }, 10000);
 })();
 `;
 
@@ -264,8 +370,10 @@ export const RECORDINGS_PAGE = `<!doctype html>
   <section id="cams"></section>
   <section class="card">
     <video id="player" controls playsinline muted preload="metadata"></video>
+    <img id="mjpeg" alt="MJPEG recording">
     <div id="info">
       <span class="grow"><b id="now">--:--:--</b> <span id="seginfo" class="muted">Click a timeline to play.</span></span>
+      <select id="segfmt" aria-label="Segment format"><option value="">as recorded</option><option>mp4</option><option>mkv</option><option>mov</option><option>webm</option></select>
       <a id="seglink" href="#">Download segment</a>
       <button id="del" disabled>Delete</button>
     </div>
@@ -275,8 +383,10 @@ export const RECORDINGS_PAGE = `<!doctype html>
     <select id="dlcam" aria-label="Camera"></select>
     <input id="dlfrom" type="datetime-local" aria-label="From">
     <input id="dlto" type="datetime-local" aria-label="To">
-    <button>Download MP4</button>
+    <select id="dlfmt" aria-label="Format"><option>mp4</option><option>mkv</option><option>mov</option><option value="webm">webm (re-encoded)</option></select>
+    <button>Download</button>
   </form>
+  <section id="exports" class="card" style="display: none" aria-label="Exports"></section>
 </main>
 <script>${SCRIPT}</script>
 </body>

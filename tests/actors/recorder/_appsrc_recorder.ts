@@ -4,11 +4,13 @@
 // pushed AU is also appended, unbuffered, to a raw .h264 reference file
 // (what was handed to the muxer).
 //
-// As a program: deno run -A _appsrc_recorder.ts SEGMENT REFERENCE
-// (records live until killed).
+// As a program: deno run -A _appsrc_recorder.ts SEGMENT REFERENCE [CONTAINER CODEC]
+// (records live until killed; H.264 in MP4 unless a container and codec are given).
 import { Pipeline } from "../../../ffi/gst/mod.ts";
-import { segmentPipeline } from "../../../actors/recorder/mod.ts";
-import { sourceArgs } from "./_media.ts";
+import { MP4_H264, type SegmentFormat, segmentPipeline } from "../../../actors/recorder/mod.ts";
+import type { Codec } from "../../../actors/defs.ts";
+import type { RecordingContainer } from "../../../actors/recorder/mod.ts";
+import { FPS, jpegSourceArgs, sourceArgs } from "./_media.ts";
 import assert from "node:assert/strict";
 
 /** Largest AU copied. Reason: a 320x240 x264 keyframe is ~20 KB; 1 MiB is far past any. */
@@ -23,13 +25,21 @@ export interface AppsrcRecording {
 
 export function recordThroughAppsrc(
   segment: string,
-  options: { frames?: number; skip?: number; reference?: string; stripParameterSets?: boolean },
+  options: {
+    frames?: number;
+    skip?: number;
+    reference?: string;
+    stripParameterSets?: boolean;
+    format?: SegmentFormat;
+  },
 ): AppsrcRecording {
   const live = options.frames === undefined;
   const total = (options.frames ?? 0) + (options.skip ?? 0);
+  const format = options.format ?? MP4_H264;
+  const source = format.codec === "h264" ? sourceArgs : jpegSourceArgs;
   using encoder = Pipeline.parse(
     [
-      ...sourceArgs(live ? { live: true } : { frames: total }),
+      ...source(live ? { live: true } : { frames: total }),
       "!",
       "appsink",
       "name=out",
@@ -37,7 +47,7 @@ export function recordThroughAppsrc(
       "max-buffers=8",
     ].join(" "),
   );
-  using muxer = Pipeline.parse(segmentPipeline(segment));
+  using muxer = Pipeline.parse(segmentPipeline(segment, format));
   using ref = options.reference === undefined
     ? null
     : Deno.openSync(options.reference, { write: true, create: true, truncate: true });
@@ -83,6 +93,9 @@ function keepSlices(au: Uint8Array): Uint8Array {
 }
 
 if (import.meta.main) {
-  const [segment, reference] = Deno.args;
-  recordThroughAppsrc(segment, { reference });
+  const [segment, reference, container, codec] = Deno.args;
+  const format = container === undefined
+    ? MP4_H264
+    : { container: container as RecordingContainer, codec: codec as Codec, fps: FPS };
+  recordThroughAppsrc(segment, { reference, format });
 }

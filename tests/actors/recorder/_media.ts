@@ -2,7 +2,7 @@
 // the chosen mux chain, and ffprobe/ffmpeg as the judges. Every subprocess
 // is bounded by a timeout.
 import { dirname } from "node:path";
-import { muxChainArgs } from "../../../actors/recorder/mod.ts";
+import { muxChainArgs, type SegmentFormat } from "../../../actors/recorder/mod.ts";
 
 /** Time any one tool run may take. */
 export const TOOL_TIMEOUT_MS = 60_000;
@@ -25,6 +25,56 @@ export function sourceArgs(options: { live?: boolean; frames?: number } = {}): s
     "!",
     "video/x-h264,stream-format=byte-stream,alignment=au",
   ];
+}
+
+/** The MJPEG source the tests encode: jpegenc as eyrie's jpeg encoder, a picture per frame. */
+export function jpegSourceArgs(options: { live?: boolean; frames?: number } = {}): string[] {
+  return [
+    "videotestsrc",
+    ...(options.live ? ["is-live=true"] : []),
+    ...(options.frames !== undefined ? [`num-buffers=${options.frames}`] : []),
+    "!",
+    `video/x-raw,width=320,height=240,framerate=${FPS}/1`,
+    "!",
+    "jpegenc",
+    "quality=85",
+    "!",
+    "image/jpeg",
+  ];
+}
+
+/** What ffprobe says of a file's container and first video stream. */
+export interface ProbeInfo {
+  /** ffprobe's format_name ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi"). */
+  format: string;
+  codec: string;
+  duration: number | null;
+  frames: number;
+}
+
+/** ffprobe's format name, codec, duration and decoded frames of `path`. */
+export async function probeInfo(path: string): Promise<ProbeInfo> {
+  const r = await run("ffprobe", [
+    "-v",
+    "error",
+    "-count_frames",
+    "-select_streams",
+    "v:0",
+    "-show_entries",
+    "format=format_name,duration:stream=codec_name,nb_read_frames",
+    "-of",
+    "json",
+    path,
+  ]);
+  if (r.code !== 0) throw new Error(`ffprobe failed on ${path}: ${r.stderr}`);
+  const j = JSON.parse(r.stdout);
+  const d = Number(j.format?.duration);
+  return {
+    format: String(j.format?.format_name),
+    codec: String(j.streams?.[0]?.codec_name),
+    duration: Number.isFinite(d) ? d : null,
+    frames: Number(j.streams?.[0]?.nb_read_frames),
+  };
 }
 
 export interface ToolResult {
@@ -51,14 +101,19 @@ export async function run(
   return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
 }
 
-/** Writes a whole, cleanly closed segment of `frames` frames to `path`. */
-export async function makeSegment(path: string, frames: number): Promise<void> {
+/** Writes a whole, cleanly closed segment of `frames` frames to `path` (H.264 in MP4 by default). */
+export async function makeSegment(
+  path: string,
+  frames: number,
+  format?: SegmentFormat,
+): Promise<void> {
   await Deno.mkdir(dirname(path), { recursive: true });
+  const source = format?.codec === "mjpeg" ? jpegSourceArgs : sourceArgs;
   const r = await run("gst-launch-1.0", [
     "-q",
-    ...sourceArgs({ frames }),
+    ...source({ frames }),
     "!",
-    ...muxChainArgs(path),
+    ...muxChainArgs(path, format),
   ]);
   if (r.code !== 0) throw new Error(`gst-launch-1.0 failed: ${r.stderr}`);
 }

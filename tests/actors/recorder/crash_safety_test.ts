@@ -8,45 +8,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { muxChainArgs, repairMp4, scanMp4 } from "../../../actors/recorder/mod.ts";
 import { countFrames, decodeErrors, FPS, probeDuration, sourceArgs } from "./_media.ts";
+import { killMidSegment as killAfter } from "./_crash.ts";
 
-/** Longest wait for the segment to grow; the test fails past it (the recorder hung). */
-const GROWTH_TIMEOUT_MS = 30_000;
-const POLL_MS = 20;
 /** Fragments written before the kill. */
 const FRAGMENTS_BEFORE_KILL = 4;
 /** Delays after the last observed fragment, to kill at different phases of the next one. */
 const PHASES_MS = [0, 150, 320, 450];
 
-async function fileSize(path: string): Promise<number> {
-  try {
-    return (await Deno.stat(path)).size;
-  } catch {
-    return 0;
-  }
-}
-
 /** Starts the recorder, waits for a few fragments and a phase, then SIGKILLs it. */
-async function killMidSegment(cmd: string, args: string[], seg: string, phaseMs: number) {
-  const child = new Deno.Command(cmd, { args, stdin: "null", stdout: "null", stderr: "piped" })
-    .spawn();
-  try {
-    // Each fragment lands as one burst of writes: count bursts by size changes.
-    const deadline = Date.now() + GROWTH_TIMEOUT_MS;
-    let seen = 0;
-    let last = 0;
-    while (seen < FRAGMENTS_BEFORE_KILL + 1) {
-      if (Date.now() > deadline) throw new Error(`Segment ${seg} stopped growing at ${last} bytes`);
-      await new Promise((r) => setTimeout(r, POLL_MS));
-      const size = await fileSize(seg);
-      if (size !== last) seen++;
-      last = size;
-    }
-    await new Promise((r) => setTimeout(r, phaseMs));
-  } finally {
-    child.kill("SIGKILL");
-  }
-  const { stderr } = await child.output();
-  return new TextDecoder().decode(stderr);
+function killMidSegment(cmd: string, args: string[], seg: string, phaseMs: number) {
+  // Each fragment lands as one burst of writes: count bursts by size changes.
+  return killAfter(cmd, args, seg, { growths: FRAGMENTS_BEFORE_KILL + 1, phaseMs });
 }
 
 async function assertCrashSafe(seg: string, ref: string, phase: number): Promise<void> {

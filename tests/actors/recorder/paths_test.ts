@@ -5,8 +5,10 @@ import {
   resolveSegmentFile,
   resolveSegmentPath,
   segmentPath,
+  segmentStem,
   thumbnailPath,
 } from "../../../actors/recorder/paths.ts";
+import { CONTAINERS } from "../../../actors/recorder/container.ts";
 
 const START = Date.UTC(2026, 10, 22, 14, 3, 5, 123);
 
@@ -30,7 +32,17 @@ Deno.test("parseSegmentPath() reads back what segmentPath() wrote", () => {
     assert.deepEqual(parseSegmentPath(segmentPath("cam-1", start)), {
       camera: "cam-1",
       startMs: start,
+      container: "mp4",
     });
+  }
+});
+
+Deno.test("segmentPath() names each container by its extension, and parseSegmentPath() reads it back", () => {
+  for (const container of CONTAINERS) {
+    const path = segmentPath("cam-1", START, container);
+    assert.ok(path.endsWith(`Z.${container}`), path);
+    assert.deepEqual(parseSegmentPath(path), { camera: "cam-1", startMs: START, container });
+    assert.equal(thumbnailPath(path), segmentStem(path) + ".jpg");
   }
 });
 
@@ -66,7 +78,8 @@ Deno.test("parseSegmentPath() refuses names that are not segments", () => {
   const bad = [
     "front/2026-11-22/2026-11-22T14:03:05.123Z.mp4", // colons
     "front/2026-11-22/2026-11-22T14-03-05Z.mp4", // no milliseconds
-    "front/2026-11-22/2026-11-22T14-03-05.123Z.mkv",
+    "front/2026-11-22/2026-11-22T14-03-05.123Z.webm", // not a recording container
+    "front/2026-11-22/2026-11-22T14-03-05.123Z.MKV",
     "front/2026-11-23/2026-11-22T14-03-05.123Z.mp4", // day folder disagrees
     "front/2026-02-30/2026-02-30T14-03-05.123Z.mp4", // no such day
     "front/2026-11-22/2026-11-22T24-00-00.000Z.mp4",

@@ -50,6 +50,7 @@ Deno.test("RecordingIndex opens a segment, closes it, and reads it back by id an
       complete: false,
       thumbnail: null,
       thumbnailBytes: 0,
+      codec: "h264",
     });
     const stats = {
       endMs: T0 + MIN,

@@ -105,6 +105,18 @@ export const ROUTE_SAMPLES: readonly RouteSample[] = [
     camera: "front",
   },
   {
+    pattern: "/api/recordings/exports",
+    method: "GET",
+    path: "/api/recordings/exports?camera=front",
+    camera: "front",
+  },
+  {
+    pattern: "/api/recordings/exports",
+    method: "GET",
+    path: "/api/recordings/exports",
+    camera: null,
+  },
+  {
     pattern: "/api/recordings/cameras/:camera/*",
     method: "POST",
     path: "/api/recordings/cameras/front/pause",

@@ -110,3 +110,17 @@ export async function gstDecodes(file: string): Promise<string> {
   ]);
   return r.code === 0 ? "" : r.out.trim() || `exit ${r.code}`;
 }
+
+/** Decodes every frame with GStreamer's decodebin (any container, any codec); "" when clean. */
+export async function gstDecodesAny(file: string): Promise<string> {
+  const r = await tool("gst-launch-1.0", [
+    "-q",
+    "filesrc",
+    `location=${file}`,
+    "!",
+    "decodebin",
+    "!",
+    "fakesink",
+  ]);
+  return r.code === 0 ? "" : r.out.trim() || `exit ${r.code}`;
+}
