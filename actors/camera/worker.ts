@@ -89,8 +89,12 @@ runActor<CameraProtocol>(() => {
       };
 
       /** One session: open the pipeline, feed frames until a fault, the end, or stop. */
+      /** Whether the session got past its preflight (then a fault came from the stream). */
+      let reached = false;
       const session = async (): Promise<SessionEnd> => {
+        reached = false;
         await preflight(src, stopping.signal);
+        reached = true;
         if (!running) return "stopped";
         const p = Pipeline.parse(pipelineText);
         try {
@@ -137,6 +141,16 @@ runActor<CameraProtocol>(() => {
 
       /** The cause of a failed session, or the error again when it is a bug of ours. */
       const causeOf = async (error: unknown): Promise<string> => {
+        if (reached && src.kind === "rtsp" && running) {
+          // A camera that went away mid-stream shows as an ended or broken stream, however
+          // GStreamer words it; whether it still answers says more (and the same every time).
+          try {
+            await preflight(src, stopping.signal);
+          } catch (e) {
+            if (e instanceof SourceFault) return e.message;
+            throw e;
+          }
+        }
         if (error instanceof SourceFault) return error.message;
         if (error instanceof GstError) {
           const cause = gstCause(src, error);
