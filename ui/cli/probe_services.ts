@@ -23,7 +23,7 @@ export interface ServiceProbe {
   detail: string;
 }
 
-async function probeRtsp(listen: string): Promise<ServiceProbe> {
+function probeRtsp(listen: string): ServiceProbe {
   const { hostname, port } = parseListen(listen);
   try {
     const l = Deno.listen({ hostname, port });
@@ -112,7 +112,7 @@ async function probeJanus(camera: string, url: string): Promise<ServiceProbe> {
 /** Every service `config` names, probed at once. */
 export async function probeServices(config: Config): Promise<ServiceProbe[]> {
   const probes: Promise<ServiceProbe>[] = [];
-  if (config.rtsp !== null) probes.push(probeRtsp(config.rtsp.listen));
+  if (config.rtsp !== null) probes.push(Promise.resolve(probeRtsp(config.rtsp.listen)));
   if (config.mqtt !== null) probes.push(probeMqtt(config.mqtt));
   for (const cam of config.camera) {
     for (const p of cam.publish) probes.push(probeJanus(cam.id, p.url));

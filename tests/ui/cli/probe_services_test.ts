@@ -42,7 +42,7 @@ source = "test"
       ]]);
       assert.match(probes[0].detail, /in use/);
       assert.match(probes[2].detail, /streaming plugin on/);
-      assert.match(formatServices(probes), /ok   mqtt   mqtt:\/\/127\.0\.0\.1:\d+: connected/);
+      assert.match(formatServices(probes), /ok {3}mqtt {3}mqtt:\/\/127\.0\.0\.1:\d+: connected/);
       taken.close();
       await broker.stop();
       await janus.stop();
