@@ -45,6 +45,10 @@ export interface SessionStats {
   jitterMs: number;
   rttMs: number | null;
   rembKbps: number | null;
+  /** Offer received → answer made, ICE connected, DTLS connected, ms (null: not yet). */
+  answerMs: number;
+  iceMs: number | null;
+  connectedMs: number | null;
   /** Offer received → first keyframe packet handed to the network, ms. */
   firstFrameMs: number | null;
 }

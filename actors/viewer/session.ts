@@ -75,6 +75,10 @@ export class ViewerSession implements PacketSink {
   fir = 0;
   nack = 0;
   firstFrameMs: number | null = null;
+  /** When the offer arrived and when the answer was made, ICE connected, DTLS connected. */
+  readonly offeredMs: number;
+  readonly answerMs: number;
+  iceMs: number | null = null;
   readonly #pc: RTCPeerConnection;
   readonly #sender: RTCRtpSender;
   readonly #transport: RTCDtlsTransport;
@@ -86,15 +90,20 @@ export class ViewerSession implements PacketSink {
 
   private constructor(
     pc: RTCPeerConnection,
-    options: { sdp: string; events: SessionEvents; now: () => number },
+    options: { sdp: string; events: SessionEvents; now: () => number; offeredMs: number },
   ) {
     this.#pc = pc;
     this.#events = options.events;
     this.#now = options.now;
+    this.offeredMs = options.offeredMs;
     this.clock = newSessionClock(options.now());
+    this.answerMs = this.clock.createdMs - this.offeredMs;
     this.remoteUfrag = /^a=ice-ufrag:(.+)$/m.exec(options.sdp)?.[1]?.trim() ?? null;
     const video = pc.getTransceivers().find((t) => t.kind === "video")!;
     this.#sender = video.sender;
+    pc.iceConnectionStateChange.subscribe((state) => {
+      if (state === "connected" && this.iceMs === null) this.iceMs = this.#now() - this.offeredMs;
+    });
     pc.connectionStateChange.subscribe((state) => {
       if (state === "connected" && this.state === "connecting") {
         this.state = "connected";
@@ -121,7 +130,7 @@ export class ViewerSession implements PacketSink {
   /** Answers a checked offer; the session starts connecting. Throws what werift throws. */
   static async answer(
     args: OfferArgs,
-    options: { events: SessionEvents; now: () => number },
+    options: { events: SessionEvents; now: () => number; offeredMs: number },
   ): Promise<{ session: ViewerSession; sdp: string }> {
     const pc = new RTCPeerConnection({
       ...iceSettings(args.hosts),
@@ -160,7 +169,7 @@ export class ViewerSession implements PacketSink {
     this.#lastTimestamp = timestamp;
     const now = this.#now();
     onSent(this.clock, now);
-    if (this.firstFrameMs === null) this.firstFrameMs = now - this.clock.createdMs;
+    if (this.firstFrameMs === null) this.firstFrameMs = now - this.offeredMs;
     return this.#sender.sendRtp(packet as Buffer);
   }
 
@@ -185,6 +194,11 @@ export class ViewerSession implements PacketSink {
       jitterMs: this.signal.jitterMs,
       rttMs: rtt === undefined ? null : Math.round(rtt * 1000),
       rembKbps: this.signal.rembKbps,
+      answerMs: Math.round(this.answerMs),
+      iceMs: this.iceMs === null ? null : Math.round(this.iceMs),
+      connectedMs: this.clock.connectedMs === null
+        ? null
+        : Math.round(this.clock.connectedMs - this.offeredMs),
       firstFrameMs: this.firstFrameMs === null ? null : Math.round(this.firstFrameMs),
     };
   }

@@ -215,6 +215,7 @@ runActor<ViewerProtocol>(() => {
     },
     calls: {
       offer: async (args) => {
+        const offeredMs = performance.now();
         let connecting = 0;
         for (const s of sessions.values()) if (s.state === "connecting") connecting++;
         const refusal = admit({
@@ -233,6 +234,7 @@ runActor<ViewerProtocol>(() => {
           const { session, sdp } = await ViewerSession.answer(args, {
             events,
             now: () => performance.now(),
+            offeredMs,
           });
           if (!running) {
             session.close("shutdown");
