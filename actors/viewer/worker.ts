@@ -15,6 +15,7 @@ import { runActor } from "../runtime/worker.ts";
 import { type AbrState, initialAbr, nextAbr } from "./abr.ts";
 import { admit } from "./admission.ts";
 import { dtlsRetransmitsDropped, installDtlsGuard } from "./dtls_guard.ts";
+import { installEarlyDtlsStart } from "./dtls_start.ts";
 import { PacketPool } from "./fanout.ts";
 import { installFastSrtp } from "./fast_srtp.ts";
 import { END_REASONS, type EndReason, sessionVerdict } from "./health.ts";
@@ -74,6 +75,7 @@ runActor<ViewerProtocol>(() => {
     async start(init, ctx) {
       maxViewers = init.maxViewers;
       installDtlsGuard();
+      installEarlyDtlsStart();
       installFastSrtp();
       // The first certificate takes ~0.5 s of JS crypto: make it before the first viewer waits.
       await RTCDtlsTransport.SetupCertificate();
