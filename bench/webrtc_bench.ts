@@ -226,7 +226,9 @@ if (PHASES.includes("sessions")) {
 
 // 1b. Burst: parallel viewers, no retries.
 if (PHASES.includes("burst")) {
-  const runs: Array<{ parallel: BurstTiming[]; sequential: BurstTiming[]; ended: unknown }> = [];
+  const runs: Array<
+    { parallel: BurstTiming[]; sequential: BurstTiming[]; ended: unknown; refused: unknown }
+  > = [];
   for (let run = 0; run < BURST.runs; run++) {
     await withBrowser(async (browser) => {
       await using cfg = await tempConfig(
@@ -245,7 +247,8 @@ if (PHASES.includes("burst")) {
           timeoutMs: 10_000,
         });
         await sleep(1500);
-        runs.push({ ...r, ended: (await viewerStats(eyrie.url, "burst")).ended });
+        const stats = await viewerStats(eyrie.url, "burst");
+        runs.push({ ...r, ended: stats.ended, refused: stats.refused });
         await page.close();
       } finally {
         await eyrie.stop();
@@ -382,7 +385,9 @@ if (PHASES.includes("burst")) {
     `burst refusals: ${
       all.filter((t) => t.status !== 201).map((t) => t.status).join(", ") || "none"
     }; ` +
-      `ended: ${runs.map((run) => JSON.stringify((run as { ended?: unknown }).ended)).join(" ")}`,
+      `eyrie's count of refusals per run: ${
+        runs.map((run) => JSON.stringify((run as { refused?: unknown }).refused)).join(" ")
+      }; ended: ${runs.map((run) => JSON.stringify((run as { ended?: unknown }).ended)).join(" ")}`,
   );
 }
 if (PHASES.includes("cpu")) {

@@ -50,6 +50,14 @@ export interface SessionEvents {
   ended(session: ViewerSession, reason: EndReason): void;
 }
 
+export interface SessionOptions {
+  events: SessionEvents;
+  now: () => number;
+  /** When the offer arrived (the `now` clock): the session's timeline starts there. */
+  offeredMs: number;
+  clientKey: string;
+}
+
 function h264(): RTCRtpCodecParameters {
   return new RTCRtpCodecParameters({
     mimeType: "video/H264",
@@ -70,6 +78,8 @@ export class ViewerSession implements PacketSink {
   readonly signal: ViewerSignal = { fractionLost: 0, jitterMs: 0, rembKbps: null, atMs: 0 };
   /** The browser's ICE username fragment (a PATCH with another one is an ICE restart). */
   readonly remoteUfrag: string | null;
+  /** Who asked for it (admission.ts's clientKey): connecting sessions are capped per client. */
+  readonly clientKey: string;
   state: "connecting" | "connected" | "closed" = "connecting";
   pli = 0;
   fir = 0;
@@ -90,12 +100,13 @@ export class ViewerSession implements PacketSink {
 
   private constructor(
     pc: RTCPeerConnection,
-    options: { sdp: string; events: SessionEvents; now: () => number; offeredMs: number },
+    options: SessionOptions & { sdp: string },
   ) {
     this.#pc = pc;
     this.#events = options.events;
     this.#now = options.now;
     this.offeredMs = options.offeredMs;
+    this.clientKey = options.clientKey;
     this.clock = newSessionClock(options.now());
     this.answerMs = this.clock.createdMs - this.offeredMs;
     this.remoteUfrag = /^a=ice-ufrag:(.+)$/m.exec(options.sdp)?.[1]?.trim() ?? null;
@@ -130,7 +141,7 @@ export class ViewerSession implements PacketSink {
   /** Answers a checked offer; the session starts connecting. Throws what werift throws. */
   static async answer(
     args: OfferArgs,
-    options: { events: SessionEvents; now: () => number; offeredMs: number },
+    options: SessionOptions,
   ): Promise<{ session: ViewerSession; sdp: string }> {
     const pc = new RTCPeerConnection({
       ...iceSettings(args.hosts),

@@ -13,7 +13,6 @@ import { nowNs } from "../defs.ts";
 import { RingReader } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import { type AbrState, initialAbr, nextAbr } from "./abr.ts";
-import { admit } from "./admission.ts";
 import { dtlsRetransmitsDropped, installDtlsGuard } from "./dtls_guard.ts";
 import { installEarlyDtlsStart } from "./dtls_start.ts";
 import { PacketPool } from "./fanout.ts";
@@ -21,6 +20,8 @@ import { installFastSrtp } from "./fast_srtp.ts";
 import { END_REASONS, type EndReason, sessionVerdict } from "./health.ts";
 import { KeyframeLimiter } from "./keyframes.ts";
 import { LoopLag, STARVED_MS } from "./loop_lag.ts";
+import { OfferGate } from "./offer_gate.ts";
+import { ThreadCpu } from "./thread_cpu.ts";
 import type { ViewerProtocol, ViewerStats } from "./protocol.ts";
 import { type SessionEvents, ViewerSession } from "./session.ts";
 
@@ -41,8 +42,7 @@ runActor<ViewerProtocol>(() => {
   let running = true;
   let loop: Promise<void> = Promise.resolve();
   let ticker: ReturnType<typeof setInterval> | undefined;
-  let reserved = 0;
-  let maxViewers = 0;
+  let gate: OfferGate | undefined;
   let report = () => {};
   let askKeyframe = () => {};
   const totals = { started: 0, packetsSent: 0, framesSent: 0, dropped: 0, pli: 0, fir: 0, nack: 0 };
@@ -50,6 +50,7 @@ runActor<ViewerProtocol>(() => {
 
   const events: SessionEvents = {
     connected(session) {
+      gate?.drain(performance.now());
       if (session.cursor.start(pool, { nowNs: nowNs(), maxAgeNs: START_MAX_AGE_MS * 1e6 })) {
         askKeyframe();
       }
@@ -68,12 +69,18 @@ runActor<ViewerProtocol>(() => {
       totals.fir += session.fir;
       totals.nack += session.nack;
       if (sessions.size === 0) pool.clear();
+      gate?.drain(performance.now());
     },
   };
 
   return {
     async start(init, ctx) {
-      maxViewers = init.maxViewers;
+      const cpu = new ThreadCpu(performance.now());
+      gate = new OfferGate({
+        maxViewers: init.maxViewers,
+        sessions: () => sessions.values(),
+        cpu: () => cpu.share,
+      });
       installDtlsGuard();
       installEarlyDtlsStart();
       installFastSrtp();
@@ -98,7 +105,9 @@ runActor<ViewerProtocol>(() => {
         const stats: ViewerStats = {
           viewers: 0,
           connecting: 0,
+          waiting: gate!.waiting,
           maxViewers: init.maxViewers,
+          refused: { ...gate!.refused },
           started: totals.started,
           ended: { ...ended },
           packetsIn,
@@ -114,6 +123,7 @@ runActor<ViewerProtocol>(() => {
           targetKbps: abr.kbps,
           dtlsRetransmitsDropped: dtlsRetransmitsDropped(),
           lagMs: Math.round(lag.lagMs),
+          cpuPercent: Math.round(cpu.share * 100),
           heapMiB: Math.round(Deno.memoryUsage().heapUsed / 2 ** 20),
           sessions: [],
         };
@@ -140,6 +150,8 @@ runActor<ViewerProtocol>(() => {
           ctx.log.warn("the viewer Worker did not run", { ms: Math.round(late) });
         }
         const judge = !lag.starved(now);
+        cpu.sample(now);
+        gate!.drain(now);
         if (keyframes.poll(now)) ctx.emit({ type: "keyframe" });
         const signals = [];
         for (const s of sessions.values()) {
@@ -205,6 +217,7 @@ runActor<ViewerProtocol>(() => {
     async stop() {
       running = false;
       clearInterval(ticker);
+      gate?.close("The viewer actor is stopping");
       for (const s of [...sessions.values()]) s.close("shutdown");
       await loop.catch(() => {});
     },
@@ -218,18 +231,11 @@ runActor<ViewerProtocol>(() => {
     calls: {
       offer: async (args) => {
         const offeredMs = performance.now();
-        let connecting = 0;
-        for (const s of sessions.values()) if (s.state === "connecting") connecting++;
-        const refusal = admit({
-          sessions: sessions.size,
-          connecting,
-          answering: reserved,
-          maxViewers,
-          lagMs: lag.lagMs,
-          overloaded: lag.overloaded,
-        });
-        if (refusal !== null) return refusal;
-        reserved++;
+        if (gate === undefined) {
+          return { ok: false, problem: "busy", message: "The viewer actor is starting" };
+        }
+        const turn = await gate.enter(args.client, offeredMs);
+        if ("ok" in turn) return turn;
         // Ask now: the keyframe is encoded while ICE and DTLS run.
         askKeyframe();
         try {
@@ -237,6 +243,7 @@ runActor<ViewerProtocol>(() => {
             events,
             now: () => performance.now(),
             offeredMs,
+            clientKey: turn.key,
           });
           if (!running) {
             session.close("shutdown");
@@ -246,13 +253,14 @@ runActor<ViewerProtocol>(() => {
           totals.started++;
           return { ok: true, id: session.id, sdp };
         } catch (error) {
-          return {
+          return gate.count({
             ok: false,
             problem: "rejected",
             message: `The offer could not be answered: ${(error as Error).message}`,
-          };
+          });
         } finally {
-          reserved--;
+          turn.release();
+          gate.drain(performance.now());
         }
       },
       close: (args) => {
