@@ -1,7 +1,8 @@
 // `deno task bench` runs every bench/*_bench.ts in turn, each in its own
 // process (so one bench's heap, JIT and threads never colour the next);
-// `deno task bench <name>…` runs bench/<name>_bench.ts only. Exits 1 if any
-// bench failed, 2 for an unknown name.
+// `deno task bench <name>… [--option value…]` runs bench/<name>_bench.ts only,
+// handing it everything from the first `--` argument on (`deno task bench
+// soak --minutes 5`). Exits 1 if any bench failed, 2 for an unknown name.
 
 const DIR = new URL(".", import.meta.url).pathname;
 
@@ -14,12 +15,15 @@ async function benches(): Promise<string[]> {
   return names.sort();
 }
 
-async function main(args: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   const all = await benches();
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(`usage: deno task bench [name…]\nbenches: ${all.join(", ")}`);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(`usage: deno task bench [name…] [--option value…]\nbenches: ${all.join(", ")}`);
     return 0;
   }
+  const firstOption = argv.findIndex((a) => a.startsWith("--"));
+  const args = firstOption < 0 ? argv : argv.slice(0, firstOption);
+  const options = firstOption < 0 ? [] : argv.slice(firstOption);
   const unknown = args.filter((a) => !all.includes(a));
   if (unknown.length > 0) {
     console.error(`bench: no bench named ${unknown.join(", ")}; there are: ${all.join(", ")}`);
@@ -31,7 +35,7 @@ async function main(args: string[]): Promise<number> {
     console.log(`\n## ${name}\n`);
     const started = performance.now();
     const status = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", `${DIR}${name}_bench.ts`],
+      args: ["run", "-A", `${DIR}${name}_bench.ts`, ...options],
       stdin: "null",
       stdout: "inherit",
       stderr: "inherit",

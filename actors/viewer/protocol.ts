@@ -103,6 +103,9 @@ export interface ViewerStats {
   cpuPercent: number;
   /** JS heap in use by this Worker, MiB (sessions must not leave anything behind). */
   heapMiB: number;
+  /** The heap V8 has reserved for this Worker, and the ArrayBuffers outside it, MiB. */
+  heapTotalMiB: number;
+  externalMiB: number;
   sessions: SessionStats[];
 }
 

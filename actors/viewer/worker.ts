@@ -34,6 +34,13 @@ const STATS_EVERY_MS = 1000;
  */
 export const START_MAX_AGE_MS = 150;
 
+/** This Worker's V8 heap (used and reserved) and the ArrayBuffers outside it, MiB. */
+function heapStats(): { heapMiB: number; heapTotalMiB: number; externalMiB: number } {
+  const m = Deno.memoryUsage();
+  const mib = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+  return { heapMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), externalMiB: mib(m.external) };
+}
+
 runActor<ViewerProtocol>(() => {
   const sessions = new Map<string, ViewerSession>();
   const pool = new PacketPool();
@@ -124,7 +131,7 @@ runActor<ViewerProtocol>(() => {
           dtlsRetransmitsDropped: dtlsRetransmitsDropped(),
           lagMs: Math.round(lag.lagMs),
           cpuPercent: Math.round(cpu.share * 100),
-          heapMiB: Math.round(Deno.memoryUsage().heapUsed / 2 ** 20),
+          ...heapStats(),
           sessions: [],
         };
         for (const s of sessions.values()) {

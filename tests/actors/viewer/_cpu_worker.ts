@@ -1,3 +1,4 @@
+/// <reference lib="deno.worker" />
 // A Worker that spins until its own thread has used `seconds` of CPU, then reports both counters.
 import { threadCpuSeconds } from "../../../actors/viewer/thread_cpu.ts";
 
