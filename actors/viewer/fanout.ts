@@ -24,9 +24,13 @@ export const MAX_PEER_LAG = 1024;
 /** Sends a viewer may have unfinished; beyond them its queue grows instead. */
 export const MAX_IN_FLIGHT = 128;
 
-/** Where a viewer's packets go. `discont` marks the first packet after packets were skipped. */
+/** Where a viewer's packets go. */
 export interface PacketSink {
-  send(packet: Uint8Array, discont: boolean): Promise<unknown> | undefined;
+  /**
+   * Sends pool packet `seq`; `discont` marks the first one after packets
+   * were skipped. True when it went out: `done` is called once it is sent.
+   */
+  send(pool: PacketPool, seq: number, discont: boolean, done: () => void): boolean;
 }
 
 export class PacketPool {
@@ -135,14 +139,10 @@ export class PeerCursor {
         }
         this.#waiting = false;
       }
-      const pending = sink.send(pool.packet(seq), this.#discont);
+      if (sink.send(pool, seq, this.#discont, this.done)) this.inFlight++;
       this.#discont = false;
       this.sent++;
       if ((flags & FrameFlags.MARKER) !== 0) this.frames++;
-      if (pending !== undefined) {
-        this.inFlight++;
-        pending.then(this.done, this.done);
-      }
     }
     return wantKeyframe;
   }

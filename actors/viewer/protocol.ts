@@ -68,6 +68,8 @@ export interface SessionStats {
   connectedMs: number | null;
   /** Offer received → first keyframe packet handed to the network, ms. */
   firstFrameMs: number | null;
+  /** Packets go out on eyrie's own send path (direct_send.ts), not werift's. */
+  direct: boolean;
 }
 
 export interface ViewerStats {

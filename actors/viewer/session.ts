@@ -10,6 +10,7 @@
  */
 import type { Buffer } from "node:buffer";
 import {
+  GenericNack,
   PictureLossIndication,
   ReceiverEstimatedMaxBitrate,
   type RTCDtlsTransport,
@@ -28,7 +29,8 @@ import {
   useSdesMid,
 } from "werift";
 import type { ViewerSignal } from "./abr.ts";
-import { type PacketSink, PeerCursor } from "./fanout.ts";
+import { DirectSender } from "./direct_send.ts";
+import { type PacketPool, type PacketSink, PeerCursor } from "./fanout.ts";
 import {
   type EndReason,
   newSessionClock,
@@ -56,6 +58,8 @@ export interface SessionOptions {
   /** When the offer arrived (the `now` clock): the session's timeline starts there. */
   offeredMs: number;
   clientKey: string;
+  /** The camera's packets (NACKs are answered from it). */
+  pool: PacketPool;
 }
 
 function h264(): RTCRtpCodecParameters {
@@ -92,6 +96,7 @@ export class ViewerSession implements PacketSink {
   readonly #pc: RTCPeerConnection;
   readonly #sender: RTCRtpSender;
   readonly #transport: RTCDtlsTransport;
+  #direct: DirectSender | null = null;
   #heard = 0;
   readonly #events: SessionEvents;
   readonly #now: () => number;
@@ -117,6 +122,7 @@ export class ViewerSession implements PacketSink {
     });
     pc.connectionStateChange.subscribe((state) => {
       if (state === "connected" && this.state === "connecting") {
+        this.#direct = DirectSender.for(this.#sender, this.#transport, options.pool);
         this.state = "connected";
         this.clock.connectedMs = this.#now();
         this.#events.connected(this);
@@ -163,25 +169,40 @@ export class ViewerSession implements PacketSink {
     }
   }
 
-  /** PacketSink: hands one packet to werift (one promise per packet, resolved once sent). */
-  send(packet: Uint8Array, discont: boolean): Promise<unknown> | undefined {
-    if (this.state !== "connected") return undefined;
-    // RTP header bytes 2-3: sequence number, 4-7: timestamp (RFC 3550 5.1).
-    const timestamp = ((packet[4] << 24) | (packet[5] << 16) | (packet[6] << 8) | packet[7]) >>> 0;
-    if (discont && this.#lastTimestamp >= 0) {
-      // Packets were skipped: keep this viewer's sequence numbers contiguous (nothing to NACK)
-      // and its timestamps true to the time that passed.
-      this.#sender.replaceRTP(
-        { sequenceNumber: (packet[2] << 8) | packet[3], timestamp },
-        true,
-        ((timestamp - this.#lastTimestamp) >>> 0) || 1,
-      );
-    }
-    this.#lastTimestamp = timestamp;
+  /**
+   * PacketSink: sends one packet, on the direct path (direct_send.ts) when
+   * it applies, else through werift's sender (one promise per packet).
+   */
+  send(pool: PacketPool, seq: number, discont: boolean, done: () => void): boolean {
+    if (this.state !== "connected") return false;
     const now = this.#now();
+    if (this.#direct !== null) {
+      if (!this.#direct.send(seq, done)) return false;
+    } else {
+      const packet = pool.packet(seq);
+      // RTP header bytes 4-7: timestamp (RFC 3550 5.1).
+      const timestamp = ((packet[4] << 24) | (packet[5] << 16) | (packet[6] << 8) | packet[7]) >>>
+        0;
+      if (discont && this.#lastTimestamp >= 0) {
+        // Packets were skipped: keep this viewer's sequence numbers contiguous (nothing to NACK)
+        // and its timestamps true to the time that passed.
+        this.#sender.replaceRTP(
+          { sequenceNumber: (packet[2] << 8) | packet[3], timestamp },
+          true,
+          ((timestamp - this.#lastTimestamp) >>> 0) || 1,
+        );
+      }
+      this.#lastTimestamp = timestamp;
+      this.#sender.sendRtp(packet as Buffer).then(done, done);
+    }
     onSent(this.clock, now);
     if (this.firstFrameMs === null) this.firstFrameMs = now - this.offeredMs;
-    return this.#sender.sendRtp(packet as Buffer);
+    return true;
+  }
+
+  /** Whether packets go out on the direct path (false: werift's). */
+  get direct(): boolean {
+    return this.#direct !== null;
   }
 
   /** Ends the session (idempotent); the actor hears `ended` once. */
@@ -211,6 +232,7 @@ export class ViewerSession implements PacketSink {
         ? null
         : Math.round(this.clock.connectedMs - this.offeredMs),
       firstFrameMs: this.firstFrameMs === null ? null : Math.round(this.firstFrameMs),
+      direct: this.#direct !== null,
     };
   }
 
@@ -243,6 +265,8 @@ export class ViewerSession implements PacketSink {
       }
     } else if (packet instanceof RtcpTransportLayerFeedback) {
       this.nack++;
+      // werift answers NACKs from what its own sender sent; the direct path's packets are ours.
+      if (packet.feedback instanceof GenericNack) this.#direct?.resend(packet.feedback.lost);
       // A NACK names packets missing between ones it decrypted.
       progress = packet.feedback?.mediaSourceSsrc === ssrc;
     }

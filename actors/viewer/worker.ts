@@ -251,6 +251,7 @@ runActor<ViewerProtocol>(() => {
             now: () => performance.now(),
             offeredMs,
             clientKey: turn.key,
+            pool,
           });
           if (!running) {
             session.close("shutdown");
