@@ -99,6 +99,8 @@ export interface ViewerStats {
   /** The bitrate adaptive bitrate last asked the encoder for. */
   targetKbps: number;
   dtlsRetransmitsDropped: number;
+  /** werift is loaded (it is, from the first offer on: webrtc.ts). */
+  webrtcLoaded: boolean;
   /** How late this Worker's 50 ms tick runs, smoothed (its own load and the machine's). */
   lagMs: number;
   /** The Worker's own CPU, % of one core; new viewers wait above 85 %. */

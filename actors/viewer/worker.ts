@@ -8,22 +8,21 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { RTCDtlsTransport } from "werift";
 import { nowNs } from "../defs.ts";
 import { RingReader } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import { type AbrState, initialAbr, nextAbr } from "./abr.ts";
-import { dtlsRetransmitsDropped, installDtlsGuard } from "./dtls_guard.ts";
-import { installEarlyDtlsStart } from "./dtls_start.ts";
 import { PacketPool } from "./fanout.ts";
-import { installFastSrtp } from "./fast_srtp.ts";
 import { END_REASONS, type EndReason, sessionVerdict } from "./health.ts";
 import { KeyframeLimiter } from "./keyframes.ts";
 import { LoopLag, STARVED_MS } from "./loop_lag.ts";
 import { OfferGate } from "./offer_gate.ts";
 import { ThreadCpu } from "./thread_cpu.ts";
 import type { ViewerProtocol, ViewerStats } from "./protocol.ts";
-import { type SessionEvents, ViewerSession } from "./session.ts";
+import type { SessionEvents, ViewerSession } from "./session.ts";
+
+/** The werift side (webrtc.ts), loaded by the first offer. */
+type WebRtc = typeof import("./webrtc.ts");
 
 const TICK_MS = 50;
 const STATS_EVERY_MS = 1000;
@@ -52,6 +51,18 @@ runActor<ViewerProtocol>(() => {
   let gate: OfferGate | undefined;
   let report = () => {};
   let askKeyframe = () => {};
+  let webrtc: Promise<WebRtc> | undefined;
+  let loaded: WebRtc | undefined;
+  let crash: (error: unknown) => never = (error) => {
+    throw error;
+  };
+  // werift not loading is a broken install, not a bad offer: the actor crashes and says why.
+  const loadWebRtc = () =>
+    webrtc ??= import("./webrtc.ts").then(async (m) => {
+      await m.prepare();
+      loaded = m;
+      return m;
+    }).catch((error) => crash(error));
   const totals = { started: 0, packetsSent: 0, framesSent: 0, dropped: 0, pli: 0, fir: 0, nack: 0 };
   const ended = Object.fromEntries(END_REASONS.map((r) => [r, 0])) as Record<EndReason, number>;
 
@@ -81,18 +92,14 @@ runActor<ViewerProtocol>(() => {
   };
 
   return {
-    async start(init, ctx) {
+    start(init, ctx) {
+      crash = ctx.crash;
       const cpu = new ThreadCpu(performance.now());
       gate = new OfferGate({
         maxViewers: init.maxViewers,
         sessions: () => sessions.values(),
         cpu: () => cpu.share,
       });
-      installDtlsGuard();
-      installEarlyDtlsStart();
-      installFastSrtp();
-      // The first certificate takes ~0.5 s of JS crypto: make it before the first viewer waits.
-      await RTCDtlsTransport.SetupCertificate();
       const limits = {
         minKbps: init.bitrate.minKbps,
         maxKbps: init.bitrate.maxKbps,
@@ -128,7 +135,8 @@ runActor<ViewerProtocol>(() => {
           fir: totals.fir,
           nack: totals.nack,
           targetKbps: abr.kbps,
-          dtlsRetransmitsDropped: dtlsRetransmitsDropped(),
+          dtlsRetransmitsDropped: loaded?.dtlsRetransmitsDropped() ?? 0,
+          webrtcLoaded: loaded !== undefined,
           lagMs: Math.round(lag.lagMs),
           cpuPercent: Math.round(cpu.share * 100),
           ...heapStats(),
@@ -246,6 +254,7 @@ runActor<ViewerProtocol>(() => {
         // Ask now: the keyframe is encoded while ICE and DTLS run.
         askKeyframe();
         try {
+          const { ViewerSession } = await loadWebRtc();
           const { session, sdp } = await ViewerSession.answer(args, {
             events,
             now: () => performance.now(),
