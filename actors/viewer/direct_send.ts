@@ -171,9 +171,8 @@ export class DirectSender {
    * when nothing went out (no usable ICE pair yet, not an RTP packet).
    */
   send(seq: number, done: () => void): boolean {
-    const packet = this.#pool.packet(seq);
     const out = this.#seq;
-    if (!this.#write(packet, out, this.#index(out), done)) return false;
+    if (!this.#write(seq, out, this.#index(out), done)) return false;
     const h = out & (HISTORY - 1);
     this.#historyPool[h] = seq;
     this.#historyIndex[h] = this.#roc * 65536 + out;
@@ -189,7 +188,7 @@ export class DirectSender {
       const index = this.#historyIndex[h];
       const seq = this.#historyPool[h];
       if (index < 0 || (index & 0xffff) !== out || seq < this.#pool.oldest) continue;
-      if (this.#write(this.#pool.packet(seq), out, index, noop)) this.resent++;
+      if (this.#write(seq, out, index, noop)) this.resent++;
     }
   }
 
@@ -197,16 +196,23 @@ export class DirectSender {
     return this.#roc * 65536 + out;
   }
 
-  #write(packet: Uint8Array, out: number, index: number, done: () => void): boolean {
+  /** Writes pool packet `seq` as outgoing `out` (SRTP index `index`) and sends it. */
+  #write(seq: number, out: number, index: number, done: () => void): boolean {
     if (!this.#route()) return false;
-    const slot = this.#slot(packet.length);
+    const pool = this.#pool;
+    const src = pool.data(seq);
+    const at = pool.offset(seq);
+    const size = pool.size(seq);
+    const slot = this.#slot(size);
     // RFC 3550 5.1: the timestamp is bytes 4–7 of the camera's packet.
-    const timestamp = (((packet[4] << 24) | (packet[5] << 16) | (packet[6] << 8) | packet[7]) +
-      this.#timestampOffset) >>> 0;
+    const timestamp =
+      (((src[at + 4] << 24) | (src[at + 5] << 16) | (src[at + 6] << 8) | src[at + 7]) +
+        this.#timestampOffset) >>> 0;
     const nowMs = performance.timeOrigin + performance.now();
     const end = rewriteRtp(
-      packet,
-      packet.length,
+      src,
+      at,
+      size,
       slot.buf,
       this.#params,
       out,
@@ -220,7 +226,7 @@ export class DirectSender {
     const length = protectInPlace(this.#srtp, slot.buf, this.#head, end, Math.floor(index / 65536));
     slot.after = done;
     this.#socket!.send(slot.buf, 0, length, this.#port, this.#host, slot.sent);
-    this.#count(packet, end, length, timestamp, nowMs);
+    this.#count((src[at + 1] & 0x80) !== 0, end, length, timestamp, nowMs);
     return true;
   }
 
@@ -260,7 +266,7 @@ export class DirectSender {
   }
 
   /** werift's counters, for its sender reports (RFC 3550 6.4.1) and stats. */
-  #count(packet: Uint8Array, end: number, length: number, timestamp: number, nowMs: number) {
+  #count(marker: boolean, end: number, length: number, timestamp: number, nowMs: number) {
     const s = this.#sender;
     s.packetCount = (s.packetCount + 1) >>> 0;
     s.octetCount += end - this.#head;
@@ -268,7 +274,7 @@ export class DirectSender {
     this.#transport.packetsSent++;
     // The NTP time and RTP timestamp of a sender report must belong together: update both at
     // the end of each frame (the marker bit), not per packet (a BigInt each).
-    if ((packet[1] & 0x80) !== 0 || !this.#rtcpStarted) {
+    if (marker || !this.#rtcpStarted) {
       const ntpS = nowMs / 1000 + NTP_UNIX_OFFSET_S;
       const seconds = Math.floor(ntpS);
       s.ntpTimestamp = (BigInt(seconds) << 32n) |

@@ -57,13 +57,17 @@ export function checkRewriteParams(p: RewriteParams): RewriteParams {
   return p;
 }
 
-/** Where the payload of an RTP packet starts, or -1 if `src` is not one. */
-export function payloadOffset(src: Uint8Array, length: number): number {
-  if (length < FIXED_HEADER || src[0] >> 6 !== 2) return -1;
-  let at = FIXED_HEADER + 4 * (src[0] & 0x0f);
-  if ((src[0] & 0x10) !== 0) {
+/**
+ * Where the payload of the RTP packet at `src[start..start+length)` starts,
+ * counted from `start`, or -1 if it is not one.
+ */
+export function payloadOffset(src: Uint8Array, start: number, length: number): number {
+  if (length < FIXED_HEADER || src[start] >> 6 !== 2) return -1;
+  const b0 = src[start];
+  let at = FIXED_HEADER + 4 * (b0 & 0x0f);
+  if ((b0 & 0x10) !== 0) {
     if (length < at + 4) return -1;
-    at += 4 + 4 * ((src[at + 2] << 8) | src[at + 3]);
+    at += 4 + 4 * ((src[start + at + 2] << 8) | src[start + at + 3]);
   }
   return at <= length ? at : -1;
 }
@@ -89,13 +93,14 @@ export function absSendTime(ms: number): number {
 }
 
 /**
- * Writes the viewer's packet for `src[0..length)` into `out` with `seq`,
- * `timestamp` and `sendTime` (absSendTime()); returns its length (its
- * payload starts at headerBytes(p)), or -1 when `src` is not an RTP
- * packet. `out` must hold headerBytes(p) + the payload.
+ * Writes the viewer's packet for `src[start..start+length)` into `out`
+ * with `seq`, `timestamp` and `sendTime` (absSendTime()); returns its
+ * length (its payload starts at headerBytes(p)), or -1 when the source is
+ * not an RTP packet. `out` must hold headerBytes(p) + the payload.
  */
 export function rewriteRtp(
   src: Uint8Array,
+  start: number,
   length: number,
   out: Uint8Array,
   p: RewriteParams,
@@ -103,12 +108,12 @@ export function rewriteRtp(
   timestamp: number,
   sendTime: number,
 ): number {
-  const from = payloadOffset(src, length);
+  const from = payloadOffset(src, start, length);
   if (from < 0) return -1;
   const head = headerBytes(p);
   const hasExt = head > FIXED_HEADER;
-  out[0] = 0x80 | (src[0] & 0x20) | (hasExt ? 0x10 : 0);
-  out[1] = (src[1] & 0x80) | (p.payloadType & 0x7f);
+  out[0] = 0x80 | (src[start] & 0x20) | (hasExt ? 0x10 : 0);
+  out[1] = (src[start + 1] & 0x80) | (p.payloadType & 0x7f);
   out[2] = (seq >>> 8) & 255;
   out[3] = seq & 255;
   out[4] = timestamp >>> 24;
@@ -139,7 +144,7 @@ export function rewriteRtp(
     if (mid !== null && !midFirst) at = writeMid(out, at, mid);
     while (at < head) out[at++] = 0;
   }
-  out.set(src.subarray(from, length), head);
+  out.set(src.subarray(start + from, start + length), head);
   return head + length - from;
 }
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Buffer } from "node:buffer";
+import { Buffer } from "node:buffer";
 import {
   GenericNack,
   PictureLossIndication,
@@ -118,7 +118,9 @@ export class ViewerSession implements PacketSink {
     const video = pc.getTransceivers().find((t) => t.kind === "video")!;
     this.#sender = video.sender;
     pc.iceConnectionStateChange.subscribe((state) => {
-      if (state === "connected" && this.iceMs === null) this.iceMs = this.#now() - this.offeredMs;
+      if (state === "connected" && this.iceMs === null) {
+        this.iceMs = this.#now() - this.offeredMs;
+      }
     });
     pc.connectionStateChange.subscribe((state) => {
       if (state === "connected" && this.state === "connecting") {
@@ -179,7 +181,8 @@ export class ViewerSession implements PacketSink {
     if (this.#direct !== null) {
       if (!this.#direct.send(seq, done)) return false;
     } else {
-      const packet = pool.packet(seq);
+      // A copy: werift keeps the packets it sent for NACKs, and the pool's slot is reused.
+      const packet = Buffer.from(pool.packet(seq));
       // RTP header bytes 4-7: timestamp (RFC 3550 5.1).
       const timestamp = ((packet[4] << 24) | (packet[5] << 16) | (packet[6] << 8) | packet[7]) >>>
         0;
@@ -193,7 +196,7 @@ export class ViewerSession implements PacketSink {
         );
       }
       this.#lastTimestamp = timestamp;
-      this.#sender.sendRtp(packet as Buffer).then(done, done);
+      this.#sender.sendRtp(packet).then(done, done);
     }
     onSent(this.clock, now);
     if (this.firstFrameMs === null) this.firstFrameMs = now - this.offeredMs;

@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import { nowNs } from "../defs.ts";
 import { RingReader } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
@@ -210,13 +209,8 @@ runActor<ViewerProtocol>(() => {
               packetsIn++;
               bytesIn += reader.size;
               if (sessions.size === 0) continue;
-              // One copy per packet, shared by every viewer. Not a reused buffer: werift keeps
-              // a view of each packet it sent for NACK retransmissions.
-              const packet = Buffer.allocUnsafe(reader.size);
-              packet.set(reader.view());
-              if (!reader.valid()) continue;
-              pool.push(packet, reader.flags, reader.captureNs);
-              fresh = true;
+              // One copy per packet into the pool's slab, shared by every viewer.
+              if (pool.pushFrom(reader)) fresh = true;
             }
             if (!fresh) continue;
             for (const s of sessions.values()) {

@@ -65,7 +65,7 @@ Deno.test("rewriteRtp() writes the bytes werift's sender serializes, for every e
     for (const [size, marker] of [[0, false], [1, true], [15, false], [1188, true]] as const) {
       const src = camera(1234, 90_000, size, marker);
       const out = new Uint8Array(1500);
-      const end = rewriteRtp(src, src.length, out, p, 65535, 0xfffffff0, 0xabcdef);
+      const end = rewriteRtp(src, 0, src.length, out, p, 65535, 0xfffffff0, 0xabcdef);
       const want = werift(src, p, 65535, 0xfffffff0, 0xabcdef);
       assert.deepEqual(Buffer.from(out.subarray(0, end)), want, `${name}, ${size} bytes`);
       assert.equal(headerBytes(p), want.length - size, `${name}: headerBytes()`);
@@ -106,10 +106,10 @@ Deno.test("rewriteRtp() drops the camera's CSRCs and extension but keeps marker,
     0,
     2, // payload and padding (last byte: padding length)
   ]);
-  assert.equal(payloadOffset(src, src.length), 24);
+  assert.equal(payloadOffset(src, 0, src.length), 24);
   const p = CASES[4][1];
   const out = new Uint8Array(64);
-  const end = rewriteRtp(src, src.length, out, p, 7, 9, 0);
+  const end = rewriteRtp(src, 0, src.length, out, p, 7, 9, 0);
   assert.deepEqual([...out.subarray(0, end)], [
     0xa0,
     0x80 | 127,
@@ -131,16 +131,28 @@ Deno.test("rewriteRtp() drops the camera's CSRCs and extension but keeps marker,
   ]);
 });
 
+Deno.test("rewriteRtp() reads a packet from the middle of a buffer (a pool slot)", () => {
+  const src = camera(5, 6, 100, true);
+  const slab = new Uint8Array(3000);
+  slab.set(src, 1500);
+  const p = CASES[0][1];
+  const a = new Uint8Array(1500);
+  const b = new Uint8Array(1500);
+  const n = rewriteRtp(slab, 1500, src.length, a, p, 1, 2, 3);
+  assert.equal(n, rewriteRtp(src, 0, src.length, b, p, 1, 2, 3));
+  assert.deepEqual(a.subarray(0, n), b.subarray(0, n));
+});
+
 Deno.test("rewriteRtp() refuses what is not an RTP packet", () => {
   const out = new Uint8Array(64);
   const p = CASES[0][1];
-  assert.equal(rewriteRtp(new Uint8Array(11), 11, out, p, 0, 0, 0), -1, "shorter than a header");
+  assert.equal(rewriteRtp(new Uint8Array(11), 0, 11, out, p, 0, 0, 0), -1, "shorter than a header");
   const v1 = camera(1, 1, 4);
   v1[0] = 0x40;
-  assert.equal(rewriteRtp(v1, v1.length, out, p, 0, 0, 0), -1, "version 1");
+  assert.equal(rewriteRtp(v1, 0, v1.length, out, p, 0, 0, 0), -1, "version 1");
   const cut = camera(1, 1, 0);
   cut[0] = 0x90; // an extension that is not there
-  assert.equal(rewriteRtp(cut, cut.length, out, p, 0, 0, 0), -1);
+  assert.equal(rewriteRtp(cut, 0, cut.length, out, p, 0, 0, 0), -1);
 });
 
 Deno.test("checkRewriteParams() refuses IDs and mids a one-byte extension cannot carry", () => {
@@ -181,7 +193,7 @@ Deno.test("a rewritten packet protected in place decrypts with werift's SRTP rec
     if (out16 === 0) roc++;
     const src = camera(seq & 0xffff, 3000 * seq, 1000);
     const buf = new Uint8Array(1500);
-    const end = rewriteRtp(src, src.length, buf, p, out16, 3000 * seq, 42);
+    const end = rewriteRtp(src, 0, src.length, buf, p, out16, 3000 * seq, 42);
     const length = protectInPlace(state, buf, headerBytes(p), end, roc);
     assert.equal(length, end + SRTP_TAG_BYTES);
     const plain = receiver.decrypt(Buffer.from(buf.subarray(0, length)));
