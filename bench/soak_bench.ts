@@ -91,6 +91,8 @@ const browser = await chromium.launchPersistentContext(profile, {
 let counts: SoakCounts | undefined;
 try {
   await viewerReady(eyrie.url, "soak");
+  // Its stats come every second: the first sample needs them.
+  while ((await viewerStats(eyrie.url, "soak")).ended === undefined) await sleep(200);
   const page = await browser.newPage();
   await page.goto(`${eyrie.url}/api/health`);
   if (VIEWERS > 0) {
