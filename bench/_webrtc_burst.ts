@@ -97,3 +97,70 @@ export async function burstSessions(
   }
   return { parallel, sequential };
 }
+
+/**
+ * The anchor: `n` viewers of Janus's streaming mountpoint 1 started at once over its HTTP API,
+ * each timed from its `watch` request to its first decoded frame; closed afterwards.
+ */
+export async function janusBurst(
+  args: { base: string; n: number; timeoutMs: number },
+): Promise<number[]> {
+  const post = async (path: string, body: Record<string, unknown>) => {
+    const transaction = Math.random().toString(36).slice(2);
+    const res = await fetch(args.base + path, {
+      method: "POST",
+      body: JSON.stringify({ ...body, transaction }),
+    });
+    return await res.json();
+  };
+  const decoded = async (pc: RTCPeerConnection) => {
+    let n = 0;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === "inbound-rtp" && s.kind === "video") n = s.framesDecoded ?? 0;
+    });
+    return n;
+  };
+  const one = async () => {
+    const session = (await post("", { janus: "create" })).data.id;
+    const handle =
+      (await post(`/${session}`, { janus: "attach", plugin: "janus.plugin.streaming" })).data.id;
+    const t0 = performance.now();
+    await post(`/${session}/${handle}`, { janus: "message", body: { request: "watch", id: 1 } });
+    let jsep: RTCSessionDescriptionInit | null = null;
+    while (jsep === null) {
+      const events = await (await fetch(`${args.base}/${session}?maxev=5&rid=${Date.now()}`))
+        .json();
+      for (const e of [].concat(events) as Array<{ jsep?: RTCSessionDescriptionInit }>) {
+        if (e.jsep) jsep = e.jsep;
+      }
+    }
+    const pc = new RTCPeerConnection();
+    await pc.setRemoteDescription(jsep);
+    await pc.setLocalDescription(await pc.createAnswer());
+    await new Promise<void>((resolve) => {
+      if (pc.iceGatheringState === "complete") resolve();
+      pc.onicegatheringstatechange = () => pc.iceGatheringState === "complete" && resolve();
+      setTimeout(resolve, 2000);
+    });
+    await post(`/${session}/${handle}`, {
+      janus: "message",
+      body: { request: "start" },
+      jsep: pc.localDescription,
+    });
+    let ms = -1;
+    while (performance.now() - t0 < args.timeoutMs) {
+      if (await decoded(pc) > 0) {
+        ms = performance.now() - t0;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return { ms, pc, session };
+  };
+  const got = await Promise.all(Array.from({ length: args.n }, one));
+  for (const g of got) {
+    g.pc.close();
+    await post(`/${g.session}`, { janus: "destroy" });
+  }
+  return got.map((g) => g.ms);
+}

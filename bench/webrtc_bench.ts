@@ -8,9 +8,10 @@
 //    polled every 5 ms), then closed with DELETE; eyrie's RSS and the viewer Worker's JS heap
 //    after every 100; then the console's latency page for 20 s: glass to glass, capture clock to
 //    the browser's Date.now() at each presented frame.
-// 1b. Burst: 1280x720 at 30 fps with recording and motion, 5 viewers arriving at once and kept
-//    playing, then 20 one after another, as a WHEP player that does not retry would; three runs,
-//    each with a fresh eyrie. Refusals counted, first frame timed (and where the time went).
+// 1b. Burst: 1280x720 at 30 fps with recording and motion; three runs, each with a fresh eyrie:
+//    one viewer (the camera's first: werift loads), then 5 arriving at once and kept playing, then
+//    20 one after another, as a WHEP player that does not retry would. Refusals counted, first
+//    frame timed (and where the time went).
 // 2. 320x240 at 30 fps, "snow" pinned at 2 Mb/s (the packet rate of a 2 Mb/s 720p stream; the
 //    small picture keeps 20 Chromium decoders affordable on 2 cores): CPU of the eyrie process
 //    (all threads, from /proc) over 10 s with 0, 1, 5 and 20 viewers.
@@ -27,7 +28,7 @@ import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../tests/_chromium.ts";
 import { janusInstalled, startJanus } from "./_janus.ts";
 import { cpuSeconds, cpuShare, quantile, rssMiB } from "./_proc.ts";
 import { forwardRtp } from "./_rtp_forward.ts";
-import { burstSessions, type BurstTiming } from "./_webrtc_burst.ts";
+import { burstSessions, type BurstTiming, janusBurst } from "./_webrtc_burst.ts";
 import {
   addJanusViewers,
   addWhepViewers,
@@ -227,7 +228,13 @@ if (PHASES.includes("sessions")) {
 // 1b. Burst: parallel viewers, no retries.
 if (PHASES.includes("burst")) {
   const runs: Array<
-    { parallel: BurstTiming[]; sequential: BurstTiming[]; ended: unknown; refused: unknown }
+    {
+      parallel: BurstTiming[];
+      sequential: BurstTiming[];
+      firstMs: number;
+      ended: unknown;
+      refused: unknown;
+    }
   > = [];
   for (let run = 0; run < BURST.runs; run++) {
     await withBrowser(async (browser) => {
@@ -240,6 +247,13 @@ if (PHASES.includes("burst")) {
         await sleep(SETTLE_MS);
         const page = await browser.newPage();
         await page.goto(`${eyrie.url}/api/health`);
+        // The camera's first viewer loads werift (actors/viewer/webrtc.ts): timed on its own.
+        const [firstMs] = await page.evaluate(sequentialSessions, {
+          camera: "burst",
+          count: 1,
+          timeoutMs: 10_000,
+        });
+        await sleep(1000);
         const r = await page.evaluate(burstSessions, {
           camera: "burst",
           parallel: BURST.parallel,
@@ -248,7 +262,7 @@ if (PHASES.includes("burst")) {
         });
         await sleep(1500);
         const stats = await viewerStats(eyrie.url, "burst");
-        runs.push({ ...r, ended: stats.ended, refused: stats.refused });
+        runs.push({ ...r, firstMs, ended: stats.ended, refused: stats.refused });
         await page.close();
       } finally {
         await eyrie.stop();
@@ -256,6 +270,35 @@ if (PHASES.includes("burst")) {
     });
   }
   results.burst = runs;
+  // The anchor: Janus fed the same camera's RTP, the same bursts of viewers at once.
+  if (JANUS && janusInstalled()) {
+    await withBrowser(async (browser) => {
+      const dir = await Deno.makeTempDir({ prefix: "eyrie-bench-janus-" });
+      const janus = await startJanus(dir);
+      const forwarder = await forwardRtp(BURST_CAMERA, { port: janus.rtpPort });
+      try {
+        await sleep(SETTLE_MS);
+        const page = await browser.newPage();
+        await page.goto(`${janus.base}/info`);
+        const times: number[] = [];
+        for (let run = 0; run < BURST.runs; run++) {
+          times.push(
+            ...await page.evaluate(janusBurst, {
+              base: janus.base,
+              n: BURST.parallel,
+              timeoutMs: 10_000,
+            }),
+          );
+          await sleep(1000);
+        }
+        results.janusBurst = times;
+      } finally {
+        await forwarder.stop();
+        await janus.stop();
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+  }
 }
 
 // 2. eyrie's CPU per viewer.
@@ -346,7 +389,9 @@ if (PHASES.includes("sessions")) {
   );
 }
 if (PHASES.includes("burst")) {
-  const runs = results.burst as Array<{ parallel: BurstTiming[]; sequential: BurstTiming[] }>;
+  const runs = results.burst as Array<
+    { parallel: BurstTiming[]; sequential: BurstTiming[]; firstMs: number }
+  >;
   const all = runs.flatMap((run) => [...run.parallel, ...run.sequential]);
   const par = runs.flatMap((run) => run.parallel);
   const refused = all.filter((t) => t.status !== 201).length;
@@ -355,12 +400,25 @@ if (PHASES.includes("burst")) {
   const q = (ts: BurstTiming[], key: "answerMs" | "connectedMs" | "firstFrameMs", p: number) =>
     Math.round(quantile(ok(ts).map((t) => t[key]), p));
   const n = BURST.parallel + BURST.sequential;
+  const janusTimes = ((results.janusBurst ?? []) as number[]).filter((t) => t >= 0);
   lines.push(
+    `| burst: a camera's first viewer after start (loads werift), first frame | ${
+      runs.map((run) => Math.round(run.firstMs)).join(", ")
+    } ms | — | — |`,
     `| burst: sessions refused (no retry), ${runs.length} runs of ${n} | ${refused} of ${all.length} | goal 0 | — |`,
     `| burst: sessions that decoded no frame in 10 s | ${failed} | goal 0 | — |`,
     `| burst: ${BURST.parallel} at once, first frame p50 / p95 | ${q(par, "firstFrameMs", 0.5)} / ${
       q(par, "firstFrameMs", 0.95)
     } ms | goal p95 500 ms | ${ratio(q(par, "firstFrameMs", 0.95), 500)} |`,
+    `| burst: ${BURST.parallel} at once, first frame p50 / p95, Janus (watch → decoded) | — | ${
+      janusTimes.length > 0
+        ? `${Math.round(quantile(janusTimes, 0.5))} / ${Math.round(quantile(janusTimes, 0.95))} ms`
+        : "skipped"
+    } | ${
+      janusTimes.length > 0
+        ? ratio(q(par, "firstFrameMs", 0.95), quantile(janusTimes, 0.95)) + " (p95)"
+        : "—"
+    } |`,
     `| burst: all ${n}, first frame p50 / p95 | ${q(all, "firstFrameMs", 0.5)} / ${
       q(all, "firstFrameMs", 0.95)
     } ms | — | — |`,
