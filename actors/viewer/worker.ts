@@ -13,7 +13,7 @@ import { runActor } from "../runtime/worker.ts";
 import { type AbrState, initialAbr, nextAbr } from "./abr.ts";
 import { PacketPool } from "./fanout.ts";
 import { END_REASONS, type EndReason, sessionVerdict } from "./health.ts";
-import { KeyframeLimiter } from "./keyframes.ts";
+import { KeyframeLimiter, type KeyframeReason } from "./keyframes.ts";
 import { LoopLag, STARVED_MS } from "./loop_lag.ts";
 import { OfferGate } from "./offer_gate.ts";
 import { ThreadCpu } from "./thread_cpu.ts";
@@ -49,7 +49,7 @@ runActor<ViewerProtocol>(() => {
   let ticker: ReturnType<typeof setInterval> | undefined;
   let gate: OfferGate | undefined;
   let report = () => {};
-  let askKeyframe = () => {};
+  let askKeyframe = (_reason: KeyframeReason = "repair") => {};
   let webrtc: Promise<WebRtc> | undefined;
   let loaded: WebRtc | undefined;
   let crash: (error: unknown) => never = (error) => {
@@ -69,7 +69,7 @@ runActor<ViewerProtocol>(() => {
     connected(session) {
       gate?.drain(performance.now());
       if (session.cursor.start(pool, { nowNs: nowNs(), maxAgeNs: START_MAX_AGE_MS * 1e6 })) {
-        askKeyframe();
+        askKeyframe("new_viewer");
       }
       session.cursor.pump(pool, session);
     },
@@ -110,8 +110,8 @@ runActor<ViewerProtocol>(() => {
       let bytesIn = 0;
       let streamKbps = 0;
       let streamWindowStart = performance.now();
-      askKeyframe = () => {
-        if (keyframes.request(performance.now())) ctx.emit({ type: "keyframe" });
+      askKeyframe = (reason = "repair") => {
+        if (keyframes.request(performance.now(), reason)) ctx.emit({ type: "keyframe" });
       };
       report = () => {
         const now = performance.now();
@@ -246,7 +246,7 @@ runActor<ViewerProtocol>(() => {
         const turn = await gate.enter(args.client, offeredMs);
         if ("ok" in turn) return turn;
         // Ask now: the keyframe is encoded while ICE and DTLS run.
-        askKeyframe();
+        askKeyframe("new_viewer");
         try {
           const { ViewerSession } = await loadWebRtc();
           const { session, sdp } = await ViewerSession.answer(args, {
