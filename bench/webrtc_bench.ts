@@ -21,14 +21,13 @@
 // Each phase has its own eyrie and its own Chromium. Prints a markdown table and writes
 // bench/results/webrtc.json.
 
-import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../tests/ui/cli/_eyrie.ts";
 import { viewerReady, viewerStats } from "../tests/ui/http/_whep.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../tests/_chromium.ts";
 import { janusInstalled, startJanus } from "./_janus.ts";
 import { cpuSeconds, cpuShare, quantile, rssMiB } from "./_proc.ts";
 import { forwardRtp } from "./_rtp_forward.ts";
-import { burstSessions, type BurstTiming, janusBurst } from "./_webrtc_burst.ts";
+import { burstPhase, burstReport, type BurstResults } from "./_webrtc_burst_phase.ts";
+import { toml, withBrowser } from "./_webrtc_setup.ts";
 import {
   addJanusViewers,
   addWhepViewers,
@@ -42,7 +41,6 @@ const JANUS = !args.includes("--no-janus");
 const PHASES = args.includes("--only")
   ? args[args.indexOf("--only") + 1].split(",")
   : ["sessions", "burst", "cpu"];
-const BURST = { runs: 3, parallel: 5, sequential: 20 };
 const VIEWER_STEPS = [1, 5, 20];
 const CPU_WINDOW_MS = 10_000;
 const SETTLE_MS = 3_000;
@@ -65,16 +63,6 @@ const G2G_CAMERA = {
   timecode: true,
   max_viewers: 30,
 };
-const BURST_CAMERA = {
-  id: "burst",
-  source: "test",
-  pattern: "ball",
-  width: 1280,
-  height: 720,
-  fps: 30,
-  encoder: "x264",
-  max_viewers: 10,
-};
 const CPU_CAMERA = {
   id: "cpu",
   source: "test",
@@ -88,28 +76,6 @@ const CPU_CAMERA = {
   max_bitrate_kbps: 2000,
   max_viewers: 30,
 };
-
-function toml(cam: Record<string, unknown>): string {
-  return "[[camera]]\n" +
-    Object.entries(cam).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join("\n") + "\n";
-}
-
-/** A fresh headless Chromium for one phase. */
-async function withBrowser<T>(
-  fn: (b: Awaited<ReturnType<typeof chromium.launchPersistentContext>>) => Promise<T>,
-): Promise<T> {
-  const profile = await Deno.makeTempDir({ prefix: "eyrie-bench-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-  });
-  try {
-    return await fn(browser);
-  } finally {
-    await browser.close();
-    await Deno.remove(profile, { recursive: true });
-  }
-}
 
 interface CpuSteps {
   base: number;
@@ -225,81 +191,8 @@ if (PHASES.includes("sessions")) {
   });
 }
 
-// 1b. Burst: parallel viewers, no retries.
-if (PHASES.includes("burst")) {
-  const runs: Array<
-    {
-      parallel: BurstTiming[];
-      sequential: BurstTiming[];
-      firstMs: number;
-      ended: unknown;
-      refused: unknown;
-    }
-  > = [];
-  for (let run = 0; run < BURST.runs; run++) {
-    await withBrowser(async (browser) => {
-      await using cfg = await tempConfig(
-        `[console]\nlisten = "127.0.0.1:0"\n[recording]\n` + toml(BURST_CAMERA),
-      );
-      const eyrie = await startEyrie(cfg.file);
-      try {
-        await viewerReady(eyrie.url, "burst");
-        await sleep(SETTLE_MS);
-        const page = await browser.newPage();
-        await page.goto(`${eyrie.url}/api/health`);
-        // The camera's first viewer loads werift (actors/viewer/webrtc.ts): timed on its own.
-        const [firstMs] = await page.evaluate(sequentialSessions, {
-          camera: "burst",
-          count: 1,
-          timeoutMs: 10_000,
-        });
-        await sleep(1000);
-        const r = await page.evaluate(burstSessions, {
-          camera: "burst",
-          parallel: BURST.parallel,
-          sequential: BURST.sequential,
-          timeoutMs: 10_000,
-        });
-        await sleep(1500);
-        const stats = await viewerStats(eyrie.url, "burst");
-        runs.push({ ...r, firstMs, ended: stats.ended, refused: stats.refused });
-        await page.close();
-      } finally {
-        await eyrie.stop();
-      }
-    });
-  }
-  results.burst = runs;
-  // The anchor: Janus fed the same camera's RTP, the same bursts of viewers at once.
-  if (JANUS && janusInstalled()) {
-    await withBrowser(async (browser) => {
-      const dir = await Deno.makeTempDir({ prefix: "eyrie-bench-janus-" });
-      const janus = await startJanus(dir);
-      const forwarder = await forwardRtp(BURST_CAMERA, { port: janus.rtpPort });
-      try {
-        await sleep(SETTLE_MS);
-        const page = await browser.newPage();
-        await page.goto(`${janus.base}/info`);
-        const times: number[] = [];
-        for (let run = 0; run < BURST.runs; run++) {
-          times.push(
-            ...await page.evaluate(janusBurst, {
-              base: janus.base,
-              n: BURST.parallel,
-              timeoutMs: 10_000,
-            }),
-          );
-          await sleep(1000);
-        }
-        results.janusBurst = times;
-      } finally {
-        await forwarder.stop();
-        await janus.stop();
-        await Deno.remove(dir, { recursive: true });
-      }
-    });
-  }
-}
+// 1b. Burst: parallel viewers, no retries; Janus beside it.
+if (PHASES.includes("burst")) Object.assign(results, await burstPhase({ janus: JANUS }));
 
 // 2. eyrie's CPU per viewer.
 if (PHASES.includes("cpu")) {
@@ -389,64 +282,9 @@ if (PHASES.includes("sessions")) {
   );
 }
 if (PHASES.includes("burst")) {
-  const runs = results.burst as Array<
-    { parallel: BurstTiming[]; sequential: BurstTiming[]; firstMs: number }
-  >;
-  const all = runs.flatMap((run) => [...run.parallel, ...run.sequential]);
-  const par = runs.flatMap((run) => run.parallel);
-  const refused = all.filter((t) => t.status !== 201).length;
-  const failed = all.filter((t) => t.status === 201 && t.firstFrameMs < 0).length;
-  const ok = (ts: BurstTiming[]) => ts.filter((t) => t.firstFrameMs >= 0);
-  const q = (ts: BurstTiming[], key: "answerMs" | "connectedMs" | "firstFrameMs", p: number) =>
-    Math.round(quantile(ok(ts).map((t) => t[key]), p));
-  const n = BURST.parallel + BURST.sequential;
-  const janusTimes = ((results.janusBurst ?? []) as number[]).filter((t) => t >= 0);
-  lines.push(
-    `| burst: a camera's first viewer after start (loads werift), first frame | ${
-      runs.map((run) => Math.round(run.firstMs)).join(", ")
-    } ms | — | — |`,
-    `| burst: sessions refused (no retry), ${runs.length} runs of ${n} | ${refused} of ${all.length} | goal 0 | — |`,
-    `| burst: sessions that decoded no frame in 10 s | ${failed} | goal 0 | — |`,
-    `| burst: ${BURST.parallel} at once, first frame p50 / p95 | ${q(par, "firstFrameMs", 0.5)} / ${
-      q(par, "firstFrameMs", 0.95)
-    } ms | goal p95 500 ms | ${ratio(q(par, "firstFrameMs", 0.95), 500)} |`,
-    `| burst: ${BURST.parallel} at once, first frame p50 / p95, Janus (watch → decoded) | — | ${
-      janusTimes.length > 0
-        ? `${Math.round(quantile(janusTimes, 0.5))} / ${Math.round(quantile(janusTimes, 0.95))} ms`
-        : "skipped"
-    } | ${
-      janusTimes.length > 0
-        ? ratio(q(par, "firstFrameMs", 0.95), quantile(janusTimes, 0.95)) + " (p95)"
-        : "—"
-    } |`,
-    `| burst: all ${n}, first frame p50 / p95 | ${q(all, "firstFrameMs", 0.5)} / ${
-      q(all, "firstFrameMs", 0.95)
-    } ms | — | — |`,
-  );
-  const server = (ts: BurstTiming[], key: string) =>
-    ts.map((t) => t.server?.[key]).filter((v): v is number => typeof v === "number");
-  const split = (ts: BurstTiming[]) =>
-    `answer ${q(ts, "answerMs", 0.5)}/${q(ts, "answerMs", 0.95)}, connected ${
-      q(ts, "connectedMs", 0.5)
-    }/${q(ts, "connectedMs", 0.95)}, decoded ${q(ts, "firstFrameMs", 0.5)}/${
-      q(ts, "firstFrameMs", 0.95)
-    }; server: ICE ${Math.round(quantile(server(ts, "iceMs"), 0.5))}/${
-      Math.round(quantile(server(ts, "iceMs"), 0.95))
-    }, DTLS ${Math.round(quantile(server(ts, "connectedMs"), 0.5))}/${
-      Math.round(quantile(server(ts, "connectedMs"), 0.95))
-    }, first keyframe packet ${Math.round(quantile(server(ts, "firstFrameMs"), 0.5))}/${
-      Math.round(quantile(server(ts, "firstFrameMs"), 0.95))
-    }`;
-  notes.push(
-    `burst, ms from POST (p50/p95), ${BURST.parallel} at once: ${split(par)}`,
-    `burst, all: ${split(all)}`,
-    `burst refusals: ${
-      all.filter((t) => t.status !== 201).map((t) => t.status).join(", ") || "none"
-    }; ` +
-      `eyrie's count of refusals per run: ${
-        runs.map((run) => JSON.stringify((run as { refused?: unknown }).refused)).join(" ")
-      }; ended: ${runs.map((run) => JSON.stringify((run as { ended?: unknown }).ended)).join(" ")}`,
-  );
+  const report = burstReport(results as unknown as BurstResults);
+  lines.push(...report.lines);
+  notes.push(...report.notes);
 }
 if (PHASES.includes("cpu")) {
   const eyrieCpu = results.eyrieCpu as CpuSteps;
