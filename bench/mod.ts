@@ -2,9 +2,12 @@
 // process (so one bench's heap, JIT and threads never colour the next);
 // `deno task bench <name>… [--option value…]` runs bench/<name>_bench.ts only,
 // handing it everything from the first `--` argument on (`deno task bench
-// soak --minutes 5`). Exits 1 if any bench failed, 2 for an unknown name.
+// soak --minutes 5`). The soak (an hour) runs only when named. Exits 1 if any
+// bench failed, 2 for an unknown name.
 
 const DIR = new URL(".", import.meta.url).pathname;
+/** Benches that run only when named: the soak takes an hour. */
+const ON_REQUEST = ["soak"];
 
 async function benches(): Promise<string[]> {
   const names: string[] = [];
@@ -29,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`bench: no bench named ${unknown.join(", ")}; there are: ${all.join(", ")}`);
     return 2;
   }
-  const chosen = args.length > 0 ? args : all;
+  const chosen = args.length > 0 ? args : all.filter((b) => !ON_REQUEST.includes(b));
   const failed: string[] = [];
   for (const name of chosen) {
     console.log(`\n## ${name}\n`);
