@@ -29,3 +29,17 @@ export function quantile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
+
+/** Open file descriptors of a process. */
+export function fdCount(pid: number): number {
+  let n = 0;
+  for (const _ of Deno.readDirSync(`/proc/${pid}/fd`)) n++;
+  return n;
+}
+
+/** Threads of a process. */
+export function threadCount(pid: number): number {
+  let n = 0;
+  for (const _ of Deno.readDirSync(`/proc/${pid}/task`)) n++;
+  return n;
+}

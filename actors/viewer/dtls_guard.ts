@@ -32,6 +32,7 @@ type Handshakes = Parameters<DtlsClient["onHandleHandshakes"]>[0];
 
 let installed = false;
 let dropped = 0;
+const guarded = new WeakSet<DtlsClient>();
 
 /** Flight-4 messages dropped as retransmissions since the guard was installed (this Worker). */
 export function dtlsRetransmitsDropped(): number {
@@ -39,6 +40,9 @@ export function dtlsRetransmitsDropped(): number {
 }
 
 function guard(client: DtlsClient): void {
+  // connect() may be called twice (dtls_start.ts): wrap the handler once.
+  if (guarded.has(client)) return;
+  guarded.add(client);
   const handle = client.onHandleHandshakes;
   const seen = new Set<number>();
   let helloDone = false;

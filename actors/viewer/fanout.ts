@@ -24,14 +24,40 @@ export const MAX_PEER_LAG = 1024;
 /** Sends a viewer may have unfinished; beyond them its queue grows instead. */
 export const MAX_IN_FLIGHT = 128;
 
-/** Where a viewer's packets go. `discont` marks the first packet after packets were skipped. */
+/** Where a viewer's packets go. */
 export interface PacketSink {
-  send(packet: Uint8Array, discont: boolean): Promise<unknown> | undefined;
+  /**
+   * Sends pool packet `seq`; `discont` marks the first one after packets
+   * were skipped. True when it went out: `done` is called once it is sent.
+   */
+  send(pool: PacketPool, seq: number, discont: boolean, done: () => void): boolean;
 }
 
+const EMPTY = new Uint8Array(0);
+
+/** Bytes of one pool slot: an Ethernet MTU (the packetizer's packets are at most 1200 bytes). */
+export const SLOT_BYTES = 1500;
+
+/** Where a packet comes from (the ring's reader is one): copied in, checked for tearing. */
+export interface PacketSource {
+  readonly size: number;
+  readonly flags: number;
+  readonly captureNs: number;
+  /** Copies the packet into `dst` at `at`; its size, or -1 if it was overwritten meanwhile. */
+  copyTo(dst: Uint8Array, at: number): number;
+}
+
+/**
+ * The camera's packets, each copied into a slot of one slab made when the
+ * first packet comes (POOL_PACKETS × SLOT_BYTES, 6 MiB) and dropped by
+ * {@linkcode PacketPool.clear}: no allocation per packet. A packet bigger
+ * than a slot (none from eyrie's packetizer) gets its own buffer.
+ */
 export class PacketPool {
   readonly #mask = POOL_PACKETS - 1;
-  readonly #packets: (Uint8Array | undefined)[] = new Array(POOL_PACKETS);
+  #slab: Uint8Array | null = null;
+  readonly #big: (Uint8Array | undefined)[] = [];
+  readonly #sizes = new Int32Array(POOL_PACKETS);
   readonly #flags = new Int32Array(POOL_PACKETS);
   readonly #captureNs = new Float64Array(POOL_PACKETS);
   /** Sequence of the next packet; sequences count from 0 and never wrap (2^53). */
@@ -39,14 +65,37 @@ export class PacketPool {
   /** Sequence of the newest keyframe's first packet, or -1. */
   lastKeyframe = -1;
 
-  /** Takes `packet` (not copied: it must not change afterwards). */
-  push(packet: Uint8Array, flags: number, captureNs: number): void {
+  /** Copies the source's packet in; false (nothing kept) if it was torn. */
+  pushFrom(source: PacketSource): boolean {
     const i = this.head & this.#mask;
-    this.#packets[i] = packet;
-    this.#flags[i] = flags;
-    this.#captureNs[i] = captureNs;
-    if ((flags & FrameFlags.KEYFRAME) !== 0) this.lastKeyframe = this.head;
+    const size = source.size;
+    let n: number;
+    if (size <= SLOT_BYTES) {
+      this.#slab ??= new Uint8Array(POOL_PACKETS * SLOT_BYTES);
+      this.#big[i] = undefined;
+      n = source.copyTo(this.#slab, i * SLOT_BYTES);
+    } else {
+      const own = new Uint8Array(size);
+      n = source.copyTo(own, 0);
+      this.#big[i] = own;
+    }
+    if (n < 0) return false;
+    this.#sizes[i] = n;
+    this.#flags[i] = source.flags;
+    this.#captureNs[i] = source.captureNs;
+    if ((source.flags & FrameFlags.KEYFRAME) !== 0) this.lastKeyframe = this.head;
     this.head++;
+    return true;
+  }
+
+  /** Copies `packet` in. */
+  push(packet: Uint8Array, flags: number, captureNs: number): void {
+    this.pushFrom({
+      size: packet.length,
+      flags,
+      captureNs,
+      copyTo: (dst, at) => (dst.set(packet, at), packet.length),
+    });
   }
 
   /** The oldest sequence still held. */
@@ -54,8 +103,24 @@ export class PacketPool {
     return Math.max(0, this.head - POOL_PACKETS);
   }
 
+  /** The buffer that holds packet `seq`, from offset(seq), size(seq) bytes (0 once cleared). */
+  data(seq: number): Uint8Array {
+    return this.#big[seq & this.#mask] ?? this.#slab ?? EMPTY;
+  }
+
+  offset(seq: number): number {
+    const i = seq & this.#mask;
+    return this.#big[i] === undefined ? i * SLOT_BYTES : 0;
+  }
+
+  size(seq: number): number {
+    return this.#sizes[seq & this.#mask];
+  }
+
+  /** A view of packet `seq` (it changes when the slot is reused: copy what must last). */
   packet(seq: number): Uint8Array {
-    return this.#packets[seq & this.#mask]!;
+    const at = this.offset(seq);
+    return this.data(seq).subarray(at, at + this.size(seq));
   }
 
   flags(seq: number): number {
@@ -66,9 +131,14 @@ export class PacketPool {
     return this.#captureNs[seq & this.#mask];
   }
 
-  /** Drops every packet (the stream restarted); cursors resync at the next keyframe. */
+  /**
+   * Drops every packet and the slab (nobody watches, or the stream
+   * restarted); cursors resync at the next keyframe.
+   */
   clear(): void {
-    this.#packets.fill(undefined);
+    this.#slab = null;
+    this.#big.length = 0;
+    this.#sizes.fill(0);
     this.lastKeyframe = -1;
   }
 }
@@ -135,14 +205,10 @@ export class PeerCursor {
         }
         this.#waiting = false;
       }
-      const pending = sink.send(pool.packet(seq), this.#discont);
+      if (sink.send(pool, seq, this.#discont, this.done)) this.inFlight++;
       this.#discont = false;
       this.sent++;
       if ((flags & FrameFlags.MARKER) !== 0) this.frames++;
-      if (pending !== undefined) {
-        this.inFlight++;
-        pending.then(this.done, this.done);
-      }
     }
     return wantKeyframe;
   }

@@ -6,6 +6,11 @@
  * the key stream (RFC 3711 4.1.1: the counter blocks encrypted in ECB are the
  * CTR key stream) and HMAC-SHA1 states with the padded key already absorbed
  * (copied per packet), and writes the packet into one buffer.
+ * {@linkcode protectInPlace} encrypts a packet already in the caller's
+ * buffer (the direct send path, direct_send.ts); the werift patch
+ * ({@linkcode installFastSrtp}) serves sessions that stay on werift's path.
+ * Per 1200-byte packet here: ~4 µs for the key stream (one ECB update),
+ * ~4 µs for the HMAC (Deno's SHA-1), the XOR under 1 µs.
  *
  * ```
  *  counter block j = (salt · 2^16) XOR (SSRC · 2^64) XOR (index · 2^16) + j     (128 bits)
@@ -30,7 +35,7 @@ interface HeaderLike {
 }
 
 /** The fields of werift's CipherAesCtr this file reads. */
-interface CtrCipher {
+export interface CtrCipher {
   srtpSessionKey: Buffer;
   srtpSessionSalt: Buffer;
   srtpSessionAuthTag: Buffer;
@@ -42,39 +47,105 @@ const MAX_BLOCKS = 9216 / 16;
 const TAG_BYTES = 10;
 const SHA1_BLOCK = 64;
 
-interface State {
+/** One SRTP sending context's keys, with the ciphers made once. */
+export interface SrtpState {
   ecb: Cipheriv;
   inner: Hash;
   outer: Hash;
+  salt: Uint8Array;
   /** Counter blocks, rewritten per packet. */
   counters: Buffer;
-  roc: Buffer;
 }
 
-const states = new WeakMap<CtrCipher, State>();
+/** The bytes SRTP adds after the packet (the 80-bit authentication tag). */
+export const SRTP_TAG_BYTES = TAG_BYTES;
+
+/** The sending state for AES-CM session keys (RFC 3711 4.1.1, 4.2.1). */
+export function srtpState(
+  sessionKey: Uint8Array,
+  sessionSalt: Uint8Array,
+  authKey: Uint8Array,
+): SrtpState {
+  const ecb = createCipheriv("aes-128-ecb", sessionKey, null);
+  ecb.setAutoPadding(false);
+  // HMAC (RFC 2104) with the key's padded blocks absorbed once.
+  const key = Buffer.alloc(SHA1_BLOCK);
+  key.set(authKey);
+  const ipad = Buffer.alloc(SHA1_BLOCK);
+  const opad = Buffer.alloc(SHA1_BLOCK);
+  for (let i = 0; i < SHA1_BLOCK; i++) {
+    ipad[i] = key[i] ^ 0x36;
+    opad[i] = key[i] ^ 0x5c;
+  }
+  return {
+    ecb,
+    inner: createHash("sha1").update(ipad),
+    outer: createHash("sha1").update(opad),
+    salt: Uint8Array.from(sessionSalt),
+    counters: Buffer.alloc(MAX_BLOCKS * 16),
+  };
+}
+
+/**
+ * Encrypts `buf[headerBytes..end)` in place and writes the tag at `end`;
+ * SSRC and sequence number come from the RTP header in `buf`. Returns the
+ * SRTP packet's length (`end + SRTP_TAG_BYTES`). `buf` must have room.
+ */
+export function protectInPlace(
+  s: SrtpState,
+  buf: Uint8Array,
+  headerBytes: number,
+  end: number,
+  rolloverCounter: number,
+): number {
+  const payloadBytes = end - headerBytes;
+  const blocks = (payloadBytes + 15) >> 4;
+  if (blocks > MAX_BLOCKS) throw new RangeError(`An RTP payload of ${payloadBytes} bytes`);
+  // First counter block: salt XOR SSRC XOR index, low 16 bits 0; then +1 per block (j < 2^16).
+  const salt = s.salt;
+  const ctr = s.counters;
+  const roc = rolloverCounter >>> 0;
+  for (let i = 0; i < 14; i++) ctr[i] = salt[i];
+  ctr[4] ^= buf[8];
+  ctr[5] ^= buf[9];
+  ctr[6] ^= buf[10];
+  ctr[7] ^= buf[11];
+  ctr[8] ^= roc >>> 24;
+  ctr[9] ^= (roc >>> 16) & 255;
+  ctr[10] ^= (roc >>> 8) & 255;
+  ctr[11] ^= roc & 255;
+  ctr[12] ^= buf[2];
+  ctr[13] ^= buf[3];
+  ctr[14] = 0;
+  ctr[15] = 0;
+  for (let j = 1; j < blocks; j++) {
+    const at = j * 16;
+    for (let i = 0; i < 14; i++) ctr[at + i] = ctr[i];
+    ctr[at + 14] = j >>> 8;
+    ctr[at + 15] = j & 255;
+  }
+  const stream = s.ecb.update(ctr.subarray(0, blocks * 16));
+  for (let i = 0; i < payloadBytes; i++) buf[headerBytes + i] ^= stream[i];
+  // The authenticated bytes are the packet and then the ROC: write the ROC where the tag goes
+  // (one hash update instead of two; the tag overwrites it).
+  buf[end] = roc >>> 24;
+  buf[end + 1] = (roc >>> 16) & 255;
+  buf[end + 2] = (roc >>> 8) & 255;
+  buf[end + 3] = roc & 255;
+  const inner = s.inner.copy().update(buf.subarray(0, end + 4)).digest();
+  const tag = s.outer.copy().update(inner).digest();
+  for (let i = 0; i < TAG_BYTES; i++) buf[end + i] = tag[i];
+  return end + TAG_BYTES;
+}
+
+const states = new WeakMap<CtrCipher, SrtpState>();
 let installed = false;
 
-function stateOf(c: CtrCipher): State {
+/** The sending state of one of werift's AES-CM ciphers (made once per cipher). */
+export function stateOf(c: CtrCipher): SrtpState {
   let s = states.get(c);
   if (s === undefined) {
-    const ecb = createCipheriv("aes-128-ecb", c.srtpSessionKey, null);
-    ecb.setAutoPadding(false);
-    // HMAC (RFC 2104) with the key's padded blocks absorbed once.
-    const key = Buffer.alloc(SHA1_BLOCK);
-    c.srtpSessionAuthTag.copy(key);
-    const ipad = Buffer.alloc(SHA1_BLOCK);
-    const opad = Buffer.alloc(SHA1_BLOCK);
-    for (let i = 0; i < SHA1_BLOCK; i++) {
-      ipad[i] = key[i] ^ 0x36;
-      opad[i] = key[i] ^ 0x5c;
-    }
-    s = {
-      ecb,
-      inner: createHash("sha1").update(ipad),
-      outer: createHash("sha1").update(opad),
-      counters: Buffer.alloc(MAX_BLOCKS * 16),
-      roc: Buffer.alloc(4),
-    };
+    s = srtpState(c.srtpSessionKey, c.srtpSessionSalt, c.srtpSessionAuthTag);
     states.set(c, s);
   }
   return s;
@@ -87,43 +158,12 @@ export function protectRtp(
   payload: Buffer,
   rolloverCounter: number,
 ): Buffer {
-  const blocks = (payload.length + 15) >> 4;
-  if (blocks > MAX_BLOCKS) throw new RangeError(`An RTP payload of ${payload.length} bytes`);
-  const s = stateOf(c);
   const headerBytes = header.serializeSize;
   const end = headerBytes + payload.length;
   const out = Buffer.allocUnsafe(end + TAG_BYTES);
   out.set(header.serialize(headerBytes), 0);
-  // First counter block: salt XOR SSRC XOR index, low 16 bits 0; then +1 per block (j < 2^16).
-  const salt = c.srtpSessionSalt;
-  const ctr = s.counters;
-  const ssrc = header.ssrc >>> 0;
-  const roc = rolloverCounter >>> 0;
-  const seq = header.sequenceNumber & 0xffff;
-  for (let i = 0; i < 14; i++) ctr[i] = salt[i];
-  ctr[4] ^= ssrc >>> 24;
-  ctr[5] ^= (ssrc >>> 16) & 255;
-  ctr[6] ^= (ssrc >>> 8) & 255;
-  ctr[7] ^= ssrc & 255;
-  ctr[8] ^= roc >>> 24;
-  ctr[9] ^= (roc >>> 16) & 255;
-  ctr[10] ^= (roc >>> 8) & 255;
-  ctr[11] ^= roc & 255;
-  ctr[12] ^= seq >>> 8;
-  ctr[13] ^= seq & 255;
-  ctr[14] = 0;
-  ctr[15] = 0;
-  for (let j = 1; j < blocks; j++) {
-    const at = j * 16;
-    for (let i = 0; i < 14; i++) ctr[at + i] = ctr[i];
-    ctr[at + 14] = j >>> 8;
-    ctr[at + 15] = j & 255;
-  }
-  const stream = s.ecb.update(ctr.subarray(0, blocks * 16));
-  for (let i = 0; i < payload.length; i++) out[headerBytes + i] = payload[i] ^ stream[i];
-  s.roc.writeUInt32BE(roc, 0);
-  const inner = s.inner.copy().update(out.subarray(0, end)).update(s.roc).digest();
-  s.outer.copy().update(inner).digest().copy(out, end, 0, TAG_BYTES);
+  out.set(payload, headerBytes);
+  protectInPlace(stateOf(c), out, headerBytes, end, rolloverCounter);
   return out;
 }
 

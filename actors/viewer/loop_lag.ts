@@ -1,18 +1,17 @@
 /**
- * How late this Worker's periodic tick runs: the one measure of its load
- * that counts everything (SRTP for every viewer, handshakes, and other
- * processes taking the CPU). A saturated viewer Worker refuses new viewers
- * rather than make every viewer stutter, and judges no session right after
- * it was starved (their RTCP is still queued behind the tick). Pure: the
- * caller owns the clock.
+ * How late this Worker's periodic tick runs: everything that delays it
+ * (SRTP for every viewer, handshakes, and other processes taking the CPU).
+ * The viewer actor judges no session right after it was starved (their
+ * RTCP is still queued behind the tick), and reports the smoothed lateness.
+ * It is not a capacity measure: other processes make it late without a
+ * viewer more or less changing anything (admission.ts uses the Worker's own
+ * CPU). Pure: the caller owns the clock.
  *
  * @module
  */
 
 /** A tick this late means the Worker did not run for a while. */
 export const STARVED_MS = 500;
-/** Smoothed lateness above this: the Worker is at capacity. */
-export const OVERLOAD_LAG_MS = 40;
 /** Weight of the newest tick in the smoothed lateness (~10 ticks). */
 const ALPHA = 0.1;
 
@@ -40,9 +39,5 @@ export class LoopLag {
   /** True shortly after a tick came more than STARVED_MS late. */
   starved(nowMs: number): boolean {
     return nowMs < this.#starvedUntil;
-  }
-
-  get overloaded(): boolean {
-    return this.lagMs > OVERLOAD_LAG_MS;
   }
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Client } from "./admission.ts";
 import type { EndReason } from "./health.ts";
 import type { IceHosts } from "./ice.ts";
 
@@ -24,11 +25,27 @@ export interface OfferArgs {
   /** Answer the audio section too (inactive: there is no audio). */
   audio: boolean;
   hosts: IceHosts;
+  /** Who asks: connecting sessions are capped per client (admission.ts). */
+  client: Client;
 }
 
 export type OfferReply =
   | { ok: true; id: string; sdp: string }
-  | { ok: false; problem: "too_many_viewers" | "busy" | "rejected"; message: string };
+  | { ok: false; problem: RefusalProblem; message: string };
+
+/**
+ * Why an offer was refused: the camera has `max_viewers`; it waited its
+ * turn too long (or too many wait); the client has too many offers
+ * connecting and waiting; the offer could not be answered.
+ */
+export type RefusalProblem = "too_many_viewers" | "busy" | "client_busy" | "rejected";
+
+export const REFUSAL_PROBLEMS: readonly RefusalProblem[] = [
+  "too_many_viewers",
+  "busy",
+  "client_busy",
+  "rejected",
+];
 
 export type TrickleReply = "accepted" | "not_found" | "ice_restart";
 
@@ -45,14 +62,24 @@ export interface SessionStats {
   jitterMs: number;
   rttMs: number | null;
   rembKbps: number | null;
+  /** Offer received → answer made, ICE connected, DTLS connected, ms (null: not yet). */
+  answerMs: number;
+  iceMs: number | null;
+  connectedMs: number | null;
   /** Offer received → first keyframe packet handed to the network, ms. */
   firstFrameMs: number | null;
+  /** Packets go out on eyrie's own send path (direct_send.ts), not werift's. */
+  direct: boolean;
 }
 
 export interface ViewerStats {
   viewers: number;
   connecting: number;
+  /** Offers waiting their turn (admission.ts). */
+  waiting: number;
   maxViewers: number;
+  /** Offers refused since the actor started, by problem. */
+  refused: Record<RefusalProblem, number>;
   /** Sessions answered since the actor started. */
   started: number;
   /** Sessions ended, by reason. `no_delivery` counts the DTLS-race guard's teardowns. */
@@ -72,10 +99,17 @@ export interface ViewerStats {
   /** The bitrate adaptive bitrate last asked the encoder for. */
   targetKbps: number;
   dtlsRetransmitsDropped: number;
-  /** How late this Worker's 50 ms tick runs, smoothed: its load. New viewers wait above 40 ms. */
+  /** werift is loaded (it is, from the first offer on: webrtc.ts). */
+  webrtcLoaded: boolean;
+  /** How late this Worker's 50 ms tick runs, smoothed (its own load and the machine's). */
   lagMs: number;
+  /** The Worker's own CPU, % of one core; new viewers wait above 85 %. */
+  cpuPercent: number;
   /** JS heap in use by this Worker, MiB (sessions must not leave anything behind). */
   heapMiB: number;
+  /** The heap V8 has reserved for this Worker, and the ArrayBuffers outside it, MiB. */
+  heapTotalMiB: number;
+  externalMiB: number;
   sessions: SessionStats[];
 }
 

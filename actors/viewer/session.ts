@@ -8,8 +8,9 @@
  *
  * @module
  */
-import type { Buffer } from "node:buffer";
+import { Buffer } from "node:buffer";
 import {
+  GenericNack,
   PictureLossIndication,
   ReceiverEstimatedMaxBitrate,
   type RTCDtlsTransport,
@@ -28,7 +29,8 @@ import {
   useSdesMid,
 } from "werift";
 import type { ViewerSignal } from "./abr.ts";
-import { type PacketSink, PeerCursor } from "./fanout.ts";
+import { DirectSender } from "./direct_send.ts";
+import { type PacketPool, type PacketSink, PeerCursor } from "./fanout.ts";
 import {
   type EndReason,
   newSessionClock,
@@ -48,6 +50,16 @@ export interface SessionEvents {
   connected(session: ViewerSession): void;
   keyframeWanted(session: ViewerSession): void;
   ended(session: ViewerSession, reason: EndReason): void;
+}
+
+export interface SessionOptions {
+  events: SessionEvents;
+  now: () => number;
+  /** When the offer arrived (the `now` clock): the session's timeline starts there. */
+  offeredMs: number;
+  clientKey: string;
+  /** The camera's packets (NACKs are answered from it). */
+  pool: PacketPool;
 }
 
 function h264(): RTCRtpCodecParameters {
@@ -70,14 +82,21 @@ export class ViewerSession implements PacketSink {
   readonly signal: ViewerSignal = { fractionLost: 0, jitterMs: 0, rembKbps: null, atMs: 0 };
   /** The browser's ICE username fragment (a PATCH with another one is an ICE restart). */
   readonly remoteUfrag: string | null;
+  /** Who asked for it (admission.ts's clientKey): connecting sessions are capped per client. */
+  readonly clientKey: string;
   state: "connecting" | "connected" | "closed" = "connecting";
   pli = 0;
   fir = 0;
   nack = 0;
   firstFrameMs: number | null = null;
+  /** When the offer arrived and when the answer was made, ICE connected, DTLS connected. */
+  readonly offeredMs: number;
+  readonly answerMs: number;
+  iceMs: number | null = null;
   readonly #pc: RTCPeerConnection;
   readonly #sender: RTCRtpSender;
   readonly #transport: RTCDtlsTransport;
+  #direct: DirectSender | null = null;
   #heard = 0;
   readonly #events: SessionEvents;
   readonly #now: () => number;
@@ -86,17 +105,26 @@ export class ViewerSession implements PacketSink {
 
   private constructor(
     pc: RTCPeerConnection,
-    options: { sdp: string; events: SessionEvents; now: () => number },
+    options: SessionOptions & { sdp: string },
   ) {
     this.#pc = pc;
     this.#events = options.events;
     this.#now = options.now;
+    this.offeredMs = options.offeredMs;
+    this.clientKey = options.clientKey;
     this.clock = newSessionClock(options.now());
+    this.answerMs = this.clock.createdMs - this.offeredMs;
     this.remoteUfrag = /^a=ice-ufrag:(.+)$/m.exec(options.sdp)?.[1]?.trim() ?? null;
     const video = pc.getTransceivers().find((t) => t.kind === "video")!;
     this.#sender = video.sender;
+    pc.iceConnectionStateChange.subscribe((state) => {
+      if (state === "connected" && this.iceMs === null) {
+        this.iceMs = this.#now() - this.offeredMs;
+      }
+    });
     pc.connectionStateChange.subscribe((state) => {
       if (state === "connected" && this.state === "connecting") {
+        this.#direct = DirectSender.for(this.#sender, this.#transport, options.pool);
         this.state = "connected";
         this.clock.connectedMs = this.#now();
         this.#events.connected(this);
@@ -121,7 +149,7 @@ export class ViewerSession implements PacketSink {
   /** Answers a checked offer; the session starts connecting. Throws what werift throws. */
   static async answer(
     args: OfferArgs,
-    options: { events: SessionEvents; now: () => number },
+    options: SessionOptions,
   ): Promise<{ session: ViewerSession; sdp: string }> {
     const pc = new RTCPeerConnection({
       ...iceSettings(args.hosts),
@@ -143,25 +171,41 @@ export class ViewerSession implements PacketSink {
     }
   }
 
-  /** PacketSink: hands one packet to werift (one promise per packet, resolved once sent). */
-  send(packet: Uint8Array, discont: boolean): Promise<unknown> | undefined {
-    if (this.state !== "connected") return undefined;
-    // RTP header bytes 2-3: sequence number, 4-7: timestamp (RFC 3550 5.1).
-    const timestamp = ((packet[4] << 24) | (packet[5] << 16) | (packet[6] << 8) | packet[7]) >>> 0;
-    if (discont && this.#lastTimestamp >= 0) {
-      // Packets were skipped: keep this viewer's sequence numbers contiguous (nothing to NACK)
-      // and its timestamps true to the time that passed.
-      this.#sender.replaceRTP(
-        { sequenceNumber: (packet[2] << 8) | packet[3], timestamp },
-        true,
-        ((timestamp - this.#lastTimestamp) >>> 0) || 1,
-      );
-    }
-    this.#lastTimestamp = timestamp;
+  /**
+   * PacketSink: sends one packet, on the direct path (direct_send.ts) when
+   * it applies, else through werift's sender (one promise per packet).
+   */
+  send(pool: PacketPool, seq: number, discont: boolean, done: () => void): boolean {
+    if (this.state !== "connected") return false;
     const now = this.#now();
+    if (this.#direct !== null) {
+      if (!this.#direct.send(seq, done)) return false;
+    } else {
+      // A copy: werift keeps the packets it sent for NACKs, and the pool's slot is reused.
+      const packet = Buffer.from(pool.packet(seq));
+      // RTP header bytes 4-7: timestamp (RFC 3550 5.1).
+      const timestamp = ((packet[4] << 24) | (packet[5] << 16) | (packet[6] << 8) | packet[7]) >>>
+        0;
+      if (discont && this.#lastTimestamp >= 0) {
+        // Packets were skipped: keep this viewer's sequence numbers contiguous (nothing to NACK)
+        // and its timestamps true to the time that passed.
+        this.#sender.replaceRTP(
+          { sequenceNumber: (packet[2] << 8) | packet[3], timestamp },
+          true,
+          ((timestamp - this.#lastTimestamp) >>> 0) || 1,
+        );
+      }
+      this.#lastTimestamp = timestamp;
+      this.#sender.sendRtp(packet).then(done, done);
+    }
     onSent(this.clock, now);
-    if (this.firstFrameMs === null) this.firstFrameMs = now - this.clock.createdMs;
-    return this.#sender.sendRtp(packet as Buffer);
+    if (this.firstFrameMs === null) this.firstFrameMs = now - this.offeredMs;
+    return true;
+  }
+
+  /** Whether packets go out on the direct path (false: werift's). */
+  get direct(): boolean {
+    return this.#direct !== null;
   }
 
   /** Ends the session (idempotent); the actor hears `ended` once. */
@@ -185,7 +229,13 @@ export class ViewerSession implements PacketSink {
       jitterMs: this.signal.jitterMs,
       rttMs: rtt === undefined ? null : Math.round(rtt * 1000),
       rembKbps: this.signal.rembKbps,
+      answerMs: Math.round(this.answerMs),
+      iceMs: this.iceMs === null ? null : Math.round(this.iceMs),
+      connectedMs: this.clock.connectedMs === null
+        ? null
+        : Math.round(this.clock.connectedMs - this.offeredMs),
       firstFrameMs: this.firstFrameMs === null ? null : Math.round(this.firstFrameMs),
+      direct: this.#direct !== null,
     };
   }
 
@@ -218,6 +268,8 @@ export class ViewerSession implements PacketSink {
       }
     } else if (packet instanceof RtcpTransportLayerFeedback) {
       this.nack++;
+      // werift answers NACKs from what its own sender sent; the direct path's packets are ours.
+      if (packet.feedback instanceof GenericNack) this.#direct?.resend(packet.feedback.lost);
       // A NACK names packets missing between ones it decrypted.
       progress = packet.feedback?.mediaSourceSsrc === ssrc;
     }

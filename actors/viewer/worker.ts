@@ -7,21 +7,21 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
-import { RTCDtlsTransport } from "werift";
 import { nowNs } from "../defs.ts";
 import { RingReader } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import { type AbrState, initialAbr, nextAbr } from "./abr.ts";
-import { admit } from "./admission.ts";
-import { dtlsRetransmitsDropped, installDtlsGuard } from "./dtls_guard.ts";
 import { PacketPool } from "./fanout.ts";
-import { installFastSrtp } from "./fast_srtp.ts";
 import { END_REASONS, type EndReason, sessionVerdict } from "./health.ts";
-import { KeyframeLimiter } from "./keyframes.ts";
+import { KeyframeLimiter, type KeyframeReason } from "./keyframes.ts";
 import { LoopLag, STARVED_MS } from "./loop_lag.ts";
+import { OfferGate } from "./offer_gate.ts";
+import { ThreadCpu } from "./thread_cpu.ts";
 import type { ViewerProtocol, ViewerStats } from "./protocol.ts";
-import { type SessionEvents, ViewerSession } from "./session.ts";
+import type { SessionEvents, ViewerSession } from "./session.ts";
+
+/** The werift side (webrtc.ts), loaded by the first offer. */
+type WebRtc = typeof import("./webrtc.ts");
 
 const TICK_MS = 50;
 const STATS_EVERY_MS = 1000;
@@ -32,6 +32,13 @@ const STATS_EVERY_MS = 1000;
  */
 export const START_MAX_AGE_MS = 150;
 
+/** This Worker's V8 heap (used and reserved) and the ArrayBuffers outside it, MiB. */
+function heapStats(): { heapMiB: number; heapTotalMiB: number; externalMiB: number } {
+  const m = Deno.memoryUsage();
+  const mib = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+  return { heapMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), externalMiB: mib(m.external) };
+}
+
 runActor<ViewerProtocol>(() => {
   const sessions = new Map<string, ViewerSession>();
   const pool = new PacketPool();
@@ -40,17 +47,29 @@ runActor<ViewerProtocol>(() => {
   let running = true;
   let loop: Promise<void> = Promise.resolve();
   let ticker: ReturnType<typeof setInterval> | undefined;
-  let reserved = 0;
-  let maxViewers = 0;
+  let gate: OfferGate | undefined;
   let report = () => {};
-  let askKeyframe = () => {};
+  let askKeyframe = (_reason: KeyframeReason = "repair") => {};
+  let webrtc: Promise<WebRtc> | undefined;
+  let loaded: WebRtc | undefined;
+  let crash: (error: unknown) => never = (error) => {
+    throw error;
+  };
+  // werift not loading is a broken install, not a bad offer: the actor crashes and says why.
+  const loadWebRtc = () =>
+    webrtc ??= import("./webrtc.ts").then(async (m) => {
+      await m.prepare();
+      loaded = m;
+      return m;
+    }).catch((error) => crash(error));
   const totals = { started: 0, packetsSent: 0, framesSent: 0, dropped: 0, pli: 0, fir: 0, nack: 0 };
   const ended = Object.fromEntries(END_REASONS.map((r) => [r, 0])) as Record<EndReason, number>;
 
   const events: SessionEvents = {
     connected(session) {
+      gate?.drain(performance.now());
       if (session.cursor.start(pool, { nowNs: nowNs(), maxAgeNs: START_MAX_AGE_MS * 1e6 })) {
-        askKeyframe();
+        askKeyframe("new_viewer");
       }
       session.cursor.pump(pool, session);
     },
@@ -67,16 +86,19 @@ runActor<ViewerProtocol>(() => {
       totals.fir += session.fir;
       totals.nack += session.nack;
       if (sessions.size === 0) pool.clear();
+      gate?.drain(performance.now());
     },
   };
 
   return {
-    async start(init, ctx) {
-      maxViewers = init.maxViewers;
-      installDtlsGuard();
-      installFastSrtp();
-      // The first certificate takes ~0.5 s of JS crypto: make it before the first viewer waits.
-      await RTCDtlsTransport.SetupCertificate();
+    start(init, ctx) {
+      crash = ctx.crash;
+      const cpu = new ThreadCpu(performance.now());
+      gate = new OfferGate({
+        maxViewers: init.maxViewers,
+        sessions: () => sessions.values(),
+        cpu: () => cpu.share,
+      });
       const limits = {
         minKbps: init.bitrate.minKbps,
         maxKbps: init.bitrate.maxKbps,
@@ -88,15 +110,17 @@ runActor<ViewerProtocol>(() => {
       let bytesIn = 0;
       let streamKbps = 0;
       let streamWindowStart = performance.now();
-      askKeyframe = () => {
-        if (keyframes.request(performance.now())) ctx.emit({ type: "keyframe" });
+      askKeyframe = (reason = "repair") => {
+        if (keyframes.request(performance.now(), reason)) ctx.emit({ type: "keyframe" });
       };
       report = () => {
         const now = performance.now();
         const stats: ViewerStats = {
           viewers: 0,
           connecting: 0,
+          waiting: gate!.waiting,
           maxViewers: init.maxViewers,
+          refused: { ...gate!.refused },
           started: totals.started,
           ended: { ...ended },
           packetsIn,
@@ -110,9 +134,11 @@ runActor<ViewerProtocol>(() => {
           fir: totals.fir,
           nack: totals.nack,
           targetKbps: abr.kbps,
-          dtlsRetransmitsDropped: dtlsRetransmitsDropped(),
+          dtlsRetransmitsDropped: loaded?.dtlsRetransmitsDropped() ?? 0,
+          webrtcLoaded: loaded !== undefined,
           lagMs: Math.round(lag.lagMs),
-          heapMiB: Math.round(Deno.memoryUsage().heapUsed / 2 ** 20),
+          cpuPercent: Math.round(cpu.share * 100),
+          ...heapStats(),
           sessions: [],
         };
         for (const s of sessions.values()) {
@@ -138,6 +164,8 @@ runActor<ViewerProtocol>(() => {
           ctx.log.warn("the viewer Worker did not run", { ms: Math.round(late) });
         }
         const judge = !lag.starved(now);
+        cpu.sample(now);
+        gate!.drain(now);
         if (keyframes.poll(now)) ctx.emit({ type: "keyframe" });
         const signals = [];
         for (const s of sessions.values()) {
@@ -181,13 +209,8 @@ runActor<ViewerProtocol>(() => {
               packetsIn++;
               bytesIn += reader.size;
               if (sessions.size === 0) continue;
-              // One copy per packet, shared by every viewer. Not a reused buffer: werift keeps
-              // a view of each packet it sent for NACK retransmissions.
-              const packet = Buffer.allocUnsafe(reader.size);
-              packet.set(reader.view());
-              if (!reader.valid()) continue;
-              pool.push(packet, reader.flags, reader.captureNs);
-              fresh = true;
+              // One copy per packet into the pool's slab, shared by every viewer.
+              if (pool.pushFrom(reader)) fresh = true;
             }
             if (!fresh) continue;
             for (const s of sessions.values()) {
@@ -203,6 +226,7 @@ runActor<ViewerProtocol>(() => {
     async stop() {
       running = false;
       clearInterval(ticker);
+      gate?.close("The viewer actor is stopping");
       for (const s of [...sessions.values()]) s.close("shutdown");
       await loop.catch(() => {});
     },
@@ -215,24 +239,22 @@ runActor<ViewerProtocol>(() => {
     },
     calls: {
       offer: async (args) => {
-        let connecting = 0;
-        for (const s of sessions.values()) if (s.state === "connecting") connecting++;
-        const refusal = admit({
-          sessions: sessions.size,
-          connecting,
-          answering: reserved,
-          maxViewers,
-          lagMs: lag.lagMs,
-          overloaded: lag.overloaded,
-        });
-        if (refusal !== null) return refusal;
-        reserved++;
+        const offeredMs = performance.now();
+        if (gate === undefined) {
+          return { ok: false, problem: "busy", message: "The viewer actor is starting" };
+        }
+        const turn = await gate.enter(args.client, offeredMs);
+        if ("ok" in turn) return turn;
         // Ask now: the keyframe is encoded while ICE and DTLS run.
-        askKeyframe();
+        askKeyframe("new_viewer");
         try {
+          const { ViewerSession } = await loadWebRtc();
           const { session, sdp } = await ViewerSession.answer(args, {
             events,
             now: () => performance.now(),
+            offeredMs,
+            clientKey: turn.key,
+            pool,
           });
           if (!running) {
             session.close("shutdown");
@@ -242,13 +264,14 @@ runActor<ViewerProtocol>(() => {
           totals.started++;
           return { ok: true, id: session.id, sdp };
         } catch (error) {
-          return {
+          return gate.count({
             ok: false,
             problem: "rejected",
             message: `The offer could not be answered: ${(error as Error).message}`,
-          };
+          });
         } finally {
-          reserved--;
+          turn.release();
+          gate.drain(performance.now());
         }
       },
       close: (args) => {

@@ -17,8 +17,11 @@ import {
   OfferError,
   viewerOf,
 } from "../../actors/viewer/mod.ts";
+import { subjectOf } from "../auth/policy.ts";
 import { parseListen } from "../config/mod.ts";
+import { principalOf } from "./access.ts";
 import { readBoundedText } from "./body.ts";
+import { connOf } from "./conn.ts";
 
 const SDP = "application/sdp";
 const SDP_FRAG = "application/trickle-ice-sdpfrag";
@@ -82,6 +85,11 @@ export function whepRoutes(system: System): Hono {
           sdp: offer.sdp,
           audio: offer.audio,
           hosts: iceHostsFor(listenHost, c.req.header("host") ?? null),
+          // Connecting sessions are capped per user, or per address for requests without one.
+          client: {
+            address: connOf(c)?.remote.address || "in-process",
+            user: subjectOf(principalOf(c)),
+          },
         });
         if (!reply.ok) {
           switch (reply.problem) {
@@ -89,6 +97,8 @@ export function whepRoutes(system: System): Hono {
               return c.json({ error: reply.message }, 503);
             case "busy":
               return c.json({ error: reply.message }, 503, { "retry-after": "1" });
+            case "client_busy":
+              return c.json({ error: reply.message }, 429, { "retry-after": "1" });
             case "rejected":
               return c.json({ error: reply.message }, 400);
           }

@@ -13,11 +13,13 @@ class Viewer implements PacketSink {
   got: number[] = [];
   discont: number[] = [];
   constructor(readonly stalled = false) {}
-  send(packet: Uint8Array, discont: boolean): Promise<unknown> {
+  send(pool: PacketPool, seq: number, discont: boolean, done: () => void): boolean {
+    const packet = pool.packet(seq);
     const id = new DataView(packet.buffer, packet.byteOffset).getUint32(0);
     this.got.push(id);
     if (discont) this.discont.push(id);
-    return this.stalled ? new Promise(() => {}) : Promise.resolve();
+    if (!this.stalled) queueMicrotask(done);
+    return true;
   }
 }
 

@@ -1,0 +1,289 @@
+/**
+ * A viewer's RTP sent without werift's per-packet path. werift's
+ * RTCRtpSender parses each packet into objects, rewrites them, serializes
+ * them again, encrypts into a new buffer and awaits three async layers to
+ * the socket: most of eyrie's CPU per viewer, and a stream of short-lived
+ * objects (the ones in its 128-packet NACK history live long enough to be
+ * promoted, and grow the Worker's old generation). Here each packet is
+ * rewritten (rtp_rewrite.ts) and SRTP-protected in place (fast_srtp.ts)
+ * into a buffer this session reuses once the socket is done with it, and
+ * handed to the ICE pair's UDP socket.
+ *
+ * werift still does ICE, DTLS, SRTCP and the RTCP sender reports (from the
+ * counters kept here on its sender). Timestamps keep one offset for the
+ * session, so they stay true across skipped packets; sequence numbers
+ * count the packets sent, so skips leave no gap to NACK. NACKs are answered
+ * from the camera's packet pool through a history of what went out.
+ * Only AES-CM SRTP (what Chromium picks) over a host UDP pair is done so;
+ * anything else stays on werift's path (session.ts).
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { randomBytes } from "node:crypto";
+import type { RTCDtlsTransport, RTCRtpSender } from "werift";
+import type { PacketPool } from "./fanout.ts";
+import {
+  type CtrCipher,
+  protectInPlace,
+  SRTP_TAG_BYTES,
+  type SrtpState,
+  stateOf,
+} from "./fast_srtp.ts";
+import {
+  ABS_SEND_TIME_URI,
+  absSendTime,
+  checkRewriteParams,
+  headerBytes,
+  MID_URI,
+  type RewriteParams,
+  rewriteRtp,
+} from "./rtp_rewrite.ts";
+
+/** A packet buffer: an Ethernet MTU. Bigger packets get a one-off buffer. */
+const SLOT_BYTES = 1500;
+/** Packets remembered for NACKs: ~0.6 s at 2 Mb/s, as werift's 128 is ~0.1 s at 8 Mb/s. */
+const HISTORY = 512;
+/** Seconds from 1900 (NTP) to 1970 (Unix). */
+const NTP_UNIX_OFFSET_S = 2_208_988_800;
+
+/** The parts of werift's objects this file uses (its own types keep most of them private). */
+interface UdpSocketLike {
+  send(
+    msg: Uint8Array,
+    offset: number,
+    length: number,
+    port: number,
+    address: string,
+    callback: (error: Error | null) => void,
+  ): void;
+}
+interface PairLike {
+  protocol: { transport?: { type?: string; closed?: boolean; socket?: UdpSocketLike } };
+  remoteCandidate: { host: string; port: number };
+}
+interface ConnectionLike {
+  nominated?: PairLike;
+  canSendApplicationData(): boolean;
+}
+interface SenderLike {
+  ssrc: number;
+  mid?: string;
+  codec?: { payloadType: number };
+  headerExtensions: { id: number; uri: string }[];
+  packetCount: number;
+  octetCount: number;
+  ntpTimestamp: bigint;
+  rtpTimestamp: number;
+  runRtcp(): Promise<void>;
+}
+interface TransportLike {
+  srtp?: { localContext?: { cipher?: Partial<CtrCipher> } };
+  iceTransport: { connection: ConnectionLike };
+  bytesSent: number;
+  packetsSent: number;
+}
+
+/** One reusable buffer and what to call once the socket has sent it. */
+interface Slot {
+  buf: Uint8Array;
+  after: () => void;
+  readonly sent: (error: Error | null) => void;
+}
+
+const noop = () => {};
+
+export class DirectSender {
+  readonly #params: RewriteParams;
+  readonly #head: number;
+  readonly #srtp: SrtpState;
+  readonly #sender: SenderLike;
+  readonly #transport: TransportLike;
+  readonly #connection: ConnectionLike;
+  readonly #pool: PacketPool;
+  readonly #free: Slot[] = [];
+  #seq: number;
+  #roc = 0;
+  readonly #timestampOffset: number;
+  /** Outgoing sequence → pool sequence and SRTP index (roc · 2^16 + seq), for NACKs. */
+  readonly #historyPool = new Float64Array(HISTORY).fill(-1);
+  readonly #historyIndex = new Float64Array(HISTORY).fill(-1);
+  #pair: PairLike | undefined;
+  #socket: UdpSocketLike | undefined;
+  #host = "";
+  #port = 0;
+  #rtcpStarted = false;
+  /** Packets resent for NACKs. */
+  resent = 0;
+
+  private constructor(
+    sender: SenderLike,
+    transport: TransportLike,
+    srtp: SrtpState,
+    params: RewriteParams,
+    pool: PacketPool,
+  ) {
+    this.#sender = sender;
+    this.#transport = transport;
+    this.#connection = transport.iceTransport.connection;
+    this.#srtp = srtp;
+    this.#params = params;
+    this.#head = headerBytes(params);
+    this.#pool = pool;
+    const r = randomBytes(6);
+    this.#seq = r.readUInt16BE(0);
+    this.#timestampOffset = r.readUInt32BE(2);
+  }
+
+  /**
+   * The direct path for a connected session, or null where it does not
+   * apply (another SRTP profile, a codec or extension it cannot write).
+   */
+  static for(
+    rtpSender: RTCRtpSender,
+    dtlsTransport: RTCDtlsTransport,
+    pool: PacketPool,
+  ): DirectSender | null {
+    const sender = rtpSender as unknown as SenderLike;
+    const transport = dtlsTransport as unknown as TransportLike;
+    const cipher = transport.srtp?.localContext?.cipher;
+    if (
+      cipher?.srtpSessionKey === undefined || cipher.srtpSessionSalt === undefined ||
+      cipher.srtpSessionAuthTag === undefined || sender.codec === undefined
+    ) return null;
+    const ext = (uri: string) => sender.headerExtensions.find((e) => e.uri === uri)?.id ?? null;
+    const midId = ext(MID_URI);
+    try {
+      const params = checkRewriteParams({
+        payloadType: sender.codec.payloadType,
+        ssrc: sender.ssrc >>> 0,
+        mid: midId !== null && sender.mid ? { id: midId, value: Buffer.from(sender.mid) } : null,
+        absSendTimeId: ext(ABS_SEND_TIME_URI),
+      });
+      return new DirectSender(sender, transport, stateOf(cipher as CtrCipher), params, pool);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Sends pool packet `seq`; `done` once the socket is done with it. False
+   * when nothing went out (no usable ICE pair yet, not an RTP packet).
+   */
+  send(seq: number, done: () => void): boolean {
+    const out = this.#seq;
+    if (!this.#write(seq, out, this.#index(out), done)) return false;
+    const h = out & (HISTORY - 1);
+    this.#historyPool[h] = seq;
+    this.#historyIndex[h] = this.#roc * 65536 + out;
+    this.#seq = (out + 1) & 0xffff;
+    if (this.#seq === 0) this.#roc++;
+    return true;
+  }
+
+  /** Sends again what went out as `lost` (a browser's NACK), if the pool still has it. */
+  resend(lost: readonly number[]): void {
+    for (const out of lost) {
+      const h = out & (HISTORY - 1);
+      const index = this.#historyIndex[h];
+      const seq = this.#historyPool[h];
+      if (index < 0 || (index & 0xffff) !== out || seq < this.#pool.oldest) continue;
+      if (this.#write(seq, out, index, noop)) this.resent++;
+    }
+  }
+
+  #index(out: number): number {
+    return this.#roc * 65536 + out;
+  }
+
+  /** Writes pool packet `seq` as outgoing `out` (SRTP index `index`) and sends it. */
+  #write(seq: number, out: number, index: number, done: () => void): boolean {
+    if (!this.#route()) return false;
+    const pool = this.#pool;
+    const src = pool.data(seq);
+    const at = pool.offset(seq);
+    const size = pool.size(seq);
+    const slot = this.#slot(size);
+    // RFC 3550 5.1: the timestamp is bytes 4–7 of the camera's packet.
+    const timestamp =
+      (((src[at + 4] << 24) | (src[at + 5] << 16) | (src[at + 6] << 8) | src[at + 7]) +
+        this.#timestampOffset) >>> 0;
+    const nowMs = performance.timeOrigin + performance.now();
+    const end = rewriteRtp(
+      src,
+      at,
+      size,
+      slot.buf,
+      this.#params,
+      out,
+      timestamp,
+      absSendTime(nowMs),
+    );
+    if (end < 0) {
+      this.#free.push(slot);
+      return false;
+    }
+    const length = protectInPlace(this.#srtp, slot.buf, this.#head, end, Math.floor(index / 65536));
+    slot.after = done;
+    this.#socket!.send(slot.buf, 0, length, this.#port, this.#host, slot.sent);
+    this.#count((src[at + 1] & 0x80) !== 0, end, length, timestamp, nowMs);
+    return true;
+  }
+
+  /** The nominated pair's socket and address, cached until the pair changes. */
+  #route(): boolean {
+    const c = this.#connection;
+    if (!c.canSendApplicationData()) return false;
+    const pair = c.nominated!;
+    if (pair !== this.#pair) {
+      const t = pair.protocol.transport;
+      if (t?.type !== "udp" || t.socket === undefined) return false;
+      this.#pair = pair;
+      this.#socket = t.socket;
+      this.#host = pair.remoteCandidate.host;
+      this.#port = pair.remoteCandidate.port;
+    }
+    return this.#pair.protocol.transport?.closed !== true;
+  }
+
+  #slot(srcBytes: number): Slot {
+    const need = srcBytes + this.#head + SRTP_TAG_BYTES;
+    if (need <= SLOT_BYTES) {
+      const free = this.#free.pop();
+      if (free !== undefined) return free;
+    }
+    const slot: Slot = {
+      buf: new Uint8Array(Math.max(SLOT_BYTES, need)),
+      after: noop,
+      sent: () => {
+        const after = slot.after;
+        slot.after = noop;
+        if (slot.buf.length === SLOT_BYTES) this.#free.push(slot);
+        after();
+      },
+    };
+    return slot;
+  }
+
+  /** werift's counters, for its sender reports (RFC 3550 6.4.1) and stats. */
+  #count(marker: boolean, end: number, length: number, timestamp: number, nowMs: number) {
+    const s = this.#sender;
+    s.packetCount = (s.packetCount + 1) >>> 0;
+    s.octetCount += end - this.#head;
+    this.#transport.bytesSent += length;
+    this.#transport.packetsSent++;
+    // The NTP time and RTP timestamp of a sender report must belong together: update both at
+    // the end of each frame (the marker bit), not per packet (a BigInt each).
+    if (marker || !this.#rtcpStarted) {
+      const ntpS = nowMs / 1000 + NTP_UNIX_OFFSET_S;
+      const seconds = Math.floor(ntpS);
+      s.ntpTimestamp = (BigInt(seconds) << 32n) |
+        BigInt(Math.floor((ntpS - seconds) * 4_294_967_296));
+      s.rtpTimestamp = timestamp;
+    }
+    if (!this.#rtcpStarted) {
+      this.#rtcpStarted = true;
+      void s.runRtcp();
+    }
+  }
+}

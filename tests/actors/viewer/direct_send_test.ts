@@ -1,0 +1,154 @@
+/**
+ * DirectSender over stand-ins for the few werift fields it reads (the
+ * sender's negotiated parameters and counters, the SRTP keys, the ICE
+ * pair's socket): what goes out is decrypted with werift's own SRTP
+ * receiver. NACKs cannot be provoked from a browser on loopback (nothing is
+ * lost), so the resend path is driven here. Chromium decoding the direct
+ * path end to end: tests/ui/console/browser_test.ts.
+ */
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { randomBytes } from "node:crypto";
+import { RtpPacket, SrtpSession } from "werift";
+import type { RTCDtlsTransport, RTCRtpSender } from "werift";
+import { DirectSender } from "../../../actors/viewer/direct_send.ts";
+import { PacketPool } from "../../../actors/viewer/fanout.ts";
+import { ABS_SEND_TIME_URI, MID_URI } from "../../../actors/viewer/rtp_rewrite.ts";
+
+function camera(seq: number, ts: number, size: number): Buffer {
+  const p = Buffer.alloc(12 + size);
+  p[0] = 0x80;
+  p[1] = 96;
+  p.writeUInt16BE(seq & 0xffff, 2);
+  p.writeUInt32BE(ts >>> 0, 4);
+  p.writeUInt32BE(0x11223344, 8);
+  randomBytes(size).copy(p, 12);
+  return p;
+}
+
+function setup(profile: "aes-cm" | "gcm" = "aes-cm") {
+  const [k1, s1, k2, s2] = [randomBytes(16), randomBytes(14), randomBytes(16), randomBytes(14)];
+  const keys = (lk: Buffer, ls: Buffer, rk: Buffer, rs: Buffer) =>
+    new SrtpSession({
+      keys: { localMasterKey: lk, localMasterSalt: ls, remoteMasterKey: rk, remoteMasterSalt: rs },
+      profile: profile === "aes-cm" ? 1 : 7,
+    });
+  const ours = keys(k1, s1, k2, s2);
+  const browser = keys(k2, s2, k1, s1);
+  const sent: { bytes: Buffer; port: number; host: string }[] = [];
+  const socket = {
+    send(
+      msg: Uint8Array,
+      offset: number,
+      length: number,
+      port: number,
+      host: string,
+      callback: (e: Error | null) => void,
+    ) {
+      sent.push({ bytes: Buffer.from(msg.subarray(offset, offset + length)), port, host });
+      queueMicrotask(() => callback(null));
+    },
+  };
+  let rtcpStarted = 0;
+  const sender = {
+    ssrc: 0xcafebabe,
+    mid: "0",
+    codec: { payloadType: 108 },
+    headerExtensions: [{ id: 9, uri: MID_URI }, { id: 2, uri: ABS_SEND_TIME_URI }],
+    packetCount: 0,
+    octetCount: 0,
+    ntpTimestamp: 0n,
+    rtpTimestamp: 0,
+    runRtcp: () => {
+      rtcpStarted++;
+      return Promise.resolve();
+    },
+  };
+  const transport = {
+    srtp: ours,
+    bytesSent: 0,
+    packetsSent: 0,
+    iceTransport: {
+      connection: {
+        nominated: {
+          protocol: { transport: { type: "udp", closed: false, socket } },
+          remoteCandidate: { host: "127.0.0.1", port: 50000 },
+        },
+        canSendApplicationData: () => true,
+      },
+    },
+  };
+  const pool = new PacketPool();
+  const direct = DirectSender.for(
+    sender as unknown as RTCRtpSender,
+    transport as unknown as RTCDtlsTransport,
+    pool,
+  );
+  return { direct, pool, sent, browser, sender, transport, rtcpStarted: () => rtcpStarted };
+}
+
+Deno.test("DirectSender sends each pool packet as this viewer's SRTP packet, contiguous and decryptable by werift", async () => {
+  const { direct, pool, sent, browser, sender, transport, rtcpStarted } = setup();
+  assert.ok(direct !== null);
+  let done = 0;
+  const packets: Buffer[] = [];
+  for (let i = 0; i < 40; i++) {
+    packets.push(camera(1000 + 3 * i, 90_000 + 3000 * i, 1100));
+    pool.push(packets[i], 0, 0);
+    assert.equal(direct.send(pool.head - 1, () => done++), true);
+  }
+  await Promise.resolve();
+  assert.equal(done, 40, "every send completes");
+  const plain = sent.map((s) => RtpPacket.deSerialize(browser.decrypt(s.bytes)));
+  const seq0 = plain[0].header.sequenceNumber;
+  const ts0 = plain[0].header.timestamp;
+  plain.forEach((p, i) => {
+    assert.equal(p.header.sequenceNumber, (seq0 + i) & 0xffff, "contiguous, skips or not");
+    assert.equal(p.header.timestamp, (ts0 + 3000 * i) >>> 0, "one offset: true to the camera");
+    assert.equal(p.header.ssrc, 0xcafebabe);
+    assert.equal(p.header.payloadType, 108);
+    assert.deepEqual(
+      p.header.extensions.map((e) => e.id).sort(),
+      [2, 9],
+      "mid and abs-send-time",
+    );
+    assert.deepEqual(p.payload, packets[i].subarray(12), "the camera's payload");
+  });
+  assert.deepEqual(sent[0].host, "127.0.0.1");
+  assert.equal(sender.packetCount, 40);
+  assert.equal(sender.octetCount, 40 * 1100);
+  assert.equal(transport.packetsSent, 40);
+  assert.equal(rtcpStarted(), 1, "werift's sender reports start once");
+});
+
+Deno.test("DirectSender answers a NACK with the same packet (its own abs-send-time), and nothing for packets it no longer has", async () => {
+  const { direct, pool, sent, browser } = setup();
+  for (let i = 0; i < 10; i++) {
+    pool.push(camera(i, 3000 * i, 500), 0, 0);
+    direct!.send(pool.head - 1, () => {});
+  }
+  await Promise.resolve();
+  const seqOf = (b: Buffer) => b.readUInt16BE(2);
+  const lost = [seqOf(sent[3].bytes), seqOf(sent[7].bytes), (seqOf(sent[9].bytes) + 5) & 0xffff];
+  const before = sent.length;
+  direct!.resend(lost);
+  assert.equal(sent.length, before + 2, "two known packets resent, the unknown one not");
+  const open = (b: Buffer) => RtpPacket.deSerialize(browser.decrypt(b));
+  for (const [again, first] of [[before, 3], [before + 1, 7]]) {
+    const a = open(sent[again].bytes);
+    const b = open(sent[first].bytes);
+    assert.equal(a.header.sequenceNumber, b.header.sequenceNumber);
+    assert.equal(a.header.timestamp, b.header.timestamp);
+    assert.deepEqual(a.payload, b.payload);
+  }
+  assert.equal(direct!.resent, 2);
+  // Once the pool has dropped them, a NACK gets nothing.
+  pool.clear();
+  direct!.resend(lost);
+  assert.equal(sent.length, before + 2);
+});
+
+Deno.test("DirectSender does not apply to AES-GCM SRTP: werift's path serves it", () => {
+  const { direct } = setup("gcm");
+  assert.equal(direct, null);
+});
