@@ -1,6 +1,7 @@
 // `deno task bench` runs every bench/*_bench.ts in turn, each in its own
 // process (so one bench's heap, JIT and threads never colour the next);
-// `deno task bench <name>…` runs bench/<name>_bench.ts only. Exits 1 if any
+// `deno task bench <name>…` runs bench/<name>_bench.ts only; arguments after
+// `--` go to each bench (`deno task bench footprint -- --pi`). Exits 1 if any
 // bench failed, 2 for an unknown name.
 
 const DIR = new URL(".", import.meta.url).pathname;
@@ -14,10 +15,13 @@ async function benches(): Promise<string[]> {
   return names.sort();
 }
 
-async function main(args: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
+  const dash = argv.indexOf("--");
+  const args = dash < 0 ? argv : argv.slice(0, dash);
+  const passed = dash < 0 ? [] : argv.slice(dash + 1);
   const all = await benches();
   if (args.includes("--help") || args.includes("-h")) {
-    console.log(`usage: deno task bench [name…]\nbenches: ${all.join(", ")}`);
+    console.log(`usage: deno task bench [name…] [-- bench args]\nbenches: ${all.join(", ")}`);
     return 0;
   }
   const unknown = args.filter((a) => !all.includes(a));
@@ -31,7 +35,7 @@ async function main(args: string[]): Promise<number> {
     console.log(`\n## ${name}\n`);
     const started = performance.now();
     const status = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", `${DIR}${name}_bench.ts`],
+      args: ["run", "-A", `${DIR}${name}_bench.ts`, ...passed],
       stdin: "null",
       stdout: "inherit",
       stderr: "inherit",
