@@ -50,6 +50,9 @@ export const MEDIA = "media";
 /** The shared Worker of the byte movers, the detector and the JPEG feed. */
 export const IO = "io";
 
+/** Where a camera's JPEG feed (snapshots, MJPEG streams) runs while someone watches. */
+export const JPEG_FEED_HOST = IO;
+
 /** The live path: packetize once, then every live consumer. */
 export const LIVE_CHILDREN: ChildFactory[] = [
   onHost(IO, packetizerChild),

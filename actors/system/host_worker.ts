@@ -14,6 +14,7 @@ import { RECORDER_WORKER } from "../recorder/protocol.ts";
 import { FORWARD_WORKER } from "../forward/protocol.ts";
 import { DETECTOR_WORKER } from "../detector/protocol.ts";
 import { VIEWER_WORKER } from "../viewer/protocol.ts";
+import { JPEG_WORKER } from "../jpeg/protocol.ts";
 
 serveHost({
   [CAMERA_WORKER.href]: () => import("../camera/worker.ts"),
@@ -24,4 +25,5 @@ serveHost({
   [FORWARD_WORKER.href]: () => import("../forward/worker.ts"),
   [DETECTOR_WORKER.href]: () => import("../detector/worker.ts"),
   [VIEWER_WORKER.href]: () => import("../viewer/worker.ts"),
+  [JPEG_WORKER.href]: () => import("../jpeg/worker.ts"),
 });
