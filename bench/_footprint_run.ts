@@ -29,13 +29,19 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** `sh -c` prefix run before exec (moving the shell into a cgroup). */
   enter?: string;
+  /** More TOML lines for every camera, e.g. `max_bitrate_kbps = 2000`. */
+  camera?: string;
 }
 
-/** Frame counters summed over cameras, from /metrics. */
+/**
+ * Frame counters summed over cameras, from /metrics: the rings' write counts, which are read at
+ * the scrape (the actors' own stats arrive once a second, too coarse for a 10 s window).
+ */
 export interface Frames {
+  /** Raw frames the camera actors committed. */
   captured: number;
+  /** Access units the encoders committed. */
   encoded: number;
-  encoderDropped: number;
 }
 
 /** A running eyrie with its console, logs and (optionally) a Chromium viewer. */
@@ -79,7 +85,9 @@ export class EyrieRun implements AsyncDisposable {
       { length: options.cameras },
       (_, i) =>
         `[[camera]]\nid = "cam${i + 1}"\nsource = "test"\npattern = "smpte"\nwidth = 1280\n` +
-        `height = 720\nfps = ${FPS}\ncodec = "h264"\nbitrate_kbps = 2000\n`,
+        `height = 720\nfps = ${FPS}\ncodec = "h264"\nbitrate_kbps = 2000\n${
+          options.camera ?? ""
+        }\n`,
     ).join("");
     await Deno.writeTextFile(
       `${dir}/eyrie.toml`,
@@ -172,18 +180,16 @@ export class EyrieRun implements AsyncDisposable {
 
   async frames(): Promise<Frames> {
     const text = await (await fetch(`${this.url}/metrics`)).text();
-    const sum = (name: string) => {
+    const ring = (name: string) => {
       let n = 0;
-      for (const m of text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, "gm"))) {
-        n += Number(m[1]);
-      }
+      const line = new RegExp(
+        `^eyrie_ring_written_total\\{[^}]*ring="${name}"[^}]*\\} (\\S+)$`,
+        "gm",
+      );
+      for (const m of text.matchAll(line)) n += Number(m[1]);
       return n;
     };
-    return {
-      captured: sum("eyrie_camera_frames_total"),
-      encoded: sum("eyrie_encoder_access_units_total"),
-      encoderDropped: sum("eyrie_encoder_dropped_frames_total"),
-    };
+    return { captured: ring("raw"), encoded: ring("au") };
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -2,8 +2,9 @@
 // `eyrie run` inside a child cgroup with a 256 MiB memory ceiling and one
 // core of CPU (what `systemd-run --scope -p MemoryMax=256M -p CPUQuota=100%`
 // sets), one 720p30 test camera with recording, motion and one Chromium
-// viewer (Chromium outside the cgroup), for `minutes`. Passes with no OOM
-// kill and at most 0.5 % of frames lost between capture and the AU ring.
+// viewer (Chromium outside the cgroup; `--viewers 0`: none), for `minutes`.
+// Passes with no OOM kill and at most 0.5 % of frames lost between capture
+// and the AU ring.
 
 import { makeCgroup } from "./_cgroup.ts";
 import { EyrieRun, FPS } from "./_footprint_run.ts";
@@ -14,7 +15,9 @@ const DROP_GOAL = 0.005;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f = (n: number, d = 1) => n.toFixed(d);
 
-export async function piRun(o: { minutes: number; env: Record<string, string> }): Promise<void> {
+export async function piRun(
+  o: { minutes: number; env: Record<string, string>; camera: string; viewers: 0 | 1 },
+): Promise<void> {
   const cg = makeCgroup(`eyrie-pi-${Deno.pid}`, {
     memoryBytes: MEMORY_MAX,
     cpuQuotaUs: 100_000,
@@ -28,21 +31,36 @@ export async function piRun(o: { minutes: number; env: Record<string, string> })
   console.log(`load average before: ${Deno.loadavg().map((l) => f(l, 2)).join(" ")}`);
   let peakRss = 0;
   try {
-    const run = await EyrieRun.start({ cameras: 1, viewers: 1, env: o.env, enter: cg.enterScript });
+    if (o.camera !== "") console.log(`camera settings: ${o.camera}`);
+    const run = await EyrieRun.start({
+      cameras: 1,
+      viewers: o.viewers,
+      env: o.env,
+      enter: cg.enterScript,
+      camera: o.camera,
+    });
     let exit: Deno.CommandStatus | undefined;
     run.process.status.then((s) => (exit = s));
     try {
       const firstMs = await run.firstFrameMs();
       const consoleMs = run.logAt("eyrie is running") ?? NaN;
-      await run.addViewer();
+      if (o.viewers === 1) await run.addViewer();
+      else console.log("no viewer (--viewers 0)");
       const start = await run.frames();
       const viewer0 = await run.viewerFrames();
       const t0 = performance.now();
       const end = t0 + o.minutes * 60_000;
       let lastPrint = t0;
+      // The counts as of the last second eyrie was alive, for a run that ends early.
+      let lastFrames = start;
+      let lastAt = t0;
       while (performance.now() < end && exit === undefined) {
         await sleep(1000);
         if (exit !== undefined) break;
+        try {
+          lastFrames = await run.frames();
+          lastAt = performance.now();
+        } catch { /* it is going */ }
         peakRss = Math.max(peakRss, memoryTotals(run.pid).rss);
         if (performance.now() - lastPrint >= 60_000) {
           lastPrint = performance.now();
@@ -54,14 +72,14 @@ export async function piRun(o: { minutes: number; env: Record<string, string> })
           );
         }
       }
-      const secs = (performance.now() - t0) / 1000;
+      const secs = ((exit === undefined ? performance.now() : lastAt) - t0) / 1000;
       const r = cg.report();
       if (exit !== undefined) {
         console.log(
           `eyrie ended during the run (${JSON.stringify(exit)}):\n${run.logs.slice(-3000)}`,
         );
       }
-      const now = exit === undefined ? await run.frames() : start;
+      const now = exit === undefined ? await run.frames() : lastFrames;
       const viewer1 = exit === undefined ? await run.viewerFrames() : viewer0;
       const expected = FPS * secs;
       const encoded = now.encoded - start.encoded;

@@ -6,7 +6,8 @@
 //   deno task bench footprint                     (about 12 minutes)
 //   deno task bench footprint -- --cameras 1 --warmup 30
 //   deno task bench footprint -- --env EYRIE_PLACEMENT=separate   (one Worker per actor)
-//   deno task bench footprint -- --pi [--minutes 10]   (the constrained run, see _pi_run.ts)
+//   deno task bench footprint -- --pi [--minutes 10] [--viewers 0] [--camera "max_bitrate_kbps = 2000"]
+//     (the constrained run, see _pi_run.ts; --camera adds TOML lines to the camera)
 //
 // Start-up: spawn → the encoder's "first access unit" log line of every
 // camera (the slowest), and spawn → "eyrie is running" (console listening,
@@ -38,7 +39,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f = (n: number, d = 1) => n.toFixed(d);
 
 if (args.includes("--pi")) {
-  await piRun({ minutes: Number(opt("--minutes", "10")), env: ENV });
+  await piRun({
+    minutes: Number(opt("--minutes", "10")),
+    env: ENV,
+    camera: opt("--camera", ""),
+    viewers: opt("--viewers", "1") === "0" ? 0 : 1,
+  });
   Deno.exit(0);
 }
 

@@ -112,7 +112,9 @@ const gst = [
 ];
 /** gst-launch's CPU seconds over frames STEADY_FROM..FRAMES of a live run (read by the clock). */
 async function gstSteady(): Promise<number> {
-  const child = new Deno.Command("gst-launch-1.0", { args: gst, stdout: "null", stderr: "null" })
+  // Two seconds of frames beyond the window, so that the process is still there to be read.
+  const args = gst.map((a) => (a === `num-buffers=${FRAMES}` ? `num-buffers=${FRAMES + 60}` : a));
+  const child = new Deno.Command("gst-launch-1.0", { args, stdout: "null", stderr: "null" })
     .spawn();
   const at = (frames: number) => new Promise((r) => setTimeout(r, (frames / 30) * 1000));
   await at(STEADY_FROM);
