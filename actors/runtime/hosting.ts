@@ -13,7 +13,9 @@
  *
  * Actor modules are imported on the first `start` that names them, one at a
  * time, from the loaders the host module lists (static specifiers, so that
- * `deno compile` finds them): a host loads only what it runs.
+ * `deno compile` finds them): a host loads only what it runs. The import
+ * tells the host which factory belongs to which module, so an actor module
+ * calls runActor() once and imports no other actor module.
  *
  * @module
  */
