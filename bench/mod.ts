@@ -2,7 +2,7 @@
 // process (so one bench's heap, JIT and threads never colour the next);
 // `deno task bench <name>… [--option value…]` runs bench/<name>_bench.ts only,
 // handing it everything from the first `--` argument on (`deno task bench
-// soak --minutes 5`). The soak (an hour) runs only when named. Exits 1 if any
+// soak --minutes 5`; a lone `--` before them is dropped). The soak (an hour) runs only when named. Exits 1 if any
 // bench failed, 2 for an unknown name.
 
 const DIR = new URL(".", import.meta.url).pathname;
@@ -26,7 +26,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const firstOption = argv.findIndex((a) => a.startsWith("--"));
   const args = firstOption < 0 ? argv : argv.slice(0, firstOption);
-  const options = firstOption < 0 ? [] : argv.slice(firstOption);
+  const options = firstOption < 0
+    ? []
+    : argv.slice(firstOption).filter((a, i) => i > 0 || a !== "--");
   const unknown = args.filter((a) => !all.includes(a));
   if (unknown.length > 0) {
     console.error(`bench: no bench named ${unknown.join(", ")}; there are: ${all.join(", ")}`);

@@ -16,6 +16,7 @@ export const cameraChild: ChildFactory = (node, ctx) => ({
     return await spawnActor<CameraProtocol>({
       id: `${node.id}/camera`,
       url: CAMERA_WORKER,
+      host: node.hosts.get(ctx.host),
       init: {
         camera: node.config,
         raw: node.rings.raw,

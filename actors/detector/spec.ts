@@ -44,6 +44,7 @@ export const detectorChild: ChildFactory = (node, ctx) => {
       await spawnActor<DetectorProtocol>({
         id: `${node.id}/detector`,
         url: DETECTOR_WORKER,
+        host: node.hosts.get(ctx.host),
         init: { camera: node.config, small: node.rings.small, reader: READER.detector },
         log: ctx.log,
         onEvent: receive,

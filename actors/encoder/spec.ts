@@ -17,6 +17,7 @@ export const encoderChild: ChildFactory = (node, ctx) => ({
     const actor = await spawnActor<EncoderProtocol>({
       id: `${node.id}/encoder`,
       url: ENCODER_WORKER,
+      host: node.hosts.get(ctx.host),
       init: { camera: node.config, raw: node.rings.raw, au: node.rings.au, reader: READER.encoder },
       log: ctx.log,
       onEvent: (e) => {

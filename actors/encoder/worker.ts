@@ -4,11 +4,17 @@
  * flag, pts and capture time carried through) into the AU ring. A hardware
  * encoder that fails while running gives way to the next candidate.
  *
+ * A software encoder reads the ring slot itself (`pushBorrowed`, no copy):
+ * x264enc, openh264enc and jpegenc are done with a frame once its access
+ * unit is out, so the slot is checked for a torn read then — still intact
+ * means it was intact while encoded. A hardware encoder may hold frames in
+ * its device queue for longer, so it gets a copy (`push`), checked at once.
+ *
  * @module
  */
 import { FrameFlags, FrameFormat } from "../defs.ts";
 import { type AppSink, type AppSrc, type Element, Pipeline } from "../../ffi/gst/mod.ts";
-import { RingReader, RingWriter } from "../ring/mod.ts";
+import { RingReader, ringStats, RingWriter } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import {
   candidatesFor,
@@ -25,6 +31,13 @@ const STATS_EVERY_MS = 1000;
 const MAX_IN_FLIGHT = 64;
 /** How long to wait for the access unit of the frame just pushed. */
 const FIRST_PULL_MS = 40;
+/**
+ * Raw slots a ring needs before frames are lent to the encoder instead of
+ * copied: the slot being encoded must survive the camera writing the next
+ * ones while the encoder works (about 3 ms for x264 at 720p, against 3 frame
+ * intervals here). With fewer, every frame is copied.
+ */
+const BORROW_MIN_SLOTS = 4;
 
 interface Running {
   p: Pipeline;
@@ -87,8 +100,20 @@ runActor<EncoderProtocol>(() => {
       const au = new RingWriter(init.au);
       const format = cam.codec === "mjpeg" ? FrameFormat.JPEG : FrameFormat.H264;
       const frameNs = Math.round(1e9 / cam.fps);
-      // Per frame in flight, by encoder pts: capture time, push time, torn.
-      const inFlight = new Map<number, { captureNs: number; pushedAt: number; torn: boolean }>();
+      // Per frame in flight, by encoder pts: capture time, push time, torn (a copy found torn at
+      // once), whether the encoder reads the ring slot itself, and the slot's ring sequence.
+      const inFlight = new Map<
+        number,
+        { captureNs: number; pushedAt: number; torn: boolean; lent: boolean; seq: number }
+      >();
+      const lendable = ringStats(init.raw).entries >= BORROW_MIN_SLOTS;
+      /** Whether ring entry `seq` is still intact (never overwritten since it was written). */
+      const intact = (seq: number) => {
+        if (seq === reader.seq) return reader.valid();
+        // An access unit that came out after the reader moved on (rare): ask the ring.
+        const r = ringStats(init.raw);
+        return ((seq - ((r.written - r.available) | 0)) | 0) >= 0;
+      };
       const latency = new LatencyWindow();
       let basePts = -1;
       let discont = true;
@@ -136,16 +161,26 @@ runActor<EncoderProtocol>(() => {
         current!.enc.set("bitrate", c.bitrateUnit === "kbps" ? k : k * 1000);
       };
 
-      /** Pulls every access unit that is ready; the first pull may wait a little. */
-      const drain = (waitMs: number) => {
+      /**
+       * Pulls every access unit that is ready. A software encoder puts out a frame's access unit
+       * while it encodes it, so the pulls wait (up to `waitMs` in all) until the frame just
+       * pushed (`pushed`, its pts) is out: after a slow frame the next drain takes the late one
+       * and its own, instead of staying one frame behind for good. A hardware encoder may hold
+       * a few frames: only its first pull waits.
+       */
+      const drain = (waitMs: number, pushed: number) => {
         const c = current!;
-        for (let wait = waitMs;; wait = 0) {
+        const deadline = performance.now() + waitMs;
+        for (let first = true;; first = false) {
+          const waitFor = first || (!c.candidate.hardware && inFlight.has(pushed));
+          const wait = waitFor ? Math.max(0, Math.ceil(deadline - performance.now())) : 0;
           const s = c.sink.pull({ timeoutMs: wait });
           if (s === null) return;
           const pts = (s.pts ?? 0) - c.candidate.ptsOffsetNs;
           const frame = inFlight.get(pts);
           inFlight.delete(pts);
           const key = s.keyframe;
+          if (frame !== undefined && frame.lent && !intact(frame.seq)) frame.torn = true;
           if (frame?.torn) {
             // Its picture mixed two frames: drop it and everything until a fresh keyframe.
             awaitingKeyframe = true;
@@ -170,7 +205,8 @@ runActor<EncoderProtocol>(() => {
             aux: 0,
           });
           discont = false;
-          stats.accessUnits++;
+          // Start-up is measured to this line (bench/footprint_bench.ts, bench/startup_bench.ts).
+          if (stats.accessUnits++ === 0) ctx.log.info("first access unit", { bytes: size });
           if (key) stats.keyframes++;
           windowAus++;
           windowBytes += size;
@@ -227,15 +263,19 @@ runActor<EncoderProtocol>(() => {
                   current!.enc.forceKeyUnit({ allHeaders: true });
                   keyframeWanted = false;
                 }
-                current!.src.push(reader.view(), { pts, duration: frameNs });
+                const lend = lendable && !current!.candidate.hardware;
+                if (lend) current!.src.pushBorrowed(reader.view(), { pts, duration: frameNs });
+                else current!.src.push(reader.view(), { pts, duration: frameNs });
                 if (inFlight.size >= MAX_IN_FLIGHT) inFlight.delete(inFlight.keys().next().value!);
                 inFlight.set(pts, {
                   captureNs: reader.captureNs,
                   pushedAt: performance.now(),
-                  torn: !reader.valid(),
+                  torn: !lend && !reader.valid(),
+                  lent: lend,
+                  seq: reader.seq,
                 });
                 stats.framesIn++;
-                drain(FIRST_PULL_MS);
+                drain(FIRST_PULL_MS, pts);
               }
             }
             const m = current!.p.bus.pop({ timeoutMs: 0, types: ["error", "warning"] });

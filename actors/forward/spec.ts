@@ -22,6 +22,7 @@ export function forwardChild(index: number): ChildFactory {
       spawnActor<ForwardProtocol>({
         id: `${node.id}/forward/${index}`,
         url: FORWARD_WORKER,
+        host: node.hosts.get(ctx.host),
         init: {
           cameraId: node.id,
           index,

@@ -23,6 +23,7 @@ export const packetizerChild: ChildFactory = (node, ctx) => ({
     spawnActor<PacketizerProtocol>({
       id: `${node.id}/packetizer`,
       url: PACKETIZER_WORKER,
+      host: node.hosts.get(ctx.host),
       init: {
         au: node.rings.au,
         rtp: node.rings.rtp,

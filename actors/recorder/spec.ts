@@ -36,6 +36,7 @@ export const recorderChild: ChildFactory = (node, ctx) => {
       const actor = await spawnActor<RecorderProtocol>({
         id: `${node.id}/recorder`,
         url: RECORDER_WORKER,
+        host: node.hosts.get(ctx.host),
         init,
         log: ctx.log,
         onEvent: (e) => recordings.handle(node, e),

@@ -22,6 +22,7 @@ export function rtpOutputChild(output: number): ChildFactory {
       spawnActor<RtpOutputProtocol>({
         id: `${node.id}/rtp/${output}`,
         url: RTP_OUTPUT_WORKER,
+        host: node.hosts.get(ctx.host),
         init: {
           cameraId: node.id,
           output,

@@ -1,16 +1,19 @@
 /**
- * The supervisor's side of an actor: {@linkcode spawnActor} starts a Worker,
- * sends it `start` and resolves once it runs. The returned
- * {@linkcode ActorProcess} is a supervised {@linkcode Child}: it reports how
- * the Worker ended on `exited`, whatever the cause — a crash the Worker
- * reported, an error it could not report, silence past the heartbeat
- * timeout (a hung or vanished Worker), or a kill after `shutdownMs`.
+ * The supervisor's side of an actor: {@linkcode spawnActor} starts a Worker
+ * (or takes a slot in a shared one, see host.ts), sends it `start` and
+ * resolves once it runs. The returned {@linkcode ActorProcess} is a
+ * supervised {@linkcode Child}: it reports how the actor ended on `exited`,
+ * whatever the cause — a crash the actor reported, an error its Worker could
+ * not report, silence past the heartbeat timeout (a hung or vanished
+ * Worker), or a kill after `shutdownMs`.
  *
  * @module
  */
 import type { ExitReason, SerializedError, StopReason } from "../defs.ts";
 import type { LogSink } from "../log/logger.ts";
 import type { Child, ChildStatus } from "../supervisor/child.ts";
+import { type ActorPort, ownWorker } from "./_port.ts";
+import type { ActorHost } from "./host.ts";
 import {
   type ActorProtocol,
   deserializeError,
@@ -40,6 +43,11 @@ export interface SpawnOptions<P extends ActorProtocol> {
   id: string;
   /** The Worker module. Static `new URL("./x.ts", import.meta.url)` so `deno compile` finds it. */
   url: URL;
+  /**
+   * A shared Worker to run in instead of a Worker of its own (placement).
+   * The host must list `url` among the modules it can load.
+   */
+  host?: ActorHost;
   init: P["init"];
   /** Records the Worker logs. */
   log: LogSink;
@@ -61,11 +69,22 @@ type Pending = {
   timer: ReturnType<typeof setTimeout>;
 };
 
+/** How an ending reaches the actor's Worker. */
+type Ending =
+  /** The actor ended on its own terms: let go of it. */
+  | "release"
+  /** It must end now: terminate its Worker (and so its neighbours in a shared one). */
+  | "kill"
+  /** Its Worker already ended under it. */
+  | "lost";
+
 /** A running actor. */
 export class ActorProcess<P extends ActorProtocol> implements Child {
   readonly id: string;
   readonly exited: Promise<ExitReason>;
-  readonly #worker: Worker;
+  /** The shared Worker it runs in, or undefined for a Worker of its own. */
+  readonly host: ActorHost | undefined;
+  readonly #port: ActorPort;
   readonly #onEvent: ((event: P["event"]) => void) | undefined;
   readonly #log: LogSink;
   readonly #calls = new Map<number, Pending>();
@@ -84,21 +103,14 @@ export class ActorProcess<P extends ActorProtocol> implements Child {
     this.#onEvent = options.onEvent;
     this.#log = options.log;
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
-    this.#worker = new Worker(options.url, { type: "module", name: options.id });
-    this.#worker.onmessage = (e: MessageEvent<FromActor>) => this.#receive(e.data);
-    this.#worker.onerror = (e) => {
-      e.preventDefault();
-      this.#finish({
-        kind: "crashed",
-        error: { name: "Error", message: e.message || "uncaught error in the Worker" },
-      });
+    const owner = {
+      receive: (m: FromActor) => this.#receive(m),
+      lost: (reason: ExitReason) => this.#finish(reason, "lost"),
     };
-    this.#worker.onmessageerror = () => {
-      this.#finish({
-        kind: "crashed",
-        error: { name: "DataCloneError", message: "a message from the Worker could not be read" },
-      });
-    };
+    this.host = options.host;
+    this.#port = options.host === undefined
+      ? ownWorker(options.url, options.id, owner)
+      : options.host.attach(options.url, owner);
     const hb = options.heartbeat ?? DEFAULT_HEARTBEAT;
     this.#lastPong = performance.now();
     this.#heartbeat = setInterval(() => {
@@ -112,7 +124,7 @@ export class ActorProcess<P extends ActorProtocol> implements Child {
             name: "ActorUnresponsiveError",
             message: `no answer to a heartbeat for ${Math.round(now - this.#lastPong)} ms`,
           },
-        });
+        }, "kill");
         return;
       }
       this.#post({ type: "ping", n: ++this.#pingSent });
@@ -127,7 +139,7 @@ export class ActorProcess<P extends ActorProtocol> implements Child {
           name: "TimeoutError",
           message: `no answer to start within ${timeoutMs} ms`,
         };
-        this.#finish({ kind: "crashed", error });
+        this.#finish({ kind: "crashed", error }, "kill");
       }, timeoutMs);
       this.#started = {
         resolve: () => {
@@ -195,7 +207,7 @@ export class ActorProcess<P extends ActorProtocol> implements Child {
       timedOut,
     ]);
     clearTimeout(timer);
-    if (late) this.#finish({ kind: "killed", afterMs: shutdownMs });
+    if (late) this.#finish({ kind: "killed", afterMs: shutdownMs }, "kill");
     return await this.exited;
   }
 
@@ -204,16 +216,16 @@ export class ActorProcess<P extends ActorProtocol> implements Child {
     if (this.#exit === undefined) this.#post({ type: "fault", how });
   }
 
-  /** Terminates the Worker at once. */
+  /** Terminates the Worker at once (a shared one with every actor in it). */
   kill(): void {
-    this.#finish({ kind: "killed", afterMs: 0 });
+    this.#finish({ kind: "killed", afterMs: 0 }, "kill");
   }
 
   #post(m: ToActor): void {
     try {
-      this.#worker.postMessage(m);
+      this.#port.post(m);
     } catch (error) {
-      this.#finish({ kind: "crashed", error: serializeError(error) });
+      this.#finish({ kind: "crashed", error: serializeError(error) }, "kill");
     }
   }
 
@@ -229,10 +241,10 @@ export class ActorProcess<P extends ActorProtocol> implements Child {
         return;
       case "done":
         this.#stopped?.();
-        this.#finish({ kind: "normal" });
+        this.#finish({ kind: "normal" }, "release");
         return;
       case "crashed":
-        this.#finish({ kind: "crashed", error: m.error });
+        this.#finish({ kind: "crashed", error: m.error }, "release");
         return;
       case "reply": {
         const pending = this.#calls.get(m.rid);
@@ -252,11 +264,28 @@ export class ActorProcess<P extends ActorProtocol> implements Child {
     }
   }
 
-  #finish(reason: ExitReason): void {
+  /** What the other actors of a shared Worker are told when this one's end terminates it. */
+  #neighbours(reason: ExitReason): ExitReason {
+    const host = this.host?.name ?? "";
+    const why = reason.kind === "crashed"
+      ? reason.error.name === "ActorUnresponsiveError"
+        ? reason.error.message // the thread is hung: nobody in particular is to blame
+        : `${this.id}: ${reason.error.message}`
+      : reason.kind === "killed" && reason.afterMs > 0
+      ? `${this.id} did not stop within ${reason.afterMs} ms`
+      : `${this.id} was killed`;
+    return {
+      kind: "crashed",
+      error: { name: "ActorHostError", message: `Shared Worker ${host} was terminated: ${why}` },
+    };
+  }
+
+  #finish(reason: ExitReason, ending: Ending): void {
     if (this.#exit !== undefined) return;
     this.#exit = reason;
     clearInterval(this.#heartbeat);
-    this.#worker.terminate();
+    if (ending === "release") this.#port.release();
+    else if (ending === "kill") this.#port.kill(this.#neighbours(reason));
     for (const p of this.#calls.values()) {
       clearTimeout(p.timer);
       p.reject(new ActorCallError(`Actor ${this.id} ended (${reason.kind})`));

@@ -1,6 +1,8 @@
 /**
  * Actors as Deno Workers: the envelope (protocol.ts), the Worker side
- * ({@linkcode runActor}) and the supervisor side ({@linkcode spawnActor}).
+ * ({@linkcode runActor}, or {@linkcode serveHost} for a Worker shared by
+ * several actors) and the supervisor's side ({@linkcode spawnActor},
+ * {@linkcode ActorHost}).
  *
  * @module
  */
@@ -9,10 +11,15 @@ export {
   type CallShape,
   deserializeError,
   type FromActor,
+  type FromHost,
+  HOST_SLOT,
   serializeError,
   type ToActor,
+  type ToHost,
 } from "./protocol.ts";
 export { type Actor, type ActorContext, runActor } from "./worker.ts";
+export { type HostedModules, serveHost } from "./hosting.ts";
+export { ActorHost, ActorHosts } from "./host.ts";
 export {
   ActorCallError,
   ActorProcess,

@@ -70,6 +70,26 @@ export type FromActor =
   | { type: "log"; record: LogRecord }
   | { type: "pong"; n: number };
 
+/**
+ * Into a host Worker (one Worker, several actors): a message for the actor in
+ * `slot`. The `start` of a slot also names the actor's module, by the URL of
+ * its Worker module (the same `*_WORKER` URL a Worker of its own would load).
+ */
+export interface ToHost {
+  slot: number;
+  url?: string;
+  m: ToActor;
+}
+
+/** Out of a host Worker: a message of the actor in `slot`, or of the Worker itself (`HOST_SLOT`). */
+export interface FromHost {
+  slot: number;
+  m: FromActor;
+}
+
+/** The slot of the host Worker's own `crashed`: an error no actor of it can be blamed for. */
+export const HOST_SLOT = -1;
+
 /** An error as plain data, for postMessage. */
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {

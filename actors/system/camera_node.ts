@@ -9,6 +9,7 @@
 import type { CameraConfig } from "../defs.ts";
 import type { LogSink } from "../log/logger.ts";
 import type { ActorProcess } from "../runtime/actor.ts";
+import { ActorHosts } from "../runtime/host.ts";
 import type { EncoderProtocol } from "../encoder/protocol.ts";
 import type { StreamParameters } from "../packetizer/protocol.ts";
 import type { Recordings } from "../recorder/service.ts";
@@ -21,6 +22,7 @@ import {
 } from "../supervisor/mod.ts";
 import { ACTOR_SHUTDOWN_MS, CAMERA_FLAGS } from "./flags.ts";
 import { type CameraRings, createCameraRings } from "./rings.ts";
+import { HOST_WORKER, placementSeparate } from "./placement.ts";
 
 /** What a camera's actors need from the rest of the process. */
 export interface NodeContext {
@@ -29,6 +31,8 @@ export interface NodeContext {
   dataDir: string;
   /** The recording index and its upkeep; absent when recording is disabled. */
   recordings?: Recordings;
+  /** The shared Worker the child's actors run in (placement.ts); absent: a Worker each. */
+  host?: string;
 }
 
 /** Builds the child specs of one camera's subtree. Each actor module adds its spec here. */
@@ -38,6 +42,8 @@ export class CameraNode {
   readonly config: CameraConfig;
   readonly rings: CameraRings;
   readonly ctx: NodeContext;
+  /** The camera's shared Workers, by host name (placement.ts). */
+  readonly hosts: ActorHosts;
   /** Latest stats event per actor name ("camera", "encoder", …). */
   readonly stats = new Map<string, unknown>();
   /** The source's state as the camera actor last reported it; undefined before its first word. */
@@ -65,6 +71,7 @@ export class CameraNode {
     this.config = config;
     this.ctx = ctx;
     this.rings = createCameraRings(config);
+    this.hosts = new ActorHosts(HOST_WORKER, config.id, { separate: placementSeparate() });
   }
 
   get id(): string {

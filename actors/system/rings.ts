@@ -41,7 +41,7 @@ export function auRingBytes(cam: CameraConfig): number {
 export const READER = {
   /** raw ring */
   encoder: 0,
-  /** raw ring: JPEG snapshots and MJPEG streams of an H.264 camera (ui/http/jpeg_feed.ts) */
+  /** raw ring: JPEG snapshots and MJPEG streams of an H.264 camera (actors/jpeg) */
   jpegFeed: 1,
   /** small ring */
   detector: 0,

@@ -39,6 +39,7 @@ export const viewerChild: ChildFactory = (node, ctx) => {
       const actor = await spawnActor<ViewerProtocol>({
         id: `${node.id}/viewer`,
         url: VIEWER_WORKER,
+        host: node.hosts.get(ctx.host),
         init: {
           cameraId: cam.id,
           rtp: node.rings.rtp,

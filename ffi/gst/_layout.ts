@@ -50,6 +50,9 @@ export const BUFFER_FLAG_DISCONT = 64;
 export const BUFFER_FLAG_HEADER = 1024;
 export const BUFFER_FLAG_DELTA_UNIT = 8192;
 
+// GstMemoryFlags
+export const MEMORY_FLAG_READONLY = 2;
+
 // GstMessageType
 export const MESSAGE_EOS = 1;
 export const MESSAGE_ERROR = 2;

@@ -113,6 +113,11 @@ export const GST = {
   gst_buffer_get_flags: { parameters: ["pointer"], result: "u32" },
   gst_buffer_new_allocate: { parameters: ["pointer", "usize", "pointer"], result: "pointer" },
   gst_buffer_fill: { parameters: ["pointer", "usize", "buffer", "usize"], result: "usize" },
+  // flags, data, maxsize, offset, size, user_data, notify
+  gst_buffer_new_wrapped_full: {
+    parameters: ["u32", "buffer", "usize", "usize", "usize", "pointer", "pointer"],
+    result: "pointer",
+  },
   gst_buffer_extract: { parameters: ["pointer", "usize", "buffer", "usize"], result: "usize" },
   gst_buffer_get_size: { parameters: ["pointer"], result: "usize" },
   gst_buffer_set_flags: { parameters: ["pointer", "u32"], result: "i32" },

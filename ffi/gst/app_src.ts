@@ -3,7 +3,7 @@ import { Element } from "./element.ts";
 import { GstError } from "./errors.ts";
 import type { Handle } from "./_handle.ts";
 import { lib } from "./_lib.ts";
-import { BUFFER_FLAG_DELTA_UNIT, BUFFER_PTS, FLOW_OK } from "./_layout.ts";
+import { BUFFER_FLAG_DELTA_UNIT, BUFFER_PTS, FLOW_OK, MEMORY_FLAG_READONLY } from "./_layout.ts";
 import { borrowString } from "./_strings.ts";
 import { writeBytes } from "../libc/mod.ts";
 
@@ -84,6 +84,48 @@ export class AppSrc extends Element {
     if (size > 0n && g.gst_buffer_fill(buffer, 0n, bytes, size) !== size) {
       g.gst_mini_object_unref(buffer);
       throw new GstError(`Cannot fill a ${bytes.byteLength}-byte buffer`, { element: this.name });
+    }
+    // The new buffer is ours alone until pushed, so writing its header is safe.
+    writeBytes(buffer, BUFFER_PTS, TIMES);
+    if (options.keyframe === false) g.gst_buffer_set_flags(buffer, BUFFER_FLAG_DELTA_UNIT);
+    this.#check(g.gst_app_src_push_buffer(pointer, buffer), "a buffer");
+  }
+
+  /**
+   * Pushes `bytes` without copying them: the buffer GStreamer gets points
+   * into `bytes` (typically a ring slot in a SharedArrayBuffer), read-only
+   * and with no free function, so nothing calls back into JS (DESIGN: a
+   * threadSafe free callback deadlocks while JS waits in a blocking call).
+   *
+   * The caller guarantees that `bytes` stays alive for as long as the
+   * pipeline may hold the buffer, and checks afterwards that nobody wrote
+   * into it meanwhile. That holds for an encoder that has finished with its
+   * input once its output for that frame was pulled (x264enc, openh264enc,
+   * jpegenc), fed from a ring whose writer is several slots away; not for
+   * elements that queue input (hardware encoders, `queue`): use
+   * {@linkcode push} there. An element that wants to write into the buffer
+   * gets a copy (the memory is read-only). A buffer still queued when the
+   * pipeline is disposed is dropped without touching `bytes`.
+   */
+  pushBorrowed(bytes: Uint8Array, options: PushOptions): void {
+    const pointer = this.#handle.pointer;
+    putClockTime(0, options.pts, "pts");
+    putClockTime(8, options.dts, "dts");
+    putClockTime(16, options.duration, "duration");
+    const g = lib();
+    const size = BigInt(bytes.byteLength);
+    if (size === 0n) throw new RangeError("pushBorrowed() needs at least one byte");
+    const buffer = g.gst_buffer_new_wrapped_full(
+      MEMORY_FLAG_READONLY,
+      bytes,
+      size,
+      0n,
+      size,
+      null,
+      null,
+    );
+    if (buffer === null) {
+      throw new GstError(`Cannot wrap a ${bytes.byteLength}-byte buffer`, { element: this.name });
     }
     // The new buffer is ours alone until pushed, so writing its header is safe.
     writeBytes(buffer, BUFFER_PTS, TIMES);

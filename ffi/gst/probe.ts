@@ -31,6 +31,8 @@ export async function probeEncoder(
 ): Promise<EncoderProbe> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const deadline = performance.now() + timeoutMs;
+  // The factory name, for the errors the probe makes itself ("x264enc speed-preset=…" → "x264enc").
+  const element = encoder.trim().split(/\s+/)[0];
   let pipeline: Pipeline;
   try {
     pipeline = Pipeline.parse(
@@ -51,7 +53,9 @@ export async function probeEncoder(
       if (message?.type === "error") return { ok: false, error: message.error };
       const left = deadline - performance.now();
       if (left <= 0) {
-        const error = new GstError(`Encoder "${encoder}" did not finish within ${timeoutMs} ms`);
+        const error = new GstError(`Encoder "${encoder}" did not finish within ${timeoutMs} ms`, {
+          element,
+        });
         return { ok: false, error };
       }
       // Short waits, so that an error on the bus ends the probe early.
@@ -64,5 +68,8 @@ export async function probeEncoder(
     throw e;
   }
   if (samples > 0) return { ok: true };
-  return { ok: false, error: new GstError(`Encoder "${encoder}" produced no output`) };
+  return {
+    ok: false,
+    error: new GstError(`Encoder "${encoder}" produced no output`, { element }),
+  };
 }

@@ -10,9 +10,9 @@ import { Hono } from "hono";
 import type { System } from "../../actors/system/mod.ts";
 import type { CameraNode } from "../../actors/system/camera_node.ts";
 import { ringStats } from "../../actors/ring/mod.ts";
-import { FEED_FPS, jpegFeed } from "./jpeg_feed.ts";
+import { FEED_FPS, jpegFeed } from "../../actors/jpeg/mod.ts";
 
-/** MJPEG clients per camera. Reason: each costs a JPEG per picture on the main thread's pool. */
+/** MJPEG clients per camera. Reason: each is sent every picture, from the main thread. */
 export const MAX_MJPEG_CLIENTS = 8;
 /** How long a snapshot waits for a picture before saying the camera has none. */
 export const SNAPSHOT_WAIT_MS = 3_000;

@@ -49,7 +49,9 @@ expectThrow(() => Pipeline.parse("videotestsrc ! audioconvert ! fakesink"));
   const au = new Uint8Array(1 << 16);
   for (let n = 0; n < 10; n++) {
     if (n === 5) enc.forceKeyUnit();
-    src.push(frame, { pts: n * 33_333_333 });
+    // Borrowed and copied pushes alike must leave nothing alive.
+    if (n % 2 === 0) src.pushBorrowed(frame, { pts: n * 33_333_333 });
+    else src.push(frame, { pts: n * 33_333_333 });
     sink.pull({ timeoutMs: 5000 })?.copyTo(au);
   }
   src.endOfStream();

@@ -53,6 +53,29 @@ Deno.test("AppSrc pushes a copy of a view on a SharedArrayBuffer", () => {
   assert.deepEqual(got, bytes(5000, 9));
 });
 
+Deno.test("AppSrc pushBorrowed() lends the bytes themselves: a write after the push reaches the pipeline", () => {
+  using p = Pipeline.parse(LOOPBACK);
+  const src = p.appSrc("src");
+  const sink = p.appSink("out");
+  p.setState("playing", { timeoutMs: 0 });
+  const sab = new SharedArrayBuffer(10_000);
+  const slot = new Uint8Array(sab, 1234, 5000);
+  slot.set(bytes(5000, 3));
+  src.pushBorrowed(slot, { pts: 33_333_333, duration: 33_333_333, keyframe: false });
+  const s = sink.pull({ timeoutMs: 5000 });
+  assert.ok(s !== null);
+  assert.equal(s.pts, 33_333_333);
+  assert.equal(s.duration, 33_333_333);
+  assert.equal(s.keyframe, false);
+  // No copy was made: the sample is a view of the slot, which is why the caller must keep
+  // the slot intact until the pipeline is done with it (and check that it was).
+  slot.fill(7);
+  const got = new Uint8Array(5000);
+  assert.equal(s.copyTo(got), 5000);
+  assert.deepEqual(got, new Uint8Array(5000).fill(7));
+  assert.throws(() => src.pushBorrowed(new Uint8Array(0), { pts: 0 }), RangeError);
+});
+
 Deno.test("queuedBuffers and queuedBytes count what the pipeline has not taken yet", () => {
   using p = Pipeline.parse(LOOPBACK);
   const src = p.appSrc("src");

@@ -1,0 +1,142 @@
+/**
+ * One actor's side of the envelope, inside whatever Worker runs it: its own
+ * (runActor) or a shared one (serveHost). It turns `ToActor` messages into
+ * calls of the actor's handlers and reports how the actor ends — `done`, or
+ * `crashed` for everything it can be blamed for: a failed start or stop, a
+ * handler that throws, `ctx.crash()`. Errors nobody can be blamed for (a
+ * throw in a timer callback, a stray rejection) belong to the Worker; its
+ * owner handles them.
+ *
+ * @module
+ */
+import type { SerializedError } from "../defs.ts";
+import { createLogger } from "../log/logger.ts";
+import { type ActorProtocol, type FromActor, serializeError, type ToActor } from "./protocol.ts";
+import type { Actor, ActorContext } from "./worker.ts";
+
+/**
+ * What `ctx.crash()` throws to unwind its caller once the crash is reported.
+ * The Worker's error handlers recognise it and do not report it again.
+ */
+export class ActorEnded extends Error {
+  override name = "ActorEnded";
+}
+
+/** Whether an uncaught error or rejection is the unwinding of a crash already reported. */
+export function isActorEnded(reason: unknown): boolean {
+  return reason instanceof ActorEnded;
+}
+
+export class ActorRunner {
+  readonly #make: () => Actor<ActorProtocol>;
+  readonly #post: (m: FromActor) => void;
+  readonly #onEnd: () => void;
+  #actor: Actor<ActorProtocol> | undefined;
+  #ended = false;
+  #id = "actor";
+
+  /**
+   * `post` sends to the supervisor's side; `onEnd` runs once when the actor
+   * is over (after its last message was posted).
+   */
+  constructor(make: () => Actor<ActorProtocol>, post: (m: FromActor) => void, onEnd: () => void) {
+    this.#make = make;
+    this.#post = post;
+    this.#onEnd = onEnd;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Reports the actor crashed with `error` and ends it (no-op once ended). */
+  crash(error: SerializedError): void {
+    this.#end({ type: "crashed", error });
+  }
+
+  async handle(m: ToActor): Promise<void> {
+    if (this.#ended) return;
+    switch (m.type) {
+      case "ping":
+        this.#send({ type: "pong", n: m.n });
+        return;
+      case "start": {
+        this.#id = m.id;
+        const ctx: ActorContext<ActorProtocol> = {
+          id: m.id,
+          log: createLogger(m.id, (record) => this.#send({ type: "log", record }), "debug"),
+          emit: (event) => this.#send({ type: "event", event }),
+          crash: (error) => {
+            this.#end({ type: "crashed", error: serializeError(error) });
+            throw new ActorEnded(`Actor ${m.id} crashed`, { cause: error });
+          },
+          exit: () => this.#end({ type: "done" }),
+        };
+        try {
+          this.#actor = this.#make();
+          await this.#actor.start(m.init, ctx);
+          this.#send({ type: "started" });
+        } catch (error) {
+          this.#end({ type: "crashed", error: serializeError(error) });
+        }
+        return;
+      }
+      case "stop":
+        try {
+          await this.#actor?.stop(m.reason);
+          this.#end({ type: "done" });
+        } catch (error) {
+          this.#end({ type: "crashed", error: serializeError(error) });
+        }
+        return;
+      case "cast":
+        try {
+          this.#actor?.cast(m.msg as { type: string });
+        } catch (error) {
+          if (!isActorEnded(error)) this.#end({ type: "crashed", error: serializeError(error) });
+        }
+        return;
+      case "fault":
+        if (m.how === "throw") {
+          // Thrown from a timer, so nobody can be blamed but the Worker (see above).
+          setTimeout(() => {
+            throw new Error(`Injected fault in ${this.#id}`);
+          });
+        } else {
+          // Blocks the Worker's thread until its owner terminates it.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+        }
+        return;
+      case "call": {
+        const handler = this.#actor?.calls[m.name];
+        if (handler === undefined) {
+          this.#send({
+            type: "reply",
+            rid: m.rid,
+            ok: false,
+            error: { name: "TypeError", message: `Actor ${this.#id} has no call "${m.name}"` },
+          });
+          return;
+        }
+        try {
+          const value = await handler(m.args);
+          this.#send({ type: "reply", rid: m.rid, ok: true, value });
+        } catch (error) {
+          this.#send({ type: "reply", rid: m.rid, ok: false, error: serializeError(error) });
+        }
+        return;
+      }
+    }
+  }
+
+  #send(m: FromActor): void {
+    if (!this.#ended) this.#post(m);
+  }
+
+  #end(m: FromActor): void {
+    if (this.#ended) return;
+    this.#post(m);
+    this.#ended = true;
+    this.#onEnd();
+  }
+}

@@ -1,0 +1,52 @@
+/** A test actor that can share a Worker: every way of dying comes through its own cast. */
+import { runActor } from "../../../actors/runtime/mod.ts";
+import type { TenantProtocol } from "./_tenant_protocol.ts";
+
+runActor<TenantProtocol>(() => {
+  let id = "";
+  let stopMode = "ok";
+  let ctxCrash: (e: unknown) => never = () => {
+    throw new Error("not started");
+  };
+  let exit = () => {};
+  return {
+    start(init, ctx) {
+      id = ctx.id;
+      stopMode = init.stopMode;
+      ctxCrash = ctx.crash;
+      exit = ctx.exit;
+      if (init.startMode === "throw") throw new RangeError(`${id} refuses to start`);
+      ctx.emit({ type: "hello", id });
+    },
+    async stop() {
+      if (stopMode === "hang") await new Promise(() => {});
+    },
+    cast(msg) {
+      switch (msg.how) {
+        case "throw":
+          // Thrown from a timer: nobody in particular can be blamed.
+          setTimeout(() => {
+            throw new Error(`${id} crashed on demand`);
+          });
+          return;
+        case "reject":
+          Promise.reject(new Error(`${id} rejected on demand`));
+          return;
+        case "ctx":
+          setTimeout(() => ctxCrash(new Error(`${id} called crash()`)));
+          return;
+        case "exit":
+          exit();
+          return;
+        case "block":
+          for (;;) { /* spin: the Worker answers nothing more */ }
+        case "close":
+          self.close();
+          return;
+      }
+    },
+    calls: {
+      echo: (args) => Promise.resolve({ text: args.text, id }),
+    },
+  };
+});
