@@ -58,6 +58,8 @@ export const READER = {
   encoder: 0,
   /** raw ring: JPEG snapshots and MJPEG streams of an H.264 camera (actors/jpeg) */
   jpegFeed: 1,
+  /** raw ring: the recorder's segment thumbnails of an H.264 camera (one frame a segment) */
+  thumbnail: 2,
   /** small ring */
   detector: 0,
   /** au ring */
