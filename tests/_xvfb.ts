@@ -131,3 +131,89 @@ export async function solidWindow(
     },
   };
 }
+
+/** X11 windows whose name (WM_NAME) matches `name`, from xwininfo's tree. */
+export async function findWindows(display: string, name: RegExp): Promise<bigint[]> {
+  const o = await new Deno.Command("xwininfo", {
+    args: ["-display", display, "-root", "-tree"],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const ids: bigint[] = [];
+  for (const line of new TextDecoder().decode(o.stdout).split("\n")) {
+    const m = /^\s*(0x[0-9a-f]+) "([^"]*)"/.exec(line);
+    if (m !== null && name.test(m[2])) ids.push(BigInt(m[1]));
+  }
+  return ids;
+}
+
+/**
+ * Asks a window to close the way a window manager does when its close
+ * button is pressed: a WM_PROTOCOLS client message carrying WM_DELETE_WINDOW.
+ */
+export function closeWindow(display: string, window: bigint): void {
+  const x = Deno.dlopen("libX11.so.6", {
+    XOpenDisplay: { parameters: ["buffer"], result: "pointer" },
+    XInternAtom: { parameters: ["pointer", "buffer", "i32"], result: "u64" },
+    XSendEvent: { parameters: ["pointer", "u64", "i32", "i64", "buffer"], result: "i32" },
+    XFlush: { parameters: ["pointer"], result: "i32" },
+    XCloseDisplay: { parameters: ["pointer"], result: "i32" },
+  });
+  const z = (s: string) => new TextEncoder().encode(s + "\0");
+  try {
+    const dpy = x.symbols.XOpenDisplay(z(display));
+    if (dpy === null) throw new Error(`Cannot open ${display}`);
+    // XClientMessageEvent (LP64): type@0, window@32, message_type@40, format@48, data.l[0]@56.
+    const event = new Uint8Array(192);
+    const v = new DataView(event.buffer);
+    v.setInt32(0, 33, true);
+    v.setBigUint64(32, window, true);
+    v.setBigUint64(40, x.symbols.XInternAtom(dpy, z("WM_PROTOCOLS"), 0), true);
+    v.setInt32(48, 32, true);
+    v.setBigUint64(56, x.symbols.XInternAtom(dpy, z("WM_DELETE_WINDOW"), 0), true);
+    if (x.symbols.XSendEvent(dpy, window, 0, 0n, event) === 0) throw new Error("XSendEvent failed");
+    x.symbols.XFlush(dpy);
+    x.symbols.XCloseDisplay(dpy);
+  } finally {
+    x.close();
+  }
+}
+
+/** A screenshot of the whole screen as RGB bytes, taken by GStreamer's ximagesrc. */
+export async function screenshot(
+  display: string,
+  size: { width: number; height: number },
+): Promise<(x: number, y: number) => [number, number, number]> {
+  const file = await Deno.makeTempFile({ suffix: ".rgb" });
+  try {
+    const o = await new Deno.Command("gst-launch-1.0", {
+      args: [
+        "-q",
+        "ximagesrc",
+        `display-name=${display}`,
+        "num-buffers=1",
+        "use-damage=false",
+        "show-pointer=false",
+        "!",
+        "videoconvert",
+        "!",
+        "video/x-raw,format=RGB",
+        "!",
+        "filesink",
+        `location=${file}`,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!o.success) throw new Error(`Screenshot failed: ${new TextDecoder().decode(o.stderr)}`);
+    const rgb = await Deno.readFile(file);
+    // GStreamer's RGB rows are padded to 4 bytes.
+    const stride = (size.width * 3 + 3) & ~3;
+    return (px, py) => {
+      const i = py * stride + px * 3;
+      return [rgb[i], rgb[i + 1], rgb[i + 2]];
+    };
+  } finally {
+    await Deno.remove(file);
+  }
+}

@@ -44,3 +44,4 @@ export {
 } from "./caps.ts";
 export { listVideoSources, type VideoSourceDevice } from "./device_monitor.ts";
 export { elementAvailable, type EncoderProbe, probeEncoder, type ProbeOptions } from "./probe.ts";
+export { probeDecoder } from "./probe_decoder.ts";
