@@ -56,8 +56,9 @@ eyrie, decoded by the best H.264 decoder that works here (V4L2 stateless,
 V4L2 stateful, VA-API, NVDEC, then avdec_h264; each proven on a short test
 stream first), with fps, bitrate, packet loss and latency drawn over the
 picture and printed once a second. Latency is the sender's clock at the
-frame's RTP timestamp (from its RTCP sender reports) to arrival here: it is
-true only when both clocks agree (the same machine, or NTP on both).
+frame's capture (from its RTCP sender reports, or the forward's capture
+time) to arrival here: true only when both clocks agree (the same machine,
+or NTP on both).
 
 URL:
   http(s)://HOST:PORT/api/cameras/ID    WHEP (…/ID/whep works too)
@@ -67,16 +68,24 @@ URL:
                                         on PORT+1; a multicast group is joined
   FILE.sdp                              an SDP file: its c= address and its
                                         m=video port
+  tls://ADDRESS:PORT                    listen there for a [[camera.forward]]
+                                        sender (mutual TLS, as eyrie receive
+                                        --tls; port 0 picks a free one)
 
 Options:
       --fullscreen      Cover the screen (EWMH full-screen state)
       --decoder NAME    Use this GStreamer decoder only (e.g. avdec_h264)
   -t, --duration S      Stop after S seconds
   -q, --quiet           No figures on stdout
+  tls:// only, as eyrie receive --tls:
+      --name NAME       Server certificate to present (default: console)
+      --certs DIR | --config FILE | --data-dir DIR
+                        Where the certificates are (default: the data dir's)
 
 Ends with exit code 0 when the window is closed, the stream ends (the WHEP
-session closes, or no video for 5 s), at --duration, or on Ctrl-C; 1 when no
-video arrives within 15 s or the decoder fails.
+session closes, the forward's sender leaves, or no video for 5 s), at
+--duration, or on Ctrl-C; 1 when no video arrives within 15 s (a tls://
+viewer waits for its sender) or the decoder fails.
 
 Examples:
   eyrie view http://pi.lan:8080/api/cameras/front

@@ -23,6 +23,10 @@ import {
 } from "../view/input.ts";
 import { openRtp } from "../view/rtp.ts";
 import { openWhep } from "../view/whep.ts";
+import { type AccessUnitSink, openForward } from "../view/forward.ts";
+import { AccessUnitMeter } from "../view/figures.ts";
+import { defaultDataDir, loadConfig } from "../config/mod.ts";
+import { join } from "node:path";
 
 const FIGURES_EVERY_MS = 1000;
 /** No video for this long after it played: the stream ended. */
@@ -54,12 +58,31 @@ async function target(arg: string): Promise<ViewTarget> {
   }
 }
 
+/** The certificates a tls:// viewer presents and checks senders against, as `eyrie receive --tls`. */
+async function forwardIdentity(
+  values: { name?: string; certs?: string; config?: string; "data-dir"?: string },
+): Promise<{ certsDir: string; name: string }> {
+  const given = [values.certs, values.config, values["data-dir"]].filter((v) => v !== undefined);
+  if (given.length > 1) throw new UsageError("Give one of --certs, --config, --data-dir");
+  let certsDir: string;
+  if (values.certs !== undefined) certsDir = values.certs;
+  else if (values.config !== undefined) {
+    const config = await loadConfig(values.config);
+    certsDir = config.tls?.dir ?? join(config.data_dir, "certs");
+  } else certsDir = join(values["data-dir"] ?? defaultDataDir(), "certs");
+  return { certsDir, name: values.name ?? "console" };
+}
+
 export async function viewMain(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommand("view", args, {
     fullscreen: { type: "boolean" },
     duration: { type: "string", short: "t" },
     decoder: { type: "string" },
     quiet: { type: "boolean", short: "q" },
+    name: { type: "string" },
+    certs: { type: "string" },
+    config: { type: "string", short: "c" },
+    "data-dir": { type: "string" },
   });
   if (values.help) {
     io.stdout(HELP.view);
@@ -91,6 +114,7 @@ export async function viewMain(args: string[], io: Io): Promise<number> {
     ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
     cname: "eyrie-view",
   });
+  const meter = new AccessUnitMeter();
   const order = new ParameterSetOrder();
   let sr: { ntpSeconds: number; ntpFraction: number; rtpTimestamp: number } | null = null;
   let delays: number[] = [];
@@ -98,12 +122,15 @@ export async function viewMain(args: string[], io: Io): Promise<number> {
   let input: StreamInput | null = null;
   let lastFrame = -1;
   let lastAsk = -Infinity;
+  const show = (data: Uint8Array, keyframe: boolean) => {
+    window?.push(order.apply(data), keyframe);
+    lastFrame = performance.now();
+  };
   const sink: StreamSink = {
     packet(bytes, arrivalNs) {
       for (let r = rx.push(bytes, arrivalNs); r.kind !== "more"; r = rx.pull()) {
-        if (r.kind !== "frame" || window === null) continue;
-        window.push(order.apply(r.data), r.keyframe);
-        lastFrame = performance.now();
+        if (r.kind !== "frame") continue;
+        show(r.data, r.keyframe);
         if (sr !== null) delays.push(Date.now() - rtpToUnixMs(r.timestamp, sr));
       }
       const now = performance.now();
@@ -116,6 +143,18 @@ export async function viewMain(args: string[], io: Io): Promise<number> {
       sr = report;
     },
   };
+  const units: AccessUnitSink = {
+    accessUnit(unit) {
+      show(unit.data, unit.keyframe);
+      meter.add(unit.seq, unit.data.length, performance.now() * 1e6);
+      // The sender's capture clock is eyrie's nowNs(): wall-clock nanoseconds.
+      delays.push(Date.now() - unit.captureNs / 1e6);
+    },
+    note: (line) => io.stderr(`eyrie: ${line}`),
+  };
+  const playing = () => rx.source !== undefined || meter.frames > 0;
+  const interval = (nowNs: number) =>
+    to.kind === "tls" ? meter.interval(nowNs) : rx.interval(nowNs);
 
   window = await Display.open(decoder, values.fullscreen ? { fullscreen: display } : {});
   let reason = "";
@@ -124,7 +163,15 @@ export async function viewMain(args: string[], io: Io): Promise<number> {
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
   try {
-    input = to.kind === "whep" ? await openWhep(to.url, sink) : openRtp(to, sink, rx);
+    if (to.kind === "whep") input = await openWhep(to.url, sink);
+    else if (to.kind === "rtp") input = openRtp(to, sink, rx);
+    else {
+      const forward = await openForward({ ...to, ...await forwardIdentity(values) }, units);
+      io.stderr(
+        `eyrie: senders pin this receiver: eyrie certs pin --accept ${forward.fingerprint256} --name NAME`,
+      );
+      input = { ...forward, requestKeyframe: () => {} };
+    }
     io.stderr(`eyrie: viewing ${input.what} with ${decoder}; close the window or Ctrl-C to stop`);
     let ended: string | null = null;
     input.ended.then((why) => (ended = why));
@@ -139,13 +186,13 @@ export async function viewMain(args: string[], io: Io): Promise<number> {
       else if (ended !== null) reason = `the stream ended (${ended})`;
       else if (lastFrame >= 0 && now - lastFrame > SILENCE_MS) {
         reason = `the stream ended (no video for ${SILENCE_MS / 1000} s)`;
-      } else if (lastFrame < 0 && now - started > FIRST_FRAME_MS) {
+      } else if (lastFrame < 0 && to.kind !== "tls" && now - started > FIRST_FRAME_MS) {
         code = 1;
         reason = `no video arrived from ${input.what} within ${FIRST_FRAME_MS / 1000} s`;
       } else if (durationS > 0 && now - started >= durationS * 1000) reason = "duration";
-      if (now - lastFigures >= FIGURES_EVERY_MS && rx.source !== undefined) {
+      if (now - lastFigures >= FIGURES_EVERY_MS && playing()) {
         lastFigures = now;
-        const text = overlayText(figuresOf(rx.interval(now * 1e6), delays, decoder));
+        const text = overlayText(figuresOf(interval(now * 1e6), delays, decoder));
         delays = [];
         window.text = text;
         if (!values.quiet) io.stdout(text);
@@ -159,8 +206,10 @@ export async function viewMain(args: string[], io: Io): Promise<number> {
   }
   const c = rx.counters;
   io.stderr(
-    `eyrie: view ended: ${reason}; ${c.frames} frames (${c.droppedFrames} dropped), ` +
-      `${c.packets} packets, ${c.lost} lost`,
+    `eyrie: view ended: ${reason}; ` +
+      (to.kind === "tls"
+        ? `${meter.frames} access units`
+        : `${c.frames} frames (${c.droppedFrames} dropped), ${c.packets} packets, ${c.lost} lost`),
   );
   return code;
 }

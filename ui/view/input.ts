@@ -30,7 +30,9 @@ export interface StreamInput {
 /** What `eyrie view <url>` was pointed at. */
 export type ViewTarget =
   | { kind: "whep"; url: URL }
-  | { kind: "rtp"; host: string; port: number };
+  | { kind: "rtp"; host: string; port: number }
+  /** Listen here for a [[camera.forward]] sender (mutual TLS). */
+  | { kind: "tls"; host: string; port: number };
 
 /**
  * Reads the URL of `eyrie view`: `http(s)://…/api/cameras/<id>[/whep]` (WHEP),
@@ -45,19 +47,24 @@ export function parseViewTarget(arg: string, sdpText?: string): ViewTarget {
     url = new URL(arg);
   } catch {
     throw new TypeError(
-      `"${arg}" is not a URL: use http(s)://host:port/api/cameras/<id>, rtp://host:port or a .sdp file`,
+      `"${arg}" is not a URL: use http(s)://host:port/api/cameras/<id>, rtp://host:port, ` +
+        "tls://host:port or a .sdp file",
     );
   }
   if (url.protocol === "http:" || url.protocol === "https:") return { kind: "whep", url };
-  if (url.protocol === "rtp:") {
-    const port = Number(url.port);
-    if (url.port === "" || port < 1 || port > 65535) {
-      throw new TypeError(`"${arg}" needs a port: rtp://host:port`);
+  if (url.protocol === "rtp:" || url.protocol === "tls:") {
+    // URL drops a port of 0 ("tls://h:0" has port ""): a receiver may listen on any free port.
+    const port = url.port === "" && /:0\/?$/.test(arg) ? 0 : Number(url.port);
+    if (
+      (url.port === "" && port !== 0) || (port === 0 && url.protocol !== "tls:") || port > 65535
+    ) {
+      throw new TypeError(`"${arg}" needs a port: ${url.protocol}//host:port`);
     }
-    return { kind: "rtp", host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port };
+    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    return { kind: url.protocol === "rtp:" ? "rtp" : "tls", host, port };
   }
   throw new TypeError(
-    `Unsupported URL scheme "${url.protocol}" in "${arg}": use http(s)://, rtp:// or a .sdp file`,
+    `Unsupported URL scheme "${url.protocol}" in "${arg}": use http(s)://, rtp://, tls:// or a .sdp file`,
   );
 }
 

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { EYRIE_FLAGS, MAIN, type Running, startEyrie, tempConfig } from "./_eyrie.ts";
 import { bindRtpPair } from "../../actors/rtp_output/_udp.ts";
+import { acceptPin, initCa, issueCert } from "../../../certs/mod.ts";
 import { closeWindow, findWindows, screenshot, startXvfb, xvfbInstalled } from "../../_xvfb.ts";
 
 const ignore = !xvfbInstalled();
@@ -177,6 +178,61 @@ Deno.test({
       assert.match(view.stderr(), /view ended: the stream ended \(no video for 5 s\)/);
     } finally {
       await eyrie.stop();
+      await x.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "eyrie view tls:// listens for a [[camera.forward]] sender, shows its camera, and ends when it leaves",
+  ignore,
+  async fn() {
+    const x = await startXvfb({ width: 640, height: 480 });
+    await using cfg = await tempConfig("");
+    // One installation's CA issues the viewer's server certificate and the camera's client one.
+    const viewCerts = `${cfg.dir}/viewer/certs`;
+    const camCerts = `${cfg.dir}/data/certs`;
+    await initCa({ dir: viewCerts, algorithm: "p256" });
+    await initCa({ dir: camCerts, algorithm: "p256" });
+    const server = await issueCert(viewCerts, { kind: "server", name: "console" });
+    await issueCert(viewCerts, { kind: "client", name: "garage" });
+    await Deno.mkdir(`${camCerts}/client`, { recursive: true, mode: 0o700 });
+    for (const ext of ["crt", "key"]) {
+      await Deno.copyFile(`${viewCerts}/client/garage.${ext}`, `${camCerts}/client/garage.${ext}`);
+    }
+    await Deno.copyFile(`${viewCerts}/ca.crt`, `${cfg.dir}/viewer-ca.crt`);
+    await acceptPin(camCerts, "viewer", server.fingerprint256);
+    const view = startView(x.display, ["tls://127.0.0.1:0", "--certs", viewCerts]);
+    try {
+      await until("the viewer to listen", () => /forward on 127\.0\.0\.1:\d+/.test(view.stderr()));
+      const port = Number(/forward on 127\.0\.0\.1:(\d+)/.exec(view.stderr())![1]);
+      assert.match(view.stderr(), new RegExp(`--accept ${server.fingerprint256}`));
+      await Deno.writeTextFile(
+        cfg.file,
+        `${CAMERA}  [[camera.forward]]\n  host = "127.0.0.1"\n  port = ${port}\n` +
+          `  remote = "viewer"\n  cert = "garage"\n  ca = "viewer-ca.crt"\n`,
+        { append: true },
+      );
+      const eyrie = await startEyrie(cfg.file);
+      try {
+        await until("three seconds of figures", () => view.lines.length >= 3);
+        assertBars(await screenshot(x.display, { width: 640, height: 480 }), W, H);
+        const seen = figures(view.lines.at(-1)!);
+        assert.ok(Math.abs(seen.fps - FPS) <= 2, `viewer ${seen.fps} fps`);
+        assert.equal(seen.loss, 0);
+        // The forward carries the capture time: a latency on the same machine's clock.
+        assert.match(view.lines.at(-1)!, /latency \d+ ms/);
+      } finally {
+        await eyrie.stop();
+      }
+      assert.equal(await view.done, 0, view.stderr());
+      assert.match(view.stderr(), /view ended: the stream ended \(garage left\); \d+ access units/);
+    } finally {
+      try {
+        view.process.kill("SIGKILL");
+      } catch { /* it ended */ }
+      await view.done;
       await x.stop();
     }
   },

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseViewTarget } from "../../../ui/view/input.ts";
-import { figuresOf, overlayText } from "../../../ui/view/figures.ts";
+import { AccessUnitMeter, figuresOf, overlayText } from "../../../ui/view/figures.ts";
 import { whepEndpoint } from "../../../ui/view/whep.ts";
 import { chooseDecoder } from "../../../ui/view/decoders.ts";
 import { probeDecoder } from "../../../ffi/gst/mod.ts";
@@ -23,6 +23,17 @@ Deno.test("parseViewTarget() reads WHEP URLs, rtp:// and SDP, and names what is 
     () => parseViewTarget("a.sdp", "v=0\r\n"),
     /a\.sdp has no "m=video <port> RTP\/AVP" line/,
   );
+  assert.deepEqual(parseViewTarget("tls://0.0.0.0:7443"), {
+    kind: "tls",
+    host: "0.0.0.0",
+    port: 7443,
+  });
+  assert.deepEqual(parseViewTarget("tls://127.0.0.1:0"), {
+    kind: "tls",
+    host: "127.0.0.1",
+    port: 0,
+  });
+  assert.throws(() => parseViewTarget("rtp://127.0.0.1:0"), /needs a port/);
   assert.throws(() => parseViewTarget("rtp://host"), /needs a port/);
   assert.throws(() => parseViewTarget("rtsp://cam/s"), /Unsupported URL scheme "rtsp:"/);
   assert.throws(() => parseViewTarget("front"), /"front" is not a URL/);
@@ -38,6 +49,17 @@ Deno.test("whepEndpoint() appends /whep to a camera's URL and keeps a WHEP URL a
     "http://h/api/cameras/front/whep",
   );
   assert.equal(whepEndpoint(new URL("https://h/x/whep?t=1")).href, "https://h/x/whep?t=1");
+});
+
+Deno.test("AccessUnitMeter counts units, bytes and the sequence numbers that never came", () => {
+  const m = new AccessUnitMeter();
+  m.add(0xffff_fffe, 1000, 0);
+  m.add(0xffff_ffff, 1000, 0.25e9);
+  m.add(1, 1000, 0.5e9); // 0 never came (across the wrap)
+  m.add(2, 1000, 0.75e9);
+  const iv = m.interval(1e9);
+  assert.deepEqual([iv.fps, iv.kbps, iv.loss], [4, 32, 0.2]);
+  assert.deepEqual([m.interval(2e9).fps, m.frames], [0, 4]);
 });
 
 Deno.test("the overlay shows the interval's figures and the median latency", () => {
