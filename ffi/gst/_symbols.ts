@@ -6,6 +6,7 @@
 // blocking pool and returns a Promise, so the JS event loop keeps running.
 
 export const GLIB = {
+  g_set_application_name: { parameters: ["buffer"], result: "void" },
   g_free: { parameters: ["pointer"], result: "void" },
   g_error_free: { parameters: ["pointer"], result: "void" },
   g_strfreev: { parameters: ["pointer"], result: "void" },

@@ -25,7 +25,7 @@
  *
  * @module
  */
-export { type GstVersion, gstVersion, initGstreamer } from "./init.ts";
+export { type GstVersion, gstVersion, initGstreamer, setApplicationName } from "./init.ts";
 export { GstError, type GstErrorOptions } from "./errors.ts";
 export { debianPackageFor } from "./packages.ts";
 export { Pipeline, type SetStateOptions, type StateChange } from "./pipeline.ts";

@@ -11,7 +11,7 @@
  * @module
  */
 import type { AppSrc, Element, GstError } from "../../ffi/gst/mod.ts";
-import { Pipeline } from "../../ffi/gst/mod.ts";
+import { Pipeline, setApplicationName } from "../../ffi/gst/mod.ts";
 import { quote } from "../../actors/camera/source.ts";
 import { FullscreenWindow } from "../../ffi/x11/mod.ts";
 
@@ -57,6 +57,7 @@ export class Display implements Disposable {
    * (an X display name).
    */
   static async open(decoder: string, options: { fullscreen?: string } = {}): Promise<Display> {
+    setApplicationName("eyrie view");
     const window = options.fullscreen === undefined
       ? null
       : new FullscreenWindow(options.fullscreen, "eyrie view");

@@ -9,7 +9,15 @@ import assert from "node:assert/strict";
 import { EYRIE_FLAGS, MAIN, type Running, startEyrie, tempConfig } from "./_eyrie.ts";
 import { bindRtpPair } from "../../actors/rtp_output/_udp.ts";
 import { acceptPin, initCa, issueCert } from "../../../certs/mod.ts";
-import { closeWindow, findWindows, screenshot, startXvfb, xvfbInstalled } from "../../_xvfb.ts";
+import {
+  closeWindow,
+  findWindows,
+  paintRoot,
+  screenshot,
+  solidWindow,
+  startXvfb,
+  xvfbInstalled,
+} from "../../_xvfb.ts";
 
 const ignore = !xvfbInstalled();
 const W = 320;
@@ -137,7 +145,7 @@ Deno.test({
       const ratio = seen.kbps / sent.kbps;
       assert.ok(ratio > 0.66 && ratio < 1.5, `viewer ${seen.kbps} kbit/s, sender ${sent.kbps}`);
       assert.equal(seen.loss, 0);
-      const windows = await findWindows(x.display, /^(deno|eyrie)$/);
+      const windows = await findWindows(x.display, /^eyrie view$/);
       assert.equal(windows.length, 1, "one window");
       closeWindow(x.display, windows[0]);
       assert.equal(await view.done, 0, view.stderr());
@@ -234,6 +242,51 @@ Deno.test({
       } catch { /* it ended */ }
       await view.done;
       await x.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "a screen captured by one eyrie is what eyrie view shows on another display",
+  ignore,
+  async fn() {
+    const shown = await startXvfb({ width: 320, height: 240 });
+    const viewer = await startXvfb({ width: 640, height: 480 });
+    try {
+      await paintRoot(shown.display, "#ff0000");
+      await using _window = await solidWindow(shown.display, {
+        width: 160,
+        height: 120,
+        pattern: "blue",
+      });
+      await using cfg = await tempConfig(
+        `[console]\nlisten = "127.0.0.1:0"\n[[camera]]\nid = "cam"\n` +
+          `source = "screen:${shown.display}"\ncursor = false\nwidth = ${W}\nheight = ${H}\n` +
+          `fps = ${FPS}\nencoder = "x264"\n`,
+      );
+      const eyrie = await startEyrie(cfg.file);
+      try {
+        const view = startView(viewer.display, [`${eyrie.url}/api/cameras/cam`, "-q"]);
+        // The window's first picture, then a second for the figures to settle: the screenshot
+        // must show the other display's blue corner on red.
+        await until("the viewer to play", () => /viewing WHEP/.test(view.stderr()));
+        let at = await screenshot(viewer.display, { width: 640, height: 480 });
+        for (let i = 0; i < 50 && !near(at(240, 180), [255, 0, 0]); i++) {
+          await new Promise((r) => setTimeout(r, 200));
+          at = await screenshot(viewer.display, { width: 640, height: 480 });
+        }
+        assert.ok(near(at(80, 90), [0, 0, 255]), `the blue window: ${at(80, 90)}`);
+        assert.ok(near(at(240, 180), [255, 0, 0]), `the red root: ${at(240, 180)}`);
+        assert.ok(near(at(240, 60), [255, 0, 0]), `the red root: ${at(240, 60)}`);
+        view.process.kill("SIGINT");
+        assert.equal(await view.done, 0, view.stderr());
+        assert.match(view.stderr(), /view ended: stopped/);
+      } finally {
+        await eyrie.stop();
+      }
+    } finally {
+      await viewer.stop();
+      await shown.stop();
     }
   },
 });
