@@ -20,6 +20,14 @@ const EXIT_WAIT_MS = 1_000;
 const MAX_STDERR = 16 * 1024;
 const POLL_MS = 20;
 
+const NO_GST_LAUNCH =
+  "screen capture needs gst-launch-1.0 (gstreamer1.0-tools), which is not installed";
+
+function spawn(command: string, args: string[]): Deno.ChildProcess {
+  return new Deno.Command(command, { args, stdin: "null", stdout: "null", stderr: "piped" })
+    .spawn();
+}
+
 /** A running capture child. */
 export class ScreenCapture implements AsyncDisposable {
   #child: Deno.ChildProcess;
@@ -55,21 +63,21 @@ export class ScreenCapture implements AsyncDisposable {
     const { socket, signal } = options;
     // A child that was killed leaves its socket behind, and shmsink will not bind over it.
     await Deno.remove(socket).catch(() => {});
+    const args = captureArgs(cam, screen, socket);
     let child: Deno.ChildProcess;
     try {
-      child = new Deno.Command("gst-launch-1.0", {
-        args: captureArgs(cam, screen, socket),
-        stdin: "null",
-        stdout: "null",
-        stderr: "piped",
-      }).spawn();
+      // The child dies with the thread that started it (PR_SET_PDEATHSIG through util-linux's
+      // setpriv, which then execs gst-launch-1.0 in place): a camera actor whose Worker is
+      // terminated, or an eyrie that is killed, leaves no capture running behind it.
+      child = spawn("setpriv", ["--pdeathsig", "KILL", "gst-launch-1.0", ...args]);
     } catch (e) {
-      if (e instanceof Deno.errors.NotFound) {
-        throw new SourceFault(
-          "screen capture needs gst-launch-1.0 (gstreamer1.0-tools), which is not installed",
-        );
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      try {
+        child = spawn("gst-launch-1.0", args);
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) throw new SourceFault(NO_GST_LAUNCH);
+        throw e;
       }
-      throw e;
     }
     const capture = new ScreenCapture(child, screen.display, socket);
     const deadline = performance.now() + START_TIMEOUT_MS;
@@ -100,7 +108,7 @@ export class ScreenCapture implements AsyncDisposable {
 
   /**
    * Why the capture failed: the child's own words once it has exited (it
-   * usually has, when the X server went away), else null.
+   * usually has, when the X server went away), else "".
    */
   async cause(): Promise<string> {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -111,6 +119,7 @@ export class ScreenCapture implements AsyncDisposable {
     clearTimeout(timer);
     if (this.#exited === null) return "";
     await this.#reading;
+    if (/setpriv: failed to execute gst-launch-1\.0/.test(this.#stderr)) return NO_GST_LAUNCH;
     return captureCause(this.#display, this.#stderr) ??
       `the screen capture ended (exit code ${this.#exited.code})`;
   }

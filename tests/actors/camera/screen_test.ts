@@ -10,6 +10,7 @@ import type { CameraConfig } from "../../../actors/defs.ts";
 import { cameraConfig, readAccessUnits, run, startTree, until } from "../_camera_tree.ts";
 import { paintRoot, solidWindow, startXvfb, xvfbInstalled } from "../../_xvfb.ts";
 import { cameraChild } from "../../../actors/camera/spec.ts";
+import { startEyrie, tempConfig } from "../../ui/cli/_eyrie.ts";
 
 const ignore = !xvfbInstalled();
 
@@ -206,4 +207,50 @@ Deno.test("a screen source on a display with no X server is offline and says so"
     s.state === "offline" && s.cause,
     "no X server on display :4242 (no /tmp/.X11-unix/X4242)",
   );
+});
+
+/** Processes whose command line holds every one of `words` (from /proc). */
+async function processesWith(...words: string[]): Promise<number[]> {
+  const found: number[] = [];
+  for await (const e of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    const cmdline = await Deno.readTextFile(`/proc/${e.name}/cmdline`).catch(() => "");
+    const args = cmdline.split("\0");
+    if (words.every((w) => args.includes(w))) found.push(Number(e.name));
+  }
+  return found;
+}
+
+Deno.test({
+  name: "an eyrie that is killed (SIGKILL) leaves no screen capture running",
+  ignore,
+  async fn() {
+    const x = await startXvfb({ width: 160, height: 120 });
+    await using cfg = await tempConfig(
+      `[console]\nlisten = "127.0.0.1:0"\n[[camera]]\nid = "cam"\n` +
+        `source = "screen:${x.display}"\nwidth = 160\nheight = 120\nfps = 10\n`,
+    );
+    const eyrie = await startEyrie(cfg.file);
+    try {
+      const capture = `display-name=${x.display}`;
+      let running: number[] = [];
+      for (let i = 0; i < 100 && running.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        running = await processesWith("ximagesrc", capture);
+      }
+      assert.equal(running.length, 1, "one capture child");
+      // A Worker that is terminated takes its children with it (Deno kills them); a process
+      // that is killed cannot: the child's parent-death signal must.
+      await eyrie.stop("SIGKILL");
+      let left = running;
+      for (let i = 0; i < 50 && left.length > 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        left = await processesWith("ximagesrc", capture);
+      }
+      assert.deepEqual(left, [], "the capture child died with eyrie");
+    } finally {
+      await eyrie.stop("SIGKILL");
+      await x.stop();
+    }
+  },
 });
