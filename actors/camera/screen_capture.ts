@@ -63,6 +63,7 @@ export class ScreenCapture implements AsyncDisposable {
     const { socket, signal } = options;
     // A child that was killed leaves its socket behind, and shmsink will not bind over it.
     await Deno.remove(socket).catch(() => {});
+    await removeOrphanedShm();
     const args = captureArgs(cam, screen, socket);
     let child: Deno.ChildProcess;
     try {
@@ -166,15 +167,17 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** shmsink names its memory "/shmpipe.%5d.%5d": the creator's pid, a counter. */
+const SHM_NAME = /^shmpipe\.\s*(\d+)\./;
+
 /**
- * Removes the shared memory a child left behind. shmsink names it
- * "/shmpipe.%5d.%5d" (its pid, a counter) and unlinks it only when it stops
- * cleanly; a child that Xlib ended with exit(1) never does.
+ * Removes the shared memory a child left behind. shmsink unlinks it only
+ * when it stops cleanly; a child that Xlib ended with exit(1) never does.
  */
 async function removeShm(pid: number): Promise<void> {
   try {
     for await (const e of Deno.readDir("/dev/shm")) {
-      const m = /^shmpipe\.\s*(\d+)\./.exec(e.name);
+      const m = SHM_NAME.exec(e.name);
       if (m !== null && Number(m[1]) === pid) {
         await Deno.remove(`/dev/shm/${e.name}`).catch(() => {});
       }
@@ -182,4 +185,32 @@ async function removeShm(pid: number): Promise<void> {
   } catch {
     // No /dev/shm here: nothing was left there either.
   }
+}
+
+/** Whether `pid` runs: a zombie (its parent gone before it could reap it) does not. */
+async function running(pid: number): Promise<boolean> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`).catch(() => "");
+  // "pid (comm) S …": the state follows the last ")", since comm may hold one.
+  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  return state !== "" && state !== "Z" && state !== "X";
+}
+
+/**
+ * Removes shmsink memory whose creator is gone: what the children of an
+ * eyrie that was killed (and could not clean up) left behind. A reader that
+ * still maps it keeps its pages until it lets go; nobody writes there again.
+ * Returns the names removed.
+ */
+export async function removeOrphanedShm(): Promise<string[]> {
+  const removed: string[] = [];
+  try {
+    for await (const e of Deno.readDir("/dev/shm")) {
+      const m = SHM_NAME.exec(e.name);
+      if (m === null || (await running(Number(m[1])))) continue;
+      await Deno.remove(`/dev/shm/${e.name}`).then(() => removed.push(e.name), () => {});
+    }
+  } catch {
+    // No /dev/shm (or no /proc): nothing to tidy.
+  }
+  return removed;
 }
