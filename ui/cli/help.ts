@@ -41,8 +41,9 @@ Options:
   probe: `Usage: eyrie probe [--json] [--config FILE]
 
 Show the platform (Raspberry Pi model, Jetson, generic), the GStreamer
-version, the cameras with their modes, and the H.264 encoders that really
-work here. With a config, also whether the services it names can be
+version, the cameras with their modes, the X screens a screen source can
+capture, the H.264 encoders that really work here, and the decoders that
+eyrie view can use. With a config, also whether the services it names can be
 reached: the RTSP server's address, the MQTT broker (a real connection with
 the config's login), each [[camera.publish]] Janus.
 

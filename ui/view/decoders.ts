@@ -32,3 +32,19 @@ export async function chooseDecoder(
   }
   return { decoder: null, skipped };
 }
+
+/** Every decoder of `order`, and whether it decodes here (for `eyrie probe`). */
+export async function probeDecoders(
+  order: readonly string[] = DECODER_ORDER,
+): Promise<{ element: string; works: boolean; reason: string }[]> {
+  const out: { element: string; works: boolean; reason: string }[] = [];
+  for (const element of order) {
+    if (!elementAvailable(element)) {
+      out.push({ element, works: false, reason: "not installed" });
+      continue;
+    }
+    const probe = await probeDecoder(element);
+    out.push({ element, works: probe.ok, reason: probe.ok ? "" : probe.error.message });
+  }
+  return out;
+}
