@@ -19,7 +19,7 @@ Deno.test({
       assert.deepEqual(avdec, { element: "avdec_h264", works: true, reason: "" });
       const text = await eyrie(["probe"]);
       assert.match(text.stdout, new RegExp(`Screens: +.*${x.display}`));
-      assert.match(text.stdout, /Decoders \(eyrie view\):\n(.*\n)*  ok +avdec_h264/);
+      assert.match(text.stdout, /Decoders \(eyrie view\):\n(.*\n)* {2}ok +avdec_h264/);
     } finally {
       await x.stop();
     }
