@@ -69,6 +69,9 @@ const EVENT_ID: CameraFrom = { event: "id" };
 export const ACCESS_TABLE: readonly AccessRule[] = [
   // Signing in.
   { methods: GET, pattern: "/login", need: "public" },
+  // The icon the sign-in page names too.
+  { methods: GET, pattern: "/favicon.svg", need: "public" },
+  { methods: GET, pattern: "/favicon.ico", need: "public" },
   { methods: ["POST"], pattern: "/api/auth/login", need: "public" },
   { methods: ["POST"], pattern: "/api/auth/logout", need: "public" },
   { methods: GET, pattern: "/api/auth/me", need: "signed_in" },

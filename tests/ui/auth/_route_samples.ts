@@ -14,6 +14,8 @@ export interface RouteSample {
 
 export const ROUTE_SAMPLES: readonly RouteSample[] = [
   { pattern: "/login", method: "GET", path: "/login", camera: null },
+  { pattern: "/favicon.svg", method: "GET", path: "/favicon.svg", camera: null },
+  { pattern: "/favicon.ico", method: "GET", path: "/favicon.ico", camera: null },
   { pattern: "/api/auth/login", method: "POST", path: "/api/auth/login", camera: null },
   { pattern: "/api/auth/logout", method: "POST", path: "/api/auth/logout", camera: null },
   { pattern: "/api/auth/me", method: "GET", path: "/api/auth/me", camera: null },

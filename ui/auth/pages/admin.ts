@@ -81,8 +81,8 @@ export function adminPage() {
 <div class="card"><h2>Users</h2><p class="muted">Managed with <code>eyrie user</code>.</p>
 <table><thead><tr><th>Name</th><th>Role</th><th>Signs in with</th></tr></thead><tbody id="users"></tbody></table></div>
 <div class="card"><h2>Decisions</h2>
-<table><thead><tr><th>Who</th><th>Decision</th><th>By</th><th>When</th><th></th></tr></thead><tbody id="history"></tbody></table></div>
-<form method="post" action="/api/auth/logout"><button>Sign out</button></form>`,
+<table><thead><tr><th>Who</th><th>Decision</th><th>By</th><th>When</th><th></th></tr></thead><tbody id="history"></tbody></table></div>`,
     SCRIPT,
+    { nav: "/admin" },
   );
 }
