@@ -157,7 +157,7 @@ function card(e) {
       el("span", { className: "details" }, details(e)),
       el("a", {
         className: "clip",
-        href: "/recordings?camera=" + encodeURIComponent(e.camera) + "&at=" + (e.atMs - CLIP_LEAD_MS),
+        href: "/recordings?camera=" + encodeURIComponent(e.camera) + "&at=" + Math.round(e.atMs - CLIP_LEAD_MS),
       }, "▶ Recording"),
     ),
   );

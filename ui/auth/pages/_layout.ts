@@ -17,7 +17,7 @@ const STYLE = `
 :root{color-scheme:light dark;--line:#d9dce3}
 body{font:15px/1.45 system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
 main{max-width:60rem;margin:2rem auto;padding:0 1rem}
-.card{background:#fff;border:1px solid #d9dce3;border-radius:8px;padding:1rem 1.25rem;margin:0 0 1rem}
+.card{background:#fff;border:1px solid #d9dce3;border-radius:8px;padding:1rem 1.25rem;margin:0 0 1rem;overflow-x:auto}
 h1{font-size:1.3rem;margin:0 0 1rem}h2{font-size:1.05rem;margin:0 0 .75rem}
 label{display:block;margin:.5rem 0}input,select{font:inherit;padding:.3rem .4rem;width:100%;box-sizing:border-box}
 input[type=checkbox]{width:auto}button{font:inherit;padding:.35rem .9rem;margin:.25rem .25rem 0 0;cursor:pointer}

@@ -18,7 +18,7 @@ async function load() {
   $("askbox").hidden = me.kind === "local" || me.role === "admin";
   text("grant", me.grantText || "no cameras");
   const a = me.approval;
-  text("status", a ? "Your last request (" + new Date(a.requestedMs).toLocaleString() + ") is " + a.status
+  text("status", $("askbox").hidden ? "" : a ? "Your last request (" + new Date(a.requestedMs).toLocaleString() + ") is " + a.status
     + (a.decidedBy ? " by " + a.decidedBy : "") + "." : "You have not asked yet.");
 }
 $("ask").addEventListener("submit", async (e) => {
