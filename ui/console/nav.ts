@@ -15,6 +15,7 @@ export const NAV: ReadonlyArray<readonly [string, string]> = [
   ["/", "Live"],
   ["/recordings", "Recordings"],
   ["/events", "Events"],
+  ["/library", "Library"],
   ["/latency", "Latency"],
 ];
 
