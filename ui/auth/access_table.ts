@@ -26,6 +26,7 @@
  */
 export type Requirement =
   | "public"
+  | "library"
   | "signed_in"
   | "any_grant"
   | "view"
@@ -115,10 +116,11 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
   { methods: GET, pattern: "/api/events/:id", need: "view", camera: EVENT_ID },
   { methods: GET, pattern: "/api/events/:id/snapshot.jpg", need: "view", camera: EVENT_ID },
   { methods: GET, pattern: "/api/detection", need: "any_grant", filterCameraList: true },
-  // The video library: admins until library grants exist (docs/library.md).
-  { methods: GET, pattern: "/library", need: "admin" },
-  { methods: GET, pattern: "/api/library", need: "admin" },
-  { methods: ANY, pattern: "/api/library/*", need: "admin" },
+  // The video library: a grant with libraries; each route keeps to those (ui/http/library.ts).
+  { methods: GET, pattern: "/library", need: "library" },
+  { methods: GET, pattern: "/api/library", need: "library" },
+  { methods: ["POST"], pattern: "/api/library/:library/scan", need: "admin" },
+  { methods: GET, pattern: "/api/library/*", need: "library" },
   // The rest of the API.
   { methods: GET, pattern: "/api/health", need: "any_grant" },
   { methods: ANY, pattern: "/api/config/*", need: "admin" },

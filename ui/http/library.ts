@@ -18,6 +18,8 @@ import {
 } from "../../actors/library/library.ts";
 import { remuxStream } from "../../actors/library/remux.ts";
 import { fileResponse } from "./_file_response.ts";
+import { principalOf } from "./access.ts";
+import { grantsLibrary } from "../auth/grant.ts";
 import { LIBRARY_PAGE } from "./library_page.ts";
 
 const SORTS = ["name", "duration", "size", "date"] as const;
@@ -92,6 +94,21 @@ function holding(body: ReadableStream<Uint8Array> | null, slot: StreamSlot) {
   }, { highWaterMark: 0 });
 }
 
+/** Whether the request's principal may use library `id` (admins and an auth-off console: all). */
+function mayUse(c: Context, id: string): boolean {
+  const p = principalOf(c);
+  switch (p.kind) {
+    case "local":
+      return true;
+    case "anonymous":
+      return false;
+    case "user":
+      return p.role === "admin" || grantsLibrary(p.grant, id);
+    case "certificate":
+      return grantsLibrary(p.grant, id);
+  }
+}
+
 export function libraryRoutes(library: Library | null): Hono {
   const app = new Hono();
   app.get("/library", (c) => c.html(LIBRARY_PAGE));
@@ -107,7 +124,9 @@ export function libraryRoutes(library: Library | null): Hono {
       }
     }
     const id = c.req.query("library") ?? null;
-    if (id !== null && !library.folders.some((f) => f.id === id)) {
+    // A library the principal may not use is as unknown as one that does not exist.
+    const folders = library.folders.filter((f) => mayUse(c, f.id));
+    if (id !== null && !folders.some((f) => f.id === id)) {
       return c.json({ error: `No library "${id}"` }, 404);
     }
     const sort = (c.req.query("sort") ?? "name") as Sort;
@@ -116,12 +135,13 @@ export function libraryRoutes(library: Library | null): Hono {
     }
     const q = (c.req.query("q") ?? "").toLowerCase();
     if (q.length > MAX_QUERY) return c.json({ error: `q is longer than ${MAX_QUERY}` }, 400);
+    const open = new Set(folders.map((f) => f.id));
     const items = library.index.list(id).filter((i) =>
-      q === "" || i.name.toLowerCase().includes(q)
+      open.has(i.library) && (q === "" || i.name.toLowerCase().includes(q))
     );
     const reports = library.reports();
     return c.json({
-      libraries: library.folders.map((f) => {
+      libraries: folders.map((f) => {
         const r = reports.find((x) => x.library === f.id);
         return {
           id: f.id,
@@ -150,7 +170,8 @@ export function libraryRoutes(library: Library | null): Hono {
     const raw = c.req.param("id") ?? "";
     const id = /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : NaN;
     const item = Number.isSafeInteger(id) ? library.index.get(id) : null;
-    return item ?? c.json({ error: `No library item "${raw.slice(0, 40)}"` }, 404);
+    if (item !== null && mayUse(c, item.library)) return item;
+    return c.json({ error: `No library item "${raw.slice(0, 40)}"` }, 404);
   };
 
   app.get("/api/library/items/:id/thumbnail.jpg", (c) => {

@@ -17,7 +17,12 @@ export const ROUTE_SAMPLES: readonly RouteSample[] = [
   { pattern: "/library", method: "GET", path: "/library", camera: null },
   { pattern: "/api/library", method: "GET", path: "/api/library", camera: null },
   { pattern: "/api/library/*", method: "GET", path: "/api/library/items/1", camera: null },
-  { pattern: "/api/library/*", method: "POST", path: "/api/library/films/scan", camera: null },
+  {
+    pattern: "/api/library/:library/scan",
+    method: "POST",
+    path: "/api/library/films/scan",
+    camera: null,
+  },
   { pattern: "/favicon.svg", method: "GET", path: "/favicon.svg", camera: null },
   { pattern: "/favicon.ico", method: "GET", path: "/favicon.ico", camera: null },
   { pattern: "/api/auth/login", method: "POST", path: "/api/auth/login", camera: null },

@@ -1,0 +1,93 @@
+/**
+ * Library grants beside camera grants, through the real app and access
+ * check: a viewer sees and plays only the libraries its grant names (an
+ * item of another one is 404, as if absent), a camera-only grant opens no
+ * library, an admin sees all, and an admin's PUT of a grant opens one.
+ */
+import assert from "node:assert/strict";
+import { Library } from "../../../actors/library/library.ts";
+import { DEFAULT_GRANT, startAuthApp } from "./_auth_app.ts";
+import { CLIPS, makeClip } from "../../actors/library/_clips.ts";
+
+Deno.test("library grants: each viewer sees and plays only its libraries; an admin grants one more", async () => {
+  const root = await Deno.makeTempDir({ prefix: "eyrie-library-grants-" });
+  await Deno.mkdir(`${root}/films`);
+  await Deno.mkdir(`${root}/holidays`);
+  await makeClip(CLIPS["a.mp4"], `${root}/films/film.mp4`);
+  await Deno.copyFile(`${root}/films/film.mp4`, `${root}/holidays/beach.mp4`);
+  await using library = new Library([
+    { id: "films", path: `${root}/films` },
+    { id: "holidays", path: `${root}/holidays` },
+  ], { dataDir: `${root}/data` });
+  await library.start();
+  await using t = await startAuthApp(
+    [
+      { name: "root", role: "admin", password: "root-password" },
+      {
+        name: "filmfan",
+        role: "viewer",
+        password: "filmfan-password",
+        grant: { ...DEFAULT_GRANT, cameras: [], libraries: ["films"] },
+      },
+      { name: "camonly", role: "viewer", password: "camonly-password", grant: DEFAULT_GRANT },
+    ],
+    [],
+    "127.0.0.1:0",
+    { library },
+  );
+  try {
+    const admin = await t.login("root", "root-password");
+    const fan = await t.login("filmfan", "filmfan-password");
+    const cams = await t.login("camonly", "camonly-password");
+    const list = async (as: typeof admin, query = "") => {
+      const res = await t.request(as, "GET", `/api/library${query}`);
+      return { status: res.status, body: await res.json() };
+    };
+    const names = (body: { items: { name: string }[] }) => body.items.map((i) => i.name).sort();
+
+    const all = await list(admin);
+    assert.deepEqual(names(all.body), ["beach.mp4", "film.mp4"]);
+    const beach = all.body.items.find((i: { name: string }) => i.name === "beach.mp4").id;
+    const film = all.body.items.find((i: { name: string }) => i.name === "film.mp4").id;
+
+    const fans = await list(fan);
+    assert.equal(fans.status, 200);
+    assert.deepEqual(names(fans.body), ["film.mp4"]);
+    assert.deepEqual(fans.body.libraries.map((l: { id: string }) => l.id), ["films"]);
+    assert.equal((await list(fan, "?library=holidays")).status, 404);
+    const play = await t.request(fan, "GET", `/api/library/items/${film}`, {
+      headers: { range: "bytes=0-9" },
+    });
+    assert.equal(play.status, 206);
+    await play.body?.cancel();
+    for (
+      const path of [`/api/library/items/${beach}`, `/api/library/items/${beach}/thumbnail.jpg`]
+    ) {
+      const res = await t.request(fan, "GET", path);
+      assert.equal(res.status, 404, path);
+      await res.body?.cancel();
+    }
+    const scan = await t.request(fan, "POST", "/api/library/films/scan");
+    assert.equal(scan.status, 403, "scanning is an admin's");
+    await scan.body?.cancel();
+
+    assert.equal((await list(cams)).status, 403, "a camera grant opens no library");
+    const page = await t.request(cams, "GET", "/library");
+    assert.equal(page.status, 403);
+    await page.body?.cancel();
+
+    const put = await t.request(admin, "PUT", "/api/auth/grants/user:camonly", {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ libraries: "holidays" }),
+    });
+    assert.equal(put.status, 200, await put.clone().text());
+    await put.body?.cancel();
+    const now = await list(await t.login("camonly", "camonly-password"));
+    assert.equal(now.status, 200);
+    assert.deepEqual(names(now.body), ["beach.mp4"]);
+    const me = await (await t.request(cams, "GET", "/api/auth/me")).json();
+    assert.match(me.grantText, /; libraries holidays$/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
