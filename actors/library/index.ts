@@ -3,7 +3,8 @@
  * `<data_dir>/library.db` (SQLite, node:sqlite), read by the API instead of
  * the disk. A row is rewritten when its file's size or time changes and
  * removed when the file goes. Items that could not be read keep a row with
- * their `error`, so the console can say why a file is missing.
+ * their `error`, so the console can say why a file is missing. Each
+ * viewer's position in each item (resume, history) is kept beside them.
  *
  * @module
  */
@@ -62,7 +63,25 @@ CREATE TABLE IF NOT EXISTS items (
   UNIQUE (library, rel)
 );
 CREATE INDEX IF NOT EXISTS items_library ON items (library, name);
+CREATE TABLE IF NOT EXISTS positions (
+  subject TEXT NOT NULL,          -- "user:NAME", "cert:FINGERPRINT" or "local"
+  item INTEGER NOT NULL,
+  position_s REAL NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (subject, item)
+);
+CREATE INDEX IF NOT EXISTS positions_recent ON positions (subject, updated_ms);
 `;
+
+/** Most history rows answered. Reason: a page of recent watching, not an archive. */
+export const MAX_HISTORY = 100;
+
+/** Where someone stopped in an item, and when. */
+export interface WatchPosition {
+  item: number;
+  position_s: number;
+  updated_ms: number;
+}
 
 const COLUMNS =
   "id, library, rel, name, size, mtime_ms, duration_s, width, height, fps, bitrate, codecs, " +
@@ -156,9 +175,11 @@ export class LibraryIndex implements Disposable {
     ) as Row[];
     const del = this.#db.prepare("DELETE FROM items WHERE id = ?");
     let n = 0;
+    const forget = this.#db.prepare("DELETE FROM positions WHERE item = ?");
     for (const r of rows) {
       if (!keep.has(String(r.rel))) {
         del.run(r.id as number);
+        forget.run(r.id as number);
         n++;
       }
     }
@@ -185,6 +206,40 @@ export class LibraryIndex implements Disposable {
       | Row
       | undefined;
     return r === undefined ? null : toItem(r);
+  }
+
+  /** Keeps where `subject` stopped in `item`. */
+  setPosition(subject: string, item: number, positionS: number, nowMs = Date.now()): void {
+    this.#db.prepare(
+      `INSERT INTO positions (subject, item, position_s, updated_ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (subject, item) DO UPDATE SET position_s = excluded.position_s,
+         updated_ms = excluded.updated_ms`,
+    ).run(subject, item, positionS, nowMs);
+  }
+
+  /** Every position of `subject` by item. */
+  positions(subject: string): Map<number, WatchPosition> {
+    const rows = this.#db.prepare(
+      "SELECT item, position_s, updated_ms FROM positions WHERE subject = ?",
+    ).all(subject) as Row[];
+    return new Map(rows.map((r) => [Number(r.item), {
+      item: Number(r.item),
+      position_s: Number(r.position_s),
+      updated_ms: Number(r.updated_ms),
+    }]));
+  }
+
+  /** What `subject` watched, the latest first (at most {@linkcode MAX_HISTORY}). */
+  history(subject: string): WatchPosition[] {
+    const rows = this.#db.prepare(
+      `SELECT item, position_s, updated_ms FROM positions WHERE subject = ?
+       ORDER BY updated_ms DESC LIMIT ${MAX_HISTORY}`,
+    ).all(subject) as Row[];
+    return rows.map((r) => ({
+      item: Number(r.item),
+      position_s: Number(r.position_s),
+      updated_ms: Number(r.updated_ms),
+    }));
   }
 
   thumbnail(id: number): Uint8Array | null {

@@ -10,7 +10,9 @@
  * @module
  */
 import { type Context, Hono } from "hono";
-import type { LibraryItem } from "../../actors/library/index.ts";
+import type { LibraryItem, WatchPosition } from "../../actors/library/index.ts";
+import { subjectOf } from "../auth/policy.ts";
+import { readBoundedText } from "./body.ts";
 import {
   type Library,
   STREAM_RETRY_AFTER_S,
@@ -28,9 +30,12 @@ type Sort = (typeof SORTS)[number];
 /** Longest search text. Reason: a name is matched as a substring; 200 characters is past any title. */
 const MAX_QUERY = 200;
 
-function describe(item: LibraryItem) {
+function describe(item: LibraryItem, position?: WatchPosition) {
   const url = `/api/library/items/${item.id}`;
   return {
+    /** Where this viewer stopped (0: not started), and when (null: never). */
+    position_s: position?.position_s ?? 0,
+    watched_at: position === undefined ? null : new Date(position.updated_ms).toISOString(),
     id: item.id,
     library: item.library,
     name: item.name,
@@ -109,6 +114,14 @@ function mayUse(c: Context, id: string): boolean {
   }
 }
 
+/** Whose positions these are: the user or certificate, or "local" with auth off. */
+function viewerOf(c: Context): string {
+  return subjectOf(principalOf(c)) ?? "local";
+}
+
+/** Largest position body. Reason: `{"position_s": 12345.678}` is 25 bytes. */
+const MAX_POSITION_BODY_BYTES = 256;
+
 export function libraryRoutes(library: Library | null): Hono {
   const app = new Hono();
   app.get("/library", (c) => c.html(LIBRARY_PAGE));
@@ -140,6 +153,7 @@ export function libraryRoutes(library: Library | null): Hono {
       open.has(i.library) && (q === "" || i.name.toLowerCase().includes(q))
     );
     const reports = library.reports();
+    const positions = library.index.positions(viewerOf(c));
     return c.json({
       libraries: folders.map((f) => {
         const r = reports.find((x) => x.library === f.id);
@@ -151,9 +165,41 @@ export function libraryRoutes(library: Library | null): Hono {
           skipped: r?.skipped ?? [],
         };
       }),
-      items: sortItems(items, sort).map(describe),
+      items: sortItems(items, sort).map((i) => describe(i, positions.get(i.id))),
       streams: { open: library.streams },
     });
+  });
+
+  // What this viewer watched, the latest first, with where it stopped.
+  app.get("/api/library/history", (c) => {
+    if (library === null) return c.json({ items: [] });
+    const out = [];
+    for (const p of library.index.history(viewerOf(c))) {
+      const item = library.index.get(p.item);
+      if (item !== null && mayUse(c, item.library)) out.push(describe(item, p));
+    }
+    return c.json({ items: out });
+  });
+
+  // Where this viewer stopped: {"position_s": 754.2}; the player sends it as it plays.
+  app.put("/api/library/items/:id/position", async (c) => {
+    const item = itemOf(c);
+    if (item instanceof Response) return item;
+    const text = await readBoundedText(c.req.raw, MAX_POSITION_BODY_BYTES);
+    if (text === null) return c.json({ error: "The body is too large" }, 413);
+    let position: unknown;
+    try {
+      position = (JSON.parse(text) as { position_s?: unknown }).position_s;
+    } catch {
+      return c.json({ error: 'The body must be JSON: {"position_s": 12.5}' }, 400);
+    }
+    if (typeof position !== "number" || !Number.isFinite(position) || position < 0) {
+      return c.json({ error: "position_s must be a number of seconds ≥ 0" }, 400);
+    }
+    // Past the end is the end (a duration the container rounds down).
+    const at = item.duration_s > 0 ? Math.min(position, item.duration_s) : position;
+    library!.index.setPosition(viewerOf(c), item.id, at);
+    return c.body(null, 204);
   });
 
   app.post("/api/library/:library/scan", async (c) => {

@@ -4,7 +4,9 @@
  * its thumbnail, length, size and codecs, and a player. Items the browser
  * plays as they are load directly; the others through `?format=mp4`;
  * files that cannot be played say why. Everything comes from
- * `GET /api/library`; text goes through textContent only.
+ * `GET /api/library`; text goes through textContent only. The player
+ * resumes where this viewer stopped and keeps its position
+ * (`PUT /api/library/items/:id/position`).
  *
  * @module
  */
@@ -58,10 +60,32 @@ function duration(s) {
 function size(b) { const u = ["B", "kB", "MB", "GB", "TB"]; let i = 0; while (b >= 1000 && i < 4) { b /= 1000; i++; } return (i ? b.toFixed(1) : b) + " " + u[i]; }
 function say(text, bad) { $("#msg").textContent = text; $("#msg").className = bad ? "error" : ""; }
 
+// Where this viewer is, kept every few seconds while playing, on pause and at the end.
+let saved = 0;
+function keep(force) {
+  const id = player.dataset.item;
+  if (!id || (!force && Date.now() - saved < 5000)) return;
+  saved = Date.now();
+  fetch("/api/library/items/" + id + "/position", {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ position_s: player.ended ? player.duration : player.currentTime }),
+  }).catch(() => {});
+}
+player.addEventListener("timeupdate", () => keep(false));
+player.addEventListener("pause", () => keep(true));
+player.addEventListener("ended", () => keep(true));
+
 function play(item) {
   $("#player-box").hidden = false;
+  if (player.dataset.item) keep(true);
   player.dataset.item = String(item.id);
   player.src = item.play_url;
+  // Resume where this viewer stopped, unless that was the end.
+  const resume = item.position_s > 3 && item.position_s < item.duration_s - 3 ? item.position_s : 0;
+  if (resume > 0) {
+    player.addEventListener("loadedmetadata", () => { player.currentTime = resume; }, { once: true });
+  }
   player.play().catch(() => {});
   $("#now").textContent = item.name + " · " + duration(item.duration_s) + " · " + item.codecs.join("/") +
     (item.delivery === "remux" ? " · copied into MP4 as it plays" : "");
@@ -85,6 +109,9 @@ function card(item) {
   if (!item.error) {
     meta.append(el("span", "facts", duration(item.duration_s) + " · " + item.width + "×" + item.height +
       " · " + item.codecs.join("/") + " · " + size(item.size)));
+  }
+  if (item.position_s > 3 && item.position_s < item.duration_s - 3) {
+    meta.append(el("span", "facts resume", "resume at " + duration(item.position_s)));
   }
   if (!item.play_url) meta.append(el("span", "why", item.error || item.note));
   b.append(thumb, meta);

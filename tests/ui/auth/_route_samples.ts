@@ -18,6 +18,12 @@ export const ROUTE_SAMPLES: readonly RouteSample[] = [
   { pattern: "/api/library", method: "GET", path: "/api/library", camera: null },
   { pattern: "/api/library/*", method: "GET", path: "/api/library/items/1", camera: null },
   {
+    pattern: "/api/library/items/:id/position",
+    method: "PUT",
+    path: "/api/library/items/1/position",
+    camera: null,
+  },
+  {
     pattern: "/api/library/:library/scan",
     method: "POST",
     path: "/api/library/films/scan",

@@ -67,6 +67,34 @@ Deno.test("library grants: each viewer sees and plays only its libraries; an adm
       assert.equal(res.status, 404, path);
       await res.body?.cancel();
     }
+    // Watch positions are per viewer: the fan's is not the admin's; history lists it.
+    const put = (as: typeof admin, id: number, body: string) =>
+      t.request(as, "PUT", `/api/library/items/${id}/position`, {
+        headers: { "content-type": "application/json" },
+        body,
+      });
+    assert.equal((await put(fan, film, '{"position_s": 1.25}')).status, 204);
+    const at = (body: { items: { name: string; position_s: number }[] }, name: string) =>
+      body.items.find((i) => i.name === name)!.position_s;
+    assert.equal(at((await list(fan)).body, "film.mp4"), 1.25);
+    assert.equal(at((await list(admin)).body, "film.mp4"), 0);
+    const history = await (await t.request(fan, "GET", "/api/library/history")).json();
+    assert.deepEqual(history.items.map((i: { name: string }) => i.name), ["film.mp4"]);
+    assert.equal(
+      (await put(fan, film, '{"position_s": 1e9}')).status,
+      204,
+      "past the end is the end",
+    );
+    assert.ok(at((await list(fan)).body, "film.mp4") <= 2.1);
+    for (const bad of ['{"position_s": -1}', '{"position_s": "3"}', "{", '{"position_s": null}']) {
+      const res = await put(fan, film, bad);
+      assert.equal(res.status, 400, bad);
+      await res.body?.cancel();
+    }
+    const other = await put(fan, beach, '{"position_s": 1}');
+    assert.equal(other.status, 404, "not in a granted library");
+    await other.body?.cancel();
+
     const scan = await t.request(fan, "POST", "/api/library/films/scan");
     assert.equal(scan.status, 403, "scanning is an admin's");
     await scan.body?.cancel();
@@ -76,12 +104,12 @@ Deno.test("library grants: each viewer sees and plays only its libraries; an adm
     assert.equal(page.status, 403);
     await page.body?.cancel();
 
-    const put = await t.request(admin, "PUT", "/api/auth/grants/user:camonly", {
+    const grantPut = await t.request(admin, "PUT", "/api/auth/grants/user:camonly", {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ libraries: "holidays" }),
     });
-    assert.equal(put.status, 200, await put.clone().text());
-    await put.body?.cancel();
+    assert.equal(grantPut.status, 200, await grantPut.clone().text());
+    await grantPut.body?.cancel();
     const now = await list(await t.login("camonly", "camonly-password"));
     assert.equal(now.status, 200);
     assert.deepEqual(names(now.body), ["beach.mp4"]);

@@ -241,6 +241,15 @@ path = "${films}"
           assert.ok(seeked.seekable > 1.5, `${name} seekable to ${seeked.seekable}`);
         }
         await page.screenshot({ path: `${ARTIFACTS}library-playing.png` });
+        // Pausing kept each position (auth off: the local viewer's); the history lists both.
+        const until = Date.now() + 5000;
+        let watched: string[] = [];
+        while (watched.length < 2) {
+          assert.ok(Date.now() < until, `history: ${watched}`);
+          await new Promise((r) => setTimeout(r, 100));
+          watched = (await api("/api/library/history")).body.items.map((i: Item) => i.name);
+        }
+        assert.deepEqual(watched.sort(), ["a.mp4", "b.mkv"]);
         assert.deepEqual(errors, []);
       },
     );
