@@ -10,6 +10,7 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { Delivery } from "./media.ts";
+import { Playlists } from "./playlists.ts";
 
 /** One indexed file. */
 export interface LibraryItem {
@@ -115,6 +116,8 @@ function toItem(r: Row): LibraryItem {
 /** The index file, open. */
 export class LibraryIndex implements Disposable {
   readonly #db: DatabaseSync;
+  /** Each viewer's playlists, in the same file. */
+  readonly playlists: Playlists;
   readonly #upsert: StatementSync;
   readonly #byRel: StatementSync;
 
@@ -122,6 +125,7 @@ export class LibraryIndex implements Disposable {
     this.#db = new DatabaseSync(file);
     this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 2000;");
     this.#db.exec(SCHEMA);
+    this.playlists = new Playlists(this.#db);
     this.#upsert = this.#db.prepare(
       `INSERT INTO items (library, rel, name, size, mtime_ms, duration_s, width, height, fps,
         bitrate, codecs, mime, delivery, note, error, has_thumbnail, scanned_ms, thumbnail)
@@ -180,6 +184,7 @@ export class LibraryIndex implements Disposable {
       if (!keep.has(String(r.rel))) {
         del.run(r.id as number);
         forget.run(r.id as number);
+        this.playlists.forgetItem(Number(r.id));
         n++;
       }
     }

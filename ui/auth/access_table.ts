@@ -121,6 +121,8 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
   { methods: GET, pattern: "/api/library", need: "library" },
   { methods: ["POST"], pattern: "/api/library/:library/scan", need: "admin" },
   { methods: ["PUT"], pattern: "/api/library/items/:id/position", need: "library" },
+  { methods: ["POST"], pattern: "/api/library/playlists", need: "library" },
+  { methods: ["PUT", "DELETE"], pattern: "/api/library/playlists/:id", need: "library" },
   { methods: GET, pattern: "/api/library/*", need: "library" },
   // The rest of the API.
   { methods: GET, pattern: "/api/health", need: "any_grant" },

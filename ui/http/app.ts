@@ -23,6 +23,7 @@ import { servicesRoutes } from "./services.ts";
 import type { MqttService } from "../mqtt/service.ts";
 import type { Library } from "../../actors/library/library.ts";
 import { libraryRoutes } from "./library.ts";
+import { playlistRoutes } from "./library_playlists.ts";
 import { bodyLimit, BodyTooLargeError, tooLarge } from "./body_limit.ts";
 import { BodyCutOffError } from "./_body_stream.ts";
 
@@ -53,6 +54,7 @@ export function createApp(system: System, services: AppServices = {}): Hono {
   app.route("/api", rtspRoutes(system));
   app.route("/api", mqttRoutes(services.mqtt ?? null));
   app.route("/api", servicesRoutes(system, services.mqtt ?? null));
+  app.route("/", playlistRoutes(services.library ?? null));
   app.route("/", libraryRoutes(services.library ?? null));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {

@@ -30,7 +30,8 @@ type Sort = (typeof SORTS)[number];
 /** Longest search text. Reason: a name is matched as a substring; 200 characters is past any title. */
 const MAX_QUERY = 200;
 
-function describe(item: LibraryItem, position?: WatchPosition) {
+/** An item as the API shows it, with this viewer's position. */
+export function describe(item: LibraryItem, position?: WatchPosition) {
   const url = `/api/library/items/${item.id}`;
   return {
     /** Where this viewer stopped (0: not started), and when (null: never). */
@@ -100,7 +101,7 @@ function holding(body: ReadableStream<Uint8Array> | null, slot: StreamSlot) {
 }
 
 /** Whether the request's principal may use library `id` (admins and an auth-off console: all). */
-function mayUse(c: Context, id: string): boolean {
+export function mayUse(c: Context, id: string): boolean {
   const p = principalOf(c);
   switch (p.kind) {
     case "local":
@@ -115,7 +116,7 @@ function mayUse(c: Context, id: string): boolean {
 }
 
 /** Whose positions these are: the user or certificate, or "local" with auth off. */
-function viewerOf(c: Context): string {
+export function viewerOf(c: Context): string {
   return subjectOf(principalOf(c)) ?? "local";
 }
 

@@ -6,7 +6,8 @@
  * files that cannot be played say why. Everything comes from
  * `GET /api/library`; text goes through textContent only. The player
  * resumes where this viewer stopped and keeps its position
- * (`PUT /api/library/items/:id/position`).
+ * (`PUT /api/library/items/:id/position`); a playlist chosen above shows
+ * its items in order and plays them in turn; "+" on a card adds it to one.
  *
  * @module
  */
@@ -28,6 +29,9 @@ main { padding: .8rem; max-width: 1200px; margin: 0 auto; display: grid; gap: .8
 #player { width: 100%; max-height: 65vh; background: #000; border-radius: 6px; display: block; }
 #now { margin: .4rem 0 0; color: var(--dim); font-size: .9rem; }
 #items { display: grid; gap: .8rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 220px), 1fr)); }
+.wrap { position: relative; display: grid; }
+.wrap .add { position: absolute; top: .35rem; right: .35rem; width: 2rem; height: 2rem; padding: 0;
+  border-radius: 50%; background: #000a; color: #fff; border: 1px solid #fff6; cursor: pointer; }
 .item { background: var(--card); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; cursor: pointer;
   text-align: left; padding: 0; display: flex; flex-direction: column; }
 .item .thumb { aspect-ratio: 16 / 9; background: #0b0c0e; display: grid; place-items: center; color: #9aa3ad; }
@@ -117,10 +121,58 @@ function card(item) {
   b.append(thumb, meta);
   if (item.play_url) b.onclick = () => play(item);
   else b.disabled = true;
-  return b;
+  const wrap = el("div", "wrap");
+  const add = el("button", "add", "+");
+  add.type = "button";
+  add.title = "Add to a playlist";
+  add.setAttribute("aria-label", "Add " + item.name + " to a playlist");
+  add.onclick = () => addTo(item).catch((e) => say(String(e), true));
+  wrap.append(b, add);
+  return wrap;
 }
 
+// Playlists: choose one to see (and play in turn) its items; "+" on a card adds to one by name.
+let lists = [];
+let shown = [];
+async function loadLists() {
+  lists = (await (await fetch("/api/library/playlists")).json()).playlists;
+  const sel = $("#playlist");
+  const keep = sel.value;
+  sel.replaceChildren(new Option("all items", ""));
+  for (const p of lists) sel.append(new Option(p.name + " (" + p.items.length + ")", String(p.id)));
+  sel.value = lists.some((p) => String(p.id) === keep) ? keep : "";
+}
+async function send(method, url, body) {
+  const res = await fetch(url, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const out = res.status === 204 ? null : await res.json();
+  if (!res.ok) throw new Error(out.error);
+  return out;
+}
+async function addTo(item) {
+  const name = prompt("Add “" + item.name + "” to the playlist named:", lists.length ? lists[lists.length - 1].name : "");
+  if (name === null || name.trim() === "") return;
+  const list = lists.find((p) => p.name === name.trim());
+  if (list) await send("PUT", "/api/library/playlists/" + list.id, { items: list.items.map((i) => i.id).concat(item.id) });
+  else await send("POST", "/api/library/playlists", { name: name.trim(), items: [item.id] });
+  await loadLists();
+  say("Added " + item.name + " to " + name.trim());
+}
+player.addEventListener("ended", () => {
+  // On through the list on screen (a playlist's order, or the library's).
+  const at = shown.findIndex((i) => String(i.id) === player.dataset.item);
+  const next = shown.slice(at + 1).find((i) => i.play_url);
+  if (at >= 0 && next) play(next);
+});
+
 async function load() {
+  const chosen = lists.find((p) => String(p.id) === $("#playlist").value);
+  if (chosen) {
+    shown = chosen.items;
+    say(chosen.name + ": " + shown.length + " items");
+    $("#items").replaceChildren(...shown.map(card));
+    document.body.dataset.ready = "1";
+    return;
+  }
   const q = new URLSearchParams();
   if ($("#lib").value) q.set("library", $("#lib").value);
   if ($("#q").value) q.set("q", $("#q").value);
@@ -138,6 +190,7 @@ async function load() {
     : problems.length ? problems.join("; ")
     : body.items.length + " items" + (skipped ? " · " + skipped + " files skipped (see the log)" : ""),
     problems.length > 0);
+  shown = body.items;
   $("#items").replaceChildren(...body.items.map(card));
   document.body.dataset.ready = "1";
 }
@@ -145,8 +198,9 @@ function soon() { clearTimeout(timer); timer = setTimeout(() => load().catch((e)
 $("#q").addEventListener("input", soon);
 $("#sort").addEventListener("change", soon);
 $("#lib").addEventListener("change", soon);
+$("#playlist").addEventListener("change", () => loadLists().then(load).catch((e) => say(String(e), true)));
 player.addEventListener("error", () => say("The player could not play this item" + (player.error ? " (" + player.error.message + ")" : ""), true));
-load().catch((e) => say(String(e), true));
+loadLists().then(load).catch((e) => say(String(e), true));
 `;
 
 /** The whole page. */
@@ -165,6 +219,7 @@ ${navHtml("/library")}
   <h1>Library</h1>
   <input id="q" type="search" placeholder="Search" aria-label="Search by name" maxlength="200">
   <select id="lib" aria-label="Library"><option value="">all libraries</option></select>
+  <select id="playlist" aria-label="Playlist"><option value="">all items</option></select>
   <select id="sort" aria-label="Sort"><option value="name">name</option><option value="date">newest</option><option value="duration">longest</option><option value="size">largest</option></select>
 </header>
 <main>

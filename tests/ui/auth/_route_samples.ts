@@ -24,6 +24,24 @@ export const ROUTE_SAMPLES: readonly RouteSample[] = [
     camera: null,
   },
   {
+    pattern: "/api/library/playlists",
+    method: "POST",
+    path: "/api/library/playlists",
+    camera: null,
+  },
+  {
+    pattern: "/api/library/playlists/:id",
+    method: "PUT",
+    path: "/api/library/playlists/1",
+    camera: null,
+  },
+  {
+    pattern: "/api/library/playlists/:id",
+    method: "DELETE",
+    path: "/api/library/playlists/1",
+    camera: null,
+  },
+  {
     pattern: "/api/library/:library/scan",
     method: "POST",
     path: "/api/library/films/scan",

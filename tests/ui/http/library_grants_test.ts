@@ -95,6 +95,56 @@ Deno.test("library grants: each viewer sees and plays only its libraries; an adm
     assert.equal(other.status, 404, "not in a granted library");
     await other.body?.cancel();
 
+    // Playlists are each viewer's, hold only items it may use, and lose items that go.
+    const call = async (as: typeof admin, method: string, path: string, body?: unknown) => {
+      const res = await t.request(as, method, path, {
+        headers: { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: res.status === 204 ? null : await res.json() };
+    };
+    const made = await call(fan, "POST", "/api/library/playlists", {
+      name: "Sunday",
+      items: [film],
+    });
+    assert.equal(made.status, 201);
+    assert.deepEqual(made.body.items.map((i: { name: string }) => i.name), ["film.mp4"]);
+    const pid = made.body.id;
+    const refusedItem = await call(fan, "POST", "/api/library/playlists", {
+      name: "x",
+      items: [beach],
+    });
+    assert.deepEqual([refusedItem.status, refusedItem.body.error], [
+      400,
+      `No library item ${beach}`,
+    ]);
+    for (const bad of [{ name: "" }, { name: "x", items: "1" }, { name: "x", items: [0] }]) {
+      assert.equal((await call(fan, "POST", "/api/library/playlists", bad)).status, 400);
+    }
+    assert.deepEqual((await call(admin, "GET", "/api/library/playlists")).body.playlists, []);
+    assert.equal(
+      (await call(admin, "PUT", `/api/library/playlists/${pid}`, { name: "mine" })).status,
+      404,
+    );
+    const renamed = await call(fan, "PUT", `/api/library/playlists/${pid}`, {
+      name: "Monday",
+      items: [film, film],
+    });
+    assert.equal(renamed.status, 200);
+    assert.equal(renamed.body.name, "Monday");
+    assert.equal(renamed.body.items.length, 2);
+    const second = await call(fan, "POST", "/api/library/playlists", { name: "gone" });
+    assert.equal(
+      (await call(fan, "DELETE", `/api/library/playlists/${second.body.id}`)).status,
+      204,
+    );
+    assert.equal(
+      (await call(fan, "DELETE", `/api/library/playlists/${second.body.id}`)).status,
+      404,
+    );
+    const lists = (await call(fan, "GET", "/api/library/playlists")).body.playlists;
+    assert.deepEqual(lists.map((p: { name: string }) => p.name), ["Monday"]);
+
     const scan = await t.request(fan, "POST", "/api/library/films/scan");
     assert.equal(scan.status, 403, "scanning is an admin's");
     await scan.body?.cancel();
@@ -115,6 +165,16 @@ Deno.test("library grants: each viewer sees and plays only its libraries; an adm
     assert.deepEqual(names(now.body), ["beach.mp4"]);
     const me = await (await t.request(cams, "GET", "/api/auth/me")).json();
     assert.match(me.grantText, /; libraries holidays$/);
+
+    // The film leaves its folder: its row, its positions and its places in playlists go.
+    await Deno.remove(`${root}/films/film.mp4`);
+    await library.scan("films");
+    const after = (await call(fan, "GET", "/api/library/playlists")).body.playlists;
+    assert.deepEqual(after[0].items, []);
+    assert.deepEqual(
+      (await (await t.request(fan, "GET", "/api/library/history")).json()).items,
+      [],
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }

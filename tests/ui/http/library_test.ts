@@ -250,6 +250,28 @@ path = "${films}"
           watched = (await api("/api/library/history")).body.items.map((i: Item) => i.name);
         }
         assert.deepEqual(watched.sort(), ["a.mp4", "b.mkv"]);
+
+        // "+" on two cards puts them in a playlist named in the prompt; choosing it shows them in order.
+        page.on("dialog", (d) => d.accept("Evening"));
+        for (const name of ["b.mkv", "a.mp4"]) {
+          await page.click(`.wrap:has(.item[data-id="${byName(name).id}"]) .add`);
+          await page.waitForFunction(
+            (n) => document.getElementById("msg")!.textContent === `Added ${n} to Evening`,
+            name,
+          );
+        }
+        const evening = await page.$eval(
+          "#playlist",
+          (s) => [...(s as HTMLSelectElement).options].find((o) => o.text === "Evening (2)")?.value,
+        );
+        assert.ok(evening !== undefined, "the playlist is offered");
+        await page.selectOption("#playlist", evening!);
+        await page.waitForFunction(() =>
+          document.getElementById("msg")!.textContent === "Evening: 2 items"
+        );
+        const order = await page.$$eval(".item .name", (ns) => ns.map((n) => n.textContent));
+        assert.deepEqual(order, ["b.mkv", "a.mp4"]);
+        await page.screenshot({ path: `${ARTIFACTS}library-playlist.png` });
         assert.deepEqual(errors, []);
       },
     );
