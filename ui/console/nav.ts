@@ -67,6 +67,11 @@ export const NAV_JS = `(function () {
     document.getElementById("eyrie-who").textContent = me.kind === "user" ? me.name : me.cn;
     document.getElementById("eyrie-admin").hidden = !(me.kind === "user" && me.role === "admin");
     document.getElementById("eyrie-signout").hidden = me.via !== "session";
+    // Library only for those whose grant opens one (admins: all).
+    var libs = me.grant && me.grant.libraries;
+    var opens = (me.kind === "user" && me.role === "admin") || libs === "*" || (libs && libs.length > 0);
+    var library = document.querySelector('.eyrie-nav a[href="/library"]');
+    if (library && !opens) library.hidden = true;
     box.hidden = false;
   }).catch(function () {});
 })();

@@ -71,6 +71,11 @@ Deno.test("in Chromium: sign in, ask for access on /access, approve and deny on 
     await page.waitForSelector("#eyrie-user:not([hidden])");
     assert.equal(await page.textContent("#eyrie-who"), "nogrant");
     assert.equal(await page.isVisible("#eyrie-admin"), false);
+    assert.equal(
+      await page.isVisible('nav.eyrie-nav a[href="/library"]'),
+      false,
+      "no library granted",
+    );
     assert.equal(await page.isVisible('nav.eyrie-nav a[href="/"]'), true, "a way back to Live");
     await page.click("#eyrie-signout button");
     await page.waitForURL(/\/login$/);
@@ -84,6 +89,7 @@ Deno.test("in Chromium: sign in, ask for access on /access, approve and deny on 
     // An admin's bar: its name, Admin (current) and Sign out, once each.
     await page.waitForSelector("#eyrie-user:not([hidden])");
     assert.equal(await page.isVisible("#eyrie-admin"), true);
+    assert.equal(await page.isVisible('nav.eyrie-nav a[href="/library"]'), true);
     assert.equal(await page.getAttribute("#eyrie-admin", "aria-current"), "page");
     assert.equal(await page.locator("text=Sign out").count(), 1);
     assert.match(
