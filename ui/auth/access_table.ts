@@ -124,6 +124,9 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
   { methods: ["POST"], pattern: "/api/library/playlists", need: "library" },
   { methods: ["PUT", "DELETE"], pattern: "/api/library/playlists/:id", need: "library" },
   { methods: GET, pattern: "/api/library/*", need: "library" },
+  // The API's own description: for anyone signed in.
+  { methods: GET, pattern: "/api/openapi.json", need: "signed_in" },
+  { methods: GET, pattern: "/api/docs", need: "signed_in" },
   // The rest of the API.
   { methods: GET, pattern: "/api/health", need: "any_grant" },
   { methods: ANY, pattern: "/api/config/*", need: "admin" },

@@ -13,6 +13,7 @@ import { type Context, Hono } from "hono";
 import type { LibraryItem, WatchPosition } from "../../actors/library/index.ts";
 import { subjectOf } from "../auth/policy.ts";
 import { readBoundedText } from "./body.ts";
+import { firstIssue, LibraryItemQuery, LibraryQuery, PositionBody } from "./openapi/schemas.ts";
 import {
   type Library,
   STREAM_RETRY_AFTER_S,
@@ -24,11 +25,7 @@ import { principalOf } from "./access.ts";
 import { grantsLibrary } from "../auth/grant.ts";
 import { LIBRARY_PAGE } from "./library_page.ts";
 
-const SORTS = ["name", "duration", "size", "date"] as const;
-type Sort = (typeof SORTS)[number];
-
-/** Longest search text. Reason: a name is matched as a substring; 200 characters is past any title. */
-const MAX_QUERY = 200;
+type Sort = "name" | "duration" | "size" | "date";
 
 /** An item as the API shows it, with this viewer's position. */
 export function describe(item: LibraryItem, position?: WatchPosition) {
@@ -131,24 +128,17 @@ export function libraryRoutes(library: Library | null): Hono {
 
   app.get("/api/library", (c) => {
     if (library === null) return c.json({ libraries: [], items: [] });
-    const known = new Set(["library", "q", "sort"]);
-    for (const k of Object.keys(c.req.query())) {
-      if (!known.has(k)) {
-        return c.json({ error: `Unknown parameter "${k}" (known: library, q, sort)` }, 400);
-      }
-    }
-    const id = c.req.query("library") ?? null;
+    // The query's schema is the one the OpenAPI document shows (openapi/schemas.ts).
+    const query = LibraryQuery.safeParse(c.req.query());
+    if (!query.success) return c.json({ error: firstIssue(query.error) }, 400);
+    const id = query.data.library ?? null;
     // A library the principal may not use is as unknown as one that does not exist.
     const folders = library.folders.filter((f) => mayUse(c, f.id));
     if (id !== null && !folders.some((f) => f.id === id)) {
       return c.json({ error: `No library "${id}"` }, 404);
     }
-    const sort = (c.req.query("sort") ?? "name") as Sort;
-    if (!SORTS.includes(sort)) {
-      return c.json({ error: `sort must be one of ${SORTS.join(", ")}` }, 400);
-    }
-    const q = (c.req.query("q") ?? "").toLowerCase();
-    if (q.length > MAX_QUERY) return c.json({ error: `q is longer than ${MAX_QUERY}` }, 400);
+    const sort = query.data.sort ?? "name";
+    const q = (query.data.q ?? "").toLowerCase();
     const open = new Set(folders.map((f) => f.id));
     const items = library.index.list(id).filter((i) =>
       open.has(i.library) && (q === "" || i.name.toLowerCase().includes(q))
@@ -188,15 +178,15 @@ export function libraryRoutes(library: Library | null): Hono {
     if (item instanceof Response) return item;
     const text = await readBoundedText(c.req.raw, MAX_POSITION_BODY_BYTES);
     if (text === null) return c.json({ error: "The body is too large" }, 413);
-    let position: unknown;
+    let json: unknown;
     try {
-      position = (JSON.parse(text) as { position_s?: unknown }).position_s;
+      json = JSON.parse(text);
     } catch {
       return c.json({ error: 'The body must be JSON: {"position_s": 12.5}' }, 400);
     }
-    if (typeof position !== "number" || !Number.isFinite(position) || position < 0) {
-      return c.json({ error: "position_s must be a number of seconds ≥ 0" }, 400);
-    }
+    const body = PositionBody.safeParse(json);
+    if (!body.success) return c.json({ error: firstIssue(body.error) }, 400);
+    const position = body.data.position_s;
     // Past the end is the end (a duration the container rounds down).
     const at = item.duration_s > 0 ? Math.min(position, item.duration_s) : position;
     library!.index.setPosition(viewerOf(c), item.id, at);
@@ -236,13 +226,9 @@ export function libraryRoutes(library: Library | null): Hono {
     const item = itemOf(c);
     if (item instanceof Response) return item;
     const lib = library!;
-    const format = c.req.query("format");
-    if (format !== undefined && format !== "mp4") {
-      return c.json(
-        { error: `format must be "mp4", got ${JSON.stringify(format.slice(0, 20))}` },
-        400,
-      );
-    }
+    const query = LibraryItemQuery.safeParse(c.req.query());
+    if (!query.success) return c.json({ error: firstIssue(query.error) }, 400);
+    const format = query.data.format;
     if (format === "mp4" && item.delivery !== "remux" && item.delivery !== "direct") {
       return c.json(
         { error: `Item ${item.id} cannot be played here: ${item.note || item.error}` },

@@ -3,7 +3,8 @@
  * `GET /api/library/playlists` (with their items, as far as the viewer
  * may still use them), `POST` one `{name, items?}`, `PUT …/:id`
  * `{name?, items?}` to rename or reorder, `DELETE …/:id`. Items must be
- * in a library the viewer may use.
+ * in a library the viewer may use. Bodies are parsed with the schemas the
+ * OpenAPI document shows (openapi/schemas.ts).
  *
  * @module
  */
@@ -15,6 +16,7 @@ import {
   type Playlist,
 } from "../../actors/library/playlists.ts";
 import { readBoundedText } from "./body.ts";
+import { firstIssue, PlaylistCreateBody, PlaylistUpdateBody } from "./openapi/schemas.ts";
 import { describe, mayUse, viewerOf } from "./library.ts";
 
 /** Largest playlist body. Reason: 1,000 ids of up to 16 digits and a name fit in 20 KB. */
@@ -71,9 +73,11 @@ export function playlistRoutes(library: Library | null): Hono {
     if (library === null) return off(c);
     const body = await readJson(c);
     if (typeof body === "string") return c.json({ error: body }, 400);
+    const parsed = PlaylistCreateBody.safeParse(body);
+    if (!parsed.success) return c.json({ error: firstIssue(parsed.error) }, 400);
     try {
-      const name = checkPlaylistName(body.name);
-      const items = body.items === undefined ? [] : checkPlaylistItems(body.items);
+      const name = checkPlaylistName(parsed.data.name);
+      const items = checkPlaylistItems(parsed.data.items ?? []);
       const bad = usable(c, items);
       if (bad !== null) return c.json({ error: bad }, 400);
       const p = library.index.playlists.create(viewerOf(c), name, items);
@@ -91,10 +95,12 @@ export function playlistRoutes(library: Library | null): Hono {
     const id = playlistId(c);
     const body = await readJson(c);
     if (typeof body === "string") return c.json({ error: body }, 400);
+    const parsed = PlaylistUpdateBody.safeParse(body);
+    if (!parsed.success) return c.json({ error: firstIssue(parsed.error) }, 400);
     try {
       const change: { name?: string; items?: number[] } = {};
-      if (body.name !== undefined) change.name = checkPlaylistName(body.name);
-      if (body.items !== undefined) change.items = checkPlaylistItems(body.items);
+      if (parsed.data.name !== undefined) change.name = checkPlaylistName(parsed.data.name);
+      if (parsed.data.items !== undefined) change.items = checkPlaylistItems(parsed.data.items);
       const bad = usable(c, change.items ?? []);
       if (bad !== null) return c.json({ error: bad }, 400);
       const p = id === null ? null : library.index.playlists.update(viewerOf(c), id, change);

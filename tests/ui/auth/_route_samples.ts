@@ -15,6 +15,8 @@ export interface RouteSample {
 export const ROUTE_SAMPLES: readonly RouteSample[] = [
   { pattern: "/login", method: "GET", path: "/login", camera: null },
   { pattern: "/library", method: "GET", path: "/library", camera: null },
+  { pattern: "/api/openapi.json", method: "GET", path: "/api/openapi.json", camera: null },
+  { pattern: "/api/docs", method: "GET", path: "/api/docs", camera: null },
   { pattern: "/api/library", method: "GET", path: "/api/library", camera: null },
   { pattern: "/api/library/*", method: "GET", path: "/api/library/items/1", camera: null },
   {

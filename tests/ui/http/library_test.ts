@@ -98,7 +98,7 @@ path = "${films}"
         assert.deepEqual(bySize, [...bySize].sort((x, y) => y - x));
         assert.equal((await api("/api/library?library=nope")).status, 404);
         assert.equal((await api("/api/library?sort=colour")).status, 400);
-        assert.match((await api("/api/library?bogus=1")).body.error, /Unknown parameter "bogus"/);
+        assert.match((await api("/api/library?bogus=1")).body.error, /Unrecognized key: "bogus"/);
         assert.equal((await api("/api/library/items/99999")).status, 404);
         assert.equal((await api("/api/library/items/1e3")).status, 404);
         const thumb = await fetch(`${eyrie.url}${a.thumbnail_url}`);
