@@ -417,6 +417,16 @@ export interface Config {
   recording: RecordingConfig;
   rtsp: RtspConfig | null;
   mqtt: MqttConfig | null;
+  /** `[[library]]` folders of videos (actors/library/); absent or [] = none. */
+  library?: LibraryConfig[];
+}
+
+/** One `[[library]]` folder: served read-only, indexed in `<data_dir>/library.db`. */
+export interface LibraryConfig {
+  /** [a-z0-9-], unique: `GET /api/library?library=<id>`. */
+  id: string;
+  /** The folder, absolute. */
+  path: string;
 }
 
 // ---------------------------------------------------------------------------

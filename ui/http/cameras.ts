@@ -26,6 +26,8 @@ function describeCamera(system: System, node: CameraNode) {
     fps: cfg.fps,
     quality: cfg.quality,
     codec: cfg.codec,
+    // Whether frames carry their capture time (the /latency probe reads it).
+    timecode: cfg.timecode,
     actors,
     stats: Object.fromEntries(node.stats),
   };
