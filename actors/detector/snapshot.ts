@@ -16,7 +16,21 @@ export const SNAPSHOT_TIMEOUT_MS = 1000;
 /** JPEG quality of snapshots: small files, faces and plates still legible at the detector's size. */
 export const SNAPSHOT_QUALITY = 80;
 
-/** Encodes I420 frames of one size to JPEG. */
+/**
+ * The size of a snapshot of a `width × height` analysis frame taken from a
+ * `frameWidth × frameHeight` camera: the analysis height, and the width that
+ * gives back the camera's shape (the analysis frame is squeezed to its own
+ * size whatever the camera's aspect), even for the JPEG's chroma.
+ */
+export function snapshotSize(
+  analysis: { width: number; height: number },
+  camera: { width: number; height: number },
+): { width: number; height: number } {
+  const width = Math.max(2, 2 * Math.round((analysis.height * camera.width) / camera.height / 2));
+  return { width, height: analysis.height };
+}
+
+/** Encodes I420 frames of one size to JPEG, scaled to `options.out` when given. */
 export class SnapshotEncoder implements Disposable {
   readonly width: number;
   readonly height: number;
@@ -27,7 +41,11 @@ export class SnapshotEncoder implements Disposable {
   #pts = 0;
 
   /** Builds and starts the pipeline; throws a GstError when jpegenc is missing. */
-  constructor(width: number, height: number, options: { quality?: number } = {}) {
+  constructor(
+    width: number,
+    height: number,
+    options: { quality?: number; out?: { width: number; height: number } } = {},
+  ) {
     const quality = options.quality ?? SNAPSHOT_QUALITY;
     if (!Number.isInteger(quality) || quality < 1 || quality > 100) {
       throw new RangeError(`JPEG quality must be 1 to 100, got ${quality}`);
@@ -36,8 +54,12 @@ export class SnapshotEncoder implements Disposable {
     this.height = height;
     this.#frameBytes = rawFrameBytes(FrameFormat.I420, width, height);
     const caps = `video/x-raw,format=I420,width=${width},height=${height},framerate=0/1`;
+    const out = options.out;
+    const scale = out === undefined || (out.width === width && out.height === height)
+      ? ""
+      : ` ! videoscale add-borders=false ! video/x-raw,width=${out.width},height=${out.height}`;
     this.#pipeline = Pipeline.parse(
-      `appsrc name=src format=time max-buffers=2 caps=${caps}` +
+      `appsrc name=src format=time max-buffers=2 caps=${caps}` + scale +
         ` ! jpegenc quality=${quality} ! appsink name=out max-buffers=2 sync=false`,
     );
     try {

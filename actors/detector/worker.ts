@@ -18,7 +18,7 @@ import { ModelError } from "./model_error.ts";
 import { loadLabels } from "./model_file.ts";
 import type { DetectorProtocol, DetectorStats } from "./protocol.ts";
 import { yoloOptions } from "./settings.ts";
-import { SnapshotEncoder } from "./snapshot.ts";
+import { SnapshotEncoder, snapshotSize } from "./snapshot.ts";
 import { timecodeRegion } from "./timecode_region.ts";
 
 const STATS_EVERY_MS = 1000;
@@ -41,7 +41,9 @@ runActor<DetectorProtocol>(() => {
       const frame = new Uint8Array(frameBytes);
       let snapshots: SnapshotEncoder | null = null;
       try {
-        snapshots = new SnapshotEncoder(det.width, det.height);
+        snapshots = new SnapshotEncoder(det.width, det.height, {
+          out: snapshotSize(det, init.camera),
+        });
       } catch (e) {
         ctx.log.warn("snapshots are off", { error: (e as Error).message });
       }

@@ -26,6 +26,7 @@
  */
 export type Requirement =
   | "public"
+  | "library"
   | "signed_in"
   | "any_grant"
   | "view"
@@ -69,6 +70,9 @@ const EVENT_ID: CameraFrom = { event: "id" };
 export const ACCESS_TABLE: readonly AccessRule[] = [
   // Signing in.
   { methods: GET, pattern: "/login", need: "public" },
+  // The icon the sign-in page names too.
+  { methods: GET, pattern: "/favicon.svg", need: "public" },
+  { methods: GET, pattern: "/favicon.ico", need: "public" },
   { methods: ["POST"], pattern: "/api/auth/login", need: "public" },
   { methods: ["POST"], pattern: "/api/auth/logout", need: "public" },
   { methods: GET, pattern: "/api/auth/me", need: "signed_in" },
@@ -112,6 +116,17 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
   { methods: GET, pattern: "/api/events/:id", need: "view", camera: EVENT_ID },
   { methods: GET, pattern: "/api/events/:id/snapshot.jpg", need: "view", camera: EVENT_ID },
   { methods: GET, pattern: "/api/detection", need: "any_grant", filterCameraList: true },
+  // The video library: a grant with libraries; each route keeps to those (ui/http/library.ts).
+  { methods: GET, pattern: "/library", need: "library" },
+  { methods: GET, pattern: "/api/library", need: "library" },
+  { methods: ["POST"], pattern: "/api/library/:library/scan", need: "admin" },
+  { methods: ["PUT"], pattern: "/api/library/items/:id/position", need: "library" },
+  { methods: ["POST"], pattern: "/api/library/playlists", need: "library" },
+  { methods: ["PUT", "DELETE"], pattern: "/api/library/playlists/:id", need: "library" },
+  { methods: GET, pattern: "/api/library/*", need: "library" },
+  // The API's own description: for anyone signed in.
+  { methods: GET, pattern: "/api/openapi.json", need: "signed_in" },
+  { methods: GET, pattern: "/api/docs", need: "signed_in" },
   // The rest of the API.
   { methods: GET, pattern: "/api/health", need: "any_grant" },
   { methods: ANY, pattern: "/api/config/*", need: "admin" },

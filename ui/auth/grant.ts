@@ -26,6 +26,20 @@ export interface Grant {
   can_control_quality: boolean;
   /** The highest quality it may watch; a camera above it is refused. */
   max_quality: QualityPreset;
+  /** `[[library]]` ids it may browse and play, or "*" for every library; absent = none. */
+  libraries?: readonly string[] | "*";
+}
+
+/** Whether `grant` opens library `id`. */
+export function grantsLibrary(grant: Grant | null, id: string): boolean {
+  const libs = grant?.libraries;
+  return libs === "*" || (libs !== undefined && libs.includes(id));
+}
+
+/** Whether `grant` opens any library at all. */
+export function grantsAnyLibrary(grant: Grant | null): boolean {
+  const libs = grant?.libraries;
+  return libs === "*" || (libs !== undefined && libs.length > 0);
 }
 
 /** What a grant that names nothing gives: every camera, nothing else. */
@@ -35,6 +49,7 @@ export const DEFAULT_GRANT: Grant = {
   can_download: false,
   can_control_quality: false,
   max_quality: "ultra",
+  libraries: [],
 };
 
 /** Most cameras a grant lists. Reason: eyrie runs at most 16 cameras; a list is a few ids. */
@@ -119,5 +134,12 @@ export function describeGrant(grant: Grant | null): string {
     grant.can_download ? "download" : "",
     grant.can_control_quality ? "control quality" : "",
   ].filter((s) => s !== "");
-  return `${cams}${extra.length > 0 ? `; ${extra.join(", ")}` : ""}; max ${grant.max_quality}`;
+  const libs = grant.libraries === "*"
+    ? "; all libraries"
+    : grant.libraries !== undefined && grant.libraries.length > 0
+    ? `; libraries ${grant.libraries.join(",")}`
+    : "";
+  return `${cams}${
+    extra.length > 0 ? `; ${extra.join(", ")}` : ""
+  }; max ${grant.max_quality}${libs}`;
 }

@@ -41,8 +41,17 @@ function toGrant(row: Record<string, unknown>): Grant {
   } catch {
     // Likewise the lowest quality.
   }
+  let libraries: readonly string[] | "*" = [];
+  try {
+    const list = JSON.parse(String(row.libraries ?? "[]"));
+    // Library ids follow the camera id rule ([a-z0-9-]): the same parser checks them.
+    if (Array.isArray(list)) libraries = parseCameraList(list.map(String));
+  } catch {
+    // A damaged row opens no library.
+  }
   return {
     cameras,
+    libraries,
     can_record: row.can_record === 1,
     can_download: row.can_download === 1,
     can_control_quality: row.can_control_quality === 1,
@@ -90,15 +99,17 @@ export class Grants {
   /** Creates or replaces the grant of `subject`. */
   set(subject: string, label: string, grant: Grant, by: string, nowMs = Date.now()): void {
     const cameras = JSON.stringify(grant.cameras === "*" ? ["*"] : grant.cameras);
+    const libraries = JSON.stringify(grant.libraries === "*" ? ["*"] : grant.libraries ?? []);
     this.#sql(
       `INSERT INTO auth_grants
          (subject, label, cameras, can_record, can_download, can_control_quality, max_quality,
-          updated_ms, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          updated_ms, updated_by, libraries)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (subject) DO UPDATE SET label = excluded.label, cameras = excluded.cameras,
          can_record = excluded.can_record, can_download = excluded.can_download,
          can_control_quality = excluded.can_control_quality, max_quality = excluded.max_quality,
-         updated_ms = excluded.updated_ms, updated_by = excluded.updated_by`,
+         updated_ms = excluded.updated_ms, updated_by = excluded.updated_by,
+         libraries = excluded.libraries`,
     ).run(
       subject,
       label,
@@ -109,6 +120,7 @@ export class Grants {
       grant.max_quality,
       nowMs,
       by,
+      libraries,
     );
   }
 

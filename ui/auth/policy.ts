@@ -7,7 +7,14 @@
  */
 import type { QualityPreset } from "../../actors/defs.ts";
 import type { AccessRule } from "./access_table.ts";
-import { exceedsQuality, type Grant, grantsCamera, QUALITY_ORDER, type Role } from "./grant.ts";
+import {
+  exceedsQuality,
+  type Grant,
+  grantsAnyLibrary,
+  grantsCamera,
+  QUALITY_ORDER,
+  type Role,
+} from "./grant.ts";
 import { certSubject, userSubject } from "./grants.ts";
 
 /** Who a request comes from. */
@@ -80,6 +87,12 @@ export function decide(principal: Principal, rule: AccessRule, target: Target): 
   if (rule.need === "admin") return forbidden("This needs an admin");
   if (rule.need === "signed_in") return ALLOW;
   const grant = principal.kind === "local" ? null : principal.grant;
+  // Libraries are granted apart from cameras: a grant may open either without the other.
+  if (rule.need === "library") {
+    return grantsAnyLibrary(grant)
+      ? ALLOW
+      : forbidden("No access to any library yet; ask an admin (POST /api/auth/request)", true);
+  }
   if (grant === null || (grant.cameras !== "*" && grant.cameras.length === 0)) {
     return forbidden("No access to any camera yet; ask an admin (POST /api/auth/request)", true);
   }

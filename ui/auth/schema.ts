@@ -66,6 +66,14 @@ export const AUTH_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE auth_users ADD COLUMN rtsp_ha1 TEXT;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- JSON array of [[library]] ids the subject may browse and play; ["*"] for every library;
+      -- [] (every grant made before libraries existed) for none.
+      ALTER TABLE auth_grants ADD COLUMN libraries TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ];
 
 /**

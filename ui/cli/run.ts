@@ -22,6 +22,7 @@ import { AuthStore } from "../auth/service.ts";
 import { StreamAccess } from "../auth/stream_access.ts";
 import { mqttCommandAccess } from "../auth/mqtt_access.ts";
 import { MqttService } from "../mqtt/service.ts";
+import { Library } from "../../actors/library/library.ts";
 import { snapshotOf } from "../http/pictures.ts";
 import { VERSION } from "./version.ts";
 
@@ -120,9 +121,16 @@ export async function runMain(args: string[], io: Io): Promise<number> {
       return st.state === "offline" ? [`MQTT broker offline: ${st.cause}`] : [];
     });
   }
+  // The library scans in the background: the console answers (an empty list) meanwhile.
+  const libraryLog = createLogger("library", sink, config.log.level);
+  const library = (config.library ?? []).length === 0 ? null : new Library(config.library!, {
+    dataDir: config.data_dir,
+    log: (level, msg, fields) => libraryLog[level](msg, fields),
+  });
+  library?.start().catch((e) => libraryLog.error("library scan failed", { error: e.message }));
   let server;
   try {
-    server = await serve(createApp(system, { mqtt }), parseListen(config.console.listen), {
+    server = await serve(createApp(system, { mqtt, library }), parseListen(config.console.listen), {
       tls: consoleTls,
       onError: (what, e) =>
         what === "handshake"
@@ -187,6 +195,7 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   Deno.removeSignalListener("SIGHUP", onHangup);
   await mqtt?.stop();
   await server.close();
+  await library?.[Symbol.asyncDispose]();
   await consoleTls?.close();
   await system.stop();
   store?.close();

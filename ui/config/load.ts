@@ -25,6 +25,7 @@ import { bool, type Checker, Issues, isTable, str, table, tableParts } from "./s
 import { LISTEN_PATTERN, parseListen } from "./listen.ts";
 import { rtspSection } from "./rtsp.ts";
 import { mqttSection } from "./mqtt.ts";
+import { librarySection } from "./library.ts";
 
 /** Largest config file read. Reason: a config is a few KB; anything near this is a mistake. */
 export const MAX_CONFIG_BYTES = 1 << 20;
@@ -39,6 +40,7 @@ const TOP_KEYS = [
   "detection",
   "rtsp",
   "mqtt",
+  "library",
 ];
 
 /** Where eyrie keeps state when the config does not say: the service's dir as root, else the user's. */
@@ -122,6 +124,7 @@ export function checkConfig(
   const det = detectionSection(DEFAULT_DETECTION, abs)(doc.detection, "detection", issues);
   const rtsp = doc.rtsp === undefined ? null : rtspSection(doc.rtsp, "rtsp", issues);
   const mqtt = doc.mqtt === undefined ? null : mqttSection(doc.mqtt, "mqtt", issues);
+  const library = librarySection(doc.library, base, issues);
   if (
     dataDirText !== undefined && consoleCfg !== undefined && tls !== undefined &&
     rtsp !== undefined
@@ -186,7 +189,7 @@ export function checkConfig(
 
   if (
     issues.list.length > 0 || !consoleCfg || !log || !rec || !det || tls === undefined ||
-    rtsp === undefined || mqtt === undefined
+    rtsp === undefined || mqtt === undefined || library === undefined
   ) {
     const where = keyLines(text);
     const problems: ConfigProblem[] = issues.list.map((i) => ({
@@ -207,6 +210,7 @@ export function checkConfig(
     recording: { ...rec.global, dir: abs(rec.global.dir) },
     rtsp,
     mqtt: mqtt === null ? null : { ...mqtt, ca: mqtt.ca === "" ? "" : abs(mqtt.ca) },
+    library,
   };
 }
 

@@ -58,18 +58,29 @@ export const LATENCY_JS = String.raw`"use strict";
     video.requestVideoFrameCallback(onFrame);
   }
 
+  // What the heading says: measuring, or what the camera lacks for it.
+  function hint(cam) {
+    var text = !cam ? ""
+      : cam.timecode ? "measuring (frames carry their capture time)"
+      : "cannot measure: set timecode = true on this camera";
+    document.getElementById("hint").textContent = text;
+  }
+
   async function main() {
     var params = new URLSearchParams(location.search);
     var id = params.get("camera");
+    var cams = await (await fetch("/api/cameras")).json();
+    var h264 = cams.filter(function (c) { return c.codec === "h264"; });
     if (!id) {
-      var cams = await (await fetch("/api/cameras")).json();
-      var h264 = cams.filter(function (c) { return c.codec === "h264"; });
+      // The first camera that stamps its frames, else the first H.264 one (the hint says why not).
+      var stamped = h264.filter(function (c) { return c.timecode; });
       if (h264.length === 0) {
         document.getElementById("status").textContent = "No H.264 camera to measure.";
         return;
       }
-      id = h264[0].id;
+      id = (stamped[0] || h264[0]).id;
     }
+    hint(cams.filter(function (c) { return c.id === id; })[0]);
     out.camera = id;
     document.getElementById("camera").textContent = id;
     var video = document.getElementById("video");

@@ -1,17 +1,13 @@
 /**
- * The page shell every console page shares: title, navigation, stylesheet.
- * The recordings and events pages are served by their own modules.
+ * The page shell the live and latency pages share: title, the navigation
+ * bar (nav.ts), stylesheet. The recordings, events and auth pages are
+ * self-contained and place the same bar themselves.
  *
  * @module
  */
+import { FAVICON_LINK, navHtml } from "./nav.ts";
 
-/** Navigation entries: path and label. */
-export const NAV: ReadonlyArray<readonly [string, string]> = [
-  ["/", "Live"],
-  ["/latency", "Latency"],
-  ["/recordings", "Recordings"],
-  ["/events", "Events"],
-];
+export { NAV } from "./nav.ts";
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -21,21 +17,19 @@ function escapeHtml(s: string): string {
 export function page(
   options: { path: string; title: string; body: string; scripts: string[] },
 ): string {
-  const nav = NAV.map(([href, label]) =>
-    `<a href="${href}"${href === options.path ? ' aria-current="page"' : ""}>${label}</a>`
-  ).join("");
-  const scripts = options.scripts.map((s) => `<script src="${escapeHtml(s)}"></script>`).join("");
+  const scripts = ["/assets/nav.js", ...options.scripts]
+    .map((s) => `<script src="${escapeHtml(s)}"></script>`).join("");
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(options.title)} · eyrie</title>
-<link rel="icon" href="data:,">
+${FAVICON_LINK}
 <link rel="stylesheet" href="/assets/console.css">
 </head>
 <body>
-<header><b>eyrie</b><nav>${nav}</nav></header>
+<header>${navHtml(options.path)}</header>
 <main>${options.body}</main>
 ${scripts}
 </body>

@@ -42,6 +42,7 @@ export const LIVE_JS = String.raw`"use strict";
     video.autoplay = true;
     video.playsInline = true;
     c.appendChild(video);
+    if (window.eyrieTiles) window.eyrieTiles.controls(cam, video);
     var state = el("div", "camera-state");
     c.appendChild(state);
     var status = el("div", "status");

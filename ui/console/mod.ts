@@ -9,10 +9,12 @@ import { LATENCY_JS } from "./latency_js.ts";
 import { LIVE_JS } from "./live_js.ts";
 import { LATENCY_PAGE, LIVE_PAGE } from "./pages.ts";
 import { STYLE_CSS } from "./style.ts";
+import { NAV_CSS, NAV_JS } from "./nav.ts";
 import { TIMECODE_JS } from "./timecode_js.ts";
+import { TILE_JS } from "./tile_js.ts";
 import { WHEP_JS } from "./whep_js.ts";
 
-export { NAV } from "./layout.ts";
+export { FAVICON_SVG, NAV } from "./nav.ts";
 export { TIMECODE_JS } from "./timecode_js.ts";
 
 /** A file the console serves. */
@@ -31,9 +33,11 @@ export const PAGES: Readonly<Record<string, Asset>> = {
 
 /** Assets by name under /assets/. */
 export const ASSETS: Readonly<Record<string, Asset>> = {
-  "console.css": { type: "text/css; charset=utf-8", body: STYLE_CSS },
+  "console.css": { type: "text/css; charset=utf-8", body: STYLE_CSS + NAV_CSS },
+  "nav.js": { type: JS, body: NAV_JS },
   "whep.js": { type: JS, body: WHEP_JS },
   "live.js": { type: JS, body: LIVE_JS },
+  "tile.js": { type: JS, body: TILE_JS },
   "timecode.js": { type: JS, body: TIMECODE_JS },
   "latency.js": { type: JS, body: LATENCY_JS },
 };

@@ -18,7 +18,7 @@ export const LIVE_PAGE = page({
 <div id="services" class="card" style="padding:.5rem .75rem"></div>
 </div>
 <p><button id="reload" type="button">Reload config</button> <span id="reload-result" class="status"></span></p>`,
-  scripts: ["/assets/whep.js", "/assets/live.js"],
+  scripts: ["/assets/whep.js", "/assets/tile.js", "/assets/live.js"],
 });
 
 /** `/latency`: the glass-to-glass probe (cameras with `timecode = true`). */
@@ -26,7 +26,7 @@ export const LATENCY_PAGE = page({
   path: "/latency",
   title: "Latency",
   body: `<section class="card">
-<h2>Glass to glass: <span id="camera">…</span> <small>needs <code>timecode = true</code> on the camera</small></h2>
+<h2>Glass to glass: <span id="camera">…</span> <small id="hint"></small></h2>
 <video id="video" muted autoplay playsinline></video>
 <div class="status" id="status"></div>
 <div class="stats">

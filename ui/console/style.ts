@@ -7,13 +7,21 @@ export const STYLE_CSS = `
 }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.4 system-ui, sans-serif; background: var(--bg); color: var(--fg); }
-header { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem 1rem; padding: .6rem 1rem;
-  border-bottom: 1px solid var(--line); background: var(--card); position: sticky; top: 0; z-index: 1; }
-header b { font-size: 1.1rem; margin-right: .5rem; }
-nav a { color: var(--dim); text-decoration: none; padding: .3rem .5rem; border-radius: .3rem; }
-nav a[aria-current="page"] { color: var(--fg); background: var(--bg); }
+header { background: var(--card); position: sticky; top: 0; z-index: 2; }
 main { padding: 1rem; max-width: 1400px; margin: 0 auto; }
 .grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); }
+.grid.layout-1 { grid-template-columns: minmax(0, 1fr); }
+.grid.layout-2 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+.grid.layout-3 { grid-template-columns: repeat(3, minmax(0, 1fr)); }
+.grid.layout-3 .stats { display: none; }
+@media (max-width: 600px) { .grid.layout-3 { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+.layout-picker { display: flex; gap: .25rem; align-items: center; margin: 0 0 .75rem; color: var(--dim); }
+button, select, .button { font: inherit; font-size: .85rem; padding: .2rem .6rem; border-radius: .3rem;
+  border: 1px solid var(--line); background: var(--card); color: var(--fg); cursor: pointer; text-decoration: none; }
+.layout-picker button[aria-checked="true"] { background: var(--fg); color: var(--bg); }
+.tile-controls { display: flex; flex-wrap: wrap; gap: .4rem .6rem; align-items: center; padding: .4rem .75rem 0; }
+.tile-controls label { color: var(--dim); font-size: .85rem; }
+.tile-msg { color: var(--dim); font-size: .8rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: .5rem; overflow: hidden; }
 .card h2 { font-size: 1rem; margin: 0; padding: .5rem .75rem; display: flex; gap: .5rem; align-items: baseline; }
 .card h2 small { color: var(--dim); font-weight: normal; }

@@ -21,6 +21,11 @@ import { rtspRoutes } from "./rtsp.ts";
 import { mqttRoutes } from "./mqtt.ts";
 import { servicesRoutes } from "./services.ts";
 import type { MqttService } from "../mqtt/service.ts";
+import type { Library } from "../../actors/library/library.ts";
+import { libraryRoutes } from "./library.ts";
+import { playlistRoutes } from "./library_playlists.ts";
+import { openApiRoutes } from "./openapi/routes.ts";
+import { VERSION } from "../cli/version.ts";
 import { bodyLimit, BodyTooLargeError, tooLarge } from "./body_limit.ts";
 import { BodyCutOffError } from "./_body_stream.ts";
 
@@ -29,6 +34,8 @@ export type App = Hono;
 /** What runs beside the system and has state to show (`eyrie run` makes them). */
 export interface AppServices {
   mqtt?: MqttService | null;
+  /** The video library, when the config has [[library]] folders. */
+  library?: Library | null;
 }
 
 /** The whole app for a running system. */
@@ -49,6 +56,10 @@ export function createApp(system: System, services: AppServices = {}): Hono {
   app.route("/api", rtspRoutes(system));
   app.route("/api", mqttRoutes(services.mqtt ?? null));
   app.route("/api", servicesRoutes(system, services.mqtt ?? null));
+  app.route("/", playlistRoutes(services.library ?? null));
+  app.route("/", libraryRoutes(services.library ?? null));
+  // Last: the document lists every route above, read from the app itself at each request.
+  app.route("/", openApiRoutes(() => app.routes, VERSION));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     // A body past its cap, thrown from a route's read: the client's mistake, not eyrie's.

@@ -23,6 +23,9 @@ import { adminRoutes } from "./auth_admin.ts";
 import { readFields } from "./_auth_body.ts";
 import { connOf } from "./conn.ts";
 
+/** What an admin, or anyone while auth is off, may do. */
+const ALL_CAMERAS_TEXT = "all cameras; record, download, control quality; max ultra";
+
 function html(c: Context, rendered: { html: string; csp: string }, status: 200 | 401 | 429 = 200) {
   return c.body(rendered.html, status, pageHeaders(rendered.csp));
 }
@@ -104,11 +107,21 @@ function loginRoutes(auth: () => AuthService, system: System): Hono {
     const approval = subject === null ? null : auth().store.approvals.latest(subject);
     switch (p.kind) {
       case "local":
-        return c.json({ kind: "local", role: "admin", note: "auth is off (no users)" });
+        return c.json({
+          kind: "local",
+          role: "admin",
+          note: "auth is off (no users)",
+          grantText: ALL_CAMERAS_TEXT,
+        });
       case "anonymous":
         return c.json({ kind: "anonymous" });
       case "user":
-        return c.json({ ...p, grantText: describeGrant(p.grant), approval });
+        // An admin's grant row is moot: the role lets it do everything (policy.ts).
+        return c.json({
+          ...p,
+          grantText: p.role === "admin" ? ALL_CAMERAS_TEXT : describeGrant(p.grant),
+          approval,
+        });
       case "certificate":
         return c.json({ ...p, grantText: describeGrant(p.grant), approval });
     }

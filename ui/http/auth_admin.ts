@@ -42,13 +42,28 @@ function grantFrom(body: Record<string, unknown>, base: Grant): Grant {
   if (max !== undefined && typeof max !== "string") {
     throw new TypeError("max_quality must be a string");
   }
+  const libs = body.libraries;
+  let libraries = base.libraries ?? [];
+  if (typeof libs === "string") libraries = parseLibraryList(libs);
+  else if (Array.isArray(libs)) libraries = parseLibraryList(libs.map(String));
+  else if (libs !== undefined) throw new TypeError("libraries must be a list of ids or a string");
   return {
     cameras,
+    libraries,
     can_record: flag("can_record"),
     can_download: flag("can_download"),
     can_control_quality: flag("can_control_quality"),
     max_quality: max === undefined ? base.max_quality : parseQuality(max),
   };
+}
+
+/** Library ids follow the camera id rule; the message names them as libraries. */
+function parseLibraryList(value: string | readonly string[]): readonly string[] | "*" {
+  try {
+    return parseCameraList(value);
+  } catch (e) {
+    throw new TypeError((e as Error).message.replace(/camera/g, "library"));
+  }
 }
 
 function union(a: readonly string[] | "*", b: readonly string[] | "*"): readonly string[] | "*" {

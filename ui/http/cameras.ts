@@ -27,6 +27,8 @@ function describeCamera(system: System, node: CameraNode) {
     fps: cfg.fps,
     quality: cfg.quality,
     codec: cfg.codec,
+    // Whether frames carry their capture time (the /latency probe reads it).
+    timecode: cfg.timecode,
     actors,
     // The live view's actor runs only while someone watches: "idle" is no viewer, not a fault.
     viewer_state: cfg.codec === "h264" ? viewerDemand(node).state : null,

@@ -22,9 +22,12 @@ import { eventStream } from "./sse.ts";
 /** The detection layout of one camera, for drawing zones and masks over its snapshots. */
 export interface DetectionLayout {
   camera: string;
-  /** The analysed size (snapshots have it too). */
+  /** The analysed size (zones and boxes are fractions of it). */
   width: number;
   height: number;
+  /** The camera's picture size: its shape is the snapshots' (detector/snapshot.ts). */
+  frame_width: number;
+  frame_height: number;
   motion: boolean;
   /** The configured model path, or "". */
   model: string;
@@ -94,6 +97,8 @@ function layoutOf(node: CameraNode): DetectionLayout {
     camera: node.id,
     width: det.width,
     height: det.height,
+    frame_width: node.config.width,
+    frame_height: node.config.height,
     motion: det.motion,
     model: det.model,
     modelState: stats?.model ?? (det.model === "" ? "off" : "loading"),

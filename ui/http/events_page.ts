@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { FAVICON_LINK, NAV_CSS, NAV_JS, navHtml } from "../console/nav.ts";
 import { EVENTS_SCRIPT } from "./events_page_script.ts";
 
 const STYLE = `
@@ -48,7 +49,8 @@ main { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr
 .meta { display: flex; flex-wrap: wrap; gap: 2px 10px; padding: 8px 10px; }
 .meta .type { font-weight: 600; }
 .meta .camera, .meta time { color: var(--muted); }
-.meta .details { flex-basis: 100%; }
+.meta .details { flex: 1 1 auto; }
+.meta .clip { color: inherit; white-space: nowrap; }
 .model_error .type { color: #dc2626; }
 #more { display: block; margin: 0 auto 24px; font: inherit; padding: 6px 14px; }
 `;
@@ -60,9 +62,11 @@ export const EVENTS_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>eyrie · events</title>
-<style>${STYLE}</style>
+${FAVICON_LINK}
+<style>${STYLE}${NAV_CSS}</style>
 </head>
 <body>
+${navHtml("/events")}
 <header>
   <h1>eyrie · events</h1>
   <label>Camera <select id="camera"><option value="">all</option></select></label>
@@ -74,7 +78,7 @@ export const EVENTS_PAGE = `<!doctype html>
 <p id="empty" hidden>No events yet.</p>
 <main id="events" aria-live="polite"></main>
 <button id="more" hidden>Older events</button>
-<script>${EVENTS_SCRIPT}</script>
+<script>${NAV_JS}${EVENTS_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -22,6 +22,8 @@ const SVG = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
 const list = $("events"), more = $("more"), status = $("status");
 const layouts = new Map();
+// An event's clip starts a little before it, so what led up to it is seen.
+const CLIP_LEAD_MS = 3000;
 const shown = new Set();
 let next = null;
 let source = null;
@@ -122,7 +124,8 @@ function card(e) {
   const layout = layouts.get(e.camera);
   const frame = el("div", {
     className: "frame",
-    style: { aspectRatio: layout ? layout.width + " / " + layout.height : "16 / 9" },
+    // The camera's own shape (boxes and zones are fractions of the whole picture).
+    style: { aspectRatio: layout ? layout.frame_width + " / " + layout.frame_height : "16 / 9" },
   });
   if (e.snapshot) {
     frame.append(el("img", {
@@ -152,6 +155,10 @@ function card(e) {
       el("span", { className: "camera" }, e.camera),
       el("time", { dateTime: e.at }, when(e.atMs)),
       el("span", { className: "details" }, details(e)),
+      el("a", {
+        className: "clip",
+        href: "/recordings?camera=" + encodeURIComponent(e.camera) + "&at=" + Math.round(e.atMs - CLIP_LEAD_MS),
+      }, "▶ Recording"),
     ),
   );
 }

@@ -5,7 +5,8 @@
  * timeline is clicked and runs on into the next segment, pause and resume
  * per camera, delete, the download of a segment or a time range in a chosen
  * format, and the transcodes under way with their progress and time left.
- * Served at `/recordings`; everything it shows comes from `/api/recordings…`.
+ * Served at `/recordings` (`?camera=&at=<ms>` opens it playing at that
+ * moment); everything it shows comes from `/api/recordings…`.
  *
  * The player: a container the browser plays (`canPlayType`) is played from
  * the file with ranges; another H.264 one through `?format=mp4` (a copy to
@@ -15,6 +16,7 @@
  *
  * @module
  */
+import { FAVICON_LINK, NAV_CSS, NAV_JS, navHtml } from "../console/nav.ts";
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1b1f24; --bg: #f6f7f9; --card: #fff; --line: #d5d9df;
@@ -43,6 +45,8 @@ main { padding: .8rem; max-width: 1100px; margin: 0 auto; display: grid; gap: .8
 .ticks span { position: absolute; transform: translateX(-50%); white-space: nowrap; }
 .ticks span:first-child { transform: none; }
 .ticks span:last-child { transform: translateX(-100%); }
+/* A phone has room for three labels, not five. */
+@media (max-width: 600px) { .ticks span:nth-child(even) { display: none; } }
 video, #mjpeg { width: 100%; max-height: 60vh; background: #000; border-radius: 8px; }
 #mjpeg { object-fit: contain; display: none; aspect-ratio: 4 / 3; }
 .exp { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; font-size: .9rem; }
@@ -336,7 +340,18 @@ async function exports() {
   $("#dlto").value = local.slice(0, 16);
   st.day = dayStart(now);
   st.viewFrom = st.day;
+  // ?camera=front&at=<ms>: open on that moment (an event card's link), playing.
+  const q = new URLSearchParams(location.search);
+  const at = Number(q.get("at"));
+  const start = q.get("camera") !== null && Number.isFinite(at) && at > 0 ? { camera: q.get("camera"), at } : null;
+  if (start) {
+    st.day = dayStart(at);
+    $("#day").value = new Date(st.day - new Date(st.day).getTimezoneOffset() * 6e4).toISOString().slice(0, 10);
+    st.span = ZOOMS["10m"]; $("#zoom").value = "10m";
+    st.viewFrom = Math.max(st.day, at - st.span / 2);
+  }
   loadAll().then(() => {
+    if (start) play(start.camera, start.at);
     const sel = $("#dlcam");
     for (const c of new Set(st.cams.map((c) => c.camera).concat(Object.keys(st.segs)))) {
       const o = document.createElement("option"); o.textContent = c; sel.append(o);
@@ -356,9 +371,11 @@ export const RECORDINGS_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>eyrie · Recordings</title>
-<style>${STYLE}</style>
+${FAVICON_LINK}
+<style>${STYLE}${NAV_CSS}</style>
 </head>
 <body>
+${navHtml("/recordings")}
 <header>
   <h1>Recordings</h1>
   <input id="day" type="date" aria-label="Day">
@@ -388,7 +405,7 @@ export const RECORDINGS_PAGE = `<!doctype html>
   </form>
   <section id="exports" class="card" style="display: none" aria-label="Exports"></section>
 </main>
-<script>${SCRIPT}</script>
+<script>${NAV_JS}${SCRIPT}</script>
 </body>
 </html>
 `;

@@ -155,8 +155,14 @@ const encoderMetrics: Collector = (s, { system }) => {
   );
   const aus = s.counter("eyrie_encoder_access_units_total", "Access units encoded.");
   const keys = s.counter("eyrie_encoder_keyframes_total", "Keyframes encoded.");
-  const bitrate = s.gauge("eyrie_encoder_bitrate_bits_per_second", "Measured output bitrate.");
-  const target = s.gauge("eyrie_encoder_target_bitrate_bits_per_second", "Bitrate asked of it.");
+  const bitrate = s.gauge(
+    "eyrie_encoder_bitrate_bytes_per_second",
+    "Measured output rate (bytes; Prometheus base unit).",
+  );
+  const target = s.gauge(
+    "eyrie_encoder_target_bitrate_bytes_per_second",
+    "Rate asked of it (bytes).",
+  );
   const dropped = s.counter(
     "eyrie_encoder_dropped_frames_total",
     "Raw frames lost before encoding (overrun, skipped to stay live, torn).",
@@ -175,8 +181,8 @@ const encoderMetrics: Collector = (s, { system }) => {
     fps.set(e.fps, { camera });
     aus.set(e.accessUnits, { camera });
     keys.set(e.keyframes, { camera });
-    bitrate.set(e.bitrateKbps * 1000, { camera });
-    target.set(e.targetKbps * 1000, { camera });
+    bitrate.set(e.bitrateKbps * 1000 / 8, { camera });
+    target.set(e.targetKbps * 1000 / 8, { camera });
     dropped.set(e.dropped, { camera });
     p50.set(e.latencyP50Ms / 1000, { camera });
     p95.set(e.latencyP95Ms / 1000, { camera });

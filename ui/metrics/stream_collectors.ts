@@ -38,8 +38,8 @@ export const rtpOutputMetrics: Collector = (s, { system }) => {
   );
   const errors = s.counter("eyrie_rtp_send_errors_total", "Packets an output could not send.");
   const bitrate = s.gauge(
-    "eyrie_rtp_bitrate_bits_per_second",
-    "An output's bitrate over the last second.",
+    "eyrie_rtp_bitrate_bytes_per_second",
+    "An output's rate over the last second (bytes; Prometheus base unit).",
   );
   const up = s.gauge(
     "eyrie_rtp_output_up",
@@ -62,7 +62,7 @@ export const rtpOutputMetrics: Collector = (s, { system }) => {
       packets.set(st.packets, labels);
       bytes.set(st.bytes, labels);
       errors.set(st.sendErrors, labels);
-      bitrate.set(st.bitrateKbps * 1000, labels);
+      bitrate.set(st.bitrateKbps * 1000 / 8, labels);
       up.set(st.state === "up" ? 1 : 0, labels);
       outages.set(st.outages, labels);
       if (st.state === "offline" && st.reason !== null) {

@@ -1,6 +1,6 @@
 // Snapshot JPEGs, decoded back by GStreamer's jpegdec (a decoder the project did not write).
 import assert from "node:assert/strict";
-import { SnapshotEncoder } from "../../../actors/detector/snapshot.ts";
+import { SnapshotEncoder, snapshotSize } from "../../../actors/detector/snapshot.ts";
 import { colourFrame } from "./_frames.ts";
 
 /** Decodes a JPEG to a GRAY8 plane with gst-launch. */
@@ -49,6 +49,37 @@ Deno.test("SnapshotEncoder turns I420 frames into JPEGs that jpegdec reads back 
     assert.ok(Math.abs(inside - (16 + 0.859 * level)) <= 6, `inside ${inside} for ${level}`);
     assert.ok(Math.abs(outside - 16) <= 6, `outside ${outside}`);
   }
+});
+
+/** The bright run's length along a row or a column of a GRAY8 plane. */
+function brightRun(gray: Uint8Array, width: number, at: { row?: number; col?: number }): number {
+  let n = 0;
+  const len = at.row !== undefined ? width : gray.length / width;
+  for (let i = 0; i < len; i++) {
+    const v = at.row !== undefined ? gray[at.row * width + i] : gray[i * width + at.col!];
+    if (v > 128) n++;
+  }
+  return n;
+}
+
+Deno.test("A 4:3 camera's snapshot keeps its shape: a square stays square, not stretched to 16:9", async () => {
+  const size = snapshotSize({ width: 320, height: 180 }, { width: 640, height: 480 });
+  assert.deepEqual(size, { width: 240, height: 180 });
+  assert.deepEqual(snapshotSize({ width: 320, height: 180 }, { width: 1280, height: 720 }), {
+    width: 320,
+    height: 180,
+  });
+  using enc = new SnapshotEncoder(320, 180, { out: size });
+  // A 120x120 square of the camera's picture, as the 320x180 analysis frame squeezes it: 60x45.
+  const frame = colourFrame(320, 180, {
+    rects: [{ x: 100, y: 60, w: 60, h: 45, rgb: [255, 255, 255] }],
+  });
+  const jpeg = enc.encode(frame.data);
+  const gray = await decodeGray(jpeg, 240, 180);
+  assert.equal(gray.length, 240 * 180, "jpegdec reads a 240x180 picture");
+  const wide = brightRun(gray, 240, { row: 82 });
+  const tall = brightRun(gray, 240, { col: 97 });
+  assert.ok(Math.abs(wide - 45) <= 3 && Math.abs(tall - 45) <= 3, `square is ${wide}x${tall}`);
 });
 
 Deno.test("SnapshotEncoder refuses a frame shorter than its size needs", () => {

@@ -22,12 +22,25 @@ async function has(cmd: string): Promise<boolean> {
 /** Runs a command to completion, killed after `timeoutMs`. Throws with its stderr on failure. */
 export async function run(cmd: string, args: string[], timeoutMs = 60_000): Promise<string> {
   const child = new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, timeoutMs);
   const out = await child.output();
   clearTimeout(timer);
   const text = new TextDecoder().decode(out.stdout);
   if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
+    // How it ended says most when stderr is empty (a hang killed here, a crash by a signal).
+    const how = timedOut
+      ? `still running after ${timeoutMs} ms, killed`
+      : out.signal !== null
+      ? `ended by ${out.signal}`
+      : `exit code ${out.code}`;
+    throw new Error(
+      `${cmd} ${args.join(" ")} failed (${how}): ${new TextDecoder().decode(out.stderr)}` +
+        (text === "" ? "" : `\nstdout: ${text.slice(-2000)}`),
+    );
   }
   return text;
 }

@@ -14,6 +14,43 @@ export interface RouteSample {
 
 export const ROUTE_SAMPLES: readonly RouteSample[] = [
   { pattern: "/login", method: "GET", path: "/login", camera: null },
+  { pattern: "/library", method: "GET", path: "/library", camera: null },
+  { pattern: "/api/openapi.json", method: "GET", path: "/api/openapi.json", camera: null },
+  { pattern: "/api/docs", method: "GET", path: "/api/docs", camera: null },
+  { pattern: "/api/library", method: "GET", path: "/api/library", camera: null },
+  { pattern: "/api/library/*", method: "GET", path: "/api/library/items/1", camera: null },
+  {
+    pattern: "/api/library/items/:id/position",
+    method: "PUT",
+    path: "/api/library/items/1/position",
+    camera: null,
+  },
+  {
+    pattern: "/api/library/playlists",
+    method: "POST",
+    path: "/api/library/playlists",
+    camera: null,
+  },
+  {
+    pattern: "/api/library/playlists/:id",
+    method: "PUT",
+    path: "/api/library/playlists/1",
+    camera: null,
+  },
+  {
+    pattern: "/api/library/playlists/:id",
+    method: "DELETE",
+    path: "/api/library/playlists/1",
+    camera: null,
+  },
+  {
+    pattern: "/api/library/:library/scan",
+    method: "POST",
+    path: "/api/library/films/scan",
+    camera: null,
+  },
+  { pattern: "/favicon.svg", method: "GET", path: "/favicon.svg", camera: null },
+  { pattern: "/favicon.ico", method: "GET", path: "/favicon.ico", camera: null },
   { pattern: "/api/auth/login", method: "POST", path: "/api/auth/login", camera: null },
   { pattern: "/api/auth/logout", method: "POST", path: "/api/auth/logout", camera: null },
   { pattern: "/api/auth/me", method: "GET", path: "/api/auth/me", camera: null },

@@ -72,7 +72,10 @@ Deno.test("eyrie runs from a read-only copy of the tree, started from another di
     const health = await fetchJson(`${url}/api/health`);
     assert.equal(health.status, 200, JSON.stringify(health.body));
     const page = await fetch(`${url}/`);
-    assert.match(await page.text(), /<header><b>eyrie<\/b><nav>/);
+    assert.match(
+      await page.text(),
+      /<header><nav class="eyrie-nav" aria-label="eyrie"><b class="brand">eyrie<\/b>/,
+    );
     const metrics = await fetch(`${url}/metrics`);
     assert.match(await metrics.text(), /^eyrie_camera_frames_total\{camera="cam"\} \d+$/m);
   } finally {

@@ -11,7 +11,13 @@ Deno.test("Every console script parses as JavaScript", () => {
 });
 
 Deno.test("Every page links the live view, the latency probe, recordings and events, and loads only served assets", () => {
-  assert.deepEqual(NAV.map(([href]) => href), ["/", "/latency", "/recordings", "/events"]);
+  assert.deepEqual(NAV.map(([href]) => href), [
+    "/",
+    "/recordings",
+    "/events",
+    "/library",
+    "/latency",
+  ]);
   for (const [path, page] of Object.entries(PAGES)) {
     for (const [href] of NAV) assert.ok(page.body.includes(`href="${href}"`), `${path} → ${href}`);
     for (const m of page.body.matchAll(/(?:src|href)="\/assets\/([^"]+)"/g)) {

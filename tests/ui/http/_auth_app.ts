@@ -8,7 +8,7 @@
 import type { Hono } from "hono";
 import { System } from "../../../actors/system/mod.ts";
 import type { PeerIdentity } from "../../../certs/mod.ts";
-import { createApp } from "../../../ui/http/app.ts";
+import { type AppServices, createApp } from "../../../ui/http/app.ts";
 import type { ConnEnv } from "../../../ui/http/conn.ts";
 import { AuthStore } from "../../../ui/auth/service.ts";
 import { DEFAULT_GRANT, type Grant } from "../../../ui/auth/grant.ts";
@@ -58,6 +58,7 @@ export async function startAuthApp(
   }[],
   certGrants: { fingerprint256: string; label: string; grant: Grant }[] = [],
   listen = "127.0.0.1:0",
+  services: AppServices = {},
 ): Promise<AuthApp> {
   const dir = await Deno.makeTempDir({ prefix: "eyrie-access-test-" });
   const dataDir = `${dir}/data`;
@@ -80,7 +81,7 @@ export async function startAuthApp(
   }
   const records: unknown[] = [];
   const system = await System.start({ config, log: (r) => records.push(r), children: [] });
-  const app = createApp(system);
+  const app = createApp(system, services);
   const request: AuthApp["request"] = (as, method, path, init = {}) => {
     const headers = new Headers(init.headers);
     if (as.kind === "session") headers.set("cookie", as.cookie);

@@ -22,12 +22,15 @@ interface Facts {
   control: boolean;
   /** Highest quality rank it may watch: low 0 … ultra 3. front is high (2), back is low (0). */
   maxRank: number;
+  /** Whether its grant opens any [[library]]. */
+  libraries: boolean;
 }
 const RANK: Record<string, number> = { front: 2, back: 0 };
 
 function may(f: Facts, need: Requirement, camera: string | null): boolean {
   if (need === "public" || need === "signed_in" || f.admin) return true;
   if (need === "admin") return false;
+  if (need === "library") return f.libraries;
   const hasAny = f.cameras === "*" || (f.cameras !== null && f.cameras.length > 0);
   if (!hasAny) return false;
   if (need === "any_grant") return true;
@@ -63,7 +66,12 @@ Deno.test("every route: allowed, 403 or 401 as the access table and each princip
       name: "power",
       role: "viewer",
       password: "power-password",
-      grant: grant({ can_download: true, can_record: true, can_control_quality: true }),
+      grant: grant({
+        can_download: true,
+        can_record: true,
+        can_control_quality: true,
+        libraries: ["films"],
+      }),
     },
     { name: "low", role: "viewer", password: "low-password", grant: grant({ max_quality: "low" }) },
     { name: "nogrant", role: "viewer", password: "nogrant-password", grant: null },
@@ -90,14 +98,21 @@ Deno.test("every route: allowed, 403 or 401 as the access table and each princip
   assert.equal(stored.id, 1);
   events.close();
 
-  const base = { admin: false, download: false, record: false, control: false, maxRank: 3 };
+  const base = {
+    admin: false,
+    download: false,
+    record: false,
+    control: false,
+    maxRank: 3,
+    libraries: false,
+  };
   type Principal = { label: string; as: As; facts: Facts; name?: string; password?: string };
   const session = async (label: string, name: string, facts: Facts): Promise<Principal> => {
     const password = `${name}-password`;
     return { label, as: await t.login(name, password), facts, name, password };
   };
   const principals: Principal[] = [
-    await session("admin", "root", { ...base, admin: true, cameras: "*" }),
+    await session("admin", "root", { ...base, admin: true, cameras: "*", libraries: true }),
     await session("front viewer", "front-viewer", { ...base, cameras: ["front"] }),
     await session("power viewer", "power", {
       ...base,
@@ -105,6 +120,7 @@ Deno.test("every route: allowed, 403 or 401 as the access table and each princip
       download: true,
       record: true,
       control: true,
+      libraries: true,
     }),
     await session("low-quality viewer", "low", { ...base, cameras: "*", maxRank: 0 }),
     await session("viewer without grant", "nogrant", { ...base, cameras: null }),

@@ -67,7 +67,17 @@ Deno.test("in Chromium: sign in, ask for access on /access, approve and deny on 
       document.getElementById("result")?.textContent?.startsWith("Asked")
     );
     assert.equal(t.store.approvals.latest(userSubject("nogrant"))?.status, "pending");
-    await page.click("#logout button");
+    // The bar names the viewer, offers Sign out, and no Admin link.
+    await page.waitForSelector("#eyrie-user:not([hidden])");
+    assert.equal(await page.textContent("#eyrie-who"), "nogrant");
+    assert.equal(await page.isVisible("#eyrie-admin"), false);
+    assert.equal(
+      await page.isVisible('nav.eyrie-nav a[href="/library"]'),
+      false,
+      "no library granted",
+    );
+    assert.equal(await page.isVisible('nav.eyrie-nav a[href="/"]'), true, "a way back to Live");
+    await page.click("#eyrie-signout button");
     await page.waitForURL(/\/login$/);
 
     // The admin decides on /admin.
@@ -76,6 +86,16 @@ Deno.test("in Chromium: sign in, ask for access on /access, approve and deny on 
     await signIn("root", "root-password");
     await page.waitForURL(/\/admin$/);
     await page.waitForFunction(() => document.querySelectorAll("#pending tr").length === 2);
+    // An admin's bar: its name, Admin (current) and Sign out, once each.
+    await page.waitForSelector("#eyrie-user:not([hidden])");
+    assert.equal(await page.isVisible("#eyrie-admin"), true);
+    assert.equal(await page.isVisible('nav.eyrie-nav a[href="/library"]'), true);
+    assert.equal(await page.getAttribute("#eyrie-admin", "aria-current"), "page");
+    assert.equal(await page.locator("text=Sign out").count(), 1);
+    assert.match(
+      JSON.stringify(await page.evaluate(() => fetch("/api/auth/me").then((r) => r.json()))),
+      /"grantText":"all cameras;/,
+    );
     const row = (label: string) => page.locator("#pending tr", { hasText: label });
     await row("garage").locator("button", { hasText: "Approve" }).click();
     await page.waitForFunction(() => document.querySelectorAll("#pending tr").length === 1);

@@ -101,7 +101,7 @@ fps = 10
       assert.ok(hooks.every((h) => h.type === "model_error" || h.type === "motion_start"));
     });
 
-    await t.step("the motion snapshot is a 320x180 JPEG", async () => {
+    await t.step("the motion snapshot is a 240x180 JPEG: the 4:3 camera's shape", async () => {
       const start = events.find((e) => e.type === "motion_start")!;
       const file = `${dir}/snap.jpg`;
       const res = await fetch(`${eyrie.url}/api/events/${start.id}/snapshot.jpg`);
@@ -115,7 +115,7 @@ fps = 10
         "csv=p=0",
         file,
       ]);
-      assert.equal(probe.stdout.trim(), "mjpeg,320,180");
+      assert.equal(probe.stdout.trim(), "mjpeg,240,180");
     });
 
     await t.step(

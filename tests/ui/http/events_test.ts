@@ -155,6 +155,8 @@ Deno.test("events API and page: list, filter, page, snapshot, SSE and the page i
         camera: "front",
         width: 320,
         height: 180,
+        frame_width: config.camera[0].width,
+        frame_height: config.camera[0].height,
         motion: true,
         model: "",
         modelState: "off",
@@ -260,7 +262,7 @@ Deno.test("events API and page: list, filter, page, snapshot, SSE and the page i
           assert.ok(Math.abs(card.aspect - 16 / 9) < 0.01);
           assert.equal(card.loaded, 320);
           assert.deepEqual([card.zones, card.masks], [1, 1]);
-          assert.match(card.text, /^Objectfront.*person \(87%\) in door$/);
+          assert.match(card.text, /^Objectfront.*person \(87%\) in door▶ Recording$/);
           // A new event arrives over the stream and goes on top; another camera's does not show.
           hub.record("back", { ...BODIES[2][1], atMs: T0 + 8000 }, {
             snapshot: null,

@@ -13,12 +13,13 @@ async function load() {
   const me = await (await fetch("/api/auth/me")).json();
   text("who", me.kind === "user" ? "user " + me.name + " (" + me.role + ", by " + me.via + ")"
     : me.kind === "certificate" ? "client certificate " + me.cn + " (" + me.fingerprint256 + ")"
-    : me.kind);
-  text("grant", me.grant ? me.grantText : "no cameras");
+    : me.kind === "local" ? "this machine (auth is off: no users)" : me.kind);
+  // Nobody to ask with auth off, and nothing to ask for as an admin.
+  $("askbox").hidden = me.kind === "local" || me.role === "admin";
+  text("grant", me.grantText || "no cameras");
   const a = me.approval;
-  text("status", a ? "Your last request (" + new Date(a.requestedMs).toLocaleString() + ") is " + a.status
+  text("status", $("askbox").hidden ? "" : a ? "Your last request (" + new Date(a.requestedMs).toLocaleString() + ") is " + a.status
     + (a.decidedBy ? " by " + a.decidedBy : "") + "." : "You have not asked yet.");
-  $("logout").hidden = me.via !== "session";
 }
 $("ask").addEventListener("submit", async (e) => {
   e.preventDefault();
@@ -43,9 +44,8 @@ export function accessPage() {
 <p>Signed in as <b id="who">…</b></p>
 <p>You may watch: <span id="grant">…</span></p>
 <p id="status" class="muted"></p>
-<form method="post" action="/api/auth/logout" id="logout" hidden><button>Sign out</button></form>
 </div>
-<div class="card narrow">
+<div class="card narrow" id="askbox">
 <h2>Ask for access</h2>
 <form id="ask">
 <label>Cameras (ids separated by commas, or *) <input id="cameras" value="*" maxlength="400"></label>
@@ -55,5 +55,6 @@ export function accessPage() {
 <p id="result" role="status"></p>
 </div>`,
     SCRIPT,
+    { nav: "/access" },
   );
 }

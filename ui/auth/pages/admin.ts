@@ -38,12 +38,13 @@ async function load() {
     const cams = el("input"); cams.value = a.cameras === "*" ? "*" : a.cameras.join(",") || "*";
     const [rl, rec] = checkbox("record"); const [dl, dow] = checkbox("download"); const [cl, ctl] = checkbox("control quality");
     const max = el("select"); for (const q of ["low", "medium", "high", "ultra"]) max.append(new Option(q, q, q === "ultra", q === "ultra"));
+    const libs = el("input"); libs.placeholder = "libraries (ids, or *)"; libs.setAttribute("aria-label", "Libraries");
     const ok = el("button", "Approve"); const no = el("button", "Deny");
     ok.onclick = () => call("POST", "/api/auth/approvals/" + a.id + "/approve", {
       cameras: cams.value, can_record: rec.checked, can_download: dow.checked,
-      can_control_quality: ctl.checked, max_quality: max.value });
+      can_control_quality: ctl.checked, max_quality: max.value, libraries: libs.value });
     no.onclick = () => call("POST", "/api/auth/approvals/" + a.id + "/deny");
-    td.append(cams, rl, dl, cl, max, ok, no);
+    td.append(cams, rl, dl, cl, max, libs, ok, no);
     p.append(tr);
   }
   $("nopending").hidden = pending.length > 0;
@@ -81,8 +82,8 @@ export function adminPage() {
 <div class="card"><h2>Users</h2><p class="muted">Managed with <code>eyrie user</code>.</p>
 <table><thead><tr><th>Name</th><th>Role</th><th>Signs in with</th></tr></thead><tbody id="users"></tbody></table></div>
 <div class="card"><h2>Decisions</h2>
-<table><thead><tr><th>Who</th><th>Decision</th><th>By</th><th>When</th><th></th></tr></thead><tbody id="history"></tbody></table></div>
-<form method="post" action="/api/auth/logout"><button>Sign out</button></form>`,
+<table><thead><tr><th>Who</th><th>Decision</th><th>By</th><th>When</th><th></th></tr></thead><tbody id="history"></tbody></table></div>`,
     SCRIPT,
+    { nav: "/admin" },
   );
 }
