@@ -338,6 +338,8 @@ export interface CameraConfig {
   /** JPEG quality 1–100 for mjpeg. */
   jpeg_quality: number;
   max_viewers: number;
+  /** Seconds the live view's Worker outlives the camera's last WebRTC viewer. */
+  viewer_idle_s: number;
   /** Stamp the capture time into the picture (glass-to-glass latency probe). */
   timecode: boolean;
   rtp: RtpOutputConfig[];

@@ -18,6 +18,12 @@ export interface RecorderInit {
   au: SharedArrayBuffer;
   /** This actor's reader index on the AU ring. */
   reader: number;
+  /**
+   * An H.264 camera's raw frames, for thumbnails: the newest frame when a segment opens, scaled and
+   * encoded with jpegenc, so no H.264 decoder (gst-libav, 25 MB of FFmpeg) is ever loaded. Absent:
+   * the segment's first keyframe is decoded instead.
+   */
+  raw?: { ring: SharedArrayBuffer; reader: number };
   /** Recording is paused (by a person) or held (the disk floor is reached) from the start. */
   paused: boolean;
   /** Why the floor holds recording from the start ("disk full at …"), or null. */

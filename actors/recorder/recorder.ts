@@ -20,6 +20,7 @@ import { segmentPath, thumbnailPath } from "./paths.ts";
 import { inSchedule, localTime, parseSchedule, type ScheduleWindow } from "./schedule.ts";
 import { type ClosedSegment, SegmentWriter } from "./segment_writer.ts";
 import { Thumbnails } from "./thumbnails.ts";
+import { newestRawFrame } from "./raw_picture.ts";
 import { IDLE, postRollNs, stepTrigger, type TriggerState, wantsRecording } from "./trigger.ts";
 import type {
   RecordedEvent,
@@ -380,6 +381,16 @@ export class Recorder {
   }
 
   #thumbnail(path: string, keyframe: Uint8Array): void {
+    if (!this.#thumbnails.ready) return;
+    const raw = this.#init.raw;
+    if (this.#h264 && raw !== undefined) {
+      // The camera's newest frame instead of a decode of the keyframe: no H.264 decoder loads.
+      // With no intact frame at hand this segment goes without.
+      const frame = newestRawFrame(raw.ring, raw.reader);
+      const writing = frame === null ? null : this.#thumbnails.start(path, frame.bytes, frame);
+      if (writing !== null) this.#track(writing);
+      return;
+    }
     const au = !this.#h264 || hasParameterSets(keyframe)
       ? keyframe.slice()
       : this.#ps.prefix(keyframe);

@@ -215,6 +215,9 @@ export class Recordings {
       segmentS: this.#config.recording.segment_s,
       au: node.rings.au,
       reader: READER.recorder,
+      raw: node.config.codec === "h264"
+        ? { ring: node.rings.raw, reader: READER.thumbnail }
+        : undefined,
       paused: this.#cameras.get(node.id)!.paused,
       diskFull: this.#retention.cause,
       minFreeBytes: this.#config.recording.min_free_bytes,

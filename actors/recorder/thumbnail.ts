@@ -1,16 +1,19 @@
 /**
- * A JPEG thumbnail per segment, decoded from the segment's first keyframe:
- * `appsrc ! h264parse ! avdec_h264 ! videoscale ! jpegenc ! filesink` (an
- * MJPEG camera's first picture goes through `jpegdec` instead).
- * One keyframe every segment (a minute by default) costs one decode; the
- * file is written beside the segment under a temporary name, then renamed,
- * so a crash never leaves half a JPEG under the real name.
+ * A JPEG thumbnail per segment. An H.264 camera's is made from a raw frame
+ * of the camera (the newest when the segment opens):
+ * `appsrc ! videoconvert ! videoscale ! jpegenc ! filesink`, no decoder, so
+ * gst-libav (FFmpeg, 25 MB mapped) is never loaded. Without a raw frame the
+ * segment's first keyframe is decoded (`h264parse ! avdec_h264`); an MJPEG
+ * camera's first picture goes through `jpegdec`. One picture every segment
+ * (a minute by default); the file is written beside the segment under a
+ * temporary name, then renamed, so a crash never leaves half a JPEG under
+ * the real name.
  *
  * @module
  */
 import { dirname, join } from "node:path";
 import { Pipeline } from "../../ffi/gst/mod.ts";
-import type { Codec } from "../defs.ts";
+import { type Codec, FrameFormat, type RawFormat, rawFrameBytes } from "../defs.ts";
 import { APPSRC_CAPS, APPSRC_NAME, quoteGst } from "./mux.ts";
 import { PARTIAL_SUFFIX, thumbnailPath } from "./paths.ts";
 
@@ -28,13 +31,24 @@ export function thumbnailSize(width: number, height: number): { width: number; h
   return { width: Math.max(2, w), height: h };
 }
 
-/** The pipeline text that turns one pushed keyframe into a JPEG at `file`. */
+/** A raw picture: its format and size. */
+export interface RawPicture {
+  format: RawFormat;
+  width: number;
+  height: number;
+}
+
+/** The pipeline text that turns one pushed picture (a keyframe, a JPEG or a raw frame) into a JPEG at `file`. */
 export function thumbnailPipeline(
   file: string,
   size: { width: number; height: number },
   codec: Codec = "h264",
+  raw?: RawPicture,
 ): string {
-  const decode = codec === "h264"
+  const decode = raw !== undefined
+    ? `appsrc name=${APPSRC_NAME} format=time caps=video/x-raw,format=${raw.format},` +
+      `width=${raw.width},height=${raw.height},framerate=0/1`
+    : codec === "h264"
     ? `appsrc name=${APPSRC_NAME} format=time caps=${APPSRC_CAPS} ! h264parse ! avdec_h264`
     : `appsrc name=${APPSRC_NAME} format=time caps=image/jpeg,framerate=0/1 ! jpegparse ! jpegdec`;
   return [
@@ -48,7 +62,8 @@ export function thumbnailPipeline(
 
 /**
  * Writes the thumbnail of the segment at `path` (relative to `dir`) from
- * `keyframe` (an Annex B IDR access unit with its SPS and PPS). Waits off
+ * `keyframe` (an Annex B IDR access unit with its SPS and PPS, a JPEG, or
+ * with `raw` a raw frame of `width` × `height`). Waits off
  * the event loop, at most `timeoutMs`; `signal` stops it at once (the
  * pipeline is released, so no file stays open). Returns the JPEG's size.
  *
@@ -65,14 +80,30 @@ export async function writeThumbnail(
     signal?: AbortSignal;
     /** What `keyframe` is: an H.264 IDR access unit (default) or a JPEG picture. */
     codec?: Codec;
+    /** `keyframe` is a raw frame in this format (no decoder runs). */
+    raw?: RawFormat;
   },
 ): Promise<number> {
+  if (options.raw !== undefined) {
+    const want = rawFrameBytes(
+      options.raw === "NV12" ? FrameFormat.NV12 : FrameFormat.I420,
+      options.width,
+      options.height,
+    );
+    if (keyframe.length !== want) {
+      throw new RangeError(
+        `A ${options.raw} frame of ${options.width}x${options.height} has ${want} bytes, got ${keyframe.length}`,
+      );
+    }
+  }
   const file = join(dir, ...thumbnailPath(path).split("/"));
   const partial = file + PARTIAL_SUFFIX;
   await Deno.mkdir(dirname(file), { recursive: true });
   options.signal?.throwIfAborted();
+  const size = { width: options.width, height: options.height };
+  const raw = options.raw === undefined ? undefined : { format: options.raw, ...size };
   const pipeline = Pipeline.parse(
-    thumbnailPipeline(partial, thumbnailSize(options.width, options.height), options.codec),
+    thumbnailPipeline(partial, thumbnailSize(size.width, size.height), options.codec, raw),
   );
   let onAbort = () => {};
   try {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Codec } from "../defs.ts";
+import type { Codec, RawFormat } from "../defs.ts";
 import type { Logger } from "../log/logger.ts";
 import { isDiskFull } from "./disk_hold.ts";
 import { writeThumbnail } from "./thumbnail.ts";
@@ -42,17 +42,28 @@ export class Thumbnails {
     this.#o = options;
   }
 
+  /** Whether a thumbnail would start now (none under way, thumbnails on). */
+  get ready(): boolean {
+    return this.#on && this.#underWay.size === 0;
+  }
+
   /**
    * Starts the thumbnail of the segment at `path` from `keyframe` (with its
-   * SPS and PPS; kept, not copied). Returns the work to wait for on stop, or
+   * SPS and PPS; kept, not copied), or from a raw frame of the camera
+   * (`raw`: its format and size). Returns the work to wait for on stop, or
    * null when none starts (one under way, or thumbnails are off).
    */
-  start(path: string, keyframe: Uint8Array): Promise<void> | null {
-    if (!this.#on || this.#underWay.size > 0) return null;
-    const { dir, width, height, codec, signal, log } = this.#o;
+  start(
+    path: string,
+    keyframe: Uint8Array,
+    raw?: { format: RawFormat; width: number; height: number },
+  ): Promise<void> | null {
+    if (!this.ready) return null;
+    const { dir, codec, signal, log } = this.#o;
     const writing = writeThumbnail(dir, path, keyframe, {
-      width,
-      height,
+      width: raw?.width ?? this.#o.width,
+      height: raw?.height ?? this.#o.height,
+      raw: raw?.format,
       codec,
       timeoutMs: THUMBNAIL_TIMEOUT_MS,
       signal,

@@ -17,7 +17,7 @@
  *     │   ├── packetizer  AU ring → RTP ring (SSRC and sequence continue across restarts)
  *     │   ├── rtp (one_for_one): 0, 1, … RTP ring → UDP, one per [[camera.rtp]]
  *     │   ├── publish (one_for_one): 0, … RTP ring → a Janus mountpoint, one per [[camera.publish]]
- *     │   └── viewer      RTP ring → WebRTC
+ *     │   └── viewer      RTP ring → WebRTC, only while someone watches (viewer/demand.ts)
  *     └── detector    small ring → events
  * ```
  *
@@ -30,7 +30,7 @@
  * RTP outputs, recorder, forwards, detector, and the JPEG feed while someone
  * watches); the viewer keeps a Worker of its own (werift's heap, an event
  * loop that lags under many viewers, and a 30 s heartbeat that the others
- * must not inherit). Supervision does not change: each actor is its own
+ * must not inherit), and runs only while someone watches. Supervision does not change: each actor is its own
  * child with its own restart policy; only a crash of the Worker itself
  * (an uncaught error, a hang) takes its neighbours down with it.
  *
@@ -47,7 +47,6 @@ import { publishersChild } from "../publish/spec.ts";
 import { detectorChild } from "../detector/spec.ts";
 import { forwardsChild } from "../forward/spec.ts";
 import { recorderChild } from "../recorder/spec.ts";
-import { viewerChild } from "../viewer/spec.ts";
 
 /** The shared Worker of the camera and encoder actors. */
 export const MEDIA = "media";
@@ -62,7 +61,7 @@ export const LIVE_CHILDREN: ChildFactory[] = [
   onHost(IO, packetizerChild),
   onHost(IO, rtpOutputsChild),
   onHost(IO, publishersChild),
-  viewerChild,
+  // The viewer joins here at the first WHEP offer and leaves when nobody watches (viewer/demand.ts).
 ];
 
 /** Everything that consumes the camera's output, independently. */

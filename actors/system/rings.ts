@@ -19,17 +19,32 @@ export interface CameraRings {
   rtp: SharedArrayBuffer;
 }
 
-/** RTP ring: ~4 s of packets at 8 Mbps with 1200-byte payloads. */
-export const RTP_ENTRIES = 4096;
-export const RTP_RING_BYTES = 4 << 20;
+/**
+ * RTP bytes: 4 s of packets at the top of the camera's adaptive range (1200-byte payloads and 12
+ * bytes of header each), at least 1 MiB. A live reader (a viewer, a UDP output) that is 4 s behind
+ * has lost its place anyway; the ring only has to ride out a stall of its Worker. 4 MiB at the
+ * default `max_bitrate_kbps` of 8000; 1 MiB up to 2000.
+ */
+export function rtpRingBytes(cam: CameraConfig): number {
+  return Math.max(1 << 20, Math.ceil((cam.max_bitrate_kbps * 1000 / 8) * 4 * (1212 / 1200)));
+}
+
+/**
+ * RTP entries: one per packet, about one per KiB of the ring (a frame's last packet is short, and
+ * a low-rate stream sends at least one packet a frame), at least 1024, rounded up to a power of
+ * two (the ring's index arithmetic): 4096 at the default 8000.
+ */
+export function rtpRingEntries(cam: CameraConfig): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1024, rtpRingBytes(cam) / 1024)));
+}
 
 /** Raw slots: the encoder's frame in flight, the camera's next, and slack for a late reader. */
 export const RAW_SLOTS = 4;
 /** Access-unit ring entries: ~17 s of 30 fps video. */
 export const AU_ENTRIES = 512;
 /**
- * Access-unit bytes: 6 s at the top of the camera's adaptive range, at least
- * 2 MiB. Enough for a reader that stalls a few seconds (a slow disk under
+ * Access-unit bytes: 6 s at the top of the camera's adaptive range
+ * (`max_bitrate_kbps`), at least 2 MiB: 6 MB at the default 8000, 2 MiB up to 2800. Enough for a reader that stalls a few seconds (a slow disk under
  * the recorder) to resync without losing its place; the recorder's pre-roll
  * keeps its own copy, so this need not hold it.
  */
@@ -43,6 +58,8 @@ export const READER = {
   encoder: 0,
   /** raw ring: JPEG snapshots and MJPEG streams of an H.264 camera (actors/jpeg) */
   jpegFeed: 1,
+  /** raw ring: the recorder's segment thumbnails of an H.264 camera (one frame a segment) */
+  thumbnail: 2,
   /** small ring */
   detector: 0,
   /** au ring */
@@ -74,6 +91,6 @@ export function createCameraRings(cam: CameraConfig): CameraRings {
       slotBytes: rawFrameBytes(FrameFormat.I420, det.width, det.height),
     }),
     au: createByteRing({ entries: AU_ENTRIES, dataBytes: auRingBytes(cam) }),
-    rtp: createByteRing({ entries: RTP_ENTRIES, dataBytes: RTP_RING_BYTES }),
+    rtp: createByteRing({ entries: rtpRingEntries(cam), dataBytes: rtpRingBytes(cam) }),
   };
 }

@@ -23,3 +23,4 @@ export {
   type ViewerStats,
 } from "./protocol.ts";
 export { viewerChild, viewerOf } from "./spec.ts";
+export { viewerDemand, type ViewerState } from "./demand.ts";

@@ -1,8 +1,9 @@
 /**
- * The viewer actor's place in a camera subtree: last in the live chain,
- * after the packetizer whose ring it reads. H.264 cameras only (browsers
- * take no RFC 2435 JPEG over WebRTC). The WHEP routes find a camera's
- * running viewer actor with {@linkcode viewerOf}.
+ * The viewer actor's child spec. It is not in the camera's tree from the
+ * start: the first WHEP offer adds it beside the packetizer whose ring it
+ * reads, and it leaves once nobody watches (demand.ts). H.264 cameras only
+ * (browsers take no RFC 2435 JPEG over WebRTC). The WHEP routes find a
+ * camera's running viewer actor with {@linkcode viewerOf}.
  *
  * @module
  */

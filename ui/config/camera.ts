@@ -145,6 +145,7 @@ const cameraFields: Fields<CameraBase> = {
   gop: [int({ min: 1, max: 600 }), (t) => t.fps!],
   jpeg_quality: [int({ min: 1, max: 100 }), 85],
   max_viewers: [int({ min: 0, max: 100 }), 10],
+  viewer_idle_s: [int({ min: 1, max: 86_400 }), 60],
   timecode: [bool, false],
   rtp: [arr(rtpOutput, { max: 8 }), []],
   forward: [arr(forwardOutput, { max: MAX_FORWARDS }), []],

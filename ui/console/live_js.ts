@@ -99,7 +99,8 @@ export const LIVE_JS = String.raw`"use strict";
     s.encoder.textContent = enc.element ? enc.element + (enc.hardware ? " (hw)" : "") : "–";
     s.viewers.textContent = view.maxViewers !== undefined
       ? view.viewers + " / " + view.maxViewers + (view.connecting ? " (+" + view.connecting + ")" : "")
-      : "–";
+      : cam.viewer_state === "idle" ? "idle: no viewers"
+      : cam.viewer_state ? cam.viewer_state : "–";
     var drops = (enc.dropped || 0) + (view.dropped || 0) + (view.ringDrops || 0);
     s.drops.textContent = drops + "";
     s.latency.textContent = enc.latencyP50Ms !== undefined

@@ -9,6 +9,7 @@ import type { CameraNode, System } from "../../actors/system/mod.ts";
 import type { QualityPreset } from "../../actors/defs.ts";
 import { QUALITY_PRESETS } from "../config/camera.ts";
 import { redactUrl } from "../../actors/camera/fault.ts";
+import { viewerDemand } from "../../actors/viewer/mod.ts";
 import { readBoundedText } from "./body.ts";
 import { MAX_QUALITY_BODY_BYTES } from "./body_limit.ts";
 
@@ -29,6 +30,8 @@ function describeCamera(system: System, node: CameraNode) {
     // Whether frames carry their capture time (the /latency probe reads it).
     timecode: cfg.timecode,
     actors,
+    // The live view's actor runs only while someone watches: "idle" is no viewer, not a fault.
+    viewer_state: cfg.codec === "h264" ? viewerDemand(node).state : null,
     stats: Object.fromEntries(node.stats),
   };
 }

@@ -3,7 +3,8 @@
  * offer → 201, the SDP answer and a Location; `DELETE` that Location ends
  * the session; `PATCH` it with trickled candidates → 204 (an ICE-lite
  * server needs none of them). Offers are checked here (checkOffer) so bad
- * ones never reach the camera's viewer actor.
+ * ones never reach the camera's viewer actor, nor start it: the first good
+ * offer does (actors/viewer/demand.ts).
  *
  * @module
  */
@@ -15,6 +16,7 @@ import {
   iceHostsFor,
   MAX_SDP_BYTES,
   OfferError,
+  viewerDemand,
   viewerOf,
 } from "../../actors/viewer/mod.ts";
 import { subjectOf } from "../auth/policy.ts";
@@ -30,8 +32,8 @@ function mediaType(c: Context): string {
   return (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
 }
 
-/** The camera and its running viewer actor, or the response that says why not. */
-function viewerFor(system: System, c: Context) {
+/** The camera, or the response that says why it has no live view. */
+function cameraFor(system: System, c: Context) {
   const id = c.req.param("id") ?? "";
   const node: CameraNode | undefined = system.cameras.get(id);
   if (node === undefined) return { error: c.json({ error: `No camera "${id}"` }, 404) };
@@ -42,15 +44,22 @@ function viewerFor(system: System, c: Context) {
       }, 409),
     };
   }
+  return { node };
+}
+
+/**
+ * The camera's running viewer actor for a session's DELETE or PATCH: none
+ * running means no session (it starts only for an offer), unless it is
+ * (re)starting.
+ */
+function sessionViewer(node: CameraNode, c: Context) {
   const viewer = viewerOf(node);
-  if (viewer === undefined) {
-    return {
-      error: c.json({
-        error: `Live view of camera "${id}" is not running (starting or restarting)`,
-      }, 503),
-    };
-  }
-  return { node, viewer };
+  if (viewer !== undefined) return { viewer };
+  const state = viewerDemand(node).state;
+  if (state === "idle") return { error: c.json({ error: "No such session" }, 404) };
+  return {
+    error: c.json({ error: `Live view of camera "${node.id}" is ${state}` }, 503),
+  };
 }
 
 function unavailable(c: Context, error: unknown): Response {
@@ -64,7 +73,7 @@ export function whepRoutes(system: System): Hono {
   const listenHost = parseListen(system.config.console.listen).hostname;
   return new Hono()
     .post("/:id/whep", async (c) => {
-      const found = viewerFor(system, c);
+      const found = cameraFor(system, c);
       if (found.error !== undefined) return found.error;
       if (mediaType(c) !== SDP) {
         return c.json({ error: `The offer must be sent as ${SDP}` }, 415);
@@ -80,8 +89,16 @@ export function whepRoutes(system: System): Hono {
         if (error instanceof OfferError) return c.json({ error: error.message }, 400);
         throw error;
       }
+      // The first offer starts the camera's viewer actor; offers meanwhile wait for that start.
+      const demand = viewerDemand(found.node);
+      const viewer = await demand.acquire();
+      if (typeof viewer === "string") {
+        return c.json({ error: `Live view is not available: ${viewer}` }, 503, {
+          "retry-after": "1",
+        });
+      }
       try {
-        const reply = await found.viewer.call("offer", {
+        const reply = await viewer.call("offer", {
           sdp: offer.sdp,
           audio: offer.audio,
           hosts: iceHostsFor(listenHost, c.req.header("host") ?? null),
@@ -110,10 +127,14 @@ export function whepRoutes(system: System): Hono {
         });
       } catch (error) {
         return unavailable(c, error);
+      } finally {
+        demand.release();
       }
     })
     .delete("/:id/whep/:session", async (c) => {
-      const found = viewerFor(system, c);
+      const cam = cameraFor(system, c);
+      if (cam.error !== undefined) return cam.error;
+      const found = sessionViewer(cam.node, c);
       if (found.error !== undefined) return found.error;
       try {
         const { closed } = await found.viewer.call("close", { id: c.req.param("session") });
@@ -123,8 +144,8 @@ export function whepRoutes(system: System): Hono {
       }
     })
     .patch("/:id/whep/:session", async (c) => {
-      const found = viewerFor(system, c);
-      if (found.error !== undefined) return found.error;
+      const cam = cameraFor(system, c);
+      if (cam.error !== undefined) return cam.error;
       if (mediaType(c) !== SDP_FRAG) {
         return c.json({ error: `Trickle ICE must be sent as ${SDP_FRAG}` }, 415);
       }
@@ -133,6 +154,8 @@ export function whepRoutes(system: System): Hono {
         return c.json({ error: `The fragment is larger than ${MAX_SDP_BYTES} bytes` }, 413);
       }
       const ufrag = /^a=ice-ufrag:(.+)$/m.exec(text)?.[1]?.trim() ?? null;
+      const found = sessionViewer(cam.node, c);
+      if (found.error !== undefined) return found.error;
       try {
         const result = await found.viewer.call("trickle", { id: c.req.param("session"), ufrag });
         switch (result) {

@@ -89,7 +89,14 @@ export const viewerMetrics: Collector = (s, { system }) => {
   );
   for (const node of system.cameras.values()) {
     const st = node.stats.get("viewer") as ViewerStats | undefined;
-    if (st === undefined) continue;
+    if (st === undefined) {
+      // No viewer actor: it runs only while someone watches (actors/viewer/demand.ts).
+      if (node.config.codec === "h264") {
+        viewers.set(0, { camera: node.id });
+        connecting.set(0, { camera: node.id });
+      }
+      continue;
+    }
     viewers.set(st.viewers, { camera: node.id });
     connecting.set(st.connecting, { camera: node.id });
     started.set(st.started, { camera: node.id });

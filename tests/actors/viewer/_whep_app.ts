@@ -10,7 +10,7 @@ import { System } from "../../../actors/system/mod.ts";
 import { cameraChild } from "../../../actors/camera/spec.ts";
 import { encoderChild } from "../../../actors/encoder/spec.ts";
 import { packetizerChild } from "../../../actors/packetizer/spec.ts";
-import { viewerChild, viewerOf } from "../../../actors/viewer/spec.ts";
+import { viewerDemand } from "../../../actors/viewer/demand.ts";
 import { createApp } from "../../../ui/http/app.ts";
 import type { ConnEnv } from "../../../ui/http/conn.ts";
 import { AuthStore } from "../../../ui/auth/service.ts";
@@ -52,7 +52,7 @@ export async function startWhepApp(
   const system = await System.start({
     config,
     log: () => {},
-    children: [cameraChild, encoderChild, packetizerChild, viewerChild],
+    children: [cameraChild, encoderChild, packetizerChild],
   });
   const app: Hono = createApp(system);
   const request = (
@@ -70,13 +70,12 @@ export async function startWhepApp(
       app.fetch(new Request(`http://127.0.0.1:8080${path}`, { ...init, method, headers }), env),
     );
   };
-  // The viewer actor starts after camera, encoder and packetizer.
+  // The viewer actor starts beside the packetizer at the first offer; start it now, as one would.
   const node = system.cameras.get("cam")!;
-  const deadline = Date.now() + 30_000;
-  while (viewerOf(node) === undefined) {
-    if (Date.now() > deadline) throw new Error("the viewer actor did not start");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const demand = viewerDemand(node);
+  const viewer = await demand.acquire();
+  if (typeof viewer === "string") throw new Error(`the viewer actor did not start: ${viewer}`);
+  demand.release();
   return {
     offer: (sdp, from) =>
       request("POST", "/api/cameras/cam/whep", from, {

@@ -11,7 +11,7 @@ import { makePki } from "../../certs/_pki.ts";
 import { run, tempDir } from "../../certs/_run.ts";
 import { startEyrie } from "../cli/_eyrie.ts";
 
-/** The viewer actor starts after camera, encoder and packetizer; a few seconds here. */
+/** The console comes up within a few seconds here. */
 const VIEWER_START_MS = 30_000;
 
 Deno.test("a chunked 100 MB body on WHEP POST and PATCH over HTTPS gets 413, five times each, and eyrie keeps running", async () => {
@@ -68,7 +68,7 @@ encoder = "x264"
       ...args,
     ], { timeoutMs: 40_000 });
   try {
-    // A running viewer actor reads the body; one not running yet answers 503 without reading it.
+    // The route checks the content type before anything else (415): the app is up.
     const deadline = Date.now() + VIEWER_START_MS;
     for (;;) {
       const probe = await curl(["-X", "POST", `${base}/api/cameras/front/whep`]);
