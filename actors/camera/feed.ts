@@ -52,10 +52,12 @@ export class FrameFeed {
     const size = sample.size;
     const slot = this.#raw.reserve(size);
     sample.copyTo(slot);
+    // Both clocks read together, so the stamp (wall clock, what a browser compares
+    // against) and the ring's capture time name the same instant.
+    const captureNs = nowNs();
     if (cam.timecode) {
       stampTimecode(slot, Date.now(), { format: cam.format, width: cam.width, height: cam.height });
     }
-    const captureNs = nowNs();
     const pts = sample.pts ?? 0;
     this.#raw.commit(size, {
       pts,

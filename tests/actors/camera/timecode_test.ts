@@ -108,7 +108,7 @@ Deno.test("The camera actor's stamps survive x264 at 1 Mbps and decode back to e
   }
   assert.equal(stamps.length, units.length);
   for (let i = 0; i < stamps.length; i++) {
-    // Stamped just before the ring's capture time is taken, on the same machine.
+    // The stamp and the ring's capture time are read together, on the same machine.
     const captureMs = units[i].captureNs / 1e6;
     assert.ok(Math.abs(captureMs - stamps[i]) < 20, `frame ${i}: ${stamps[i]} vs ${captureMs}`);
     if (i > 0) assert.ok(stamps[i] > stamps[i - 1], "capture times increase");

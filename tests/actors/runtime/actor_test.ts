@@ -17,7 +17,7 @@ function options(
     url: CRASHER_URL,
     init: { tag: "t", startMode: "ok", stopMode: "ok", ...init },
     log: () => {},
-    heartbeat: { intervalMs: 50, timeoutMs: 400 },
+    heartbeat: { intervalMs: 50, timeoutMs: 3_000 }, // never missed by accident on a loaded machine
     ...extra,
   };
 }

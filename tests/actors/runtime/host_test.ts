@@ -16,7 +16,9 @@ import {
   TEST_HOST_WORKER,
 } from "./_tenant_protocol.ts";
 
-const HEARTBEAT = { intervalMs: 50, timeoutMs: 400 };
+// Long enough that a loaded machine (load 30 seen) never misses one by accident; the hung
+// Worker cases wait it out.
+const HEARTBEAT = { intervalMs: 50, timeoutMs: 3_000 };
 
 function tenant(host: ActorHost, id: string, init: Partial<TenantInit> = {}) {
   return spawnActor<TenantProtocol>({
