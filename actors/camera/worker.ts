@@ -24,6 +24,8 @@ import { FrameFeed } from "./feed.ts";
 import { describeSource, gstCause, redactUrl, SourceFault } from "./fault.ts";
 import { busyCause, preflight } from "./preflight.ts";
 import { cameraPipeline, MAIN_SINK, parseSource, type SourceKind } from "./source.ts";
+import { ES_SINK, passthroughPipeline, planMainStream } from "./passthrough.ts";
+import { AccessUnitFeed } from "./au_feed.ts";
 
 const STATS_EVERY_MS = 1000;
 /**
@@ -48,7 +50,14 @@ runActor<CameraProtocol>(() => {
       const cam = init.camera;
       const src: SourceKind = parseSource(cam.source, cam.pattern) ?? resolveAuto(cam.pattern);
       sourceText = describeSource(src);
-      pipelineText = cameraPipeline(cam, src);
+      const plan = planMainStream(cam, src);
+      // Passing through until the source shows it sends something else than H.264.
+      const au = plan.mode === "passthrough" ? new AccessUnitFeed(cam, init.au, init.mode) : null;
+      let notH264 = false;
+      const passing = () => au !== null && !notH264;
+      pipelineText = passing()
+        ? passthroughPipeline(cam, { url: cam.source })
+        : cameraPipeline(cam, src);
       ctx.log.info("source", {
         source: sourceText,
         width: cam.width,
@@ -66,6 +75,7 @@ runActor<CameraProtocol>(() => {
         height: cam.height,
         format: cam.format,
         loops: 0,
+        main: plan,
       };
       let windowStart = performance.now();
       let windowFrames = 0;
@@ -81,6 +91,14 @@ runActor<CameraProtocol>(() => {
         windowFrames = frames;
         stats.frames = frames;
         stats.smallFrames = feed.counters.smallFrames;
+        if (au !== null && !notH264) {
+          stats.main = {
+            ...plan,
+            ...(au.stream !== null ? { source: { ...au.stream } } : {}),
+            accessUnits: au.counters.accessUnits,
+            dropped: au.counters.dropped,
+          };
+        }
         ctx.emit({ type: "stats", stats: { ...stats } });
       };
       const publish = (note: LinkNote | null) => {
@@ -96,24 +114,46 @@ runActor<CameraProtocol>(() => {
         await preflight(src, stopping.signal);
         reached = true;
         if (!running) return "stopped";
+        const pass = passing();
+        pipelineText = pass
+          ? passthroughPipeline(cam, { url: cam.source })
+          : cameraPipeline(cam, src);
         const p = Pipeline.parse(pipelineText);
         try {
+          if (pass) {
+            au!.claim();
+            au!.restart();
+          }
           // A refusal throws the element's error, with its reason.
           await p.setStateAsync("playing", { timeoutMs: OPEN_WAIT_MS });
           const main = p.appSink(MAIN_SINK);
+          // Passing through, the source's access units lead; decoded frames come at a low rate.
+          const es = pass ? p.appSink(ES_SINK) : null;
+          const lead = es ?? main;
           let discont = true;
+          let rawDiscont = true;
           let lastFrame = performance.now();
           let grace = init.firstFrameMs;
           while (running) {
-            const sample = await main.pullAsync({ timeoutMs: 100 });
+            const sample = await lead.pullAsync({ timeoutMs: 100 });
             const now = performance.now();
             if (sample !== null) {
-              feed.push(sample, discont);
+              if (es !== null) {
+                au!.push(sample);
+                for (let s = es.pull({ timeoutMs: 0 }); s !== null; s = es.pull({ timeoutMs: 0 })) {
+                  au!.push(s);
+                }
+                const raw = main.pull({ timeoutMs: 0 });
+                if (raw !== null) {
+                  feed.push(raw, rawDiscont);
+                  rawDiscont = false;
+                }
+              } else feed.push(sample, discont);
               if (discont) publish(link.up());
               discont = false;
               lastFrame = now;
               grace = init.watchdogMs;
-            } else if (main.eos) {
+            } else if (lead.eos) {
               if (src.kind === "file") return "looped";
               throw new SourceFault("the stream ended");
             }
@@ -141,6 +181,15 @@ runActor<CameraProtocol>(() => {
 
       /** The cause of a failed session, or the error again when it is a bug of ours. */
       const causeOf = async (error: unknown): Promise<string> => {
+        if (passing() && au!.counters.accessUnits === 0 && error instanceof GstError) {
+          // rtph264depay could not take what the source sends: decode and encode from now on.
+          if (/not-linked|not-negotiated|could not link/i.test(`${error.message} ${error.debug}`)) {
+            notH264 = true;
+            au!.release();
+            stats.main = { mode: "encoded", reason: "the RTSP source does not send H.264" };
+            return "the source does not send H.264: decoding it instead";
+          }
+        }
         if (reached && src.kind === "rtsp" && running) {
           // A camera that went away mid-stream shows as an ended or broken stream, however
           // GStreamer words it; whether it still answers says more (and the same every time).
@@ -181,6 +230,7 @@ runActor<CameraProtocol>(() => {
           }
         } finally {
           feed.close();
+          au?.release();
         }
       })();
       // Anything but a source fault is a crash of the actor: the supervisor restarts it.

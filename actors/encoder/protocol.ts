@@ -13,6 +13,8 @@ export interface EncoderInit {
   au: SharedArrayBuffer;
   /** This actor's reader index on the raw ring. */
   reader: number;
+  /** The AU ring's writer handshake (actors/camera/stream_mode.ts): held while the camera passes through. */
+  mode: SharedArrayBuffer;
 }
 
 export interface EncoderStats {
@@ -34,6 +36,8 @@ export interface EncoderStats {
   latencyP50Ms: number;
   latencyP95Ms: number;
   fallbacks: number;
+  /** True while the camera passes its source through and this encoder writes nothing. */
+  held: boolean;
 }
 
 export type EncoderEvent =

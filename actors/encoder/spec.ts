@@ -18,7 +18,13 @@ export const encoderChild: ChildFactory = (node, ctx) => ({
       id: `${node.id}/encoder`,
       url: ENCODER_WORKER,
       host: node.hosts.get(ctx.host),
-      init: { camera: node.config, raw: node.rings.raw, au: node.rings.au, reader: READER.encoder },
+      init: {
+        camera: node.config,
+        raw: node.rings.raw,
+        au: node.rings.au,
+        reader: READER.encoder,
+        mode: node.streamMode,
+      },
       log: ctx.log,
       onEvent: (e) => {
         if (e.type === "stats") node.stats.set("encoder", e.stats);

@@ -25,6 +25,7 @@ import {
 import { LatencyWindow } from "./latency.ts";
 import type { EncoderProtocol, EncoderStats } from "./protocol.ts";
 import { noEncoderError, selectEncoder } from "./select.ts";
+import { EncoderHold } from "../camera/stream_mode.ts";
 
 const STATS_EVERY_MS = 1000;
 /** Frames pushed but not yet out, remembered by pts. Reason: a hardware encoder may hold a few. */
@@ -97,7 +98,8 @@ runActor<EncoderProtocol>(() => {
       current = open(candidates[index]);
 
       const reader = new RingReader(init.raw, init.reader, { start: "latest" });
-      const au = new RingWriter(init.au);
+      let au = new RingWriter(init.au);
+      const hold = new EncoderHold(init.mode);
       const format = cam.codec === "mjpeg" ? FrameFormat.JPEG : FrameFormat.H264;
       const frameNs = Math.round(1e9 / cam.fps);
       // Per frame in flight, by encoder pts: capture time, push time, torn (a copy found torn at
@@ -131,6 +133,7 @@ runActor<EncoderProtocol>(() => {
         latencyP50Ms: 0,
         latencyP95Ms: 0,
         fallbacks: 0,
+        held: false,
       };
       let windowStart = performance.now();
       let windowAus = 0;
@@ -188,6 +191,14 @@ runActor<EncoderProtocol>(() => {
             stats.dropped++;
             continue;
           }
+          if (hold.held()) {
+            // The camera writes the AU ring now (passthrough): when it hands it back, start over.
+            stats.held = true;
+            discont = true;
+            awaitingKeyframe = true;
+            keyframeWanted = true;
+            continue;
+          }
           if (awaitingKeyframe && !key) continue;
           awaitingKeyframe = false;
           const size = s.size;
@@ -240,7 +251,17 @@ runActor<EncoderProtocol>(() => {
         try {
           while (running) {
             const w = await reader.wait(100);
-            if (w === "ready") {
+            const wasHeld = stats.held;
+            stats.held = hold.held();
+            // The camera wrote the ring meanwhile: continue from where it left off.
+            if (wasHeld && !stats.held) au = new RingWriter(init.au);
+            if (stats.held) {
+              // Passthrough: the raw frames are the camera's decoded few, for detection only.
+              while (reader.next()) continue;
+              basePts = -1;
+              discont = true;
+              keyframeWanted = true;
+            } else if (w === "ready") {
               while (reader.next()) {
                 // Stay live: when behind, skip to the newest frame.
                 if (reader.lag > 0) {
@@ -291,7 +312,8 @@ runActor<EncoderProtocol>(() => {
           }
         } finally {
           reader.close();
-          au.close();
+          // While the camera passes through, the AU ring is its to close.
+          if (!stats.held) au.close();
           current?.p[Symbol.dispose]();
         }
       })();

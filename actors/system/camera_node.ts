@@ -23,6 +23,7 @@ import {
 import { ACTOR_SHUTDOWN_MS, CAMERA_FLAGS } from "./flags.ts";
 import { type CameraRings, createCameraRings } from "./rings.ts";
 import { HOST_WORKER, placementSeparate } from "./placement.ts";
+import { createStreamMode } from "../camera/stream_mode.ts";
 
 /** What a camera's actors need from the rest of the process. */
 export interface NodeContext {
@@ -41,6 +42,8 @@ export type ChildFactory = (node: CameraNode, ctx: NodeContext) => ChildSpec | n
 export class CameraNode {
   readonly config: CameraConfig;
   readonly rings: CameraRings;
+  /** Who writes the AU ring: the encoder, or the camera passing its source through (stream_mode.ts). */
+  readonly streamMode: SharedArrayBuffer = createStreamMode();
   readonly ctx: NodeContext;
   /** The camera's shared Workers, by host name (placement.ts). */
   readonly hosts: ActorHosts;

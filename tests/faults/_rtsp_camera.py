@@ -2,8 +2,11 @@
 """A real RTSP camera for eyrie's fault tests: GStreamer's gst-rtsp-server.
 
 usage: _rtsp_camera.py PORT [--path /stream] [--user U --password P] [--size 320x240] [--fps 15]
+                       [--profile high --bframes 2] [--bitrate KBPS]
 
-Serves a live H.264 test pattern at rtsp://127.0.0.1:PORT/PATH. Prints
+Serves a live H.264 test pattern at rtsp://127.0.0.1:PORT/PATH: by default
+constrained baseline without B-frames (x264 zerolatency); with --profile high
+--bframes N the way many IP cameras send it, High profile with B-frames. Prints
 "ready rtsp://..." on stdout once listening; stops on SIGTERM or when its
 standard input closes (so a test that dies cannot leave it behind).
 """
@@ -25,6 +28,9 @@ parser.add_argument("--user")
 parser.add_argument("--password")
 parser.add_argument("--size", default="320x240")
 parser.add_argument("--fps", type=int, default=15)
+parser.add_argument("--profile", default="")
+parser.add_argument("--bframes", type=int, default=0)
+parser.add_argument("--bitrate", type=int, default=0)
 args = parser.parse_args()
 width, height = (int(v) for v in args.size.split("x"))
 
@@ -34,9 +40,17 @@ server = GstRtspServer.RTSPServer()
 server.set_address("127.0.0.1")
 server.set_service(str(args.port))
 factory = GstRtspServer.RTSPMediaFactory()
+if args.bframes > 0:
+    # B-frames need lookahead: no zerolatency tune (it turns them off).
+    x264 = f"x264enc speed-preset=veryfast bframes={args.bframes} b-adapt=false key-int-max={args.fps}"
+else:
+    x264 = f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.fps}"
+if args.bitrate > 0:
+    x264 += f" bitrate={args.bitrate}"
+profile = f" ! video/x-h264,profile={args.profile}" if args.profile else ""
 factory.set_launch(
     f"( videotestsrc is-live=true pattern=ball ! video/x-raw,width={width},height={height},"
-    f"framerate={args.fps}/1 ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.fps} "
+    f"framerate={args.fps}/1 ! {x264}{profile} "
     "! rtph264pay name=pay0 pt=96 config-interval=1 )"
 )
 factory.set_shared(True)
