@@ -17,7 +17,7 @@
  * @module
  */
 import type { CameraConfig } from "../defs.ts";
-import { quote, type SourceKind } from "./source.ts";
+import { quote, type SourceKind, wantsSmall } from "./source.ts";
 
 /** Name of the appsink of the source's access units. */
 export const ES_SINK = "es";
@@ -52,7 +52,10 @@ export function planMainStream(cam: CameraConfig, src: SourceKind): StreamPlan {
   };
 }
 
-/** Frames per second decoded pictures are converted at while passing through. */
+/**
+ * Frames per second decoded pictures are converted at while passing through:
+ * the detector's rate, or 1 without detection (then only keyframes are decoded).
+ */
 export function passthroughRawFps(cam: CameraConfig): number {
   const det = cam.detection;
   const want = det.motion || det.model !== "" ? det.motion_fps : 1;
@@ -67,6 +70,9 @@ export function passthroughRawFps(cam: CameraConfig): number {
  */
 export function passthroughPipeline(cam: CameraConfig, src: { url: string }): string {
   const fps = passthroughRawFps(cam);
+  // Without detection only snapshots and MJPEG want pictures: keyframes alone are enough, and
+  // decoding them alone costs a fraction of decoding every frame (a P-frame needs the one before).
+  const keyOnly = wantsSmall(cam) ? "" : "identity drop-buffer-flags=delta-unit ! ";
   const raw =
     `video/x-raw,format=${cam.format},width=${cam.width},height=${cam.height},framerate=${fps}/1`;
   // buffer-mode=none: presentation times are the camera's RTP timestamps as they are. The
@@ -78,7 +84,7 @@ export function passthroughPipeline(cam: CameraConfig, src: { url: string }): st
     `t. ! queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000 ! ` +
     `appsink name=${ES_SINK} sync=false ` +
     `t. ! queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000 ! ` +
-    `avdec_h264 ! videorate drop-only=true ! videoconvert ! videoscale ! ${raw} ! ` +
+    `${keyOnly}avdec_h264 ! videorate drop-only=true ! videoconvert ! videoscale ! ${raw} ! ` +
     `appsink name=main max-buffers=2 drop=true sync=false`;
 }
 

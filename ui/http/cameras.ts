@@ -9,6 +9,36 @@ import type { CameraNode, System } from "../../actors/system/mod.ts";
 import type { QualityPreset } from "../../actors/defs.ts";
 import { QUALITY_PRESETS } from "../config/camera.ts";
 import { redactUrl } from "../../actors/camera/fault.ts";
+import { parseSource } from "../../actors/camera/source.ts";
+import { planMainStream } from "../../actors/camera/passthrough.ts";
+import type { CameraStats, MainStreamReport } from "../../actors/camera/protocol.ts";
+
+/**
+ * How each stream of a camera is made and why: `main` (recording, RTP,
+ * RTSP, forwards) and `webrtc` (browsers). Before the camera's first report
+ * the plan from config.
+ */
+function describeStreams(node: CameraNode): { main: MainStreamReport; webrtc: MainStreamReport } {
+  const cfg = node.config;
+  const reported = (node.stats.get("camera") as CameraStats | undefined)?.main;
+  const main: MainStreamReport = reported ??
+    (cfg.source === "auto"
+      ? { mode: "encoded", reason: "the auto source delivers raw pictures" }
+      : planMainStream(cfg, parseSource(cfg.source, cfg.pattern)!));
+  if (main.mode === "encoded") {
+    return { main, webrtc: { mode: "encoded", reason: "the main stream, as encoded by eyrie" } };
+  }
+  const reorder = main.source?.reorderFrames ?? 0;
+  const webrtc: MainStreamReport = main.source === undefined || reorder === 0
+    ? { mode: "passthrough", reason: "the main stream: the source's own access units" }
+    : {
+      mode: "passthrough",
+      reason:
+        `the source's ${main.source.profile} profile may use B-frames (reorder ${reorder}), ` +
+        'which browsers\' WebRTC stacks do not play: set passthrough = "never" for browsers to see it',
+    };
+  return { main, webrtc };
+}
 import { readBoundedText } from "./body.ts";
 import { MAX_QUALITY_BODY_BYTES } from "./body_limit.ts";
 
@@ -26,6 +56,8 @@ function describeCamera(system: System, node: CameraNode) {
     fps: cfg.fps,
     quality: cfg.quality,
     codec: cfg.codec,
+    // Per stream: passed through or encoded, and why.
+    streams: describeStreams(node),
     actors,
     stats: Object.fromEntries(node.stats),
   };
