@@ -34,6 +34,8 @@ export interface SourceStream {
   height: number;
   /** The SPS's max_num_reorder_frames, or ASSUMED_REORDER when it does not say. */
   reorderFrames: number;
+  /** Whether the SPS itself said so (a VUI with bitstream_restriction, or Baseline). */
+  reorderDeclared: boolean;
   /** Presentation times were seen out of decode order: the stream uses B-frames. */
   bFrames: boolean;
 }
@@ -93,6 +95,20 @@ export class AccessUnitFeed {
   /** Takes the AU ring from the encoder (it lets go within one of its waits, ≤ 100 ms). */
   claim(): void {
     this.#wish.set(true);
+  }
+
+  /** Asks the encoder to encode for WebRTC viewers (the source has B-frames). */
+  encodeForViewers(on: boolean): void {
+    this.#wish.viewers = on;
+  }
+
+  /**
+   * Whether the stream has or may have B-frames: they were seen, or its SPS
+   * says frames are reordered. WebRTC viewers then need eyrie's encode.
+   */
+  get reorders(): boolean {
+    const s = this.stream;
+    return s !== null && (s.bFrames || (s.reorderDeclared && s.reorderFrames > 0));
   }
 
   /** Hands the AU ring back to the encoder. */
@@ -186,6 +202,7 @@ export class AccessUnitFeed {
       width: info.width,
       height: info.height,
       reorderFrames: info.reorderFrames ?? ASSUMED_REORDER,
+      reorderDeclared: info.reorderFrames !== null,
       bFrames: old?.bFrames ?? false,
     };
   }

@@ -52,27 +52,42 @@ export function planMainStream(cam: CameraConfig, src: SourceKind): StreamPlan {
   };
 }
 
+/** Whether `cam` may pass its source through (then it gets the viewer rings too). */
+export function mayPassThrough(cam: CameraConfig): boolean {
+  if (!/^rtsps?:\/\//.test(cam.source)) return false;
+  return planMainStream(cam, { kind: "rtsp", url: cam.source }).mode === "passthrough";
+}
+
 /**
  * Frames per second decoded pictures are converted at while passing through:
  * the detector's rate, or 1 without detection (then only keyframes are decoded).
  */
-export function passthroughRawFps(cam: CameraConfig): number {
+export function passthroughRawFps(cam: CameraConfig, forViewers = false): number {
+  if (forViewers) return cam.fps;
   const det = cam.detection;
   const want = det.motion || det.model !== "" ? det.motion_fps : 1;
   return Math.max(1, Math.min(cam.fps, Math.ceil(want)));
 }
 
 /**
- * The passthrough pipeline. h264parse repeats SPS and PPS before every IDR
+ * The passthrough pipeline; `forViewers`: every picture at the camera's
+ * fps, for the encoder to make WebRTC viewers a stream without B-frames.
+ * h264parse repeats SPS and PPS before every IDR
  * (config-interval=-1), so every keyframe can start a segment or a viewer
  * even when the camera sends them only once or only in the SDP. The decoder
  * branch has its own thread (queue), so decoding never holds up forwarding.
  */
-export function passthroughPipeline(cam: CameraConfig, src: { url: string }): string {
-  const fps = passthroughRawFps(cam);
+export function passthroughPipeline(
+  cam: CameraConfig,
+  src: { url: string },
+  options: { forViewers?: boolean } = {},
+): string {
+  const forViewers = options.forViewers ?? false;
+  const fps = passthroughRawFps(cam, forViewers);
   // Without detection only snapshots and MJPEG want pictures: keyframes alone are enough, and
   // decoding them alone costs a fraction of decoding every frame (a P-frame needs the one before).
-  const keyOnly = wantsSmall(cam) ? "" : "identity drop-buffer-flags=delta-unit ! ";
+  // Encoding for viewers (a source with B-frames) needs every picture.
+  const keyOnly = wantsSmall(cam) || forViewers ? "" : "identity drop-buffer-flags=delta-unit ! ";
   const raw =
     `video/x-raw,format=${cam.format},width=${cam.width},height=${cam.height},framerate=${fps}/1`;
   // buffer-mode=none: presentation times are the camera's RTP timestamps as they are. The

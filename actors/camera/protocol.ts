@@ -47,6 +47,8 @@ export interface MainStreamReport extends StreamPlan {
   /** While passing through: the source's access units forwarded, and dropped. */
   accessUnits?: number;
   dropped?: number;
+  /** While passing through: WebRTC viewers get eyrie's encode (the source has B-frames). */
+  viewersEncoded?: boolean;
 }
 
 export type CameraEvent =

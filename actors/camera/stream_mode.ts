@@ -7,6 +7,10 @@
  * ```
  * word 0  WISH  camera: 1 = I want to pass the source through, 0 = encode
  * word 1  HELD  encoder: 1 = I write nothing to the AU ring now
+ * word 2  VIEW  camera: 1 = the source has B-frames: while HELD, encode for
+ *               WebRTC viewers into the viewer AU ring (browsers do not play B-frames)
+ * word 3  SEEN  main thread: 1 = a WebRTC viewer watches or connects; the
+ *               encode for viewers runs only then
  * ```
  *
  * The camera writes an access unit only while WISH = 1 and HELD = 1; the
@@ -19,10 +23,12 @@
 
 const WISH = 0;
 const HELD = 1;
+const VIEW = 2;
+const SEEN = 3;
 
 /** A new mode word: encoding, nobody passing through. */
 export function createStreamMode(): SharedArrayBuffer {
-  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  return new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
 }
 
 /** The camera's side. */
@@ -41,7 +47,13 @@ export class PassthroughWish {
   set(on: boolean): void {
     if (on && Atomics.load(this.#w, WISH) === 1) return;
     if (on) Atomics.store(this.#w, HELD, 0);
+    else Atomics.store(this.#w, VIEW, 0);
     Atomics.store(this.#w, WISH, on ? 1 : 0);
+  }
+
+  /** Asks the encoder to encode for WebRTC viewers while it holds off the AU ring. */
+  set viewers(on: boolean) {
+    Atomics.store(this.#w, VIEW, on ? 1 : 0);
   }
 
   /** True when the camera may write the AU ring now: it asked, and the encoder let go. */
@@ -67,4 +79,20 @@ export class EncoderHold {
     Atomics.store(this.#w, HELD, hold ? 1 : 0);
     return hold;
   }
+
+  /** While held: whether to encode for WebRTC viewers (the source has B-frames, and someone watches). */
+  get viewers(): boolean {
+    return Atomics.load(this.#w, VIEW) === 1 && Atomics.load(this.#w, SEEN) === 1;
+  }
+}
+
+/** The main thread's word: whether any WebRTC viewer watches or connects now. */
+export function setWatched(sab: SharedArrayBuffer, on: boolean): void {
+  Atomics.store(new Int32Array(sab), SEEN, on ? 1 : 0);
+}
+
+/** Whether WebRTC viewers get eyrie's encode (the viewer AU ring) instead of the main stream. */
+export function viewersEncoded(sab: SharedArrayBuffer): boolean {
+  const w = new Int32Array(sab);
+  return Atomics.load(w, WISH) === 1 && Atomics.load(w, VIEW) === 1;
 }

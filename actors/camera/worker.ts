@@ -35,8 +35,12 @@ const STATS_EVERY_MS = 1000;
  */
 const OPEN_WAIT_MS = 250;
 
-/** How one session with the source ended, when it did not fail. */
-type SessionEnd = "stopped" | "looped";
+/**
+ * How one session with the source ended, when it did not fail. "rebuild": the
+ * source turned out to have B-frames, so it opens again decoding every
+ * picture for the encoder that makes WebRTC viewers their stream.
+ */
+type SessionEnd = "stopped" | "looped" | "rebuild";
 
 runActor<CameraProtocol>(() => {
   let running = true;
@@ -54,6 +58,8 @@ runActor<CameraProtocol>(() => {
       // Passing through until the source shows it sends something else than H.264.
       const au = plan.mode === "passthrough" ? new AccessUnitFeed(cam, init.au, init.mode) : null;
       let notH264 = false;
+      /** Decode every picture for the viewers' encode (set once the source shows B-frames). */
+      let forViewers = false;
       const passing = () => au !== null && !notH264;
       pipelineText = passing()
         ? passthroughPipeline(cam, { url: cam.source })
@@ -97,6 +103,7 @@ runActor<CameraProtocol>(() => {
             ...(au.stream !== null ? { source: { ...au.stream } } : {}),
             accessUnits: au.counters.accessUnits,
             dropped: au.counters.dropped,
+            viewersEncoded: forViewers,
           };
         }
         ctx.emit({ type: "stats", stats: { ...stats } });
@@ -142,6 +149,14 @@ runActor<CameraProtocol>(() => {
                 au!.push(sample);
                 for (let s = es.pull({ timeoutMs: 0 }); s !== null; s = es.pull({ timeoutMs: 0 })) {
                   au!.push(s);
+                }
+                if (!forViewers && au!.reorders) {
+                  forViewers = true;
+                  au!.encodeForViewers(true);
+                  ctx.log.info("the source has B-frames: encoding for WebRTC viewers", {
+                    ...au!.stream,
+                  });
+                  return "rebuild";
                 }
                 const raw = main.pull({ timeoutMs: 0 });
                 if (raw !== null) {
@@ -220,6 +235,7 @@ runActor<CameraProtocol>(() => {
             try {
               const end = await session();
               if (end === "looped") stats.loops++;
+              if (end === "rebuild") report();
             } catch (error) {
               if (!running) break;
               const { delayMs, note } = link.down(await causeOf(error));

@@ -24,6 +24,7 @@ export const encoderChild: ChildFactory = (node, ctx) => ({
         au: node.rings.au,
         reader: READER.encoder,
         mode: node.streamMode,
+        ...(node.rings.viewerAu !== undefined ? { viewerAu: node.rings.viewerAu } : {}),
       },
       log: ctx.log,
       onEvent: (e) => {

@@ -100,6 +100,10 @@ runActor<EncoderProtocol>(() => {
       const reader = new RingReader(init.raw, init.reader, { start: "latest" });
       let au = new RingWriter(init.au);
       const hold = new EncoderHold(init.mode);
+      // The encoder is the only writer of the viewer ring.
+      const viewerRing = init.viewerAu !== undefined ? new RingWriter(init.viewerAu) : null;
+      /** Where access units go now: the AU ring, the viewer ring, or nowhere (passthrough). */
+      let out: RingWriter | null = au;
       const format = cam.codec === "mjpeg" ? FrameFormat.JPEG : FrameFormat.H264;
       const frameNs = Math.round(1e9 / cam.fps);
       // Per frame in flight, by encoder pts: capture time, push time, torn (a copy found torn at
@@ -134,6 +138,7 @@ runActor<EncoderProtocol>(() => {
         latencyP95Ms: 0,
         fallbacks: 0,
         held: false,
+        forViewers: false,
       };
       let windowStart = performance.now();
       let windowAus = 0;
@@ -191,20 +196,15 @@ runActor<EncoderProtocol>(() => {
             stats.dropped++;
             continue;
           }
-          if (hold.held()) {
-            // The camera writes the AU ring now (passthrough): when it hands it back, start over.
-            stats.held = true;
-            discont = true;
-            awaitingKeyframe = true;
-            keyframeWanted = true;
-            continue;
-          }
+          const target = route();
+          // Passthrough without B-frames: nothing to write; start over when the ring comes back.
+          if (target === null) continue;
           if (awaitingKeyframe && !key) continue;
           awaitingKeyframe = false;
           const size = s.size;
-          s.copyTo(au.reserve(size));
+          s.copyTo(target.reserve(size));
           const captureNs = frame?.captureNs ?? 0;
-          au.commit(size, {
+          target.commit(size, {
             pts: captureNs > 0 ? captureNs : pts,
             captureNs,
             durationNs: frameNs,
@@ -223,6 +223,28 @@ runActor<EncoderProtocol>(() => {
           windowBytes += size;
           if (frame !== undefined) latency.record(performance.now() - frame.pushedAt);
         }
+      };
+
+      /**
+       * Reads the camera's wish (stream_mode.ts) and picks where access units go. A change of
+       * place starts a new run on a keyframe; taking the AU ring back continues its sequence.
+       */
+      const route = (): RingWriter | null => {
+        const held = hold.held();
+        let next: RingWriter | null;
+        if (!held) {
+          if (stats.held) au = new RingWriter(init.au); // the camera wrote it meanwhile
+          next = au;
+        } else next = viewerRing !== null && hold.viewers ? viewerRing : null;
+        stats.held = held;
+        stats.forViewers = next !== null && next === viewerRing;
+        if (next !== out) {
+          discont = true;
+          awaitingKeyframe = true;
+          keyframeWanted = true;
+          out = next;
+        }
+        return next;
       };
 
       /** A hardware encoder that fails hands over to the next candidate; software failures crash. */
@@ -251,11 +273,7 @@ runActor<EncoderProtocol>(() => {
         try {
           while (running) {
             const w = await reader.wait(100);
-            const wasHeld = stats.held;
-            stats.held = hold.held();
-            // The camera wrote the ring meanwhile: continue from where it left off.
-            if (wasHeld && !stats.held) au = new RingWriter(init.au);
-            if (stats.held) {
+            if (route() === null) {
               // Passthrough: the raw frames are the camera's decoded few, for detection only.
               while (reader.next()) continue;
               basePts = -1;
@@ -314,6 +332,7 @@ runActor<EncoderProtocol>(() => {
           reader.close();
           // While the camera passes through, the AU ring is its to close.
           if (!stats.held) au.close();
+          viewerRing?.close();
           current?.p[Symbol.dispose]();
         }
       })();

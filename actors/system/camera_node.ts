@@ -23,7 +23,7 @@ import {
 import { ACTOR_SHUTDOWN_MS, CAMERA_FLAGS } from "./flags.ts";
 import { type CameraRings, createCameraRings } from "./rings.ts";
 import { HOST_WORKER, placementSeparate } from "./placement.ts";
-import { createStreamMode } from "../camera/stream_mode.ts";
+import { createStreamMode, setWatched } from "../camera/stream_mode.ts";
 
 /** What a camera's actors need from the rest of the process. */
 export interface NodeContext {
@@ -63,6 +63,11 @@ export class CameraNode {
     ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
     timestampOffset: crypto.getRandomValues(new Uint32Array(1))[0],
   };
+  /** The viewers' RTP stream's identity (the viewer packetizer of a camera that may pass through). */
+  readonly viewerRtpIdentity = {
+    ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
+    timestampOffset: crypto.getRandomValues(new Uint32Array(1))[0],
+  };
   /** Told when the stream's SPS/PPS become known (the RTSP server describes the stream with them). */
   readonly parametersKnown = new EventStream<StreamParameters>();
   #parameters: StreamParameters | undefined;
@@ -95,6 +100,14 @@ export class CameraNode {
   /** The running subtree, if it runs. */
   get supervisor(): Supervisor | undefined {
     return this.#supervisor;
+  }
+
+  /**
+   * Whether WebRTC viewers watch or connect: a passed-through source with
+   * B-frames is encoded for them only then (stream_mode.ts).
+   */
+  set watched(on: boolean) {
+    setWatched(this.streamMode, on);
   }
 
   /** Asks the encoder for a keyframe now (a new viewer, a lost picture). */

@@ -28,15 +28,14 @@ function describeStreams(node: CameraNode): { main: MainStreamReport; webrtc: Ma
   if (main.mode === "encoded") {
     return { main, webrtc: { mode: "encoded", reason: "the main stream, as encoded by eyrie" } };
   }
-  const reorder = main.source?.reorderFrames ?? 0;
-  const webrtc: MainStreamReport = main.source === undefined || reorder === 0
-    ? { mode: "passthrough", reason: "the main stream: the source's own access units" }
-    : {
-      mode: "passthrough",
-      reason:
-        `the source's ${main.source.profile} profile may use B-frames (reorder ${reorder}), ` +
-        'which browsers\' WebRTC stacks do not play: set passthrough = "never" for browsers to see it',
-    };
+  const webrtc: MainStreamReport = main.viewersEncoded === true && main.source !== undefined
+    ? {
+      mode: "encoded",
+      reason: `the source's ${main.source.profile} profile stream has B-frames, which browsers' ` +
+        `WebRTC stacks do not play: encoded for WebRTC viewers only, at ` +
+        `${cfg.width}x${cfg.height}@${cfg.fps}, while someone watches`,
+    }
+    : { mode: "passthrough", reason: "the main stream: the source's own access units" };
   return { main, webrtc };
 }
 import { readBoundedText } from "./body.ts";

@@ -38,8 +38,11 @@ window.decoded = async () => {
 };
 </script>`;
 
-Deno.test("Chromium decodes a passed-through RTSP camera's own H.264 over WebRTC, at the camera's size", async () => {
-  await using rtsp = await startRtspCamera(closedPort(), { size: "320x240", fps: 15 });
+async function watch(
+  camera: { size: string; fps: number; profile?: string; bframes?: number },
+  check: (seen: { frames: number; width: number }, streams: Streams) => void,
+) {
+  await using rtsp = await startRtspCamera(closedPort(), camera);
   await using cfg = await tempConfig(
     `[console]\nlisten = "127.0.0.1:0"\n[recording]\nenabled = false\n` +
       `[[camera]]\nid = "door"\nsource = "${rtsp.url}"\nwidth = 160\nheight = 120\nfps = 15\n`,
@@ -51,13 +54,11 @@ Deno.test("Chromium decodes a passed-through RTSP camera's own H.264 over WebRTC
     args: CHROMIUM_FLAGS,
   });
   try {
-    const cam = await until("door passing through", async () => {
-      const c = await getJson<{ stats: { camera?: { main: { mode: string } } } }>(
-        `${eyrie.url}/api/cameras/door`,
-      );
-      return c.stats.camera?.main.mode === "passthrough" ? c : undefined;
+    const streams = () => getJson<{ streams: Streams }>(`${eyrie.url}/api/cameras/door`);
+    await until("door passing through", async () => {
+      const s = (await streams()).streams;
+      return s.main.mode === "passthrough" && s.main.source !== undefined ? s : undefined;
     });
-    assert.ok(cam);
     await viewerReady(eyrie.url, "door");
     const page = await browser.newPage();
     await page.route(
@@ -75,10 +76,41 @@ Deno.test("Chromium decodes a passed-through RTSP camera's own H.264 over WebRTC
       );
       return n.frames >= 30 ? n : undefined;
     }, 30_000);
-    assert.equal(seen.width, 320, "the camera's own size, not the configured 160");
+    check(seen, (await streams()).streams);
+    // The encode for viewers ends with the last viewer.
+    await page.close();
+    await until("the encoder idle again", async () => {
+      const c = await getJson<{ stats: { encoder?: { forViewers: boolean } } }>(
+        `${eyrie.url}/api/cameras/door`,
+      );
+      return c.stats.encoder?.forViewers === false ? true : undefined;
+    }, 30_000);
   } finally {
     await browser.close();
     await Deno.remove(profile, { recursive: true });
     assert.equal(await eyrie.stop("SIGTERM"), 0);
   }
+}
+
+interface Streams {
+  main: { mode: string; source?: { profile: string; width: number } };
+  webrtc: { mode: string; reason: string };
+}
+
+Deno.test("Chromium decodes a passed-through RTSP camera's own H.264 over WebRTC, at the camera's size", async () => {
+  await watch({ size: "320x240", fps: 15 }, (seen, streams) => {
+    assert.equal(seen.width, 320, "the camera's own size, not the configured 160");
+    assert.equal(streams.webrtc.mode, "passthrough");
+  });
+});
+
+Deno.test("Chromium watches a camera sending B-frames through eyrie's encode for viewers, while the main stream stays the camera's", async () => {
+  await watch({ size: "320x240", fps: 15, profile: "high", bframes: 2 }, (seen, streams) => {
+    assert.equal(seen.width, 160, "eyrie's encode at the configured size");
+    assert.equal(streams.webrtc.mode, "encoded");
+    assert.match(streams.webrtc.reason, /B-frames/);
+    assert.equal(streams.main.mode, "passthrough");
+    assert.equal(streams.main.source!.profile, "high");
+    assert.equal(streams.main.source!.width, 320);
+  });
 });

@@ -27,7 +27,7 @@ interface Camera {
         accessUnits?: number;
       };
     };
-    encoder?: { held: boolean; accessUnits: number };
+    encoder?: { held: boolean; forViewers: boolean; accessUnits: number };
     recorder?: { segment: string | null; accessUnits: number };
   };
 }
@@ -103,9 +103,13 @@ Deno.test("an RTSP camera's High profile with B-frames is passed through: record
       ["high", "3", 640, true],
     );
     assert.equal(door.streams.main.mode, "passthrough");
-    assert.match(door.streams.webrtc.reason, /B-frames/);
+    // Browsers do not play B-frames: viewers get eyrie's encode, the recording the camera's own.
+    assert.equal(door.streams.webrtc.mode, "encoded");
+    assert.match(door.streams.webrtc.reason, /B-frames.*WebRTC viewers only, at 320x180@30/);
     assert.equal(door.stats.encoder!.held, true);
-    assert.equal(door.stats.encoder!.accessUnits, 0, "the encoder encoded nothing");
+    // Nobody watches: the encoder encodes nothing at all.
+    assert.equal(door.stats.encoder!.forViewers, false);
+    assert.equal(door.stats.encoder!.accessUnits, 0);
 
     const file = join(cfg.dir, "data", "recordings", door.stats.recorder!.segment!);
     const rec = await probe(file);
