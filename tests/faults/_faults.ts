@@ -38,6 +38,11 @@ export async function startRtspCamera(
     profile?: string;
     bframes?: number;
     bitrateKbps?: number;
+    /** "320x180": the camera changes its picture size `switchAfterS` (3) after a client plays. */
+    switchSize?: string;
+    switchAfterS?: number;
+    /** SPS and PPS in the SDP only, never in the stream. */
+    noInband?: boolean;
   } = {},
 ): Promise<RtspCamera> {
   const args = [RTSP_CAMERA, String(port), "--path", options.path ?? "/stream"];
@@ -49,6 +54,9 @@ export async function startRtspCamera(
   if (options.profile !== undefined) args.push("--profile", options.profile);
   if (options.bframes !== undefined) args.push("--bframes", String(options.bframes));
   if (options.bitrateKbps !== undefined) args.push("--bitrate", String(options.bitrateKbps));
+  if (options.switchSize !== undefined) args.push("--switch-size", options.switchSize);
+  if (options.switchAfterS !== undefined) args.push("--switch-after", String(options.switchAfterS));
+  if (options.noInband) args.push("--no-inband");
   const child = new Deno.Command("/usr/bin/python3", {
     args,
     stdin: "piped", // closed when the test process ends: the camera stops with it

@@ -31,6 +31,9 @@ parser.add_argument("--fps", type=int, default=15)
 parser.add_argument("--profile", default="")
 parser.add_argument("--bframes", type=int, default=0)
 parser.add_argument("--bitrate", type=int, default=0)
+parser.add_argument("--switch-size", default="")  # WxH: change the picture size mid-stream
+parser.add_argument("--switch-after", type=float, default=3.0)
+parser.add_argument("--no-inband", action="store_true")  # SPS/PPS only in the SDP
 args = parser.parse_args()
 width, height = (int(v) for v in args.size.split("x"))
 
@@ -47,12 +50,34 @@ else:
     x264 = f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.fps}"
 if args.bitrate > 0:
     x264 += f" bitrate={args.bitrate}"
-profile = f" ! video/x-h264,profile={args.profile}" if args.profile else ""
+caps = [f"profile={args.profile}"] if args.profile else []
+if args.no_inband:
+    # avc: SPS and PPS travel as codec data, which rtph264pay puts in the SDP only.
+    caps.append("stream-format=avc")
+profile = f" ! video/x-h264,{','.join(caps)}" if caps else ""
+interval = 0 if args.no_inband else 1
 factory.set_launch(
-    f"( videotestsrc is-live=true pattern=ball ! video/x-raw,width={width},height={height},"
-    f"framerate={args.fps}/1 ! {x264}{profile} "
-    "! rtph264pay name=pay0 pt=96 config-interval=1 )"
+    f"( videotestsrc is-live=true pattern=ball ! videoscale ! capsfilter name=size "
+    f"caps=video/x-raw,width={width},height={height},framerate={args.fps}/1 ! {x264}{profile} "
+    f"! rtph264pay name=pay0 pt=96 config-interval={interval} )"
 )
+
+
+def on_configure(_factory, media):
+    if not args.switch_size:
+        return
+    w, h = (int(v) for v in args.switch_size.split("x"))
+    size = media.get_element().get_by_name("size")
+
+    def switch():
+        size.set_property("caps", Gst.Caps.from_string(
+            f"video/x-raw,width={w},height={h},framerate={args.fps}/1"))
+        return False
+
+    GLib.timeout_add(int(args.switch_after * 1000), switch)
+
+
+factory.connect("media-configure", on_configure)
 factory.set_shared(True)
 if args.user is not None:
     auth = GstRtspServer.RTSPAuth()

@@ -155,3 +155,51 @@ Deno.test("an RTSP camera's High profile with B-frames is passed through: record
     assert.equal(await eyrie.stop("SIGTERM"), 0);
   }
 });
+
+Deno.test("a passed-through camera that sends SPS/PPS only in its SDP and changes its picture size mid-stream is recorded in a new segment at the new size", async () => {
+  await using rtsp = await startRtspCamera(closedPort(), {
+    size: "320x240",
+    fps: 15,
+    switchSize: "176x144",
+    switchAfterS: 3,
+    noInband: true,
+  });
+  await using cfg = await tempConfig(
+    `[console]\nlisten = "127.0.0.1:0"\n[recording]\nsegment_s = 60\n` +
+      `[[camera]]\nid = "door"\nsource = "${rtsp.url}"\nwidth = 160\nheight = 120\nfps = 15\n`,
+  );
+  const eyrie = await startEyrie(cfg.file);
+  try {
+    const get = () => getJson<Camera>(`${eyrie.url}/api/cameras/door`);
+    const first = await until("recording at 320x240", async () => {
+      const c = await get();
+      return c.stats.camera?.main.source?.width === 320 && c.stats.recorder?.segment
+        ? c
+        : undefined;
+    }, 60_000);
+    const after = await until("a new segment at 176x144", async () => {
+      const c = await get();
+      return c.stats.camera?.main.source?.width === 176 &&
+          c.stats.recorder?.segment !== first.stats.recorder!.segment &&
+          (c.stats.recorder?.accessUnits ?? 0) > first.stats.recorder!.accessUnits + 30
+        ? c
+        : undefined;
+    }, 60_000);
+    assert.equal(after.stats.camera!.main.mode, "passthrough");
+    const dir = join(cfg.dir, "data", "recordings");
+    const before = await probe(join(dir, first.stats.recorder!.segment!));
+    const now = await probe(join(dir, after.stats.recorder!.segment!));
+    assert.deepEqual([before.stream.width, before.stream.height], [320, 240]);
+    assert.deepEqual([now.stream.width, now.stream.height], [176, 144]);
+    // Both segments start with SPS and PPS although the camera sent them only in its SDP.
+    for (const seg of [first, after]) {
+      const file = join(dir, seg.stats.recorder!.segment!);
+      assert.equal(
+        (await run("ffmpeg", ["-v", "error", "-i", file, "-f", "null", "-"])).trim(),
+        "",
+      );
+    }
+  } finally {
+    assert.equal(await eyrie.stop("SIGTERM"), 0);
+  }
+});
