@@ -91,6 +91,11 @@ export function setWatched(sab: SharedArrayBuffer, on: boolean): void {
   Atomics.store(new Int32Array(sab), SEEN, on ? 1 : 0);
 }
 
+/** Whether any WebRTC viewer watches or connects now (the main thread's word). */
+export function isWatched(sab: SharedArrayBuffer): boolean {
+  return Atomics.load(new Int32Array(sab), SEEN) === 1;
+}
+
 /** Whether WebRTC viewers get eyrie's encode (the viewer AU ring) instead of the main stream. */
 export function viewersEncoded(sab: SharedArrayBuffer): boolean {
   const w = new Int32Array(sab);

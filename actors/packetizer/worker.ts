@@ -7,7 +7,7 @@
  */
 import { FrameFlags } from "../defs.ts";
 import { RingReader, RingWriter } from "../ring/mod.ts";
-import { viewersEncoded } from "../camera/stream_mode.ts";
+import { isWatched, viewersEncoded } from "../camera/stream_mode.ts";
 import { runActor } from "../runtime/worker.ts";
 import {
   findParameterSets,
@@ -106,6 +106,11 @@ runActor<PacketizerProtocol>(() => {
             follow();
             if ((await reader.wait(100)) === "ready") {
               while (reader.next()) {
+                if (viewers !== undefined && !isWatched(viewers.mode)) {
+                  // Nobody watches over WebRTC: nothing to packetize for them.
+                  discont = true;
+                  continue;
+                }
                 const key = (reader.flags & FrameFlags.KEYFRAME) !== 0;
                 // The AU is read in place; if the encoder overwrote it meanwhile, its packets
                 // are already out, so check first and packetize only intact bytes.
