@@ -26,6 +26,7 @@ import { busyCause, preflight } from "./preflight.ts";
 import { cameraPipeline, MAIN_SINK, parseSource, type SourceKind } from "./source.ts";
 import { ES_SINK, passthroughPipeline, planMainStream } from "./passthrough.ts";
 import { AccessUnitFeed } from "./au_feed.ts";
+import { ScreenCapture } from "./screen_capture.ts";
 
 const STATS_EVERY_MS = 1000;
 /**
@@ -49,10 +50,13 @@ runActor<CameraProtocol>(() => {
   let pipelineText = "";
   let sourceText = "";
   let report = () => {};
+  /** A screen source's temp dir (its capture socket), removed when the actor ends. */
+  let screenDir = "";
   return {
     start(init, ctx) {
       const cam = init.camera;
       const src: SourceKind = parseSource(cam.source, cam.pattern) ?? resolveAuto(cam.pattern);
+      if (src.kind === "screen" && src.display === "") src.display = Deno.env.get("DISPLAY") ?? "";
       sourceText = describeSource(src);
       const plan = planMainStream(cam, src);
       // Passing through until the source shows it sends something else than H.264.
@@ -61,9 +65,20 @@ runActor<CameraProtocol>(() => {
       /** Decode every picture for the viewers' encode (set once the source shows B-frames). */
       let forViewers = false;
       const passing = () => au !== null && !notH264;
+      let socket = "";
+      if (src.kind === "screen") {
+        screenDir = Deno.makeTempDirSync({ prefix: "eyrie-screen-" });
+        socket = `${screenDir}/capture.sock`;
+      }
+      const screen = src.kind === "screen"
+        ? { display: src.display, region: src.region, cursor: cam.cursor }
+        : null;
       pipelineText = passing()
         ? passthroughPipeline(cam, { url: cam.source })
-        : cameraPipeline(cam, src);
+        : cameraPipeline(cam, src, socket);
+      if (screen !== null) {
+        pipelineText = `${ScreenCapture.describe(cam, screen, socket)} | ${pipelineText}`;
+      }
       ctx.log.info("source", {
         source: sourceText,
         width: cam.width,
@@ -116,16 +131,22 @@ runActor<CameraProtocol>(() => {
       /** One session: open the pipeline, feed frames until a fault, the end, or stop. */
       /** Whether the session got past its preflight (then a fault came from the stream). */
       let reached = false;
+      /** The screen's capture child of this session; it outlives a failure until its cause is read. */
+      let capture = null as ScreenCapture | null;
       const session = async (): Promise<SessionEnd> => {
         reached = false;
         await preflight(src, stopping.signal);
         reached = true;
         if (!running) return "stopped";
         const pass = passing();
-        pipelineText = pass
-          ? passthroughPipeline(cam, { url: cam.source })
-          : cameraPipeline(cam, src);
-        const p = Pipeline.parse(pipelineText);
+        if (screen !== null) {
+          capture = await ScreenCapture.start(cam, screen, { socket, signal: stopping.signal });
+        }
+        const text = pass
+          ? passthroughPipeline(cam, { url: cam.source }, { forViewers })
+          : cameraPipeline(cam, src, socket);
+        if (pass) pipelineText = text;
+        const p = Pipeline.parse(text);
         try {
           if (pass) {
             au!.claim();
@@ -202,9 +223,13 @@ runActor<CameraProtocol>(() => {
             notH264 = true;
             au!.release();
             stats.main = { mode: "encoded", reason: "the RTSP source does not send H.264" };
+            pipelineText = cameraPipeline(cam, src, socket);
             return "the source does not send H.264: decoding it instead";
           }
         }
+        // The capture child's exit says more than shmsrc losing its socket, or a stall.
+        const captured = await capture?.cause();
+        if (captured) return captured;
         if (reached && src.kind === "rtsp" && running) {
           // A camera that went away mid-stream shows as an ended or broken stream, however
           // GStreamer words it; whether it still answers says more (and the same every time).
@@ -232,21 +257,27 @@ runActor<CameraProtocol>(() => {
               link.connecting();
               publish(null);
             }
+            let delayMs = 0;
             try {
               const end = await session();
               if (end === "looped") stats.loops++;
               if (end === "rebuild") report();
             } catch (error) {
               if (!running) break;
-              const { delayMs, note } = link.down(await causeOf(error));
-              publish(note);
+              const down = link.down(await causeOf(error));
+              publish(down.note);
               report();
-              await sleep(delayMs, stopping.signal);
+              delayMs = down.delayMs;
+            } finally {
+              await capture?.[Symbol.asyncDispose]();
+              capture = null;
             }
+            if (delayMs > 0) await sleep(delayMs, stopping.signal);
           }
         } finally {
           feed.close();
           au?.release();
+          if (screenDir !== "") await Deno.remove(screenDir, { recursive: true }).catch(() => {});
         }
       })();
       // Anything but a source fault is a crash of the actor: the supervisor restarts it.

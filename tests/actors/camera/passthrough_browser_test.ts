@@ -40,7 +40,11 @@ window.decoded = async () => {
 
 async function watch(
   camera: { size: string; fps: number; profile?: string; bframes?: number },
-  check: (seen: { frames: number; width: number }, streams: Streams) => void,
+  check: (
+    seen: { frames: number; width: number },
+    streams: Streams,
+    encoder: { forViewers: boolean; fps: number } | undefined,
+  ) => void,
 ) {
   await using rtsp = await startRtspCamera(closedPort(), camera);
   await using cfg = await tempConfig(
@@ -76,7 +80,14 @@ async function watch(
       );
       return n.frames >= 30 ? n : undefined;
     }, 30_000);
-    check(seen, (await streams()).streams);
+    // The encoder's rate over a second of watching (it reports every second).
+    await new Promise((r) => setTimeout(r, 2100));
+    const now = await getJson<
+      { streams: Streams; stats: { encoder?: { forViewers: boolean; fps: number } } }
+    >(
+      `${eyrie.url}/api/cameras/door`,
+    );
+    check(seen, now.streams, now.stats.encoder);
     // The encode for viewers ends with the last viewer.
     await page.close();
     await until("the encoder idle again", async () => {
@@ -98,19 +109,26 @@ interface Streams {
 }
 
 Deno.test("Chromium decodes a passed-through RTSP camera's own H.264 over WebRTC, at the camera's size", async () => {
-  await watch({ size: "320x240", fps: 15 }, (seen, streams) => {
+  await watch({ size: "320x240", fps: 15 }, (seen, streams, encoder) => {
+    assert.equal(encoder!.forViewers, false, "no encode: the camera's own stream");
     assert.equal(seen.width, 320, "the camera's own size, not the configured 160");
     assert.equal(streams.webrtc.mode, "passthrough");
   });
 });
 
 Deno.test("Chromium watches a camera sending B-frames through eyrie's encode for viewers, while the main stream stays the camera's", async () => {
-  await watch({ size: "320x240", fps: 15, profile: "high", bframes: 2 }, (seen, streams) => {
-    assert.equal(seen.width, 160, "eyrie's encode at the configured size");
-    assert.equal(streams.webrtc.mode, "encoded");
-    assert.match(streams.webrtc.reason, /B-frames/);
-    assert.equal(streams.main.mode, "passthrough");
-    assert.equal(streams.main.source!.profile, "high");
-    assert.equal(streams.main.source!.width, 320);
-  });
+  await watch(
+    { size: "320x240", fps: 15, profile: "high", bframes: 2 },
+    (seen, streams, encoder) => {
+      // Every picture is decoded for it: the camera's 15 fps, not the detector's 5.
+      assert.equal(encoder!.forViewers, true);
+      assert.ok(encoder!.fps > 8, `viewers' encode at ${encoder!.fps} fps`);
+      assert.equal(seen.width, 160, "eyrie's encode at the configured size");
+      assert.equal(streams.webrtc.mode, "encoded");
+      assert.match(streams.webrtc.reason, /B-frames/);
+      assert.equal(streams.main.mode, "passthrough");
+      assert.equal(streams.main.source!.profile, "high");
+      assert.equal(streams.main.source!.width, 320);
+    },
+  );
 });
