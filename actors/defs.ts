@@ -314,6 +314,9 @@ export interface WebhookConfig {
   retries: number;
 }
 
+/** `passthrough = "…"` of a [[camera]]. */
+export type PassthroughChoice = "auto" | "never";
+
 export interface CameraConfig {
   id: string;
   /** auto | test | libcamera | v4l2:/dev/videoN | file:/path | rtsp://… | screen[:display[+X,Y,WxH]] */
@@ -330,6 +333,11 @@ export interface CameraConfig {
   cursor: boolean;
   codec: Codec;
   encoder: EncoderChoice;
+  /**
+   * auto: a source that already sends H.264 (rtsp://) is forwarded as it
+   * comes, without re-encoding; never: always decode and encode.
+   */
+  passthrough: PassthroughChoice;
   bitrate_kbps: number;
   min_bitrate_kbps: number;
   max_bitrate_kbps: number;

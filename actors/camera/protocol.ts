@@ -5,6 +5,8 @@
  */
 import type { CameraConfig } from "../defs.ts";
 import type { LinkState } from "../supervisor/link.ts";
+import type { SourceStream } from "./au_feed.ts";
+import type { StreamPlan } from "./passthrough.ts";
 
 export interface CameraInit {
   camera: CameraConfig;
@@ -12,6 +14,10 @@ export interface CameraInit {
   raw: SharedArrayBuffer;
   /** Downscaled low-fps frames for the detector. */
   small: SharedArrayBuffer;
+  /** Access units: written by the camera only while it passes its source through. */
+  au: SharedArrayBuffer;
+  /** Who writes the AU ring (stream_mode.ts). */
+  mode: SharedArrayBuffer;
   /** No frame for this long and the source is stalled: offline, reopened after a backoff. */
   watchdogMs: number;
   /** How long the first frame of each try may take. */
@@ -30,6 +36,19 @@ export interface CameraStats {
   format: string;
   /** Times a file source looped. */
   loops: number;
+  /** How the main stream is made now, and why. */
+  main: MainStreamReport;
+}
+
+/** The main stream as `/api/cameras/:id` shows it. */
+export interface MainStreamReport extends StreamPlan {
+  /** While passing through: the source's stream, once its first SPS came. */
+  source?: SourceStream;
+  /** While passing through: the source's access units forwarded, and dropped. */
+  accessUnits?: number;
+  dropped?: number;
+  /** While passing through: WebRTC viewers get eyrie's encode (the source has B-frames). */
+  viewersEncoded?: boolean;
 }
 
 export type CameraEvent =

@@ -21,6 +21,8 @@ export const cameraChild: ChildFactory = (node, ctx) => ({
         camera: node.config,
         raw: node.rings.raw,
         small: node.rings.small,
+        au: node.rings.au,
+        mode: node.streamMode,
         watchdogMs: WATCHDOG_MS,
         firstFrameMs: FIRST_FRAME_MS,
       },

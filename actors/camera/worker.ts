@@ -24,6 +24,8 @@ import { FrameFeed } from "./feed.ts";
 import { describeSource, gstCause, redactUrl, SourceFault } from "./fault.ts";
 import { busyCause, preflight } from "./preflight.ts";
 import { cameraPipeline, MAIN_SINK, parseSource, type SourceKind } from "./source.ts";
+import { ES_SINK, passthroughPipeline, planMainStream } from "./passthrough.ts";
+import { AccessUnitFeed } from "./au_feed.ts";
 import { ScreenCapture } from "./screen_capture.ts";
 
 const STATS_EVERY_MS = 1000;
@@ -34,8 +36,12 @@ const STATS_EVERY_MS = 1000;
  */
 const OPEN_WAIT_MS = 250;
 
-/** How one session with the source ended, when it did not fail. */
-type SessionEnd = "stopped" | "looped";
+/**
+ * How one session with the source ended, when it did not fail. "rebuild": the
+ * source turned out to have B-frames, so it opens again decoding every
+ * picture for the encoder that makes WebRTC viewers their stream.
+ */
+type SessionEnd = "stopped" | "looped" | "rebuild";
 
 runActor<CameraProtocol>(() => {
   let running = true;
@@ -52,6 +58,13 @@ runActor<CameraProtocol>(() => {
       const src: SourceKind = parseSource(cam.source, cam.pattern) ?? resolveAuto(cam.pattern);
       if (src.kind === "screen" && src.display === "") src.display = Deno.env.get("DISPLAY") ?? "";
       sourceText = describeSource(src);
+      const plan = planMainStream(cam, src);
+      // Passing through until the source shows it sends something else than H.264.
+      const au = plan.mode === "passthrough" ? new AccessUnitFeed(cam, init.au, init.mode) : null;
+      let notH264 = false;
+      /** Decode every picture for the viewers' encode (set once the source shows B-frames). */
+      let forViewers = false;
+      const passing = () => au !== null && !notH264;
       let socket = "";
       if (src.kind === "screen") {
         screenDir = Deno.makeTempDirSync({ prefix: "eyrie-screen-" });
@@ -60,7 +73,9 @@ runActor<CameraProtocol>(() => {
       const screen = src.kind === "screen"
         ? { display: src.display, region: src.region, cursor: cam.cursor }
         : null;
-      pipelineText = cameraPipeline(cam, src, socket);
+      pipelineText = passing()
+        ? passthroughPipeline(cam, { url: cam.source })
+        : cameraPipeline(cam, src, socket);
       if (screen !== null) {
         pipelineText = `${ScreenCapture.describe(cam, screen, socket)} | ${pipelineText}`;
       }
@@ -81,6 +96,7 @@ runActor<CameraProtocol>(() => {
         height: cam.height,
         format: cam.format,
         loops: 0,
+        main: plan,
       };
       let windowStart = performance.now();
       let windowFrames = 0;
@@ -96,6 +112,15 @@ runActor<CameraProtocol>(() => {
         windowFrames = frames;
         stats.frames = frames;
         stats.smallFrames = feed.counters.smallFrames;
+        if (au !== null && !notH264) {
+          stats.main = {
+            ...plan,
+            ...(au.stream !== null ? { source: { ...au.stream } } : {}),
+            accessUnits: au.counters.accessUnits,
+            dropped: au.counters.dropped,
+            viewersEncoded: forViewers,
+          };
+        }
         ctx.emit({ type: "stats", stats: { ...stats } });
       };
       const publish = (note: LinkNote | null) => {
@@ -113,27 +138,58 @@ runActor<CameraProtocol>(() => {
         await preflight(src, stopping.signal);
         reached = true;
         if (!running) return "stopped";
+        const pass = passing();
         if (screen !== null) {
           capture = await ScreenCapture.start(cam, screen, { socket, signal: stopping.signal });
         }
-        const p = Pipeline.parse(cameraPipeline(cam, src, socket));
+        const text = pass
+          ? passthroughPipeline(cam, { url: cam.source }, { forViewers })
+          : cameraPipeline(cam, src, socket);
+        if (pass) pipelineText = text;
+        const p = Pipeline.parse(text);
         try {
+          if (pass) {
+            au!.claim();
+            au!.restart();
+          }
           // A refusal throws the element's error, with its reason.
           await p.setStateAsync("playing", { timeoutMs: OPEN_WAIT_MS });
           const main = p.appSink(MAIN_SINK);
+          // Passing through, the source's access units lead; decoded frames come at a low rate.
+          const es = pass ? p.appSink(ES_SINK) : null;
+          const lead = es ?? main;
           let discont = true;
+          let rawDiscont = true;
           let lastFrame = performance.now();
           let grace = init.firstFrameMs;
           while (running) {
-            const sample = await main.pullAsync({ timeoutMs: 100 });
+            const sample = await lead.pullAsync({ timeoutMs: 100 });
             const now = performance.now();
             if (sample !== null) {
-              feed.push(sample, discont);
+              if (es !== null) {
+                au!.push(sample);
+                for (let s = es.pull({ timeoutMs: 0 }); s !== null; s = es.pull({ timeoutMs: 0 })) {
+                  au!.push(s);
+                }
+                if (!forViewers && au!.reorders) {
+                  forViewers = true;
+                  au!.encodeForViewers(true);
+                  ctx.log.info("the source has B-frames: encoding for WebRTC viewers", {
+                    ...au!.stream,
+                  });
+                  return "rebuild";
+                }
+                const raw = main.pull({ timeoutMs: 0 });
+                if (raw !== null) {
+                  feed.push(raw, rawDiscont);
+                  rawDiscont = false;
+                }
+              } else feed.push(sample, discont);
               if (discont) publish(link.up());
               discont = false;
               lastFrame = now;
               grace = init.watchdogMs;
-            } else if (main.eos) {
+            } else if (lead.eos) {
               if (src.kind === "file") return "looped";
               throw new SourceFault("the stream ended");
             }
@@ -161,6 +217,16 @@ runActor<CameraProtocol>(() => {
 
       /** The cause of a failed session, or the error again when it is a bug of ours. */
       const causeOf = async (error: unknown): Promise<string> => {
+        if (passing() && au!.counters.accessUnits === 0 && error instanceof GstError) {
+          // rtph264depay could not take what the source sends: decode and encode from now on.
+          if (/not-linked|not-negotiated|could not link/i.test(`${error.message} ${error.debug}`)) {
+            notH264 = true;
+            au!.release();
+            stats.main = { mode: "encoded", reason: "the RTSP source does not send H.264" };
+            pipelineText = cameraPipeline(cam, src, socket);
+            return "the source does not send H.264: decoding it instead";
+          }
+        }
         // The capture child's exit says more than shmsrc losing its socket, or a stall.
         const captured = await capture?.cause();
         if (captured) return captured;
@@ -195,6 +261,7 @@ runActor<CameraProtocol>(() => {
             try {
               const end = await session();
               if (end === "looped") stats.loops++;
+              if (end === "rebuild") report();
             } catch (error) {
               if (!running) break;
               const down = link.down(await causeOf(error));
@@ -209,6 +276,7 @@ runActor<CameraProtocol>(() => {
           }
         } finally {
           feed.close();
+          au?.release();
           if (screenDir !== "") await Deno.remove(screenDir, { recursive: true }).catch(() => {});
         }
       })();

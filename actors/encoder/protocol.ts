@@ -13,6 +13,10 @@ export interface EncoderInit {
   au: SharedArrayBuffer;
   /** This actor's reader index on the raw ring. */
   reader: number;
+  /** The AU ring's writer handshake (actors/camera/stream_mode.ts): held while the camera passes through. */
+  mode: SharedArrayBuffer;
+  /** While held, with the camera asking for it: access units for WebRTC viewers only. */
+  viewerAu?: SharedArrayBuffer;
 }
 
 export interface EncoderStats {
@@ -34,6 +38,10 @@ export interface EncoderStats {
   latencyP50Ms: number;
   latencyP95Ms: number;
   fallbacks: number;
+  /** True while the camera passes its source through and this encoder leaves the AU ring alone. */
+  held: boolean;
+  /** True while it encodes for WebRTC viewers only (a passed-through source with B-frames). */
+  forViewers: boolean;
 }
 
 export type EncoderEvent =

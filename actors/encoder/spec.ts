@@ -18,7 +18,14 @@ export const encoderChild: ChildFactory = (node, ctx) => ({
       id: `${node.id}/encoder`,
       url: ENCODER_WORKER,
       host: node.hosts.get(ctx.host),
-      init: { camera: node.config, raw: node.rings.raw, au: node.rings.au, reader: READER.encoder },
+      init: {
+        camera: node.config,
+        raw: node.rings.raw,
+        au: node.rings.au,
+        reader: READER.encoder,
+        mode: node.streamMode,
+        ...(node.rings.viewerAu !== undefined ? { viewerAu: node.rings.viewerAu } : {}),
+      },
       log: ctx.log,
       onEvent: (e) => {
         if (e.type === "stats") node.stats.set("encoder", e.stats);

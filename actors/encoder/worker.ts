@@ -25,6 +25,7 @@ import {
 import { LatencyWindow } from "./latency.ts";
 import type { EncoderProtocol, EncoderStats } from "./protocol.ts";
 import { noEncoderError, selectEncoder } from "./select.ts";
+import { EncoderHold } from "../camera/stream_mode.ts";
 
 const STATS_EVERY_MS = 1000;
 /** Frames pushed but not yet out, remembered by pts. Reason: a hardware encoder may hold a few. */
@@ -97,7 +98,12 @@ runActor<EncoderProtocol>(() => {
       current = open(candidates[index]);
 
       const reader = new RingReader(init.raw, init.reader, { start: "latest" });
-      const au = new RingWriter(init.au);
+      let au = new RingWriter(init.au);
+      const hold = new EncoderHold(init.mode);
+      // The encoder is the only writer of the viewer ring.
+      const viewerRing = init.viewerAu !== undefined ? new RingWriter(init.viewerAu) : null;
+      /** Where access units go now: the AU ring, the viewer ring, or nowhere (passthrough). */
+      let out: RingWriter | null = au;
       const format = cam.codec === "mjpeg" ? FrameFormat.JPEG : FrameFormat.H264;
       const frameNs = Math.round(1e9 / cam.fps);
       // Per frame in flight, by encoder pts: capture time, push time, torn (a copy found torn at
@@ -131,6 +137,8 @@ runActor<EncoderProtocol>(() => {
         latencyP50Ms: 0,
         latencyP95Ms: 0,
         fallbacks: 0,
+        held: false,
+        forViewers: false,
       };
       let windowStart = performance.now();
       let windowAus = 0;
@@ -188,12 +196,15 @@ runActor<EncoderProtocol>(() => {
             stats.dropped++;
             continue;
           }
+          const target = route();
+          // Passthrough without B-frames: nothing to write; start over when the ring comes back.
+          if (target === null) continue;
           if (awaitingKeyframe && !key) continue;
           awaitingKeyframe = false;
           const size = s.size;
-          s.copyTo(au.reserve(size));
+          s.copyTo(target.reserve(size));
           const captureNs = frame?.captureNs ?? 0;
-          au.commit(size, {
+          target.commit(size, {
             pts: captureNs > 0 ? captureNs : pts,
             captureNs,
             durationNs: frameNs,
@@ -212,6 +223,28 @@ runActor<EncoderProtocol>(() => {
           windowBytes += size;
           if (frame !== undefined) latency.record(performance.now() - frame.pushedAt);
         }
+      };
+
+      /**
+       * Reads the camera's wish (stream_mode.ts) and picks where access units go. A change of
+       * place starts a new run on a keyframe; taking the AU ring back continues its sequence.
+       */
+      const route = (): RingWriter | null => {
+        const held = hold.held();
+        let next: RingWriter | null;
+        if (!held) {
+          if (stats.held) au = new RingWriter(init.au); // the camera wrote it meanwhile
+          next = au;
+        } else next = viewerRing !== null && hold.viewers ? viewerRing : null;
+        stats.held = held;
+        stats.forViewers = next !== null && next === viewerRing;
+        if (next !== out) {
+          discont = true;
+          awaitingKeyframe = true;
+          keyframeWanted = true;
+          out = next;
+        }
+        return next;
       };
 
       /** A hardware encoder that fails hands over to the next candidate; software failures crash. */
@@ -240,7 +273,13 @@ runActor<EncoderProtocol>(() => {
         try {
           while (running) {
             const w = await reader.wait(100);
-            if (w === "ready") {
+            if (route() === null) {
+              // Passthrough: the raw frames are the camera's decoded few, for detection only.
+              while (reader.next()) continue;
+              basePts = -1;
+              discont = true;
+              keyframeWanted = true;
+            } else if (w === "ready") {
               while (reader.next()) {
                 // Stay live: when behind, skip to the newest frame.
                 if (reader.lag > 0) {
@@ -291,7 +330,9 @@ runActor<EncoderProtocol>(() => {
           }
         } finally {
           reader.close();
-          au.close();
+          // While the camera passes through, the AU ring is its to close.
+          if (!stats.held) au.close();
+          viewerRing?.close();
           current?.p[Symbol.dispose]();
         }
       })();

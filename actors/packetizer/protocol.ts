@@ -18,6 +18,12 @@ export interface PacketizerInit {
   ssrc: number;
   /** RTP timestamp offset (random, RFC 3550). */
   timestampOffset: number;
+  /**
+   * The viewer packetizer of a camera that may pass through: reads `viewerAu`
+   * instead of `au` while the camera asks for an encode for viewers
+   * (actors/camera/stream_mode.ts), starting each switch at a keyframe.
+   */
+  viewers?: { viewerAu: SharedArrayBuffer; mode: SharedArrayBuffer };
 }
 
 export interface PacketizerStats {

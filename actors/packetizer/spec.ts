@@ -42,3 +42,40 @@ export const packetizerChild: ChildFactory = (node, ctx) => ({
       },
     }),
 });
+
+/**
+ * The viewer packetizer of a camera that may pass its source through: WebRTC
+ * viewers read its RTP ring. It packetizes the main stream, or eyrie's own
+ * encode while the source has B-frames (which browsers do not play), so a
+ * viewer's stream never depends on what the recording gets.
+ */
+export const viewerPacketizerChild: ChildFactory = (node, ctx) => {
+  const { viewerAu, viewerRtp } = node.rings;
+  if (viewerAu === undefined || viewerRtp === undefined) return null;
+  return {
+    id: "viewer-packetizer",
+    restart: "permanent",
+    shutdownMs: ACTOR_SHUTDOWN_MS,
+    start: () =>
+      spawnActor<PacketizerProtocol>({
+        id: `${node.id}/viewer-packetizer`,
+        url: PACKETIZER_WORKER,
+        host: node.hosts.get(ctx.host),
+        init: {
+          au: node.rings.au,
+          rtp: viewerRtp,
+          reader: READER.viewerPacketizer,
+          codec: "h264",
+          mtu: WEBRTC_MTU,
+          payloadType: H264_PAYLOAD_TYPE,
+          ssrc: node.viewerRtpIdentity.ssrc,
+          timestampOffset: node.viewerRtpIdentity.timestampOffset,
+          viewers: { viewerAu, mode: node.streamMode },
+        },
+        log: ctx.log,
+        onEvent: (e) => {
+          if (e.type === "stats") node.stats.set("viewer-packetizer", e.stats);
+        },
+      }),
+  };
+};

@@ -7,6 +7,7 @@
  */
 import { FrameFlags } from "../defs.ts";
 import { RingReader, RingWriter } from "../ring/mod.ts";
+import { isWatched, viewersEncoded } from "../camera/stream_mode.ts";
 import { runActor } from "../runtime/worker.ts";
 import {
   findParameterSets,
@@ -61,7 +62,21 @@ runActor<PacketizerProtocol>(() => {
         sequencer: new RtpSequencer({ initial: nextSequence(init.rtp) }),
         clock: new RtpClock({ offset: init.timestampOffset, source: "pts" }),
       });
-      const reader = new RingReader(init.au, init.reader, { start: "keyframe" });
+      let reader = new RingReader(init.au, init.reader, { start: "keyframe" });
+      // The viewer packetizer follows the camera: the main stream, or eyrie's encode for viewers.
+      const viewers = init.viewers;
+      let fromViewerRing = false;
+      const follow = () => {
+        if (viewers === undefined) return;
+        const want = viewersEncoded(viewers.mode);
+        if (want === fromViewerRing) return;
+        fromViewerRing = want;
+        reader.close();
+        reader = new RingReader(want ? viewers.viewerAu : init.au, init.reader, {
+          start: "keyframe",
+        });
+        discont = true;
+      };
       const writer = new RingWriter(init.rtp);
       const target = new RingPacketTarget(writer);
       const stats: PacketizerStats = {
@@ -88,8 +103,14 @@ runActor<PacketizerProtocol>(() => {
       loop = (async () => {
         try {
           while (running) {
+            follow();
             if ((await reader.wait(100)) === "ready") {
               while (reader.next()) {
+                if (viewers !== undefined && !isWatched(viewers.mode)) {
+                  // Nobody watches over WebRTC: nothing to packetize for them.
+                  discont = true;
+                  continue;
+                }
                 const key = (reader.flags & FrameFlags.KEYFRAME) !== 0;
                 // The AU is read in place; if the encoder overwrote it meanwhile, its packets
                 // are already out, so check first and packetize only intact bytes.

@@ -35,6 +35,8 @@ export interface PreRollFrame {
   data: Uint8Array;
   ptsNs: number;
   keyframe: boolean;
+  /** Presentation minus decode time (B-frames), ns; 0 without reordering. */
+  reorderNs: number;
 }
 
 /** Bounded pre-roll of access units; see the module doc. */
@@ -43,6 +45,7 @@ export class PreRollBuffer {
   #offset: Float64Array;
   #size: Float64Array;
   #pts: Float64Array;
+  #reorder: Float64Array;
   #key: Uint8Array;
   #first = 0;
   #count = 0;
@@ -67,6 +70,7 @@ export class PreRollBuffer {
     this.#offset = new Float64Array(maxFrames);
     this.#size = new Float64Array(maxFrames);
     this.#pts = new Float64Array(maxFrames);
+    this.#reorder = new Float64Array(maxFrames);
     this.#key = new Uint8Array(maxFrames);
   }
 
@@ -113,7 +117,7 @@ export class PreRollBuffer {
    * Copies one access unit in. Returns false when it was not kept: a
    * non-keyframe with no keyframe before it, or an AU larger than the buffer.
    */
-  push(data: Uint8Array, meta: { ptsNs: number; keyframe: boolean }): boolean {
+  push(data: Uint8Array, meta: { ptsNs: number; keyframe: boolean; reorderNs?: number }): boolean {
     if (data.length > this.#store.length) {
       this.clear();
       return false;
@@ -130,6 +134,7 @@ export class PreRollBuffer {
     this.#offset[slot] = at;
     this.#size[slot] = data.length;
     this.#pts[slot] = meta.ptsNs;
+    this.#reorder[slot] = meta.reorderNs ?? 0;
     this.#key[slot] = meta.keyframe ? 1 : 0;
     this.#count++;
     this.#bytes += data.length;
@@ -167,6 +172,7 @@ export class PreRollBuffer {
         data: this.#store.subarray(this.#offset[s], this.#offset[s] + this.#size[s]),
         ptsNs: this.#pts[s],
         keyframe: this.#key[s] === 1,
+        reorderNs: this.#reorder[s],
       });
     }
     return out;

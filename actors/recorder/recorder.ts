@@ -53,6 +53,8 @@ export interface AccessUnitMeta {
   /** The access unit carries codec configuration (SPS/PPS). */
   config: boolean;
   gap: boolean;
+  /** Presentation minus decode time in ns (B-frames of a passed-through source); 0 otherwise. */
+  reorderNs?: number;
 }
 
 function toMs(ns: number): number {
@@ -319,7 +321,7 @@ export class Recorder {
     this.#thumbnail(path, firstAu);
   }
 
-  #push(au: Uint8Array, meta: { ptsNs: number; keyframe: boolean }): void {
+  #push(au: Uint8Array, meta: { ptsNs: number; keyframe: boolean; reorderNs?: number }): void {
     const w = this.#writer;
     if (w === null) return;
     // The first access unit must carry SPS and PPS, or h264parse cannot describe the stream.

@@ -39,6 +39,8 @@ export class SegmentWriter {
   #pushed = 0;
   #pushedBytes = 0;
   #lastPts = 0;
+  /** The first access unit's presentation delay on the grid (B-frames): decode times start at 0. */
+  #shiftNs = 0;
   readonly #minStepNs: number;
   #closing = false;
 
@@ -103,14 +105,37 @@ export class SegmentWriter {
    * more than half an interval late costs one half step, never a lasting
    * shift. Throws GstError when the pipeline refuses it.
    */
-  push(au: Uint8Array, meta: { ptsNs: number; keyframe: boolean }): void {
-    const raw = Math.max(0, meta.ptsNs - this.startNs);
-    const grid = Math.round(Math.round(raw / this.#frameNs) * this.#frameNs);
-    const pts = this.#pushed === 0 ? 0 : Math.max(grid, this.#lastPts + this.#minStepNs);
-    this.#src.push(au, { pts, duration: Math.round(this.#frameNs), keyframe: meta.keyframe });
-    this.#lastPts = pts;
+  push(au: Uint8Array, meta: { ptsNs: number; keyframe: boolean; reorderNs?: number }): void {
+    const reorder = meta.reorderNs ?? 0;
+    if (this.#pushed === 0) this.#shiftNs = this.#onGrid(reorder);
+    if (this.#shiftNs === 0 && reorder === 0) {
+      const raw = Math.max(0, meta.ptsNs - this.startNs);
+      const pts = this.#pushed === 0
+        ? 0
+        : Math.max(this.#onGrid(raw), this.#lastPts + this.#minStepNs);
+      this.#src.push(au, { pts, duration: Math.round(this.#frameNs), keyframe: meta.keyframe });
+      this.#lastPts = pts;
+    } else {
+      // B-frames: presentation and decode times each on the grid, shifted so that the first
+      // keyframe is decoded at 0; decode times only go forward and never pass presentation.
+      const pts = this.#onGrid(Math.max(0, meta.ptsNs - this.startNs + this.#shiftNs));
+      const rawDts = this.#onGrid(Math.max(0, meta.ptsNs - reorder - this.startNs + this.#shiftNs));
+      const dts = this.#pushed === 0 ? 0 : Math.max(rawDts, this.#lastPts + this.#minStepNs);
+      this.#src.push(au, {
+        pts: Math.max(pts, dts),
+        dts,
+        duration: Math.round(this.#frameNs),
+        keyframe: meta.keyframe,
+      });
+      this.#lastPts = dts;
+    }
     this.#pushed++;
     this.#pushedBytes += au.length;
+  }
+
+  /** The nearest frame-grid time, in whole ns. */
+  #onGrid(ns: number): number {
+    return Math.round(Math.round(ns / this.#frameNs) * this.#frameNs);
   }
 
   /** The pipeline's error, if it reported one (a full disk, a file it cannot write). */

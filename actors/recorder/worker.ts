@@ -70,6 +70,8 @@ runActor<RecorderProtocol>(() => {
             keyframe: (reader.flags & FrameFlags.KEYFRAME) !== 0,
             config: (reader.flags & FrameFlags.CONFIG) !== 0,
             gap: reader.gap || (reader.flags & FrameFlags.DISCONT) !== 0,
+            // The AU ring's aux word: pts − dts in µs (actors/camera/au_feed.ts).
+            reorderNs: reader.aux * 1000,
           });
         }
       };

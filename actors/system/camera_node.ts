@@ -23,6 +23,7 @@ import {
 import { ACTOR_SHUTDOWN_MS, CAMERA_FLAGS } from "./flags.ts";
 import { type CameraRings, createCameraRings } from "./rings.ts";
 import { HOST_WORKER, placementSeparate } from "./placement.ts";
+import { createStreamMode, setWatched } from "../camera/stream_mode.ts";
 
 /** What a camera's actors need from the rest of the process. */
 export interface NodeContext {
@@ -41,6 +42,8 @@ export type ChildFactory = (node: CameraNode, ctx: NodeContext) => ChildSpec | n
 export class CameraNode {
   readonly config: CameraConfig;
   readonly rings: CameraRings;
+  /** Who writes the AU ring: the encoder, or the camera passing its source through (stream_mode.ts). */
+  readonly streamMode: SharedArrayBuffer = createStreamMode();
   readonly ctx: NodeContext;
   /** The camera's shared Workers, by host name (placement.ts). */
   readonly hosts: ActorHosts;
@@ -57,6 +60,11 @@ export class CameraNode {
   readonly triggers = new EventStream<{ atNs: number; kind: string }>();
   /** The RTP stream's identity, fixed for the camera's life (packetizer restarts keep it). */
   readonly rtp = {
+    ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
+    timestampOffset: crypto.getRandomValues(new Uint32Array(1))[0],
+  };
+  /** The viewers' RTP stream's identity (the viewer packetizer of a camera that may pass through). */
+  readonly viewerRtpIdentity = {
     ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
     timestampOffset: crypto.getRandomValues(new Uint32Array(1))[0],
   };
@@ -92,6 +100,14 @@ export class CameraNode {
   /** The running subtree, if it runs. */
   get supervisor(): Supervisor | undefined {
     return this.#supervisor;
+  }
+
+  /**
+   * Whether WebRTC viewers watch or connect: a passed-through source with
+   * B-frames is encoded for them only then (stream_mode.ts).
+   */
+  set watched(on: boolean) {
+    setWatched(this.streamMode, on);
   }
 
   /** Asks the encoder for a keyframe now (a new viewer, a lost picture). */

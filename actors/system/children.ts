@@ -17,7 +17,9 @@
  *     │   ├── packetizer  AU ring → RTP ring (SSRC and sequence continue across restarts)
  *     │   ├── rtp (one_for_one): 0, 1, … RTP ring → UDP, one per [[camera.rtp]]
  *     │   ├── publish (one_for_one): 0, … RTP ring → a Janus mountpoint, one per [[camera.publish]]
- *     │   └── viewer      RTP ring → WebRTC, only while someone watches (viewer/demand.ts)
+ *     │   ├── viewer-packetizer  AU ring or viewer AU ring → viewer RTP ring (passthrough cameras)
+ *     │   └── viewer      RTP ring (viewer RTP ring when there is one) → WebRTC, only while someone
+ *     │                   watches (viewer/demand.ts)
  *     └── detector    small ring → events
  * ```
  *
@@ -41,7 +43,7 @@ import { groupChild, INDEPENDENT } from "./group.ts";
 import { onHost } from "./placement.ts";
 import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
-import { packetizerChild } from "../packetizer/spec.ts";
+import { packetizerChild, viewerPacketizerChild } from "../packetizer/spec.ts";
 import { rtpOutputsChild } from "../rtp_output/spec.ts";
 import { publishersChild } from "../publish/spec.ts";
 import { detectorChild } from "../detector/spec.ts";
@@ -61,6 +63,7 @@ export const LIVE_CHILDREN: ChildFactory[] = [
   onHost(IO, packetizerChild),
   onHost(IO, rtpOutputsChild),
   onHost(IO, publishersChild),
+  onHost(IO, viewerPacketizerChild),
   // The viewer joins here at the first WHEP offer and leaves when nobody watches (viewer/demand.ts).
 ];
 

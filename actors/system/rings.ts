@@ -7,6 +7,7 @@
  */
 import { type CameraConfig, FrameFormat, rawFrameBytes } from "../defs.ts";
 import { createByteRing, createFrameRing } from "../ring/mod.ts";
+import { mayPassThrough } from "../camera/passthrough.ts";
 
 export interface CameraRings {
   /** Raw frames at the camera's size: camera → encoder. */
@@ -17,6 +18,13 @@ export interface CameraRings {
   au: SharedArrayBuffer;
   /** RTP packets, packetized once: packetizer → UDP outputs, WebRTC viewers. */
   rtp: SharedArrayBuffer;
+  /**
+   * A camera that may pass its source through: eyrie's own encode for WebRTC
+   * viewers when the source has B-frames (encoder → viewer packetizer), and
+   * the viewers' RTP (viewer packetizer → viewer).
+   */
+  viewerAu?: SharedArrayBuffer;
+  viewerRtp?: SharedArrayBuffer;
 }
 
 /**
@@ -67,6 +75,8 @@ export const READER = {
   recorder: 1,
   /** au ring: JPEG snapshots and MJPEG streams of an MJPEG camera */
   snapshot: 2,
+  /** au ring and viewerAu ring: the viewer packetizer of a camera that may pass through */
+  viewerPacketizer: 7,
   /** 3 to 6: one per [[camera.forward]] (MAX_FORWARDS) */
   tlsSender: 3,
   /** rtp ring: UDP outputs take 0 to 7 (one per [[camera.rtp]]) */
@@ -81,7 +91,14 @@ export const READER = {
 export function createCameraRings(cam: CameraConfig): CameraRings {
   const format = cam.format === "NV12" ? FrameFormat.NV12 : FrameFormat.I420;
   const det = cam.detection;
+  const viewers = mayPassThrough(cam)
+    ? {
+      viewerAu: createByteRing({ entries: AU_ENTRIES, dataBytes: auRingBytes(cam) }),
+      viewerRtp: createByteRing({ entries: rtpRingEntries(cam), dataBytes: rtpRingBytes(cam) }),
+    }
+    : {};
   return {
+    ...viewers,
     raw: createFrameRing({
       slots: RAW_SLOTS,
       slotBytes: rawFrameBytes(format, cam.width, cam.height),

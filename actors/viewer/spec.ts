@@ -43,7 +43,8 @@ export const viewerChild: ChildFactory = (node, ctx) => {
         host: node.hosts.get(ctx.host),
         init: {
           cameraId: cam.id,
-          rtp: node.rings.rtp,
+          // A camera that may pass through has the viewer packetizer's ring (no B-frames there).
+          rtp: node.rings.viewerRtp ?? node.rings.rtp,
           reader: READER.viewer,
           maxViewers: cam.max_viewers,
           bitrate: {
@@ -58,8 +59,11 @@ export const viewerChild: ChildFactory = (node, ctx) => {
           switch (e.type) {
             case "stats":
               node.stats.set("viewer", e.stats);
+              node.watched = e.stats.viewers + e.stats.connecting + e.stats.waiting > 0;
               return;
             case "keyframe":
+              // A new offer asks first: an encode for viewers starts now, not at the next stats.
+              node.watched = true;
               node.requestKeyframe();
               return;
             case "bitrate":

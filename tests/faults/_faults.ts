@@ -27,12 +27,36 @@ export interface RtspCamera {
 /** Starts `tests/faults/_rtsp_camera.py` on `port` (Debian's python3 with gst-rtsp-server). */
 export async function startRtspCamera(
   port: number,
-  options: { path?: string; user?: string; password?: string } = {},
+  options: {
+    path?: string;
+    user?: string;
+    password?: string;
+    /** "640x360"; 320x240 by default. */
+    size?: string;
+    fps?: number;
+    /** x264's profile ("high"); with `bframes`, B-frames as many IP cameras send them. */
+    profile?: string;
+    bframes?: number;
+    bitrateKbps?: number;
+    /** "320x180": the camera changes its picture size `switchAfterS` (3) after a client plays. */
+    switchSize?: string;
+    switchAfterS?: number;
+    /** SPS and PPS in the SDP only, never in the stream. */
+    noInband?: boolean;
+  } = {},
 ): Promise<RtspCamera> {
   const args = [RTSP_CAMERA, String(port), "--path", options.path ?? "/stream"];
   if (options.user !== undefined) {
     args.push("--user", options.user, "--password", options.password!);
   }
+  if (options.size !== undefined) args.push("--size", options.size);
+  if (options.fps !== undefined) args.push("--fps", String(options.fps));
+  if (options.profile !== undefined) args.push("--profile", options.profile);
+  if (options.bframes !== undefined) args.push("--bframes", String(options.bframes));
+  if (options.bitrateKbps !== undefined) args.push("--bitrate", String(options.bitrateKbps));
+  if (options.switchSize !== undefined) args.push("--switch-size", options.switchSize);
+  if (options.switchAfterS !== undefined) args.push("--switch-after", String(options.switchAfterS));
+  if (options.noInband) args.push("--no-inband");
   const child = new Deno.Command("/usr/bin/python3", {
     args,
     stdin: "piped", // closed when the test process ends: the camera stops with it

@@ -2,8 +2,11 @@
 """A real RTSP camera for eyrie's fault tests: GStreamer's gst-rtsp-server.
 
 usage: _rtsp_camera.py PORT [--path /stream] [--user U --password P] [--size 320x240] [--fps 15]
+                       [--profile high --bframes 2] [--bitrate KBPS]
 
-Serves a live H.264 test pattern at rtsp://127.0.0.1:PORT/PATH. Prints
+Serves a live H.264 test pattern at rtsp://127.0.0.1:PORT/PATH: by default
+constrained baseline without B-frames (x264 zerolatency); with --profile high
+--bframes N the way many IP cameras send it, High profile with B-frames. Prints
 "ready rtsp://..." on stdout once listening; stops on SIGTERM or when its
 standard input closes (so a test that dies cannot leave it behind).
 """
@@ -25,6 +28,12 @@ parser.add_argument("--user")
 parser.add_argument("--password")
 parser.add_argument("--size", default="320x240")
 parser.add_argument("--fps", type=int, default=15)
+parser.add_argument("--profile", default="")
+parser.add_argument("--bframes", type=int, default=0)
+parser.add_argument("--bitrate", type=int, default=0)
+parser.add_argument("--switch-size", default="")  # WxH: change the picture size mid-stream
+parser.add_argument("--switch-after", type=float, default=3.0)
+parser.add_argument("--no-inband", action="store_true")  # SPS/PPS only in the SDP
 args = parser.parse_args()
 width, height = (int(v) for v in args.size.split("x"))
 
@@ -34,11 +43,41 @@ server = GstRtspServer.RTSPServer()
 server.set_address("127.0.0.1")
 server.set_service(str(args.port))
 factory = GstRtspServer.RTSPMediaFactory()
+if args.bframes > 0:
+    # B-frames need lookahead: no zerolatency tune (it turns them off).
+    x264 = f"x264enc speed-preset=veryfast bframes={args.bframes} b-adapt=false key-int-max={args.fps}"
+else:
+    x264 = f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.fps}"
+if args.bitrate > 0:
+    x264 += f" bitrate={args.bitrate}"
+caps = [f"profile={args.profile}"] if args.profile else []
+if args.no_inband:
+    # avc: SPS and PPS travel as codec data, which rtph264pay puts in the SDP only.
+    caps.append("stream-format=avc")
+profile = f" ! video/x-h264,{','.join(caps)}" if caps else ""
+interval = 0 if args.no_inband else 1
 factory.set_launch(
-    f"( videotestsrc is-live=true pattern=ball ! video/x-raw,width={width},height={height},"
-    f"framerate={args.fps}/1 ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.fps} "
-    "! rtph264pay name=pay0 pt=96 config-interval=1 )"
+    f"( videotestsrc is-live=true pattern=ball ! videoscale ! capsfilter name=size "
+    f"caps=video/x-raw,width={width},height={height},framerate={args.fps}/1 ! {x264}{profile} "
+    f"! rtph264pay name=pay0 pt=96 config-interval={interval} )"
 )
+
+
+def on_configure(_factory, media):
+    if not args.switch_size:
+        return
+    w, h = (int(v) for v in args.switch_size.split("x"))
+    size = media.get_element().get_by_name("size")
+
+    def switch():
+        size.set_property("caps", Gst.Caps.from_string(
+            f"video/x-raw,width={w},height={h},framerate={args.fps}/1"))
+        return False
+
+    GLib.timeout_add(int(args.switch_after * 1000), switch)
+
+
+factory.connect("media-configure", on_configure)
 factory.set_shared(True)
 if args.user is not None:
     auth = GstRtspServer.RTSPAuth()

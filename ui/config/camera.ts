@@ -7,6 +7,7 @@ import type {
   CameraConfig,
   Codec,
   EncoderChoice,
+  PassthroughChoice,
   QualityPreset,
   RawFormat,
   RtpOutputConfig,
@@ -28,14 +29,19 @@ import { forwardOutput, MAX_FORWARDS } from "./forward.ts";
 import { MAX_PUBLISH, publishOutput } from "./publish.ts";
 import { parseScreen, regionSize } from "../../actors/camera/screen.ts";
 
-/** Width, height, fps and bitrate of each quality preset (the original plan's ladder). */
+/**
+ * Width, height, fps and bitrate of each quality preset (the plan's ladder:
+ * low 480p15 0.5 Mb/s, medium 720p30 1.5 Mb/s, high 1080p30 3 Mb/s, ultra
+ * 1080p60 6 Mb/s). A preset sets the defaults of the encoded stream; a
+ * passed-through stream is the camera's own.
+ */
 export const QUALITY_PRESETS: Record<
   QualityPreset,
   { width: number; height: number; fps: number; bitrate_kbps: number }
 > = {
   low: { width: 640, height: 480, fps: 15, bitrate_kbps: 500 },
-  medium: { width: 1280, height: 720, fps: 30, bitrate_kbps: 2000 },
-  high: { width: 1920, height: 1080, fps: 30, bitrate_kbps: 4000 },
+  medium: { width: 1280, height: 720, fps: 30, bitrate_kbps: 1500 },
+  high: { width: 1920, height: 1080, fps: 30, bitrate_kbps: 3000 },
   ultra: { width: 1920, height: 1080, fps: 60, bitrate_kbps: 6000 },
 };
 
@@ -139,6 +145,7 @@ const cameraFields: Fields<CameraBase> = {
   cursor: [bool, true],
   codec: [str({ oneOf: ["h264", "mjpeg"] }) as Checker<Codec>, "h264"],
   encoder: [str({ oneOf: ENCODERS }) as Checker<EncoderChoice>, "auto"],
+  passthrough: [str({ oneOf: ["auto", "never"] }) as Checker<PassthroughChoice>, "auto"],
   bitrate_kbps: [int({ min: 100, max: 50_000 }), (t) => preset(t).bitrate_kbps],
   min_bitrate_kbps: [int({ min: 100, max: 50_000 }), (t) => Math.min(1000, t.bitrate_kbps!)],
   max_bitrate_kbps: [int({ min: 100, max: 50_000 }), (t) => Math.max(8000, t.bitrate_kbps!)],

@@ -10,6 +10,35 @@ import type { QualityPreset } from "../../actors/defs.ts";
 import { QUALITY_PRESETS } from "../config/camera.ts";
 import { redactUrl } from "../../actors/camera/fault.ts";
 import { viewerDemand } from "../../actors/viewer/mod.ts";
+import { parseSource } from "../../actors/camera/source.ts";
+import { planMainStream } from "../../actors/camera/passthrough.ts";
+import type { CameraStats, MainStreamReport } from "../../actors/camera/protocol.ts";
+
+/**
+ * How each stream of a camera is made and why: `main` (recording, RTP,
+ * RTSP, forwards) and `webrtc` (browsers). Before the camera's first report
+ * the plan from config.
+ */
+function describeStreams(node: CameraNode): { main: MainStreamReport; webrtc: MainStreamReport } {
+  const cfg = node.config;
+  const reported = (node.stats.get("camera") as CameraStats | undefined)?.main;
+  const main: MainStreamReport = reported ??
+    (cfg.source === "auto"
+      ? { mode: "encoded", reason: "the auto source delivers raw pictures" }
+      : planMainStream(cfg, parseSource(cfg.source, cfg.pattern)!));
+  if (main.mode === "encoded") {
+    return { main, webrtc: { mode: "encoded", reason: "the main stream, as encoded by eyrie" } };
+  }
+  const webrtc: MainStreamReport = main.viewersEncoded === true && main.source !== undefined
+    ? {
+      mode: "encoded",
+      reason: `the source's ${main.source.profile} profile stream has B-frames, which browsers' ` +
+        `WebRTC stacks do not play: encoded for WebRTC viewers only, at ` +
+        `${cfg.width}x${cfg.height}@${cfg.fps}, while someone watches`,
+    }
+    : { mode: "passthrough", reason: "the main stream: the source's own access units" };
+  return { main, webrtc };
+}
 import { readBoundedText } from "./body.ts";
 import { MAX_QUALITY_BODY_BYTES } from "./body_limit.ts";
 
@@ -29,6 +58,8 @@ function describeCamera(system: System, node: CameraNode) {
     codec: cfg.codec,
     // Whether frames carry their capture time (the /latency probe reads it).
     timecode: cfg.timecode,
+    // Per stream: passed through or encoded, and why.
+    streams: describeStreams(node),
     actors,
     // The live view's actor runs only while someone watches: "idle" is no viewer, not a fault.
     viewer_state: cfg.codec === "h264" ? viewerDemand(node).state : null,

@@ -194,7 +194,9 @@ const encoderMetrics: Collector = (s, { system }) => {
 const READER_NAMES: Record<keyof CameraRings, Record<number, string>> = {
   raw: { 0: "encoder" },
   small: { 0: "detector" },
-  au: { 0: "packetizer", 1: "recorder", 2: "snapshot", 3: "tls_sender" },
+  au: { 0: "packetizer", 1: "recorder", 2: "snapshot", 3: "tls_sender", 7: "viewer_packetizer" },
+  viewerAu: { 7: "viewer_packetizer" },
+  viewerRtp: { 8: "viewer" },
   rtp: {
     0: "rtp0",
     1: "rtp1",
@@ -230,7 +232,9 @@ const ringMetrics: Collector = (s, { system }) => {
   const gaps = s.counter("eyrie_ring_reader_gaps_total", "Times the reader had to resync.");
   for (const node of system.cameras.values()) {
     for (const ring of Object.keys(node.rings) as (keyof CameraRings)[]) {
-      const st = ringStats(node.rings[ring]);
+      const sab = node.rings[ring];
+      if (sab === undefined) continue;
+      const st = ringStats(sab);
       const labels = { camera: node.id, ring };
       written.set(st.written, labels);
       available.set(st.available, labels);

@@ -112,6 +112,8 @@ Deno.test("a source that never sends a frame is offline naming the stall, and th
       camera: cam,
       raw: node.rings.raw,
       small: node.rings.small,
+      au: node.rings.au,
+      mode: node.streamMode,
       watchdogMs: 500,
       firstFrameMs: 1000,
     },

@@ -45,6 +45,8 @@ export async function warmUpWorkers(): Promise<void> {
       camera: cam,
       raw: node.rings.raw,
       small: node.rings.small,
+      au: node.rings.au,
+      mode: node.streamMode,
       watchdogMs: 60_000,
       firstFrameMs: 60_000,
     },

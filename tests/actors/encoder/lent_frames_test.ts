@@ -4,6 +4,7 @@
  * that never waits hammers a 4-slot ring with flat frames, each of one grey;
  * every decoded picture must be flat (a torn one would mix two greys).
  */
+import { createStreamMode } from "../../../actors/camera/stream_mode.ts";
 import assert from "node:assert/strict";
 import { FrameFlags, FrameFormat, nowNs, rawFrameBytes } from "../../../actors/defs.ts";
 import { ENCODER_WORKER, type EncoderProtocol } from "../../../actors/encoder/protocol.ts";
@@ -22,7 +23,7 @@ Deno.test("frames lent to x264 from a 4-slot ring under a writer that never wait
   const encoder = await spawnActor<EncoderProtocol>({
     id: "cam/encoder",
     url: ENCODER_WORKER,
-    init: { camera: cam, raw, au, reader: 0 },
+    init: { camera: cam, raw, au, reader: 0, mode: createStreamMode() },
     log: () => {},
   });
   const writer = new RingWriter(raw);

@@ -89,14 +89,18 @@ export function jpegs(kind: JpegKind, frames = 12): Promise<MediaSet> {
 /** H.264 access units from x264enc, one Annex-B AU per file, SPS/PPS before every IDR. */
 export function h264(
   frames = 30,
-  options: { width?: number; height?: number; gop?: number; profile?: "high" } = {},
+  options: { width?: number; height?: number; gop?: number; profile?: "high"; bframes?: number } =
+    {},
 ) {
   const w = options.width ?? 320, h = options.height ?? 240, gop = options.gop ?? 10;
   const profile = options.profile ? `,profile=${options.profile}` : "";
-  return once(`h264-${frames}-${w}x${h}-${gop}${profile}`, async (dir) => {
+  // B-frames need x264's lookahead, which the zerolatency tune turns off.
+  const tune = options.bframes ? `bframes=${options.bframes} b-adapt=false` : "tune=zerolatency";
+  const b = options.bframes ? `-b${options.bframes}` : "";
+  return once(`h264-${frames}-${w}x${h}-${gop}${profile}${b}`, async (dir) => {
     await gst(
       `videotestsrc num-buffers=${frames} pattern=ball ! video/x-raw,width=${w},height=${h},format=I420 ! ` +
-        `x264enc key-int-max=${gop} tune=zerolatency speed-preset=${
+        `x264enc key-int-max=${gop} ${tune} speed-preset=${
           options.profile ? "veryfast" : "ultrafast"
         } bitrate=1500 ! ` +
         `video/x-h264${profile} ! h264parse config-interval=-1 ! ` +

@@ -25,6 +25,7 @@ Deno.test("parseSps() reads the hand-assembled SPS: 320x240, profile-level-id 42
     profileLevelId: "42c01e",
     width: 320,
     height: 240,
+    reorderFrames: 0,
   });
 });
 

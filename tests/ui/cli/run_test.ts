@@ -116,7 +116,7 @@ codec = "mjpeg"
       width: 1920,
       height: 1080,
       fps: 30,
-      bitrate_kbps: 4000,
+      bitrate_kbps: 3000,
     });
     const after = await settle(eyrie.url, "front", (c) => (c.stats.encoder?.accessUnits ?? 0) > 30);
     assert.equal((after as unknown as { width: number }).width, 1920);

@@ -19,7 +19,7 @@ Deno.test("defaultConfig() is one test-pattern camera with the console on 127.0.
   const cam = c.camera[0];
   assert.deepEqual(
     [cam.id, cam.source, cam.width, cam.height, cam.fps, cam.codec, cam.encoder, cam.bitrate_kbps],
-    ["test", "test", 1280, 720, 30, "h264", "auto", 2000],
+    ["test", "test", 1280, 720, 30, "h264", "auto", 1500],
   );
   assert.equal(c.recording.enabled, false);
   assert.equal(c.tls, null);
@@ -63,7 +63,7 @@ codec = "mjpeg"
     1920,
     1080,
     30,
-    4000,
+    3000,
   ]);
   assert.deepEqual(front.rtp, [
     { host: "239.1.1.1", port: 5004, dscp: 46, ttl: 1, mtu: 1400, multicast_interface: "" },

@@ -18,6 +18,12 @@ export interface SpsInfo {
   /** Picture size after cropping. */
   width: number;
   height: number;
+  /**
+   * Frames the decoder may have to hold back before showing one (B-frames
+   * reorder): the VUI's max_num_reorder_frames; 0 for Baseline profiles
+   * (which have no B-frames); null when the SPS does not say.
+   */
+  reorderFrames: number | null;
 }
 
 class BitReader {
@@ -80,6 +86,63 @@ function skipScalingList(r: BitReader, size: number): void {
     if (next !== 0) next = (last + r.se() + 256) % 256;
     last = next === 0 ? last : next;
   }
+}
+
+// hrd_parameters() (H.264 E.1.2), skipped.
+function skipHrd(r: BitReader): void {
+  const cpbCount = r.ue() + 1;
+  if (cpbCount > 32) throw new SyntaxError(`SPS HRD has ${cpbCount} CPB specifications`);
+  r.u(8); // bit_rate_scale, cpb_size_scale
+  for (let i = 0; i < cpbCount; i++) {
+    r.ue(); // bit_rate_value_minus1
+    r.ue(); // cpb_size_value_minus1
+    r.u(1); // cbr_flag
+  }
+  r.u(20); // four 5-bit lengths and delays
+}
+
+// A VUI cut short or out of range says nothing about reordering; the rest of the SPS still stands.
+function vuiReorder(r: BitReader): number | null {
+  try {
+    return readVuiReorder(r);
+  } catch (e) {
+    if (e instanceof SyntaxError) return null;
+    throw e;
+  }
+}
+
+// vui_parameters() (H.264 E.1.1) up to max_num_reorder_frames; null without bitstream_restriction.
+function readVuiReorder(r: BitReader): number | null {
+  if (r.u(1) && r.u(8) === 255) r.u(32); // aspect_ratio_idc, Extended_SAR: sar_width, sar_height
+  if (r.u(1)) r.u(1); // overscan_info_present_flag, overscan_appropriate_flag
+  if (r.u(1)) { // video_signal_type_present_flag
+    r.u(4); // video_format, video_full_range_flag
+    if (r.u(1)) r.u(24); // colour_description_present_flag: primaries, transfer, matrix
+  }
+  if (r.u(1)) { // chroma_loc_info_present_flag
+    r.ue();
+    r.ue();
+  }
+  if (r.u(1)) { // timing_info_present_flag
+    r.u(32); // num_units_in_tick
+    r.u(32); // time_scale
+    r.u(1); // fixed_frame_rate_flag
+  }
+  const nalHrd = r.u(1);
+  if (nalHrd) skipHrd(r);
+  const vclHrd = r.u(1);
+  if (vclHrd) skipHrd(r);
+  if (nalHrd || vclHrd) r.u(1); // low_delay_hrd_flag
+  r.u(1); // pic_struct_present_flag
+  if (!r.u(1)) return null; // bitstream_restriction_flag
+  r.u(1); // motion_vectors_over_pic_boundaries_flag
+  r.ue(); // max_bytes_per_pic_denom
+  r.ue(); // max_bits_per_mb_denom
+  r.ue(); // log2_max_mv_length_horizontal
+  r.ue(); // log2_max_mv_length_vertical
+  const reorder = r.ue();
+  if (reorder > 16) throw new SyntaxError(`SPS max_num_reorder_frames ${reorder} is over 16`);
+  return reorder;
 }
 
 /**
@@ -154,7 +217,9 @@ export function parseSps(nal: Uint8Array): SpsInfo {
     throw new RangeError(`SPS picture size ${width}x${height} is out of range`);
   }
   const hex = (b: number) => b.toString(16).padStart(2, "0");
+  const vui = r.u(1) ? vuiReorder(r) : null;
   return {
+    reorderFrames: vui ?? (profileIdc === 66 ? 0 : null),
     profileIdc,
     constraintFlags,
     levelIdc,

@@ -1,0 +1,144 @@
+/**
+ * Passthrough: a source that already sends H.264 (an RTSP camera) is
+ * forwarded as it comes. Its access units go to the AU ring, so recording,
+ * RTP, RTSP, forwards and WebRTC get the camera's own stream, with its
+ * profile, level, resolution and bitrate; nothing is encoded. It is decoded
+ * only for what needs pictures (the detector's small frames, snapshots), and
+ * those are converted at the detector's low rate.
+ *
+ * ```
+ * rtspsrc ! rtph264depay ! h264parse ! tee ─ queue ! appsink "es"   → AU ring (camera writes it)
+ *                                         └─ queue ! avdec_h264 ! videorate (low) ! scale ! appsink "main"
+ * ```
+ *
+ * Pure: the decision, the pipeline text and the decode times are tested by
+ * their values.
+ *
+ * @module
+ */
+import type { CameraConfig } from "../defs.ts";
+import { quote, type SourceKind, wantsSmall } from "./source.ts";
+
+/** Name of the appsink of the source's access units. */
+export const ES_SINK = "es";
+
+/** How a stream is made, and why. */
+export interface StreamPlan {
+  mode: "passthrough" | "encoded";
+  /** In words, for `/api/cameras/:id`. */
+  reason: string;
+}
+
+/**
+ * Whether the camera's main stream can be the source's own, before it is
+ * opened: only an rtsp:// source can send H.264 that eyrie forwards, and
+ * only when nothing asks for pictures eyrie makes itself.
+ */
+export function planMainStream(cam: CameraConfig, src: SourceKind): StreamPlan {
+  const encoded = (reason: string): StreamPlan => ({ mode: "encoded", reason });
+  if (cam.passthrough === "never") return encoded('passthrough = "never"');
+  if (cam.codec !== "h264") return encoded(`codec = "${cam.codec}": eyrie encodes the JPEGs`);
+  if (cam.timecode) return encoded("timecode = true stamps the time into the pictures");
+  if (src.kind !== "rtsp") {
+    return encoded(
+      src.kind === "file"
+        ? "file sources are decoded and encoded (passthrough takes rtsp:// sources)"
+        : `the ${src.kind} source delivers raw pictures`,
+    );
+  }
+  return {
+    mode: "passthrough",
+    reason: "the RTSP source sends H.264: its access units are forwarded as they come",
+  };
+}
+
+/** Whether `cam` may pass its source through (then it gets the viewer rings too). */
+export function mayPassThrough(cam: CameraConfig): boolean {
+  if (!/^rtsps?:\/\//.test(cam.source)) return false;
+  return planMainStream(cam, { kind: "rtsp", url: cam.source }).mode === "passthrough";
+}
+
+/**
+ * Frames per second decoded pictures are converted at while passing through:
+ * the detector's rate, or 1 without detection (then only keyframes are decoded).
+ */
+export function passthroughRawFps(cam: CameraConfig, forViewers = false): number {
+  if (forViewers) return cam.fps;
+  const det = cam.detection;
+  const want = det.motion || det.model !== "" ? det.motion_fps : 1;
+  return Math.max(1, Math.min(cam.fps, Math.ceil(want)));
+}
+
+/**
+ * The passthrough pipeline; `forViewers`: every picture at the camera's
+ * fps, for the encoder to make WebRTC viewers a stream without B-frames.
+ * h264parse repeats SPS and PPS before every IDR
+ * (config-interval=-1), so every keyframe can start a segment or a viewer
+ * even when the camera sends them only once or only in the SDP. The decoder
+ * branch has its own thread (queue), so decoding never holds up forwarding.
+ */
+export function passthroughPipeline(
+  cam: CameraConfig,
+  src: { url: string },
+  options: { forViewers?: boolean } = {},
+): string {
+  const forViewers = options.forViewers ?? false;
+  const fps = passthroughRawFps(cam, forViewers);
+  // Without detection only snapshots and MJPEG want pictures: keyframes alone are enough, and
+  // decoding them alone costs a fraction of decoding every frame (a P-frame needs the one before).
+  // Encoding for viewers (a source with B-frames) needs every picture.
+  const keyOnly = wantsSmall(cam) || forViewers ? "" : "identity drop-buffer-flags=delta-unit ! ";
+  const raw =
+    `video/x-raw,format=${cam.format},width=${cam.width},height=${cam.height},framerate=${fps}/1`;
+  // buffer-mode=none: presentation times are the camera's RTP timestamps as they are. The
+  // default (slave) smooths them with arrival times, which jitters B-frames' times by up to a
+  // frame and made two frames of one recording share a time.
+  return `rtspsrc location=${quote(src.url)} latency=100 buffer-mode=none ! rtph264depay ! ` +
+    `h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! ` +
+    `tee name=t ` +
+    `t. ! queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000 ! ` +
+    `appsink name=${ES_SINK} sync=false ` +
+    `t. ! queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000 ! ` +
+    `${keyOnly}avdec_h264 ! videorate drop-only=true ! videoconvert ! videoscale ! ${raw} ! ` +
+    `appsink name=main max-buffers=2 drop=true sync=false`;
+}
+
+/**
+ * Decode times for a stream with B-frames. The source's RTP carries
+ * presentation times only, in decode order; a muxer needs decode times too,
+ * monotonic and never after the presentation time. With `reorder` frames of
+ * delay (the SPS's max_num_reorder_frames), a keyframe is decoded `reorder`
+ * frame intervals before it is shown, and every later frame one interval
+ * after the one before, but never after its own presentation time. A frame
+ * shown before the decode time can reach (a deeper reorder than the SPS
+ * said, or jitter) gets the next possible time and is counted.
+ */
+export class DecodeTimes {
+  #last = Number.NEGATIVE_INFINITY;
+  #frameNs: number;
+  /** Frames that needed a decode time after their presentation time (kept monotonic instead). */
+  late = 0;
+
+  constructor(frameNs: number) {
+    this.#frameNs = frameNs;
+  }
+
+  /** The decode time of the next access unit in decode order. */
+  next(ptsNs: number, keyframe: boolean, reorder: number): number {
+    const step = this.#last + this.#frameNs;
+    let dts = keyframe || !Number.isFinite(this.#last)
+      ? Math.max(ptsNs - reorder * this.#frameNs, this.#last + 1)
+      : Math.min(step, ptsNs);
+    if (dts <= this.#last) {
+      this.late++;
+      dts = this.#last + 1;
+    }
+    this.#last = dts;
+    return dts;
+  }
+
+  /** A new stream (the source reconnected): no decode time before this one counts. */
+  reset(): void {
+    this.#last = Number.NEGATIVE_INFINITY;
+  }
+}

@@ -1,0 +1,144 @@
+// CPU of eyrie recording and serving a 1080p30 RTSP camera: the camera's own
+// H.264 passed through, against decoded and encoded again by eyrie, in the
+// same run.
+//
+//   deno task bench passthrough [--seconds 20] [--rounds 2] [--bframes 2]
+//
+// The camera is gst-rtsp-server (tests/faults/_rtsp_camera.py, another
+// process, not counted): videotestsrc 1920x1080@30 through x264 at 4 Mb/s
+// (with --bframes N: High profile with N B-frames). eyrie records it
+// continuously (fragmented MP4), serves it on its RTSP server, and one RTSP
+// player (gst-launch-1.0 rtspsrc ! fakesink, not counted) watches it; once
+// without detection (the goal's case: recorded and viewed) and once with
+// motion detection at its default 5 fps (then every frame is decoded).
+// Measured: eyrie's CPU (all its threads, /proc/<pid>/stat) over `--seconds`
+// after 10 s of warm-up, and the access units per second the recorder took,
+// for `passthrough = "auto"` and `passthrough = "never"` (x264, the
+// configured 1920x1080@30), alternating, `--rounds` times each. Goal:
+// passthrough ≤ 0.15× the CPU of decode + encode.
+
+import { cpuShare } from "./_proc.ts";
+import { startRtspCamera } from "../tests/faults/_faults.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const arg = (name: string, d: number) => {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i >= 0 ? Number(Deno.args[i + 1]) : d;
+};
+const SECONDS = arg("seconds", 20);
+const ROUNDS = arg("rounds", 1);
+const BFRAMES = arg("bframes", 0);
+const WARMUP_MS = 10_000;
+const GOAL = 0.15;
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Sample {
+  cpu: number;
+  /** Access units per second the recorder wrote. */
+  fps: number;
+}
+
+async function measure(
+  url: string,
+  passthrough: "auto" | "never",
+  motion: boolean,
+): Promise<Sample> {
+  const dir = await Deno.makeTempDir({ prefix: "eyrie-bench-pass-" });
+  const rtspPort = freePort();
+  const consolePort = freePort();
+  const cfg = `${dir}/eyrie.toml`;
+  await Deno.writeTextFile(
+    cfg,
+    `data_dir = "${dir}/data"\n[console]\nlisten = "127.0.0.1:${consolePort}"\n` +
+      `[rtsp]\nlisten = "127.0.0.1:${rtspPort}"\n[recording]\nsegment_s = 60\n` +
+      `[[camera]]\nid = "cam"\nsource = "${url}"\nwidth = 1920\nheight = 1080\nfps = 30\n` +
+      `bitrate_kbps = 4000\npassthrough = "${passthrough}"\n` +
+      `[camera.detection]\nmotion = ${motion}\n`,
+  );
+  const eyrie = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-net", MAIN, "run", "--config", cfg],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let player: Deno.ChildProcess | undefined;
+  try {
+    // The console answers once the tree runs; then the player can connect.
+    for (let i = 0; i < 300; i++) {
+      try {
+        const r = await fetch(`http://127.0.0.1:${consolePort}/api/cameras/cam`);
+        const c = await r.json() as { stats?: { recorder?: { accessUnits?: number } } };
+        if ((c.stats?.recorder?.accessUnits ?? 0) > 0) break;
+      } catch { /* not yet */ }
+      await sleep(100);
+    }
+    player = new Deno.Command("gst-launch-1.0", {
+      args: ["-q", "rtspsrc", `location=rtsp://127.0.0.1:${rtspPort}/cam`, "!", "fakesink"],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    await sleep(WARMUP_MS);
+    type Cam = {
+      streams: { main: { mode: string } };
+      stats: { recorder: { accessUnits: number } };
+    };
+    const cam = async () =>
+      await (await fetch(`http://127.0.0.1:${consolePort}/api/cameras/cam`)).json() as Cam;
+    const before = (await cam()).stats.recorder.accessUnits;
+    const t0 = performance.now();
+    const share = await cpuShare(eyrie.pid, SECONDS * 1000);
+    const c = await cam();
+    const fps = (c.stats.recorder.accessUnits - before) / ((performance.now() - t0) / 1000);
+    if (c.streams.main.mode !== (passthrough === "auto" ? "passthrough" : "encoded")) {
+      throw new Error(`Expected ${passthrough}, eyrie says ${c.streams.main.mode}`);
+    }
+    return { cpu: share, fps };
+  } finally {
+    player?.kill("SIGTERM");
+    await player?.status;
+    eyrie.kill("SIGTERM");
+    await eyrie.status;
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const camPort = freePort();
+await using camera = await startRtspCamera(camPort, {
+  size: "1920x1080",
+  fps: 30,
+  bitrateKbps: 4000,
+  ...(BFRAMES > 0 ? { profile: "high", bframes: BFRAMES } : {}),
+});
+const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+for (const motion of [false, true]) {
+  const pass: Sample[] = [];
+  const encode: Sample[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    pass.push(await measure(camera.url, "auto", motion));
+    encode.push(await measure(camera.url, "never", motion));
+  }
+  const p = mean(pass.map((x) => x.cpu)), e = mean(encode.map((x) => x.cpu));
+  const ratio = p / e;
+  console.log(
+    `1080p30 RTSP camera${
+      BFRAMES > 0 ? ` (High, ${BFRAMES} B-frames)` : ""
+    }, recorded + one RTSP ` +
+      `player, motion detection ${
+        motion ? "on (every frame decoded)" : "off (keyframes decoded)"
+      }, ` +
+      `${SECONDS} s × ${ROUNDS}: passthrough ${pct(p)} of a core at ` +
+      `${mean(pass.map((x) => x.fps)).toFixed(1)} fps, decode + encode ${pct(e)} at ` +
+      `${mean(encode.map((x) => x.fps)).toFixed(1)} fps: ratio ${ratio.toFixed(3)} ` +
+      `(goal ≤ ${GOAL}${motion ? "" : ", set for recorded + viewed"}) ${
+        ratio <= GOAL ? "met" : "not met"
+      }`,
+  );
+}

@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import {
+  DecodeTimes,
+  passthroughPipeline,
+  passthroughRawFps,
+  planMainStream,
+} from "../../../actors/camera/passthrough.ts";
+import { parseSource } from "../../../actors/camera/source.ts";
+import { Pipeline } from "../../../ffi/gst/mod.ts";
+import { cameraConfig } from "../_camera_tree.ts";
+
+const RTSP = "rtsp://127.0.0.1:8554/stream";
+
+function plan(fields: Record<string, unknown>) {
+  const cam = cameraConfig(fields);
+  return planMainStream(cam, parseSource(cam.source, cam.pattern)!);
+}
+
+Deno.test("planMainStream() passes an rtsp:// source through unless something needs eyrie's own pictures", () => {
+  assert.equal(plan({ source: RTSP }).mode, "passthrough");
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ source: RTSP, passthrough: "never" }, /passthrough = "never"/],
+    [{ source: RTSP, codec: "mjpeg" }, /codec = "mjpeg"/],
+    [{ source: RTSP, timecode: true }, /timecode/],
+    [{ source: "test" }, /the test source delivers raw pictures/],
+    [{ source: "v4l2:/dev/video0" }, /the v4l2 source delivers raw pictures/],
+    [{ source: "file:/tmp/a.mp4" }, /file sources are decoded/],
+  ];
+  for (const [fields, reason] of cases) {
+    const p = plan(fields);
+    assert.equal(p.mode, "encoded", JSON.stringify(fields));
+    assert.match(p.reason, reason);
+  }
+});
+
+Deno.test('the config takes passthrough = "auto" or "never" and names the key for anything else', () => {
+  assert.equal(cameraConfig({ source: RTSP }).passthrough, "auto");
+  assert.throws(() => cameraConfig({ source: RTSP, passthrough: "always" }), /passthrough/);
+});
+
+Deno.test("passthroughPipeline() is a pipeline GStreamer builds, converting pictures at the detector's rate", () => {
+  const cam = cameraConfig({ source: RTSP, width: 320, height: 180, fps: 30 });
+  assert.equal(passthroughRawFps(cam), Math.ceil(cam.detection.motion_fps));
+  const text = passthroughPipeline(cam, { url: RTSP });
+  assert.match(text, /framerate=\d+\/1 ! appsink name=main/);
+  using p = Pipeline.parse(text);
+  assert.ok(p.appSink("es"));
+  assert.ok(p.appSink("main"));
+});
+
+Deno.test("DecodeTimes gives x264's decode times to I P B B in decode order, monotonic and never after presentation", () => {
+  const f = 1000;
+  const times = new DecodeTimes(f);
+  // Presentation frames in decode order: I0 P3 B1 B2 P6 B4 B5, then the next GOP's I9 P12 B10 B11.
+  const order = [0, 3, 1, 2, 6, 4, 5, 9, 12, 10, 11];
+  const dts = order.map((p, i) => times.next(p * f, i === 0 || i === 7, 2));
+  assert.deepEqual(dts.slice(0, 7), [-2, -1, 0, 1, 2, 3, 4].map((d) => d * f));
+  for (let i = 0; i < order.length; i++) {
+    assert.ok(dts[i] <= order[i] * f, `frame ${i}: dts ${dts[i]} after pts ${order[i] * f}`);
+    if (i > 0) assert.ok(dts[i] > dts[i - 1], `frame ${i}: dts went back`);
+  }
+  assert.equal(times.late, 0);
+  // A reorder deeper than said: the decode time stays monotonic and the frame is counted.
+  const shallow = new DecodeTimes(f);
+  [0, 3, 1, 2].forEach((p, i) => shallow.next(p * f, i === 0, 0));
+  assert.equal(shallow.late, 1);
+});
+
+Deno.test("passthroughPipeline() decodes keyframes only when no detector needs every frame", () => {
+  const det = passthroughPipeline(cameraConfig({ source: RTSP }), { url: RTSP });
+  assert.doesNotMatch(det, /drop-buffer-flags/);
+  const none = cameraConfig({ source: RTSP, detection: { motion: false } });
+  assert.equal(passthroughRawFps(none), 1);
+  const text = passthroughPipeline(none, { url: RTSP });
+  assert.match(text, /identity drop-buffer-flags=delta-unit ! avdec_h264/);
+  using p = Pipeline.parse(text);
+  assert.ok(p.appSink("main"));
+});
