@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { HLS_JS, HLS_PLAYER_JS } from "./hls_js.ts";
 import { LATENCY_JS } from "./latency_js.ts";
 import { LIVE_JS } from "./live_js.ts";
 import { LATENCY_PAGE, LIVE_PAGE } from "./pages.ts";
@@ -36,4 +37,6 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   "live.js": { type: JS, body: LIVE_JS },
   "timecode.js": { type: JS, body: TIMECODE_JS },
   "latency.js": { type: JS, body: LATENCY_JS },
+  "hls.js": { type: JS, body: HLS_JS },
+  "hls-player.js": { type: JS, body: HLS_PLAYER_JS },
 };

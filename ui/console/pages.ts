@@ -38,5 +38,11 @@ export const LATENCY_PAGE = page({
 <p>Each frame carries its capture time (wall clock, ms) as a grid in its top-left corner; this
 page reads it back from every frame the browser presents and subtracts it from the browser's
 clock. Run the browser on the camera's machine, so both read one clock.</p>`,
-  scripts: ["/assets/whep.js", "/assets/timecode.js", "/assets/latency.js"],
+  scripts: [
+    "/assets/whep.js",
+    "/assets/hls.js",
+    "/assets/hls-player.js",
+    "/assets/timecode.js",
+    "/assets/latency.js",
+  ],
 });
