@@ -24,6 +24,7 @@ import { keyLines, lineOf } from "./lines.ts";
 import { bool, type Checker, Issues, isTable, str, table, tableParts } from "./schema.ts";
 import { LISTEN_PATTERN, parseListen } from "./listen.ts";
 import { rtspSection } from "./rtsp.ts";
+import { webrtcSection } from "./webrtc.ts";
 import { mqttSection } from "./mqtt.ts";
 
 /** Largest config file read. Reason: a config is a few KB; anything near this is a mistake. */
@@ -39,6 +40,7 @@ const TOP_KEYS = [
   "detection",
   "rtsp",
   "mqtt",
+  "webrtc",
 ];
 
 /** Where eyrie keeps state when the config does not say: the service's dir as root, else the user's. */
@@ -122,6 +124,7 @@ export function checkConfig(
   const det = detectionSection(DEFAULT_DETECTION, abs)(doc.detection, "detection", issues);
   const rtsp = doc.rtsp === undefined ? null : rtspSection(doc.rtsp, "rtsp", issues);
   const mqtt = doc.mqtt === undefined ? null : mqttSection(doc.mqtt, "mqtt", issues);
+  const webrtc = webrtcSection(doc.webrtc, "webrtc", issues);
   if (
     dataDirText !== undefined && consoleCfg !== undefined && tls !== undefined &&
     rtsp !== undefined
@@ -186,7 +189,7 @@ export function checkConfig(
 
   if (
     issues.list.length > 0 || !consoleCfg || !log || !rec || !det || tls === undefined ||
-    rtsp === undefined || mqtt === undefined
+    rtsp === undefined || mqtt === undefined || webrtc === undefined
   ) {
     const where = keyLines(text);
     const problems: ConfigProblem[] = issues.list.map((i) => ({
@@ -207,6 +210,7 @@ export function checkConfig(
     recording: { ...rec.global, dir: abs(rec.global.dir) },
     rtsp,
     mqtt: mqtt === null ? null : { ...mqtt, ca: mqtt.ca === "" ? "" : abs(mqtt.ca) },
+    webrtc,
   };
 }
 

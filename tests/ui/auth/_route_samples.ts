@@ -62,6 +62,12 @@ export const ROUTE_SAMPLES: readonly RouteSample[] = [
     camera: "front",
   },
   {
+    pattern: "/api/cameras/:id/whep",
+    method: "OPTIONS",
+    path: "/api/cameras/front/whep",
+    camera: "front",
+  },
+  {
     pattern: "/api/cameras/:id/whep/*",
     method: "DELETE",
     path: "/api/cameras/front/whep/3f2a",
