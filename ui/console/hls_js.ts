@@ -4,7 +4,8 @@
  * around it (served as /assets/hls-player.js): `eyrieHls.play(video,
  * cameraId, onStatus)` plays `/api/cameras/<id>/hls/index.m3u8` in
  * low-latency mode, or natively where the browser plays HLS itself
- * (Safari), and starts over after a fatal error.
+ * (Safari), and starts over after a fatal error. hls.js is loaded on the
+ * first play, not with the page.
  *
  * @module
  */
@@ -21,6 +22,22 @@ export const HLS_PLAYER_JS = String.raw`"use strict";
     return "/api/cameras/" + encodeURIComponent(cameraId) + "/hls/index.m3u8";
   }
 
+  // hls.js is 390 KB: loaded on first use, so pages that play WebRTC never fetch it.
+  var loading = null;
+  function loadHls() {
+    loading = loading || new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = "/assets/hls.js";
+      s.onload = resolve;
+      s.onerror = function () {
+        loading = null;
+        reject(new Error("hls.js did not load"));
+      };
+      document.head.appendChild(s);
+    });
+    return loading;
+  }
+
   // Plays a camera into a <video> until stop(); onStatus(text) reports progress.
   function play(video, cameraId, onStatus) {
     var status = onStatus || function () {};
@@ -28,9 +45,15 @@ export const HLS_PLAYER_JS = String.raw`"use strict";
     var stopped = false;
     var timer = 0;
 
-    function start() {
+    async function start() {
       if (stopped) return;
       status("loading LL-HLS");
+      if (!window.Hls && (window.MediaSource || window.ManagedMediaSource)) {
+        try {
+          await loadHls();
+        } catch (_e) { /* then the browser's own HLS, if any */ }
+        if (stopped) return;
+      }
       if (!window.Hls || !window.Hls.isSupported()) {
         if (video.canPlayType("application/vnd.apple.mpegurl")) {
           video.src = hlsUrl(cameraId);

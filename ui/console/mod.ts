@@ -8,6 +8,7 @@
 import { HLS_JS, HLS_PLAYER_JS } from "./hls_js.ts";
 import { LATENCY_JS } from "./latency_js.ts";
 import { LIVE_JS } from "./live_js.ts";
+import { LIVE_PLAYER_JS } from "./live_player_js.ts";
 import { LATENCY_PAGE, LIVE_PAGE } from "./pages.ts";
 import { STYLE_CSS } from "./style.ts";
 import { TIMECODE_JS } from "./timecode_js.ts";
@@ -39,4 +40,5 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   "latency.js": { type: JS, body: LATENCY_JS },
   "hls.js": { type: JS, body: HLS_JS },
   "hls-player.js": { type: JS, body: HLS_PLAYER_JS },
+  "live-player.js": { type: JS, body: LIVE_PLAYER_JS },
 };

@@ -18,7 +18,12 @@ export const LIVE_PAGE = page({
 <div id="services" class="card" style="padding:.5rem .75rem"></div>
 </div>
 <p><button id="reload" type="button">Reload config</button> <span id="reload-result" class="status"></span></p>`,
-  scripts: ["/assets/whep.js", "/assets/live.js"],
+  scripts: [
+    "/assets/whep.js",
+    "/assets/hls-player.js",
+    "/assets/live-player.js",
+    "/assets/live.js",
+  ],
 });
 
 /** `/latency`: the glass-to-glass probe (cameras with `timecode = true`). */
@@ -40,7 +45,6 @@ page reads it back from every frame the browser presents and subtracts it from t
 clock. Run the browser on the camera's machine, so both read one clock.</p>`,
   scripts: [
     "/assets/whep.js",
-    "/assets/hls.js",
     "/assets/hls-player.js",
     "/assets/timecode.js",
     "/assets/latency.js",
