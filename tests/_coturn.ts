@@ -40,15 +40,27 @@ async function freePort(): Promise<number> {
 /** Bounds the start: coturn binds in well under a second. */
 const START_TIMEOUT_MS = 10_000;
 
+/**
+ * `relayOnly`: relays on 127.0.0.3, and every peer but its own relays
+ * denied, so only relay-to-relay pairs carry media (each side must use its
+ * own TURN allocation).
+ */
 export async function startCoturn(
   auth: { user: string; password: string } | { secret: string },
+  options: { relayOnly?: boolean } = {},
 ): Promise<Coturn> {
   const port = await freePort();
   const dir = await Deno.makeTempDir({ prefix: "eyrie-coturn-" });
   const args = [
     "-n",
     "--listening-ip=127.0.0.1",
-    "--relay-ip=127.0.0.1",
+    ...(options.relayOnly
+      ? [
+        "--relay-ip=127.0.0.3",
+        "--denied-peer-ip=0.0.0.0-255.255.255.255",
+        "--allowed-peer-ip=127.0.0.3",
+      ]
+      : ["--relay-ip=127.0.0.1"]),
     `--listening-port=${port}`,
     "--realm=eyrie.test",
     "--fingerprint",

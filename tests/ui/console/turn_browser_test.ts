@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
-import { viewerReady } from "../http/_whep.ts";
+import { viewerReady, viewerStats } from "../http/_whep.ts";
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
 import { coturnInstalled, startCoturn } from "../../_coturn.ts";
 
@@ -33,6 +33,7 @@ encoder = "x264"
 const FRAMES = 30;
 
 interface Played {
+  direct: boolean | null;
   frames: number;
   localType: string | null;
   remoteType: string | null;
@@ -83,6 +84,7 @@ async function playRelayed(webrtc: string): Promise<{ played: Played; link: stri
       }
       const answer = pc.remoteDescription?.sdp ?? "";
       return {
+        direct: null as boolean | null,
         frames,
         localType,
         remoteType,
@@ -93,6 +95,10 @@ async function playRelayed(webrtc: string): Promise<{ played: Played; link: stri
         ),
       };
     }, FRAMES);
+    const sessions = ((await viewerStats(eyrie.url, "front")).sessions ?? []) as {
+      direct: boolean;
+    }[];
+    played.direct = sessions.length === 1 ? sessions[0].direct : null;
     return { played, link };
   } finally {
     await browser.close();
@@ -124,6 +130,7 @@ ice_servers = ["turn:alice:s3cret@127.0.0.1:${turn.port}"]
     assert.equal(played.localType, "relay", "the browser's end of the pair is its relay");
     assert.ok(played.answerRelay, "eyrie gathered a relay candidate of its own");
     assert.ok(!played.answerLite, "a full ICE agent, not ICE lite");
+    assert.equal(played.direct, played.remoteType !== "relay", "direct path unless eyrie relays");
   },
 });
 
@@ -146,5 +153,21 @@ turn_ttl_s = 600
     assert.ok(played.frames >= FRAMES, `${played.frames} frames decoded\n${turn.logs()}`);
     assert.equal(played.localType, "relay");
     assert.ok(played.answerRelay);
+  },
+});
+
+Deno.test({
+  name: "A pair relayed at both ends (only relay-to-relay crosses) plays on werift's send path",
+  ignore: !coturnInstalled(),
+  async fn() {
+    await using turn = await startCoturn({ user: "carol", password: "pw" }, { relayOnly: true });
+    const { played } = await playRelayed(`
+[webrtc]
+ice_servers = ["turn:carol:pw@127.0.0.1:${turn.port}"]
+`);
+    assert.ok(played.frames >= FRAMES, `${played.frames} frames decoded\n${turn.logs()}`);
+    assert.equal(played.localType, "relay");
+    assert.equal(played.remoteType, "relay", "eyrie's end of the pair is its own relay");
+    assert.equal(played.direct, false, "relayed by eyrie: werift's path, not the direct one");
   },
 });
