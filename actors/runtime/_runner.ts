@@ -27,22 +27,46 @@ export function isActorEnded(reason: unknown): boolean {
   return reason instanceof ActorEnded;
 }
 
+/** How long a crashed actor in a shared Worker may take to stop before the Worker is ended. */
+export const CRASH_CLEANUP_MS = 5_000;
+
+export interface RunnerOptions {
+  /**
+   * Set in a shared Worker. There an actor that crashes would leave its loops
+   * and timers running among its neighbours (nothing terminates them), and
+   * its restarted self would find its predecessor still reading and writing
+   * the same rings. So the runner stops a crashed actor first (its own
+   * `stop("restart")`, at most {@linkcode CRASH_CLEANUP_MS}) and reports the
+   * crash after. A stop that does not end in time calls `stuck`, which ends
+   * the Worker and every actor in it.
+   */
+  readonly stuck?: (error: Error) => void;
+}
+
 export class ActorRunner {
   readonly #make: () => Actor<ActorProtocol>;
   readonly #post: (m: FromActor) => void;
   readonly #onEnd: () => void;
+  readonly #stuck: ((error: Error) => void) | undefined;
   #actor: Actor<ActorProtocol> | undefined;
   #ended = false;
+  #stopping = false;
   #id = "actor";
 
   /**
    * `post` sends to the supervisor's side; `onEnd` runs once when the actor
    * is over (after its last message was posted).
    */
-  constructor(make: () => Actor<ActorProtocol>, post: (m: FromActor) => void, onEnd: () => void) {
+  constructor(
+    make: () => Actor<ActorProtocol>,
+    post: (m: FromActor) => void,
+    onEnd: () => void,
+    options: RunnerOptions = {},
+  ) {
     this.#make = make;
     this.#post = post;
     this.#onEnd = onEnd;
+    this.#stuck = options.stuck;
   }
 
   get ended(): boolean {
@@ -82,6 +106,7 @@ export class ActorRunner {
         return;
       }
       case "stop":
+        this.#stopping = true;
         try {
           await this.#actor?.stop(m.reason);
           this.#end({ type: "done" });
@@ -98,9 +123,10 @@ export class ActorRunner {
         return;
       case "fault":
         if (m.how === "throw") {
-          // Thrown from a timer, so nobody can be blamed but the Worker (see above).
-          setTimeout(() => {
-            throw new Error(`Injected fault in ${this.#id}`);
+          // As a handler that throws: this actor's crash, not its neighbours'.
+          this.#end({
+            type: "crashed",
+            error: serializeError(new Error(`Injected fault in ${this.#id}`)),
           });
         } else {
           // Blocks the Worker's thread until its owner terminates it.
@@ -135,8 +161,39 @@ export class ActorRunner {
 
   #end(m: FromActor): void {
     if (this.#ended) return;
-    this.#post(m);
     this.#ended = true;
+    const actor = this.#actor;
+    if (
+      m.type === "crashed" && this.#stuck !== undefined && actor !== undefined && !this.#stopping
+    ) {
+      void this.#cleanUp(actor, m);
+      return;
+    }
+    this.#post(m);
+    this.#onEnd();
+  }
+
+  /** Stops a crashed actor in a shared Worker, then reports its crash (see RunnerOptions). */
+  async #cleanUp(actor: Actor<ActorProtocol>, m: FromActor & { type: "crashed" }): Promise<void> {
+    this.#stopping = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stopped = await Promise.race([
+      // A stop that throws has still run: what it could release is released.
+      Promise.resolve().then(() => actor.stop("restart")).then(() => true, () => true),
+      new Promise<boolean>((
+        resolve,
+      ) => (timer = setTimeout(() => resolve(false), CRASH_CLEANUP_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!stopped) {
+      this.#stuck!(
+        new Error(
+          `Actor ${this.#id} crashed (${m.error.message}) and did not stop within ${CRASH_CLEANUP_MS} ms`,
+        ),
+      );
+      return;
+    }
+    this.#post(m);
     this.#onEnd();
   }
 }

@@ -6,7 +6,9 @@
  *
  * Each actor still ends on its own: a failed start or stop, a handler that
  * throws, `ctx.crash()` or `ctx.exit()` end that actor and leave its
- * neighbours running. What nobody can be blamed for — an error thrown from a
+ * neighbours running. A crashed actor is stopped before its crash is
+ * reported, so none of its loops outlive it (see RunnerOptions in
+ * _runner.ts); one that will not stop ends the Worker. What nobody can be blamed for — an error thrown from a
  * timer callback, an unhandled rejection — ends the Worker: the host reports
  * it on {@linkcode HOST_SLOT} and closes, and the supervisor's side reports
  * every actor it hosted as crashed with that cause.
@@ -99,7 +101,7 @@ export function serveHost(modules: HostedModules): void {
       runners.set(
         slot,
         factory(url ?? "").then(
-          (make) => new ActorRunner(make, post, () => runners.delete(slot)),
+          (make) => new ActorRunner(make, post, () => runners.delete(slot), { stuck: fail }),
           (error) => {
             runners.delete(slot);
             post({ type: "crashed", error: serializeError(error) });

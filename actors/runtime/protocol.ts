@@ -48,14 +48,16 @@ export type ToActor =
   | { type: "call"; rid: number; name: string; args: unknown }
   | { type: "cast"; msg: unknown }
   | { type: "ping"; n: number }
-  /** Fault injection for the fault suite: the Worker throws, or blocks forever. */
+  /** Fault injection for the fault suite: the actor throws, or its Worker blocks forever. */
   | { type: "fault"; how: InjectedFault };
 
 /**
  * A fault the fault suite injects into a running actor (tests/faults/):
- * `throw` raises an uncaught error in the Worker, `hang` blocks its thread
- * for good (only the heartbeat can tell). A Worker terminated from outside
- * is `ActorProcess.kill()`.
+ * `throw` is the actor's own error, as if one of its handlers threw (it
+ * crashes that actor alone, even in a shared Worker); `hang` blocks the
+ * Worker's thread for good (only the heartbeat can tell, and every actor in
+ * that Worker goes with it). A Worker terminated from outside is
+ * `ActorProcess.kill()`.
  */
 export type InjectedFault = "throw" | "hang";
 

@@ -12,13 +12,14 @@ import type { SupervisorFlags } from "../supervisor/mod.ts";
  * One camera: its actors are coupled only through the camera's rings, which
  * outlive them (a restarted writer continues the sequence, readers see a
  * gap), so a crash restarts that actor alone: a crashed encoder comes back
- * without cutting the viewers, the recorder or the detector off. Five
- * restarts a minute, backing off from 0.5 s to 10 s; past that the camera
- * subtree gives up and the root restarts it whole.
+ * without cutting the viewers, the recorder or the detector off. Ten
+ * restarts a minute (a shared Worker that fails restarts each actor it ran:
+ * the media Worker's failure is two), backing off from 0.5 s to 10 s; past
+ * that the camera subtree gives up and the root restarts it whole.
  */
 export const CAMERA_FLAGS: SupervisorFlags = {
   strategy: "one_for_one",
-  intensity: 5,
+  intensity: 10,
   periodMs: 60_000,
   backoff: { initialMs: 500, maxMs: 10_000, jitter: 0.2 },
 };

@@ -2,8 +2,12 @@
 import { runActor } from "../../../actors/runtime/mod.ts";
 import type { TenantProtocol } from "./_tenant_protocol.ts";
 
+/** The tenants' timers still running in this Worker (module scope: shared by its tenants). */
+const timers = new Set<ReturnType<typeof setInterval>>();
+
 runActor<TenantProtocol>(() => {
   let id = "";
+  let timer: ReturnType<typeof setInterval> | undefined;
   let stopMode = "ok";
   let ctxCrash: (e: unknown) => never = () => {
     throw new Error("not started");
@@ -16,10 +20,15 @@ runActor<TenantProtocol>(() => {
       ctxCrash = ctx.crash;
       exit = ctx.exit;
       if (init.startMode === "throw") throw new RangeError(`${id} refuses to start`);
+      const t = setInterval(() => {}, 1000);
+      timers.add(t);
+      timer = t;
       ctx.emit({ type: "hello", id });
     },
     async stop() {
       if (stopMode === "hang") await new Promise(() => {});
+      clearInterval(timer);
+      if (timer !== undefined) timers.delete(timer);
     },
     cast(msg) {
       switch (msg.how) {
@@ -47,6 +56,7 @@ runActor<TenantProtocol>(() => {
     },
     calls: {
       echo: (args) => Promise.resolve({ text: args.text, id }),
+      timers: () => Promise.resolve(timers.size),
     },
   };
 });

@@ -8,7 +8,11 @@ export interface TenantInit {
 
 export interface TenantProtocol {
   init: TenantInit;
-  calls: { echo: { args: { text: string }; reply: { text: string; id: string } } };
+  calls: {
+    echo: { args: { text: string }; reply: { text: string; id: string } };
+    /** How many tenants' timers run in this Worker. */
+    timers: { args: Record<string, never>; reply: number };
+  };
   cast: { type: "crash"; how: TenantCrash };
   event: { type: "hello"; id: string };
 }

@@ -105,6 +105,31 @@ Deno.test("ctx.crash() and ctx.exit() end that actor only; the neighbour keeps r
   assert.ok(!host.alive);
 });
 
+Deno.test("a crashed actor in a shared Worker is stopped before its crash is reported: its timers do not outlive it", async () => {
+  const [host, a, b] = await pair();
+  assert.equal(await b.call("timers", {}), 2);
+  a.cast({ type: "crash", how: "ctx" });
+  assert.match(message(await a.exited), /^t\/a called crash\(\)$/);
+  assert.equal(await b.call("timers", {}), 1, "a's timer was cleared by its stop");
+  assert.equal(await b.stop("shutdown", 1000).then((e) => e.kind), "normal");
+  assert.ok(!host.alive);
+});
+
+Deno.test("a crashed actor that will not stop ends its shared Worker, and the neighbour is told why", async () => {
+  const host = new ActorHost("t/shared", TEST_HOST_WORKER);
+  const a = await tenant(host, "t/a", { stopMode: "hang" });
+  const b = await tenant(host, "t/b");
+  a.cast({ type: "crash", how: "ctx" });
+  const [ea, eb] = await Promise.all([a.exited, b.exited]);
+  for (const e of [ea, eb]) {
+    assert.match(
+      message(e),
+      /t\/a crashed \(t\/a called crash\(\)\) and did not stop within 5000 ms/,
+    );
+  }
+  assert.ok(!host.alive);
+});
+
 Deno.test("an actor that fails to start leaves its neighbour running", async () => {
   const host = new ActorHost("t/shared", TEST_HOST_WORKER);
   const a = await tenant(host, "t/a");

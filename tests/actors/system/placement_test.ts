@@ -1,6 +1,7 @@
 /** The real camera and encoder actors sharing one Worker, under the camera subtree's supervision. */
 import assert from "node:assert/strict";
 import { ringStats } from "../../../actors/ring/mod.ts";
+import { ActorProcess } from "../../../actors/runtime/mod.ts";
 import { cameraChild } from "../../../actors/camera/spec.ts";
 import { encoderChild } from "../../../actors/encoder/spec.ts";
 import { MEDIA } from "../../../actors/system/children.ts";
@@ -34,16 +35,17 @@ Deno.test("camera and encoder share a Worker; a camera crash restarts both in a 
   assert.equal(first.size, 2, "camera and encoder run in the same Worker");
   await until("access units", () => ringStats(tree.node.rings.au).written > 5);
 
-  // The camera crashes on its own (its file is gone): the encoder is not blamed, but
-  // rest_for_one restarts it, and the emptied Worker ends.
-  await Deno.rename(clip, `${clip}.away`);
+  // The camera crashes on its own (as if a handler threw): the encoder is not blamed,
+  // but rest_for_one restarts it, and the emptied Worker ends.
+  const camera = tree.sup.child("camera");
+  assert.ok(camera instanceof ActorProcess);
+  camera.injectFault("throw");
   await until(
     "the camera's crash",
     () => tree.events.some((e) => e.type === "child_exited" && e.child === "camera"),
   );
   const exits = tree.events.filter((e) => e.type === "child_exited");
   assert.deepEqual(exits.map((e) => e.type === "child_exited" && e.child), ["camera"]);
-  await Deno.rename(`${clip}.away`, clip);
   await until(
     "both running again",
     () => tree.sup.status().children!.every((c) => c.state === "running" && c.restarts! >= 1),
