@@ -15,7 +15,9 @@
  */
 import { type Context, Hono } from "hono";
 import type { System } from "../../actors/system/mod.ts";
-import { hlsStream } from "../../actors/hls/stream.ts";
+import { type HlsStream, hlsStream } from "../../actors/hls/stream.ts";
+import type { CameraNode } from "../../actors/system/camera_node.ts";
+import { ringStats } from "../../actors/ring/mod.ts";
 import { blockingRequest, renderPlaylist } from "../../transports/hls/playlist.ts";
 import type { Segmenter } from "../../transports/hls/segmenter.ts";
 
@@ -60,6 +62,23 @@ function noPicture(c: Context, id: string): Response {
   return c.json({ error: `Camera "${id}" delivered no video for LL-HLS` }, 503);
 }
 
+/** Waits for `ready` unless nothing writes access units now (then 503 at once, like snapshots). */
+async function waitFor(
+  c: Context,
+  found: { node: CameraNode; stream: HlsStream },
+  ready: () => boolean,
+  timeoutMs: number,
+): Promise<Response | null> {
+  if (ready()) return null;
+  if (ringStats(found.node.rings.au).closed) {
+    c.header("Retry-After", "2");
+    return c.json({
+      error: `Live video of camera "${found.node.id}" is not running (down or restarting)`,
+    }, 503);
+  }
+  return (await found.stream.until(ready, timeoutMs)) ? null : noPicture(c, found.node.id);
+}
+
 function mp4(c: Context, bytes: Uint8Array<ArrayBuffer>, cache: string): Response {
   return c.body(bytes, 200, { "content-type": MP4, "cache-control": cache });
 }
@@ -70,14 +89,13 @@ export function hlsRoutes(system: System): Hono {
       const found = streamFor(system, c);
       if (found.error !== undefined) return found.error;
       const seg = found.stream.use();
-      if (
-        !(await found.stream.until(
-          () => seg.segments.some((x) => x.complete),
-          FIRST_SEGMENT_WAIT_MS,
-        ))
-      ) {
-        return noPicture(c, found.node.id);
-      }
+      const refused = await waitFor(
+        c,
+        found,
+        () => seg.segments.some((x) => x.complete),
+        FIRST_SEGMENT_WAIT_MS,
+      );
+      if (refused !== null) return refused;
       const init = seg.inits.at(-1)!;
       const cfg = found.node.config;
       const body = [
@@ -102,17 +120,16 @@ export function hlsRoutes(system: System): Hono {
         if (ask.msn > last + 2) {
           return c.json({ error: `_HLS_msn ${ask.msn} is past the live edge (${last})` }, 400);
         }
-        if (!(await found.stream.until(() => seg.has(ask.msn, ask.part), waitLimitMs(seg)))) {
-          return noPicture(c, found.node.id);
-        }
-      } else if (
-        !(await found.stream.until(
+      }
+      const refused = ask.kind === "wait"
+        ? await waitFor(c, found, () => seg.has(ask.msn, ask.part), waitLimitMs(seg))
+        : await waitFor(
+          c,
+          found,
           () => seg.segments.some((x) => x.complete),
           FIRST_SEGMENT_WAIT_MS,
-        ))
-      ) {
-        return noPicture(c, found.node.id);
-      }
+        );
+      if (refused !== null) return refused;
       return c.body(renderPlaylist(seg)!, 200, {
         "content-type": M3U8,
         "cache-control": "no-cache",
@@ -136,9 +153,8 @@ export function hlsRoutes(system: System): Hono {
         if (id > seg.nextPartId + MAX_PARTS_AHEAD) {
           return c.json({ error: `Part ${id} is past the live edge (${seg.nextPartId})` }, 404);
         }
-        if (!(await found.stream.until(() => seg.nextPartId > id, waitLimitMs(seg)))) {
-          return noPicture(c, found.node.id);
-        }
+        const refused = await waitFor(c, found, () => seg.nextPartId > id, waitLimitMs(seg));
+        if (refused !== null) return refused;
       }
       const part = seg.part(id);
       if (part === undefined) return c.json({ error: `Part ${id} is no longer kept` }, 404);
@@ -152,7 +168,13 @@ export function hlsRoutes(system: System): Hono {
       if (msn === null) return c.json({ error: "No such segment" }, 404);
       const open = seg.open;
       if (open !== undefined && open.msn === msn) {
-        await found.stream.until(() => seg.segment(msn) !== undefined, waitLimitMs(seg));
+        const refused = await waitFor(
+          c,
+          found,
+          () => seg.segment(msn) !== undefined,
+          waitLimitMs(seg),
+        );
+        if (refused !== null) return refused;
       }
       const s = seg.segment(msn);
       if (s === undefined) return c.json({ error: `Segment ${msn} is not kept` }, 404);

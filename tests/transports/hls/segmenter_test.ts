@@ -39,7 +39,7 @@ Deno.test("Segmenter cuts parts of whole frames within the target and segments a
   const seg = new Segmenter(OPTIONS);
   feed(seg, 0, 95, 3e6);
   const p = parseMediaPlaylist(renderPlaylist(seg)!);
-  assertLowLatencyRules(p);
+  assertLowLatencyRules(p, { partFloor: true });
   assert.equal(p.segments.filter((s) => s.duration !== null).length, 3);
   for (const s of seg.segments.filter((s) => s.complete)) {
     assert.equal(s.parts.length, 5, "30 frames in parts of 6");

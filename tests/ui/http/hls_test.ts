@@ -29,6 +29,10 @@ width = 320
 height = 240
 fps = 5
 codec = "mjpeg"
+[[camera]]
+id = "gone"
+source = "rtsp://127.0.0.1:9/nothing"
+encoder = "x264"
 `;
 
 async function run(
@@ -169,6 +173,11 @@ async function check(url: string, dir: string): Promise<void> {
   const mjpeg = await fetch(`${url}/api/cameras/mjpeg/hls/index.m3u8`);
   assert.equal(mjpeg.status, 409);
   assert.match(await error(mjpeg), /LL-HLS needs codec = "h264"/);
+  // A camera that delivers nothing: 503 with Retry-After and the reason, not a hang.
+  const down = await fetch(`${url}/api/cameras/gone/hls/index.m3u8`);
+  assert.equal(down.status, 503);
+  assert.equal(down.headers.get("retry-after"), "2");
+  assert.match(await error(down), /delivered no video|is not running/);
   const none = await fetch(`${url}/api/cameras/nope/hls/index.m3u8`);
   assert.equal(none.status, 404);
   await none.body?.cancel();
