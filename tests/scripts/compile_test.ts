@@ -158,6 +158,7 @@ Deno.test("deno task compile with DENORT_BIN at a runtime builds the binary with
     assert.ok(contains(bin, "encoder failed, falling back"), "the encoder Worker is embedded");
     assert.ok(contains(bin, "gstreamer warning"), "the camera Worker is embedded");
     assert.ok(contains(bin, "<header><b>eyrie</b><nav>"), "the console page is embedded");
+    assert.ok(contains(bin, "manifestLoadingTimeOut"), "hls.js (its light build) is embedded");
     assert.ok(!contains(bin, "registerSelectorEngine"), "playwright-core (tests only) is not");
   });
 });

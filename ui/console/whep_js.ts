@@ -41,10 +41,15 @@ export const WHEP_JS = String.raw`"use strict";
     return out;
   }
 
+  // Asked once per 30 s (TURN REST credentials live at least 60 s): reconnects need no extra request.
+  var cached = { at: 0, servers: [] };
   async function iceServers(cameraId) {
+    if (Date.now() - cached.at < 30000) return cached.servers;
     try {
       var res = await fetch(whepUrl(cameraId), { method: "OPTIONS" });
-      return res.ok ? iceServersOf(res.headers.get("link")) : [];
+      var servers = res.ok ? iceServersOf(res.headers.get("link")) : [];
+      cached = { at: Date.now(), servers: servers };
+      return servers;
     } catch (_e) {
       return [];
     }
@@ -100,7 +105,8 @@ export const WHEP_JS = String.raw`"use strict";
     pc.ontrack = function (e) {
       video.srcObject = new MediaStream([e.track]);
     };
-    var sendTo = trickle(pc);
+    // An ICE-lite eyrie (no servers) finds the browser by its checks: nothing to trickle.
+    var sendTo = servers.length > 0 ? trickle(pc) : function () {};
     await pc.setLocalDescription(await pc.createOffer());
     var res = await fetch(whepUrl(cameraId), {
       method: "POST",
