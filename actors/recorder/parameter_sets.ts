@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { nalUnits } from "../../transports/mp4/avc.ts";
 
 /**
  * Most bytes of SPS plus PPS kept. Reason: an SPS with scaling lists and VUI
@@ -17,6 +16,21 @@ export const MAX_PARAMETER_SET_BYTES = 4096;
 const NAL_SPS = 7;
 const NAL_PPS = 8;
 const START_CODE = [0, 0, 0, 1];
+
+// Yields [start, end) of each NAL unit's payload in an Annex B access unit.
+function* nalUnits(au: Uint8Array): Generator<[number, number]> {
+  let start = -1;
+  for (let i = 0; i + 2 < au.length; i++) {
+    if (au[i] !== 0 || au[i + 1] !== 0 || au[i + 2] !== 1) continue;
+    if (start >= 0) {
+      // A 4-byte start code's leading zero belongs to it, not to the NAL before.
+      yield [start, i > start && au[i - 1] === 0 ? i - 1 : i];
+    }
+    start = i + 3;
+    i += 2;
+  }
+  if (start >= 0 && start < au.length) yield [start, au.length];
+}
 
 /** Remembers the newest SPS and PPS of a stream; allocates only when they change size. */
 export class ParameterSetCache {

@@ -26,6 +26,7 @@ import {
   sameParameterSets,
   toAvcc,
 } from "../mp4/avc.ts";
+import { NalUnits } from "../rtp/h264/annexb.ts";
 import { initSegment, mediaFragment, type Sample, VIDEO_TIMESCALE } from "../mp4/fmp4.ts";
 
 /** One access unit as the encoder wrote it. */
@@ -112,6 +113,7 @@ export class Segmenter {
   #nextPartId = 0;
   #nextMsn = 0;
   #fragment = 1;
+  readonly #nals = new NalUnits();
   readonly #partTicks: number;
   readonly #nominalTicks: number;
 
@@ -170,7 +172,12 @@ export class Segmenter {
       return false;
     }
     const p = this.#pending;
-    this.#pending = { data: toAvcc(unit.au), ptsNs: unit.ptsNs, keyframe: unit.keyframe, newInit };
+    this.#pending = {
+      data: toAvcc(unit.au, this.#nals),
+      ptsNs: unit.ptsNs,
+      keyframe: unit.keyframe,
+      newInit,
+    };
     if (p === null) return false;
     const ns = unit.ptsNs - p.ptsNs;
     const ticks = ns >= MIN_SAMPLE_NS && ns <= MAX_SAMPLE_NS

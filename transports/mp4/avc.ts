@@ -12,9 +12,7 @@
  * @module
  */
 
-const NAL_AUD = 9;
-const NAL_SPS = 7;
-const NAL_PPS = 8;
+import { findParameterSets, NalType, NalUnits, splitAnnexB } from "../rtp/h264/annexb.ts";
 
 /**
  * Longest SPS or PPS taken. Reason: an SPS with scaling lists and VUI is a
@@ -22,35 +20,24 @@ const NAL_PPS = 8;
  */
 export const MAX_PARAMETER_SET_BYTES = 4096;
 
-/** Yields [start, end) of each NAL unit's payload in an Annex B access unit. */
-export function* nalUnits(au: Uint8Array): Generator<[number, number]> {
-  let start = -1;
-  for (let i = 0; i + 2 < au.length; i++) {
-    if (au[i] !== 0 || au[i + 1] !== 0 || au[i + 2] !== 1) continue;
-    if (start >= 0) yield [start, i > start && au[i - 1] === 0 ? i - 1 : i];
-    start = i + 3;
-    i += 2;
-  }
-  if (start >= 0 && start < au.length) yield [start, au.length];
-}
-
 /** The SPS and PPS of a stream, as raw NAL units (no start code). */
 export interface ParameterSets {
   sps: Uint8Array;
   pps: Uint8Array;
 }
 
-/** The first SPS and PPS in `au` (copies), or null when it lacks either. */
+/**
+ * The first SPS and PPS in `au` (copies), or null when it lacks either.
+ *
+ * @throws {SyntaxError} when `au` is not Annex B.
+ */
 export function parameterSetsOf(au: Uint8Array): ParameterSets | null {
-  let sps: Uint8Array | null = null;
-  let pps: Uint8Array | null = null;
-  for (const [s, e] of nalUnits(au)) {
-    const type = au[s] & 0x1f;
-    if (e - s > MAX_PARAMETER_SET_BYTES) continue;
-    if (type === NAL_SPS && sps === null) sps = au.slice(s, e);
-    else if (type === NAL_PPS && pps === null) pps = au.slice(s, e);
+  const found = findParameterSets(au);
+  if (found === null || found.sps.length < 4) return null;
+  if (found.sps.length > MAX_PARAMETER_SET_BYTES || found.pps.length > MAX_PARAMETER_SET_BYTES) {
+    return null;
   }
-  return sps === null || pps === null || sps.length < 4 ? null : { sps, pps };
+  return { sps: found.sps.slice(), pps: found.pps.slice() };
 }
 
 /** Whether two sets of parameter sets are byte for byte the same. */
@@ -69,27 +56,32 @@ export function codecString(ps: ParameterSets): string {
 /**
  * The access unit as one AVCC sample (a new array, which the caller keeps):
  * each NAL unit behind its 4-byte length. Access unit delimiters, SPS and
- * PPS are left out (they live in avcC).
+ * PPS are left out (they live in avcC), and filler data. `nals` is scratch space the caller
+ * reuses.
+ *
+ * @throws {SyntaxError} when `au` is not Annex B.
  */
-export function toAvcc(au: Uint8Array): Uint8Array<ArrayBuffer> {
+export function toAvcc(au: Uint8Array, nals = new NalUnits()): Uint8Array<ArrayBuffer> {
+  splitAnnexB(au, nals);
   let size = 0;
-  for (const [s, e] of nalUnits(au)) if (kept(au[s])) size += 4 + e - s;
+  for (let i = 0; i < nals.count; i++) if (kept(nals.type(i))) size += 4 + nals.nal(i).length;
   const out = new Uint8Array(size);
   let at = 0;
-  for (const [s, e] of nalUnits(au)) {
-    if (!kept(au[s])) continue;
-    const n = e - s;
+  for (let i = 0; i < nals.count; i++) {
+    if (!kept(nals.type(i))) continue;
+    const nal = nals.nal(i);
+    const n = nal.length;
     out[at] = n >>> 24;
     out[at + 1] = (n >>> 16) & 0xff;
     out[at + 2] = (n >>> 8) & 0xff;
     out[at + 3] = n & 0xff;
-    out.set(au.subarray(s, e), at + 4);
+    out.set(nal, at + 4);
     at += 4 + n;
   }
   return out;
 }
 
-function kept(header: number): boolean {
-  const type = header & 0x1f;
-  return type !== NAL_AUD && type !== NAL_SPS && type !== NAL_PPS;
+function kept(type: number): boolean {
+  return type !== NalType.AUD && type !== NalType.SPS && type !== NalType.PPS &&
+    type !== NalType.FILLER;
 }

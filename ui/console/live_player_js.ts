@@ -123,9 +123,11 @@ export const LIVE_PLAYER_JS = String.raw`"use strict";
       status("connecting (" + LABEL[mode] + ")");
     }
 
+    // One mode down; below the last, from the top again (nothing played: maybe everything
+    // was down, and what comes back first is unknown).
     function down(why) {
-      var next = Math.min(level + 1, modes.length - 1);
-      status(LABEL[modes[level]] + ": " + why + (next !== level ? "; trying " + LABEL[modes[next]] : "; again"));
+      var next = level + 1 < modes.length ? level + 1 : 0;
+      status(LABEL[modes[level]] + ": " + why + "; trying " + LABEL[modes[next]]);
       lastUpgrade = Date.now();
       start(next);
     }

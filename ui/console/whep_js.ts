@@ -41,15 +41,16 @@ export const WHEP_JS = String.raw`"use strict";
     return out;
   }
 
-  // Asked once per 30 s (TURN REST credentials live at least 60 s): reconnects need no extra request.
+  // Asked once per 30 s (TURN REST credentials live at least 60 s): reconnects need no extra
+  // request. Only an answer is kept: a refusal (no such camera, not running) is asked again.
   var cached = { at: 0, servers: [] };
   async function iceServers(cameraId) {
     if (Date.now() - cached.at < 30000) return cached.servers;
     try {
       var res = await fetch(whepUrl(cameraId), { method: "OPTIONS" });
-      var servers = res.ok ? iceServersOf(res.headers.get("link")) : [];
-      cached = { at: Date.now(), servers: servers };
-      return servers;
+      if (!res.ok) return [];
+      cached = { at: Date.now(), servers: iceServersOf(res.headers.get("link")) };
+      return cached.servers;
     } catch (_e) {
       return [];
     }

@@ -7,48 +7,19 @@ import assert from "node:assert/strict";
 import { codecString, parameterSetsOf, toAvcc } from "../../../transports/mp4/avc.ts";
 import { initSegment, mediaFragment } from "../../../transports/mp4/fmp4.ts";
 
+// deno-fmt-ignore
 const AU = Uint8Array.from([
-  0,
-  0,
-  0,
-  1,
-  0x09,
-  0xf0, // AUD: dropped
-  0,
-  0,
-  0,
-  1,
-  0x67,
-  0x64,
-  0x00,
-  0x28,
-  0xac, // SPS: dropped (lives in avcC)
-  0,
-  0,
-  1,
-  0x68,
-  0xee,
-  0x3c, // PPS, 3-byte start code: dropped
-  0,
-  0,
-  1,
-  0x06,
-  0x05,
-  0x01, // SEI, 3-byte start code
-  0,
-  0,
-  0,
-  1,
-  0x65,
-  0x88,
-  0x84,
-  0x00, // IDR slice
+  0, 0, 0, 1, 0x09, 0xf0, // AUD: dropped
+  0, 0, 0, 1, 0x67, 0x64, 0x00, 0x28, 0xac, // SPS: dropped (lives in avcC)
+  0, 0, 1, 0x68, 0xee, 0x3c, // PPS, 3-byte start code: dropped
+  0, 0, 1, 0x06, 0x05, 0x01, // SEI, 3-byte start code
+  0, 0, 0, 1, 0x65, 0x88, 0x84, 0x21, // IDR slice
 ]);
 
 Deno.test("toAvcc() keeps SEI and slices behind 4-byte lengths, whatever the start codes", () => {
   assert.deepEqual(
     [...toAvcc(AU)],
-    [0, 0, 0, 3, 0x06, 0x05, 0x01, 0, 0, 0, 4, 0x65, 0x88, 0x84, 0x00],
+    [0, 0, 0, 3, 0x06, 0x05, 0x01, 0, 0, 0, 4, 0x65, 0x88, 0x84, 0x21],
   );
 });
 
@@ -57,7 +28,8 @@ Deno.test("parameterSetsOf() and codecString() read the SPS and PPS", () => {
   assert.deepEqual([...ps.sps], [0x67, 0x64, 0x00, 0x28, 0xac]);
   assert.deepEqual([...ps.pps], [0x68, 0xee, 0x3c]);
   assert.equal(codecString(ps), "avc1.640028");
-  assert.equal(parameterSetsOf(toAvcc(AU)), null);
+  assert.throws(() => parameterSetsOf(toAvcc(AU)), /Not an Annex-B access unit/);
+  assert.equal(parameterSetsOf(Uint8Array.from([0, 0, 0, 1, 0x65, 0x88])), null);
 });
 
 function boxes(bytes: Uint8Array, from = 0, to = bytes.length): [string, number, number][] {

@@ -38,11 +38,12 @@ codec = "mjpeg"
 
 /** Shorter waits than a user gets, so the test walks every step in seconds. */
 const SETTINGS = {
-  firstFrameMs: { webrtc: 3000, hls: 8000, mjpeg: 8000 },
+  firstFrameMs: { webrtc: 3000, hls: 15000, mjpeg: 15000 },
   stallMs: 4000,
   upgradeMs: 3000,
 };
-const STEP_TIMEOUT_MS = 30_000;
+/** Each step: the waits above, twice over (a loaded machine starts players slowly). */
+const STEP_TIMEOUT_MS = 60_000;
 
 type Tile = { mode: string | null };
 
