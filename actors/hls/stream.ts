@@ -13,7 +13,7 @@ import { RingReader } from "../ring/mod.ts";
 import type { CameraNode } from "../system/camera_node.ts";
 import { READER } from "../system/rings.ts";
 import { FrameFlags } from "../defs.ts";
-import { Segmenter } from "../../transports/hls/segmenter.ts";
+import { Segmenter, targetDurationFor } from "../../transports/hls/segmenter.ts";
 
 /** A stream nobody asked anything of for this long stops. */
 export const HLS_IDLE_MS = 30_000;
@@ -31,7 +31,7 @@ export function segmenterOptions(fps: number, gop: number) {
   const frames = Math.max(1, Math.round(PART_S * fps));
   return {
     partTarget: Math.round(frames / fps * PART_SLACK * 1000) / 1000,
-    targetDuration: Math.max(1, Math.round(gop / fps)),
+    targetDuration: targetDurationFor(gop / fps),
     window: HLS_WINDOW,
     fps,
   };
@@ -98,8 +98,6 @@ export class HlsStream {
     const reader = new RingReader(this.node.rings.au, READER.hls, { start: "keyframe" });
     const { width, height } = this.node.config;
     try {
-      // A fresh keyframe gives a first segment that is live, not a replay of the ring.
-      this.node.requestKeyframe();
       while (this.#waiters.size > 0 || performance.now() - this.#lastUse < HLS_IDLE_MS) {
         if ((await reader.wait(WAIT_MS)) !== "ready") continue;
         let changed = false;

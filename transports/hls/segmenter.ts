@@ -10,12 +10,15 @@
  *   a keyframe is independent.
  * - A segment is its parts back to back. A new segment starts at a keyframe
  *   once the open one is about a second long, or wherever the open one
- *   would pass the target duration (then its first part is not independent).
+ *   would pass the target duration (then its first part is not independent;
+ *   with keyframes at least every target duration minus a second, as
+ *   targetDurationFor() sets it, that happens only when the encoder skips).
  * - Parts have one id counter across segments, so the preload hint always
  *   names the part that will really come next, whichever segment it opens.
- * - Time is the stream's own: each sample lasts until the next capture time
- *   (a duration out of [1 ms, 1 s] — a gap, a restarted encoder — counts as
- *   the nominal frame time), so the timeline never jumps or goes back.
+ * - Time is the stream's own: each sample lasts until the next capture time;
+ *   a duration out of [1 ms, part target] — frames dropped under load, a
+ *   restarted encoder — counts as the nominal frame time, so the timeline
+ *   never jumps or goes back, and no part outgrows its target.
  *
  * @module
  */
@@ -78,8 +81,18 @@ export interface SegmenterOptions {
   fps: number;
 }
 
-/** A new segment opens at the next keyframe once the open one has this many seconds. */
-const SEGMENT_AT_KEYFRAME_S = 0.95;
+/**
+ * A new segment opens at the next keyframe once the open one has this many
+ * seconds. A keyframe asked for out of turn (a new WebRTC viewer) just
+ * before it restarts the encoder's interval, so a segment can last this
+ * plus one keyframe interval: {@linkcode targetDurationFor} allows for it.
+ */
+export const SEGMENT_AT_KEYFRAME_S = 0.95;
+
+/** The whole-second target duration for keyframes every `keyframeS` seconds (see above). */
+export function targetDurationFor(keyframeS: number): number {
+  return Math.ceil(SEGMENT_AT_KEYFRAME_S + keyframeS);
+}
 /**
  * How far past the target duration a segment may run before it is cut
  * without a keyframe. Reason: §4.4.3.1 compares EXTINF rounded to the
@@ -88,7 +101,6 @@ const SEGMENT_AT_KEYFRAME_S = 0.95;
  */
 const SEGMENT_OVERRUN_S = 0.49;
 const MIN_SAMPLE_NS = 1e6;
-const MAX_SAMPLE_NS = 1e9;
 
 interface Pending {
   data: Uint8Array;
@@ -180,9 +192,8 @@ export class Segmenter {
     };
     if (p === null) return false;
     const ns = unit.ptsNs - p.ptsNs;
-    const ticks = ns >= MIN_SAMPLE_NS && ns <= MAX_SAMPLE_NS
-      ? Math.round(ns * VIDEO_TIMESCALE / 1e9)
-      : this.#nominalTicks;
+    const real = Math.round(ns * VIDEO_TIMESCALE / 1e9);
+    const ticks = ns >= MIN_SAMPLE_NS && real <= this.#partTicks ? real : this.#nominalTicks;
     return this.#place({ data: p.data, duration: ticks, keyframe: p.keyframe }, p.newInit);
   }
 
