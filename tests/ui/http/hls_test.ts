@@ -161,10 +161,10 @@ async function check(url: string, dir: string): Promise<void> {
     file,
   ]);
   assert.equal(count.code, 0, count.err);
-  const [frames, packets] = new TextDecoder().decode(count.out).trim().split(",").map(Number);
-  assert.equal(frames, packets);
+  const [decoded, packets] = new TextDecoder().decode(count.out).trim().split(",").map(Number);
+  assert.equal(decoded, packets);
   const least = Math.floor(whole.duration! / listed.partTarget);
-  assert.ok(frames >= least && frames > 0, `${frames} frames in ${whole.duration} s`);
+  assert.ok(decoded >= least && decoded > 0, `${decoded} frames in ${whole.duration} s`);
 
   // Refusals, each with its reason.
   const far = await fetch(`${base}/stream.m3u8?_HLS_msn=${msn + 10}`);
