@@ -316,7 +316,7 @@ export interface WebhookConfig {
 
 export interface CameraConfig {
   id: string;
-  /** auto | test | libcamera | v4l2:/dev/videoN | file:/path | rtsp://… */
+  /** auto | test | libcamera | v4l2:/dev/videoN | file:/path | rtsp://… | screen[:display[+X,Y,WxH]] */
   source: string;
   /** Preset that sets the defaults of width, height, fps and bitrate. */
   quality: QualityPreset;
@@ -326,6 +326,8 @@ export interface CameraConfig {
   format: RawFormat;
   /** videotestsrc pattern name for `test` sources. */
   pattern: string;
+  /** Whether a `screen` source shows the mouse pointer. */
+  cursor: boolean;
   codec: Codec;
   encoder: EncoderChoice;
   bitrate_kbps: number;

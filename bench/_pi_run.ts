@@ -61,12 +61,17 @@ export async function piRun(
           lastFrames = await run.frames();
           lastAt = performance.now();
         } catch { /* it is going */ }
-        peakRss = Math.max(peakRss, memoryTotals(run.pid).rss);
+        // The process may be gone between the check and the read (an OOM kill).
+        let rss = NaN;
+        try {
+          rss = memoryTotals(run.pid).rss;
+        } catch { /* it is going */ }
+        if (!Number.isNaN(rss)) peakRss = Math.max(peakRss, rss);
         if (performance.now() - lastPrint >= 60_000) {
           lastPrint = performance.now();
           const r = cg.report();
           console.log(
-            `  ${f((lastPrint - t0) / 60_000, 0)} min: RSS ${f(memoryTotals(run.pid).rss)} MB, ` +
+            `  ${f((lastPrint - t0) / 60_000, 0)} min: RSS ${f(rss)} MB, ` +
               `cgroup peak ${f((r.peakBytes ?? 0) / 1e6)} MB, OOM kills ${r.oomKills}, ` +
               `throttled ${r.throttledPeriods}/${r.periods} periods`,
           );

@@ -6,8 +6,8 @@
 // bench failed, 2 for an unknown name.
 
 const DIR = new URL(".", import.meta.url).pathname;
-/** Benches that run only when named: the soak takes an hour. */
-const ON_REQUEST = ["soak"];
+/** Benches that run only when named: the soak takes an hour, memgrowth is a probe. */
+const ON_REQUEST = ["soak", "memgrowth"];
 
 async function benches(): Promise<string[]> {
   const names: string[] = [];

@@ -15,7 +15,7 @@ DENO="$EYRIE_ROOT/.deno/node_modules/.bin/deno"
 
 RUNTIME_PACKAGES=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
   libgstreamer1.0-0 libgstreamer-plugins-base1.0-0 ca-certificates
 )
 # Peers the tests use: Chromium (WebRTC, console), openssl and curl (TLS),
@@ -24,12 +24,13 @@ RUNTIME_PACKAGES=(
 # camera (gst-rtsp-server through Debian's python3-gi; run it with
 # /usr/bin/python3, not a python from elsewhere on PATH), Janus (the WebRTC
 # bench's anchor), iproute2 (network namespaces and tc netem for link faults),
-# Mosquitto (the MQTT broker and its clients) and VLC (an RTSP client).
+# Mosquitto (the MQTT broker and its clients), VLC (an RTSP client) and Xvfb
+# with xsetroot (an X server and a known picture for the screen source).
 TEST_PACKAGES=(
   chromium openssl curl ffmpeg libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gcc libc6-dev pkg-config systemd sqlite3 time
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 janus iproute2
-  mosquitto mosquitto-clients vlc-bin vlc-plugin-base coturn
+  mosquitto mosquitto-clients vlc-bin vlc-plugin-base xvfb x11-xserver-utils coturn
 )
 
 log() { printf '[install] %s\n' "$*" >&2; }

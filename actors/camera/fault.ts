@@ -61,6 +61,11 @@ export function describeSource(src: SourceKind): string {
       return src.path;
     case "rtsp":
       return redactUrl(src.url);
+    case "screen": {
+      const r = src.region;
+      const where = r === null ? "" : ` +${r.x},${r.y},${r.width}x${r.height}`;
+      return `screen ${src.display === "" ? "$DISPLAY" : src.display}${where}`;
+    }
   }
 }
 
@@ -151,6 +156,7 @@ export function gstCause(src: SourceKind, e: GstFault): string {
       if (resource && e.code === NOT_FOUND) return "no camera found by libcamera";
       break;
     case "test":
+    case "screen":
       break;
   }
   const text = more !== "" && !e.message.includes(more) ? `${e.message} (${more})` : e.message;

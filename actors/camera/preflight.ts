@@ -9,6 +9,7 @@
  */
 import { connectCause, rtspAddress, SourceFault } from "./fault.ts";
 import type { SourceKind } from "./source.ts";
+import { displayAddress, noDisplayCause } from "./screen.ts";
 
 /** An RTSP camera on a LAN answers a TCP connect in milliseconds; past this it is not there. */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -17,7 +18,9 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 export async function preflight(src: SourceKind, signal?: AbortSignal): Promise<void> {
   switch (src.kind) {
     case "rtsp":
-      return await probeTcp(src.url, signal);
+      return await probeTcp(rtspTarget(src.url), signal);
+    case "screen":
+      return await probeDisplay(src.display, signal);
     case "file":
       return await probeFile(src.path, "file not found");
     case "v4l2":
@@ -28,13 +31,35 @@ export async function preflight(src: SourceKind, signal?: AbortSignal): Promise<
   }
 }
 
-async function probeTcp(url: string, signal?: AbortSignal): Promise<void> {
-  let address: { hostname: string; port: number };
+function rtspTarget(url: string): { hostname: string; port: number } {
   try {
-    address = rtspAddress(url);
+    return rtspAddress(url);
   } catch {
     throw new SourceFault("the camera URL cannot be parsed");
   }
+}
+
+/** An X display is there when its socket is (a local display) or its port answers. */
+async function probeDisplay(display: string, signal?: AbortSignal): Promise<void> {
+  if (display === "") {
+    throw new SourceFault(noDisplayCause({ wayland: Deno.env.get("WAYLAND_DISPLAY") }));
+  }
+  const address = displayAddress(display);
+  if (address.kind === "tcp") return await probeTcp(address, signal);
+  try {
+    await Deno.stat(address.socket);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new SourceFault(`no X server on display ${display} (no ${address.socket})`);
+    }
+    throw new SourceFault(`cannot reach display ${display}: ${(e as Error).message}`);
+  }
+}
+
+async function probeTcp(
+  address: { hostname: string; port: number },
+  signal?: AbortSignal,
+): Promise<void> {
   const { hostname, port } = address;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"timeout">((resolve) => {

@@ -1,6 +1,7 @@
 /**
- * `eyrie probe`: the platform, GStreamer, the cameras with their modes, and
- * which encoders really work (each is built and run on two frames).
+ * `eyrie probe`: the platform, GStreamer, the cameras with their modes, the
+ * X screens a `screen` source can capture, and which encoders really work
+ * (each is built and run on two frames).
  *
  * @module
  */
@@ -23,6 +24,24 @@ export interface ProbeReport {
   }[];
   /** What `encoder = "auto"` picks here. */
   autoEncoder: string | null;
+  /** X displays served on this machine (source = "screen:<display>"). */
+  screens: string[];
+  /** Whether this machine can capture a screen: ximagesrc and shmsink installed. */
+  screenCapture: boolean;
+}
+
+/** Local X displays: the servers' sockets in /tmp/.X11-unix (X0 → ":0"). */
+export async function localDisplays(dir = "/tmp/.X11-unix"): Promise<string[]> {
+  const found: number[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      const m = /^X(\d+)$/.exec(e.name);
+      if (m !== null) found.push(Number(m[1]));
+    }
+  } catch {
+    return [];
+  }
+  return found.sort((a, b) => a - b).map((n) => `:${n}`);
 }
 
 function describeMode(
@@ -63,6 +82,8 @@ export async function probeSystem(): Promise<ProbeReport> {
     })),
     encoders,
     autoEncoder: encoders.find((e) => e.works && e.element !== "jpegenc")?.element ?? null,
+    screens: await localDisplays(),
+    screenCapture: elementAvailable("ximagesrc") && elementAvailable("shmsink"),
   };
 }
 
@@ -80,6 +101,15 @@ export function formatProbe(r: ProbeReport): string {
     for (const m of c.modes.slice(0, 12)) lines.push(`    ${m}`);
     if (c.modes.length > 12) lines.push(`    … ${c.modes.length - 12} more`);
   }
+  lines.push(
+    `Screens:    ${
+      !r.screenCapture
+        ? "cannot capture (install gstreamer1.0-plugins-good and -bad)"
+        : r.screens.length === 0
+        ? "no X server on this machine"
+        : `${r.screens.join(", ")} (source = "screen:${r.screens[0]}")`
+    }`,
+  );
   lines.push("Encoders:");
   for (const e of r.encoders) {
     lines.push(

@@ -12,6 +12,7 @@
  * @module
  */
 import type { CameraConfig } from "../defs.ts";
+import { parseScreen, type Region, shmElements } from "./screen.ts";
 
 /** What `source = "…"` resolved to. `auto` is resolved before building (see resolveAuto). */
 export type SourceKind =
@@ -19,7 +20,9 @@ export type SourceKind =
   | { kind: "libcamera" }
   | { kind: "v4l2"; device: string }
   | { kind: "file"; path: string }
-  | { kind: "rtsp"; url: string };
+  | { kind: "rtsp"; url: string }
+  /** An X11 screen; `display` "" is the environment's DISPLAY (resolved by the actor). */
+  | { kind: "screen"; display: string; region: Region | null };
 
 /** Parses the config's source string (already validated by the config). `auto` returns null. */
 export function parseSource(source: string, pattern: string): SourceKind | null {
@@ -29,6 +32,7 @@ export function parseSource(source: string, pattern: string): SourceKind | null 
   if (source.startsWith("v4l2:")) return { kind: "v4l2", device: source.slice(5) };
   if (source.startsWith("file:")) return { kind: "file", path: source.slice(5) };
   if (/^rtsps?:\/\//.test(source)) return { kind: "rtsp", url: source };
+  if (source.startsWith("screen")) return { kind: "screen", ...parseScreen(source.slice(6)) };
   throw new TypeError(`Unknown camera source "${source}"`);
 }
 
@@ -37,8 +41,12 @@ export function quote(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
-/** The source element(s), ending in decoded raw video of whatever format the source offers. */
-export function sourceElements(src: SourceKind): string {
+/**
+ * The source element(s), ending in decoded raw video of whatever format the
+ * source offers. A screen is read from its capture child's shared memory at
+ * `socket` (see screen.ts).
+ */
+export function sourceElements(src: SourceKind, cam: CameraConfig, socket = ""): string {
   switch (src.kind) {
     case "test":
       return `videotestsrc is-live=true pattern=${src.pattern}`;
@@ -50,6 +58,9 @@ export function sourceElements(src: SourceKind): string {
       return `filesrc location=${quote(src.path)} ! decodebin`;
     case "rtsp":
       return `rtspsrc location=${quote(src.url)} latency=100 ! decodebin`;
+    case "screen":
+      if (socket === "") throw new TypeError("A screen source needs its capture socket");
+      return shmElements(cam, socket, quote);
   }
 }
 
@@ -70,12 +81,14 @@ export function wantsSmall(cam: CameraConfig): boolean {
   return cam.detection.motion || cam.detection.model !== "";
 }
 
-/** The whole camera pipeline. */
-export function cameraPipeline(cam: CameraConfig, src: SourceKind): string {
+/** The whole camera pipeline (`socket`: a screen's capture socket, see sourceElements). */
+export function cameraPipeline(cam: CameraConfig, src: SourceKind, socket = ""): string {
   const raw =
     `video/x-raw,format=${cam.format},width=${cam.width},height=${cam.height},framerate=${cam.fps}/1`;
   // A file plays as fast as it decodes unless something paces it; a live source paces itself.
   const pace = src.kind === "file" ? " ! identity sync=true" : "";
-  return `${sourceElements(src)}${pace} ! videoconvert ! videoscale ! videorate ! ${raw}` +
+  return `${
+    sourceElements(src, cam, socket)
+  }${pace} ! videoconvert ! videoscale ! videorate ! ${raw}` +
     ` ! appsink name=${MAIN_SINK} max-buffers=2 drop=true sync=false`;
 }

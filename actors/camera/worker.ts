@@ -24,6 +24,7 @@ import { FrameFeed } from "./feed.ts";
 import { describeSource, gstCause, redactUrl, SourceFault } from "./fault.ts";
 import { busyCause, preflight } from "./preflight.ts";
 import { cameraPipeline, MAIN_SINK, parseSource, type SourceKind } from "./source.ts";
+import { ScreenCapture } from "./screen_capture.ts";
 
 const STATS_EVERY_MS = 1000;
 /**
@@ -43,12 +44,26 @@ runActor<CameraProtocol>(() => {
   let pipelineText = "";
   let sourceText = "";
   let report = () => {};
+  /** A screen source's temp dir (its capture socket), removed when the actor ends. */
+  let screenDir = "";
   return {
     start(init, ctx) {
       const cam = init.camera;
       const src: SourceKind = parseSource(cam.source, cam.pattern) ?? resolveAuto(cam.pattern);
+      if (src.kind === "screen" && src.display === "") src.display = Deno.env.get("DISPLAY") ?? "";
       sourceText = describeSource(src);
-      pipelineText = cameraPipeline(cam, src);
+      let socket = "";
+      if (src.kind === "screen") {
+        screenDir = Deno.makeTempDirSync({ prefix: "eyrie-screen-" });
+        socket = `${screenDir}/capture.sock`;
+      }
+      const screen = src.kind === "screen"
+        ? { display: src.display, region: src.region, cursor: cam.cursor }
+        : null;
+      pipelineText = cameraPipeline(cam, src, socket);
+      if (screen !== null) {
+        pipelineText = `${ScreenCapture.describe(cam, screen, socket)} | ${pipelineText}`;
+      }
       ctx.log.info("source", {
         source: sourceText,
         width: cam.width,
@@ -91,12 +106,17 @@ runActor<CameraProtocol>(() => {
       /** One session: open the pipeline, feed frames until a fault, the end, or stop. */
       /** Whether the session got past its preflight (then a fault came from the stream). */
       let reached = false;
+      /** The screen's capture child of this session; it outlives a failure until its cause is read. */
+      let capture = null as ScreenCapture | null;
       const session = async (): Promise<SessionEnd> => {
         reached = false;
         await preflight(src, stopping.signal);
         reached = true;
         if (!running) return "stopped";
-        const p = Pipeline.parse(pipelineText);
+        if (screen !== null) {
+          capture = await ScreenCapture.start(cam, screen, { socket, signal: stopping.signal });
+        }
+        const p = Pipeline.parse(cameraPipeline(cam, src, socket));
         try {
           // A refusal throws the element's error, with its reason.
           await p.setStateAsync("playing", { timeoutMs: OPEN_WAIT_MS });
@@ -141,6 +161,9 @@ runActor<CameraProtocol>(() => {
 
       /** The cause of a failed session, or the error again when it is a bug of ours. */
       const causeOf = async (error: unknown): Promise<string> => {
+        // The capture child's exit says more than shmsrc losing its socket, or a stall.
+        const captured = await capture?.cause();
+        if (captured) return captured;
         if (reached && src.kind === "rtsp" && running) {
           // A camera that went away mid-stream shows as an ended or broken stream, however
           // GStreamer words it; whether it still answers says more (and the same every time).
@@ -168,19 +191,25 @@ runActor<CameraProtocol>(() => {
               link.connecting();
               publish(null);
             }
+            let delayMs = 0;
             try {
               const end = await session();
               if (end === "looped") stats.loops++;
             } catch (error) {
               if (!running) break;
-              const { delayMs, note } = link.down(await causeOf(error));
-              publish(note);
+              const down = link.down(await causeOf(error));
+              publish(down.note);
               report();
-              await sleep(delayMs, stopping.signal);
+              delayMs = down.delayMs;
+            } finally {
+              await capture?.[Symbol.asyncDispose]();
+              capture = null;
             }
+            if (delayMs > 0) await sleep(delayMs, stopping.signal);
           }
         } finally {
           feed.close();
+          if (screenDir !== "") await Deno.remove(screenDir, { recursive: true }).catch(() => {});
         }
       })();
       // Anything but a source fault is a crash of the actor: the supervisor restarts it.

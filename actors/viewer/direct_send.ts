@@ -238,7 +238,9 @@ export class DirectSender {
     const length = protectInPlace(this.#srtp, slot.buf, this.#head, end, Math.floor(index / 65536));
     slot.after = done;
     this.#socket!.send(slot.buf, 0, length, this.#port, this.#host, slot.sent);
-    this.#count((src[at + 1] & 0x80) !== 0, end, length, timestamp, nowMs);
+    // RFC 3550 6.4.1: a sender report's NTP time is the instant its RTP timestamp stands for, the
+    // capture, not the send: a viewer's first frames are sent from a keyframe up to a second old.
+    this.#count((src[at + 1] & 0x80) !== 0, end, length, timestamp, pool.captureNs(seq) / 1e6);
     return true;
   }
 
@@ -279,7 +281,7 @@ export class DirectSender {
   }
 
   /** werift's counters, for its sender reports (RFC 3550 6.4.1) and stats. */
-  #count(marker: boolean, end: number, length: number, timestamp: number, nowMs: number) {
+  #count(marker: boolean, end: number, length: number, timestamp: number, captureMs: number) {
     const s = this.#sender;
     s.packetCount = (s.packetCount + 1) >>> 0;
     s.octetCount += end - this.#head;
@@ -288,7 +290,7 @@ export class DirectSender {
     // The NTP time and RTP timestamp of a sender report must belong together: update both at
     // the end of each frame (the marker bit), not per packet (a BigInt each).
     if (marker || !this.#rtcpStarted) {
-      const ntpS = nowMs / 1000 + NTP_UNIX_OFFSET_S;
+      const ntpS = captureMs / 1000 + NTP_UNIX_OFFSET_S;
       const seconds = Math.floor(ntpS);
       s.ntpTimestamp = (BigInt(seconds) << 32n) |
         BigInt(Math.floor((ntpS - seconds) * 4_294_967_296));

@@ -6,6 +6,7 @@
 // blocking pool and returns a Promise, so the JS event loop keeps running.
 
 export const GLIB = {
+  g_set_application_name: { parameters: ["buffer"], result: "void" },
   g_free: { parameters: ["pointer"], result: "void" },
   g_error_free: { parameters: ["pointer"], result: "void" },
   g_strfreev: { parameters: ["pointer"], result: "void" },
@@ -179,6 +180,8 @@ export const GST_APP = {
 } as const;
 
 export const GST_VIDEO = {
+  gst_video_overlay_set_window_handle: { parameters: ["pointer", "u64"], result: "void" },
+  gst_video_overlay_get_type: { parameters: [], result: "usize" },
   gst_video_event_new_upstream_force_key_unit: {
     parameters: ["u64", "i32", "u32"],
     result: "pointer",

@@ -122,6 +122,20 @@ export class Element {
   }
 
   /**
+   * Tells a video sink (one that implements GstVideoOverlay, such as
+   * ximagesink) to draw into an existing window instead of opening its own:
+   * `window` is the X11 window id (see ffi/x11). TypeError for other elements.
+   */
+  setWindowHandle(window: bigint): void {
+    const g = lib();
+    const pointer = this.#handle.pointer;
+    if (g.g_type_check_instance_is_a(pointer, g.gst_video_overlay_get_type()) === 0) {
+      throw new TypeError(`The ${this.#handle.what} cannot draw into a window`);
+    }
+    g.gst_video_overlay_set_window_handle(pointer, window);
+  }
+
+  /**
    * Asks this element (an encoder) for a keyframe as soon as possible, by
    * sending an upstream force-key-unit event into its "src" pad. Throws
    * GstError when the element does not accept it (for example when the

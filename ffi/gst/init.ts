@@ -33,3 +33,12 @@ export function gstVersion(): GstVersion {
   const text = `${major}.${minor}.${micro}` + (nano > 0 ? `.${nano}` : "");
   return { major, minor, micro, nano, text };
 }
+
+/**
+ * Names the program for the desktop: video sinks that open their own window
+ * (ximagesink) title it with this name, which would otherwise be the
+ * executable's ("deno"). GLib takes the first name only; later calls do nothing.
+ */
+export function setApplicationName(name: string): void {
+  lib().g_set_application_name(new TextEncoder().encode(name + "\0"));
+}

@@ -25,7 +25,7 @@
  *
  * @module
  */
-export { type GstVersion, gstVersion, initGstreamer } from "./init.ts";
+export { type GstVersion, gstVersion, initGstreamer, setApplicationName } from "./init.ts";
 export { GstError, type GstErrorOptions } from "./errors.ts";
 export { debianPackageFor } from "./packages.ts";
 export { Pipeline, type SetStateOptions, type StateChange } from "./pipeline.ts";
@@ -44,3 +44,4 @@ export {
 } from "./caps.ts";
 export { listVideoSources, type VideoSourceDevice } from "./device_monitor.ts";
 export { elementAvailable, type EncoderProbe, probeEncoder, type ProbeOptions } from "./probe.ts";
+export { probeDecoder } from "./probe_decoder.ts";

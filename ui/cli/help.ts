@@ -11,6 +11,8 @@ Commands:
   probe          Show the platform, GStreamer, cameras, working encoders and services
   receive        Receive RTP video (eyrie's [[camera.rtp]] or any RFC 2435/6184
                  sender): stats, or the frames to a file
+  view           Play another eyrie's camera in a window (WHEP or RTP), with
+                 fps, bitrate, loss and latency over the picture
   config check   Validate a config file
   receive --tls  Receive another eyrie's [[camera.forward]] stream over
                  mutual TLS: stats, or the video to a file
@@ -39,14 +41,56 @@ Options:
   probe: `Usage: eyrie probe [--json] [--config FILE]
 
 Show the platform (Raspberry Pi model, Jetson, generic), the GStreamer
-version, the cameras with their modes, and the H.264 encoders that really
-work here. With a config, also whether the services it names can be
+version, the cameras with their modes, the X screens a screen source can
+capture, the H.264 encoders that really work here, and the decoders that
+eyrie view can use. With a config, also whether the services it names can be
 reached: the RTSP server's address, the MQTT broker (a real connection with
 the config's login), each [[camera.publish]] Janus.
 
 Options:
   --json          Print one JSON document instead of text
   --config FILE   Probe the services this config names`,
+  view: `Usage: eyrie view URL [--fullscreen] [options]
+
+Open a window on this machine's X display that plays a camera of another
+eyrie, decoded by the best H.264 decoder that works here (V4L2 stateless,
+V4L2 stateful, VA-API, NVDEC, then avdec_h264; each proven on a short test
+stream first), with fps, bitrate, packet loss and latency drawn over the
+picture and printed once a second. Latency is the sender's clock at the
+frame's capture (from its RTCP sender reports, or the forward's capture
+time) to arrival here: true only when both clocks agree (the same machine,
+or NTP on both).
+
+URL:
+  http(s)://HOST:PORT/api/cameras/ID    WHEP (…/ID/whep works too)
+  http(s)://HOST:PORT/api/cameras/ID/sdp[?output=N]
+                                        RTP as that camera's SDP describes it
+  rtp://ADDRESS:PORT                    RTP sent here ([[camera.rtp]]); RTCP
+                                        on PORT+1; a multicast group is joined
+  FILE.sdp                              an SDP file: its c= address and its
+                                        m=video port
+  tls://ADDRESS:PORT                    listen there for a [[camera.forward]]
+                                        sender (mutual TLS, as eyrie receive
+                                        --tls; port 0 picks a free one)
+
+Options:
+      --fullscreen      Cover the screen (EWMH full-screen state)
+      --decoder NAME    Use this GStreamer decoder only (e.g. avdec_h264)
+  -t, --duration S      Stop after S seconds
+  -q, --quiet           No figures on stdout
+  tls:// only, as eyrie receive --tls:
+      --name NAME       Server certificate to present (default: console)
+      --certs DIR | --config FILE | --data-dir DIR
+                        Where the certificates are (default: the data dir's)
+
+Ends with exit code 0 when the window is closed, the stream ends (the WHEP
+session closes, the forward's sender leaves, or no video for 5 s), at
+--duration, or on Ctrl-C; 1 when no video arrives within 15 s (a tls://
+viewer waits for its sender) or the decoder fails.
+
+Examples:
+  eyrie view http://pi.lan:8080/api/cameras/front
+  eyrie view rtp://0.0.0.0:5004 --fullscreen`,
   receive: `Usage: eyrie receive --port PORT [options]
        eyrie receive --tls [options]   (see: eyrie receive --tls --help)
 

@@ -37,6 +37,7 @@ const COMMANDS: Record<string, Command> = {
   probe: async (args, io) => (await import("./probe.ts")).probeMain(args, io),
   service: async (args, io) => (await import("./service.ts")).serviceMain(args, io),
   receive: async (args, io) => (await import("./receive.ts")).receiveMain(args, io),
+  view: async (args, io) => (await import("./view.ts")).viewMain(args, io),
   config: configMain,
   certs: certsCommand,
   user: async (args, io) => (await import("./user.ts")).userMain(args, io),

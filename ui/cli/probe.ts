@@ -21,9 +21,18 @@ export async function probeMain(args: string[], io: Io): Promise<number> {
   expectPositionals("probe", positionals, 0, 0);
   const { probeSystem, formatProbe } = await import("../../actors/camera/probe_system.ts");
   const config = values.config === undefined ? null : await loadConfig(values.config);
-  const report = await probeSystem();
+  const { probeDecoders } = await import("../view/decoders.ts");
+  const report = { ...await probeSystem(), decoders: await probeDecoders() };
+  const text = () =>
+    [
+      formatProbe(report),
+      "Decoders (eyrie view):",
+      ...report.decoders.map((d) =>
+        `  ${d.works ? "ok  " : "no  "} ${d.element.padEnd(14)}${d.works ? "" : `  ${d.reason}`}`
+      ),
+    ].join("\n");
   if (config === null) {
-    io.stdout(values.json ? JSON.stringify(report, null, 2) : formatProbe(report));
+    io.stdout(values.json ? JSON.stringify(report, null, 2) : text());
     return 0;
   }
   const { probeServices, formatServices } = await import("./probe_services.ts");
@@ -31,7 +40,7 @@ export async function probeMain(args: string[], io: Io): Promise<number> {
   io.stdout(
     values.json
       ? JSON.stringify({ ...report, services }, null, 2)
-      : `${formatProbe(report)}\n${formatServices(services)}`,
+      : `${text()}\n${formatServices(services)}`,
   );
   return 0;
 }

@@ -26,6 +26,7 @@ import {
 } from "./schema.ts";
 import { forwardOutput, MAX_FORWARDS } from "./forward.ts";
 import { MAX_PUBLISH, publishOutput } from "./publish.ts";
+import { parseScreen, regionSize } from "../../actors/camera/screen.ts";
 
 /** Width, height, fps and bitrate of each quality preset (the original plan's ladder). */
 export const QUALITY_PRESETS: Record<
@@ -81,7 +82,8 @@ export const ENCODERS: readonly EncoderChoice[] = [
 /** Most cameras one eyrie runs. Reason: 16 reader slots per ring and a Pi's memory. */
 export const MAX_CAMERAS = 16;
 
-const SOURCE = /^(auto|test|libcamera|v4l2:\/dev\/[\w./-]+|file:.+|rtsps?:\/\/.+)$/;
+const SOURCE =
+  /^(auto|test|libcamera|v4l2:\/dev\/[\w./-]+|file:.+|rtsps?:\/\/.+|screen(:[A-Za-z0-9.-]*(:\d+(\.\d+)?)?(\+\d+,\d+,\d+x\d+)?)?)$/;
 const HOST = /^([A-Za-z0-9.-]{1,253}|\[?[0-9A-Fa-f:.]+\]?)$/;
 
 export const rtpOutput: Checker<RtpOutputConfig> = table<RtpOutputConfig>({
@@ -107,6 +109,11 @@ function preset(t: Partial<CameraBase>) {
   return QUALITY_PRESETS[t.quality ?? "medium"];
 }
 
+/** A screen region's size, else the preset's: a region is captured 1:1 unless told otherwise. */
+function frameSize(t: Partial<CameraBase>) {
+  return regionSize(t.source ?? "") ?? preset(t);
+}
+
 const cameraFields: Fields<CameraBase> = {
   id: [
     str({
@@ -118,16 +125,18 @@ const cameraFields: Fields<CameraBase> = {
   source: [
     str({
       pattern: SOURCE,
-      hint: "use auto, test, libcamera, v4l2:/dev/videoN, file:/path or rtsp://…",
+      hint:
+        'use auto, test, libcamera, v4l2:/dev/videoN, file:/path, rtsp://…, screen or screen:<display>[+X,Y,WxH] (such as "screen::0+0,0,640x480")',
     }),
     "auto",
   ],
   quality: [str({ oneOf: Object.keys(QUALITY_PRESETS) }) as Checker<QualityPreset>, "medium"],
-  width: [int({ min: 16, max: 7680 }), (t) => preset(t).width],
-  height: [int({ min: 16, max: 4320 }), (t) => preset(t).height],
+  width: [int({ min: 16, max: 7680 }), (t) => frameSize(t).width],
+  height: [int({ min: 16, max: 4320 }), (t) => frameSize(t).height],
   fps: [int({ min: 1, max: 120 }), (t) => preset(t).fps],
   format: [str({ oneOf: ["I420", "NV12"] }) as Checker<RawFormat>, "I420"],
   pattern: [str({ oneOf: TEST_PATTERNS }), "smpte"],
+  cursor: [bool, true],
   codec: [str({ oneOf: ["h264", "mjpeg"] }) as Checker<Codec>, "h264"],
   encoder: [str({ oneOf: ENCODERS }) as Checker<EncoderChoice>, "auto"],
   bitrate_kbps: [int({ min: 100, max: 50_000 }), (t) => preset(t).bitrate_kbps],
@@ -156,6 +165,13 @@ export const cameraBase: Checker<Parts<CameraBase>> = (v, path, issues) => {
   const before = issues.list.length;
   const at = (k: string) => `${path}.${k}`;
   if (cam.id === "") issues.add(at("id"), "is required");
+  if (cam.source?.startsWith("screen")) {
+    try {
+      parseScreen(cam.source.slice(6));
+    } catch (e) {
+      issues.add(at("source"), (e as Error).message);
+    }
+  }
   for (const k of ["width", "height"] as const) {
     const n = cam[k];
     if (n !== undefined && n % 2 !== 0) issues.add(at(k), "must be even (4:2:0 chroma)");

@@ -113,6 +113,21 @@ const BAD: [string, string, RegExp][] = [
     `[[camera]]\nid = "a"\nsource = "usb"`,
     /^3: camera\[0\]\.source: "usb" is not valid: use auto, test/,
   ],
+  [
+    "screen without a display number",
+    `[[camera]]\nid = "a"\nsource = "screen:host"`,
+    /^3: camera\[0\]\.source: "host" is not an X display name/,
+  ],
+  [
+    "screen region too small",
+    `[[camera]]\nid = "a"\nsource = "screen::0+0,0,8x8"`,
+    /^3: camera\[0\]\.source: Screen region "\+0,0,8x8" must be at least 16x16/,
+  ],
+  [
+    "screen region malformed",
+    `[[camera]]\nid = "a"\nsource = "screen::0+0,0,640"`,
+    /^3: camera\[0\]\.source: "screen::0\+0,0,640" is not valid: use auto, test/,
+  ],
   ["odd width", `[[camera]]\nid = "a"\nwidth = 641`, /^3: camera\[0\]\.width: must be even/],
   [
     "bitrate outside its range",

@@ -54,12 +54,13 @@ Deno.test("The console plays live video in Chromium: one, five at once, sequenti
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
 
-    // 1. `/` shows the camera live: more than 60 frames decoded within 5 s of loading.
+    // 1. `/` shows the camera live: more than 60 frames decoded (a hang guard of 30 s: how fast
+    // is the webrtc bench's to measure, not a test's on a loaded machine).
     await page.goto(`${eyrie.url}/`);
     const live = await page.evaluate(async () => {
       const w = window as unknown as Eyrie;
       const t0 = performance.now();
-      while (performance.now() - t0 < 5000) {
+      while (performance.now() - t0 < 30_000) {
         const pc = w.eyrieConsole?.players.front?.pc;
         let frames = 0;
         if (pc) {
@@ -70,9 +71,9 @@ Deno.test("The console plays live video in Chromium: one, five at once, sequenti
         if (frames > 60) return { frames, ms: Math.round(performance.now() - t0) };
         await new Promise((r) => setTimeout(r, 100));
       }
-      return { frames: -1, ms: 5000 };
+      return { frames: -1, ms: 30_000 };
     });
-    assert.ok(live.frames > 60, `framesDecoded ${live.frames} within 5 s`);
+    assert.ok(live.frames > 60, `framesDecoded ${live.frames} within 30 s`);
     // The stats and the actor tree have filled in by the next refresh.
     await page.waitForFunction(() =>
       document.querySelector("#camera-front .stats b")?.textContent !== "–" &&
@@ -121,7 +122,7 @@ Deno.test("The console plays live video in Chromium: one, five at once, sequenti
       };
       const t0 = performance.now();
       let frames: number[] = [];
-      while (performance.now() - t0 < 10_000) {
+      while (performance.now() - t0 < 30_000) {
         frames = await Promise.all(players.map(decoded));
         if (frames.every((f) => f >= 30)) break;
         await new Promise((r) => setTimeout(r, 100));
@@ -131,7 +132,7 @@ Deno.test("The console plays live video in Chromium: one, five at once, sequenti
     });
     assert.ok(five.every((f) => f >= 30), `frames decoded by each: ${five}`);
     let stats = await viewerStats(eyrie.url, "front");
-    for (let i = 0; i < 20 && stats.viewers !== 6; i++) {
+    for (let i = 0; i < 100 && stats.viewers !== 6; i++) {
       await new Promise((r) => setTimeout(r, 100));
       stats = await viewerStats(eyrie.url, "front");
     }
@@ -162,7 +163,7 @@ Deno.test("The console plays live video in Chromium: one, five at once, sequenti
           }
         }
         let ok = false;
-        while (performance.now() - t0 < 5000) {
+        while (performance.now() - t0 < 15_000) {
           let frames = 0;
           (await s.pc.getStats()).forEach((r) => {
             if (r.type === "inbound-rtp" && r.kind === "video") frames = r.framesDecoded ?? 0;
