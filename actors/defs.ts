@@ -398,6 +398,18 @@ export interface RtspConfig {
   session_timeout_s: number;
 }
 
+/** How browsers reach live view ([webrtc]). */
+export interface WebrtcConfig {
+  /** stun:, turn: and turns: URLs (turn with user:pass@ or turn_secret); empty = LAN only. */
+  ice_servers: string[];
+  /** ICE lite with host candidates only; true exactly when ice_servers is empty. */
+  ice_lite: boolean;
+  /** Shared secret for TURN REST credentials (coturn's static-auth-secret); "" = none. */
+  turn_secret: string;
+  /** Lifetime of TURN REST credentials, seconds. */
+  turn_ttl_s: number;
+}
+
 /** The MQTT connection ([mqtt]); present only when the config has the section. */
 export interface MqttConfig {
   /** mqtt://host[:1883] or mqtts://host[:8883]. */
@@ -429,6 +441,7 @@ export interface Config {
   mqtt: MqttConfig | null;
   /** `[[library]]` folders of videos (actors/library/); absent or [] = none. */
   library?: LibraryConfig[];
+  webrtc: WebrtcConfig;
 }
 
 /** One `[[library]]` folder: served read-only, indexed in `<data_dir>/library.db`. */

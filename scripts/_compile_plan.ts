@@ -72,15 +72,32 @@ export function reachablePackages(info: GraphInfo): Set<string> {
   return keep;
 }
 
+/** The one file of npm hls.js that eyrie serves (ui/console/hls_js.ts imports it as text). */
+export const HLS_JS_FILE = "dist/hls.light.min.js";
+
 /**
  * What to leave out beyond the npm packages main.ts cannot reach (those
  * --exclude-unused-npm drops): onnxruntime-node's native binaries for every
- * platform but `target`'s (about 220 MB of 290), when the detector reaches it.
+ * platform but `target`'s (about 220 MB of 290), when the detector reaches it;
+ * and every file of hls.js but the one the console serves (32 MB of builds,
+ * sources and maps, of which eyrie serves 0.4).
  */
 export async function excludes(info: GraphInfo, target: Target): Promise<string[]> {
   const out: string[] = [];
   for (const id of reachablePackages(info)) {
     const dir = info.npmPackages[id]?.localPath;
+    if (id.startsWith("hls.js@") && dir !== undefined) {
+      for await (const e of Deno.readDir(dir)) {
+        if (e.name === "package.json") continue;
+        if (e.name !== "dist") {
+          out.push(join(dir, e.name));
+          continue;
+        }
+        for await (const f of Deno.readDir(join(dir, "dist"))) {
+          if (`dist/${f.name}` !== HLS_JS_FILE) out.push(join(dir, "dist", f.name));
+        }
+      }
+    }
     if (!id.startsWith("onnxruntime-node@") || dir === undefined) continue;
     const napi = join(dir, "bin", "napi-v6");
     for await (const os of Deno.readDir(napi)) {

@@ -30,7 +30,7 @@ TEST_PACKAGES=(
   chromium openssl curl ffmpeg libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gcc libc6-dev pkg-config systemd sqlite3 time
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 janus iproute2
-  mosquitto mosquitto-clients vlc-bin vlc-plugin-base xvfb x11-xserver-utils
+  mosquitto mosquitto-clients vlc-bin vlc-plugin-base xvfb x11-xserver-utils coturn
 )
 
 log() { printf '[install] %s\n' "$*" >&2; }

@@ -79,6 +79,8 @@ export const READER = {
   viewerPacketizer: 7,
   /** 3 to 6: one per [[camera.forward]] (MAX_FORWARDS) */
   tlsSender: 3,
+  /** au ring: the LL-HLS stream of the camera (actors/hls), one reader for all its players */
+  hls: 7,
   /** rtp ring: UDP outputs take 0 to 7 (one per [[camera.rtp]]) */
   rtpOutput: 0,
   viewer: 8,

@@ -59,7 +59,11 @@ interface UdpSocketLike {
   ): void;
 }
 interface PairLike {
-  protocol: { transport?: { type?: string; closed?: boolean; socket?: UdpSocketLike } };
+  protocol: {
+    /** "turn" for a relayed pair: its socket talks to the TURN server, not to the peer. */
+    type?: string;
+    transport?: { type?: string; closed?: boolean; socket?: UdpSocketLike };
+  };
   remoteCandidate: { host: string; port: number };
 }
 interface ConnectionLike {
@@ -92,6 +96,10 @@ interface Slot {
 }
 
 const noop = () => {};
+
+function relayed(pair: PairLike | undefined): boolean {
+  return pair?.protocol.type === "turn";
+}
 
 export class DirectSender {
   readonly #params: RewriteParams;
@@ -137,7 +145,10 @@ export class DirectSender {
 
   /**
    * The direct path for a connected session, or null where it does not
-   * apply (another SRTP profile, a codec or extension it cannot write).
+   * apply (another SRTP profile, a codec or extension it cannot write, or a
+   * pair relayed by eyrie's TURN allocation: packets to the peer must go
+   * through the TURN server inside Send indications or ChannelData, which
+   * werift's path does).
    */
   static for(
     rtpSender: RTCRtpSender,
@@ -147,6 +158,7 @@ export class DirectSender {
     const sender = rtpSender as unknown as SenderLike;
     const transport = dtlsTransport as unknown as TransportLike;
     const cipher = transport.srtp?.localContext?.cipher;
+    if (relayed(transport.iceTransport.connection.nominated)) return null;
     if (
       cipher?.srtpSessionKey === undefined || cipher.srtpSessionSalt === undefined ||
       cipher.srtpSessionAuthTag === undefined || sender.codec === undefined
@@ -239,6 +251,7 @@ export class DirectSender {
     const pair = c.nominated!;
     if (pair !== this.#pair) {
       const t = pair.protocol.transport;
+      if (relayed(pair)) return false;
       if (t?.type !== "udp" || t.socket === undefined) return false;
       this.#pair = pair;
       this.#socket = t.socket;

@@ -7,6 +7,7 @@
 import type { Client } from "./admission.ts";
 import type { EndReason } from "./health.ts";
 import type { IceHosts } from "./ice.ts";
+import type { IceServer } from "../../transports/ice/servers.ts";
 
 export interface ViewerInit {
   cameraId: string;
@@ -25,6 +26,8 @@ export interface OfferArgs {
   /** Answer the audio section too (inactive: there is no audio). */
   audio: boolean;
   hosts: IceHosts;
+  /** ICE lite (LAN), or full ICE with these STUN/TURN servers ([webrtc]). */
+  ice: IceConfig;
   /** Who asks: connecting sessions are capped per client (admission.ts). */
   client: Client;
 }
@@ -47,7 +50,26 @@ export const REFUSAL_PROBLEMS: readonly RefusalProblem[] = [
   "rejected",
 ];
 
-export type TrickleReply = "accepted" | "not_found" | "ice_restart";
+/** How a session does ICE: lite with host candidates, or full with servers (credentials resolved). */
+export interface IceConfig {
+  lite: boolean;
+  servers: IceServer[];
+}
+
+/** A trickled candidate (RFC 8840): the attribute value after `a=`, and its media's mid. */
+export interface TrickleCandidate {
+  candidate: string;
+  mid: string | null;
+}
+
+/**
+ * A trickle PATCH's outcome; when accepted, eyrie's own candidates (all of
+ * them: werift answers once gathering is done) for the reply.
+ */
+export type TrickleReply =
+  | { result: "accepted"; candidates: string[]; mid: string }
+  | { result: "not_found" }
+  | { result: "ice_restart" };
 
 /** One session, as the console shows it. */
 export interface SessionStats {
@@ -123,7 +145,10 @@ export interface ViewerProtocol {
   calls: {
     offer: { args: OfferArgs; reply: OfferReply };
     close: { args: { id: string }; reply: { closed: boolean } };
-    trickle: { args: { id: string; ufrag: string | null }; reply: TrickleReply };
+    trickle: {
+      args: { id: string; ufrag: string | null; candidates: TrickleCandidate[] };
+      reply: TrickleReply;
+    };
   };
   cast: { type: "report" };
   event: ViewerEvent;

@@ -40,7 +40,7 @@ import {
   type SessionClock,
 } from "./health.ts";
 import { iceSettings } from "./ice.ts";
-import type { OfferArgs, SessionStats } from "./protocol.ts";
+import type { OfferArgs, SessionStats, TrickleCandidate } from "./protocol.ts";
 
 /** RFC 5104 FIR's feedback message type; werift does not export the class. */
 const FIR_COUNT = 4;
@@ -95,6 +95,10 @@ export class ViewerSession implements PacketSink {
   iceMs: number | null = null;
   readonly #pc: RTCPeerConnection;
   readonly #sender: RTCRtpSender;
+  /** The video section's mid. */
+  readonly mid: string;
+  /** ICE lite: candidates from the browser are not needed (its checks find us). */
+  readonly #lite: boolean;
   readonly #transport: RTCDtlsTransport;
   #direct: DirectSender | null = null;
   #heard = 0;
@@ -105,7 +109,7 @@ export class ViewerSession implements PacketSink {
 
   private constructor(
     pc: RTCPeerConnection,
-    options: SessionOptions & { sdp: string },
+    options: SessionOptions & { sdp: string; lite: boolean },
   ) {
     this.#pc = pc;
     this.#events = options.events;
@@ -117,6 +121,8 @@ export class ViewerSession implements PacketSink {
     this.remoteUfrag = /^a=ice-ufrag:(.+)$/m.exec(options.sdp)?.[1]?.trim() ?? null;
     const video = pc.getTransceivers().find((t) => t.kind === "video")!;
     this.#sender = video.sender;
+    this.mid = video.mid ?? "0";
+    this.#lite = options.lite;
     pc.iceConnectionStateChange.subscribe((state) => {
       if (state === "connected" && this.iceMs === null) {
         this.iceMs = this.#now() - this.offeredMs;
@@ -152,7 +158,7 @@ export class ViewerSession implements PacketSink {
     options: SessionOptions,
   ): Promise<{ session: ViewerSession; sdp: string }> {
     const pc = new RTCPeerConnection({
-      ...iceSettings(args.hosts),
+      ...iceSettings(args.hosts, args.ice),
       codecs: { video: [h264()], audio: args.audio ? [opus()] : [] },
       headerExtensions: { video: [useSdesMid(), useAbsSendTime()], audio: [] },
     });
@@ -164,7 +170,10 @@ export class ViewerSession implements PacketSink {
       await pc.setLocalDescription(await pc.createAnswer());
       const sdp = pc.localDescription?.sdp;
       if (sdp === undefined) throw new Error("werift made no answer");
-      return { session: new ViewerSession(pc, { ...options, sdp: args.sdp }), sdp };
+      return {
+        session: new ViewerSession(pc, { ...options, sdp: args.sdp, lite: args.ice.lite }),
+        sdp,
+      };
     } catch (error) {
       await pc.close().catch(() => {});
       throw error;
@@ -201,6 +210,24 @@ export class ViewerSession implements PacketSink {
     onSent(this.clock, now);
     if (this.firstFrameMs === null) this.firstFrameMs = now - this.offeredMs;
     return true;
+  }
+
+  /** Adds the browser's trickled candidates (RFC 8840); werift checks each. */
+  async addCandidates(candidates: readonly TrickleCandidate[]): Promise<void> {
+    if (this.#lite) return;
+    for (const c of candidates) {
+      await this.#pc.addIceCandidate({
+        candidate: c.candidate,
+        sdpMid: c.mid ?? this.mid,
+        sdpMLineIndex: c.mid === null ? 0 : undefined,
+      });
+    }
+  }
+
+  /** eyrie's own candidates (a=candidate values) as the answer gave them. */
+  get localCandidates(): string[] {
+    const sdp = this.#pc.localDescription?.sdp ?? "";
+    return [...sdp.matchAll(/^a=(candidate:.*?)\r?$/gm)].map((m) => m[1]);
   }
 
   /** Whether packets go out on the direct path (false: werift's). */

@@ -279,15 +279,16 @@ runActor<ViewerProtocol>(() => {
         s?.close("closed");
         return Promise.resolve({ closed: s !== undefined });
       },
-      trickle: (args) => {
+      trickle: async (args) => {
         const s = sessions.get(args.id);
-        if (s === undefined) return Promise.resolve("not_found");
+        if (s === undefined) return { result: "not_found" };
         if (args.ufrag !== null && s.remoteUfrag !== null && args.ufrag !== s.remoteUfrag) {
-          return Promise.resolve("ice_restart");
+          return { result: "ice_restart" };
         }
-        // An ICE-lite agent answers the browser's checks wherever they come from: its
-        // candidates are not needed, so there is nothing to add.
-        return Promise.resolve("accepted");
+        // An ICE-lite agent answers the browser's checks wherever they come from, and a full
+        // one learns them as peer-reflexive too; the candidates let a full agent check first.
+        await s.addCandidates(args.candidates);
+        return { result: "accepted", candidates: s.localCandidates, mid: s.mid };
       },
     },
   };

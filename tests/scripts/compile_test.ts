@@ -161,6 +161,7 @@ Deno.test("deno task compile with DENORT_BIN at a runtime builds the binary with
       contains(bin, `<nav class="eyrie-nav" aria-label="eyrie"><b class="brand">eyrie</b>`),
       "the console page is embedded",
     );
+    assert.ok(contains(bin, "manifestLoadingTimeOut"), "hls.js (its light build) is embedded");
     assert.ok(!contains(bin, "registerSelectorEngine"), "playwright-core (tests only) is not");
   });
 });

@@ -87,7 +87,13 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
   { methods: GET, pattern: "/api/cameras/:id/sdp", need: "view", camera: CAMERA_ID },
   { methods: GET, pattern: "/api/cameras/:id/snapshot.jpg", need: "view", camera: CAMERA_ID },
   { methods: GET, pattern: "/api/cameras/:id/mjpeg", need: "view", camera: CAMERA_ID },
-  { methods: ["POST"], pattern: "/api/cameras/:id/whep", need: "view", camera: CAMERA_ID },
+  { methods: GET, pattern: "/api/cameras/:id/hls/*", need: "view", camera: CAMERA_ID },
+  {
+    methods: ["POST", "OPTIONS"],
+    pattern: "/api/cameras/:id/whep",
+    need: "view",
+    camera: CAMERA_ID,
+  },
   {
     methods: ["DELETE", "PATCH"],
     pattern: "/api/cameras/:id/whep/*",

@@ -24,6 +24,7 @@ import { keyLines, lineOf } from "./lines.ts";
 import { bool, type Checker, Issues, isTable, str, table, tableParts } from "./schema.ts";
 import { LISTEN_PATTERN, parseListen } from "./listen.ts";
 import { rtspSection } from "./rtsp.ts";
+import { webrtcSection } from "./webrtc.ts";
 import { mqttSection } from "./mqtt.ts";
 import { librarySection } from "./library.ts";
 
@@ -41,6 +42,7 @@ const TOP_KEYS = [
   "rtsp",
   "mqtt",
   "library",
+  "webrtc",
 ];
 
 /** Where eyrie keeps state when the config does not say: the service's dir as root, else the user's. */
@@ -125,6 +127,7 @@ export function checkConfig(
   const rtsp = doc.rtsp === undefined ? null : rtspSection(doc.rtsp, "rtsp", issues);
   const mqtt = doc.mqtt === undefined ? null : mqttSection(doc.mqtt, "mqtt", issues);
   const library = librarySection(doc.library, base, issues);
+  const webrtc = webrtcSection(doc.webrtc, "webrtc", issues);
   if (
     dataDirText !== undefined && consoleCfg !== undefined && tls !== undefined &&
     rtsp !== undefined
@@ -189,7 +192,8 @@ export function checkConfig(
 
   if (
     issues.list.length > 0 || !consoleCfg || !log || !rec || !det || tls === undefined ||
-    rtsp === undefined || mqtt === undefined || library === undefined
+    rtsp === undefined || mqtt === undefined || library === undefined ||
+    webrtc === undefined
   ) {
     const where = keyLines(text);
     const problems: ConfigProblem[] = issues.list.map((i) => ({
@@ -211,6 +215,7 @@ export function checkConfig(
     rtsp,
     mqtt: mqtt === null ? null : { ...mqtt, ca: mqtt.ca === "" ? "" : abs(mqtt.ca) },
     library,
+    webrtc,
   };
 }
 

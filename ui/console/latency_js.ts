@@ -1,6 +1,6 @@
 /**
  * The latency page's script (served as /assets/latency.js): plays one
- * camera, reads the capture time stamped into each presented frame
+ * camera (WebRTC, or LL-HLS with `?player=hls`), reads the capture time stamped into each presented frame
  * (requestVideoFrameCallback, a canvas of the stamp's corner) and shows
  * Date.now() minus it, p50 and p95 over the last samples. Same machine, same
  * clock: the figure is glass to glass, minus the sensor's own exposure.
@@ -12,7 +12,7 @@ export const LATENCY_JS = String.raw`"use strict";
 (function () {
   var WINDOW = 600;
   var samples = [];
-  var out = { camera: null, count: 0, misses: 0, p50: null, p95: null, last: null, samples: samples };
+  var out = { camera: null, via: null, count: 0, misses: 0, p50: null, p95: null, last: null, samples: samples };
   window.eyrieLatency = out;
 
   function pct(sorted, p) {
@@ -84,7 +84,10 @@ export const LATENCY_JS = String.raw`"use strict";
     out.camera = id;
     document.getElementById("camera").textContent = id;
     var video = document.getElementById("video");
-    window.eyrieLatency.player = window.eyrieWhep.play(video, id, function (t) {
+    // ?player=hls measures LL-HLS instead of WebRTC.
+    var via = params.get("player") === "hls" ? window.eyrieHls : window.eyrieWhep;
+    out.via = params.get("player") === "hls" ? "hls" : "webrtc";
+    window.eyrieLatency.player = via.play(video, id, function (t) {
       document.getElementById("status").textContent = t;
     });
     reader(video);

@@ -1,6 +1,7 @@
 /**
  * The live page's script (served as /assets/live.js): one card per camera
- * with its WHEP player and stats, and the actor tree from /api/health.
+ * with its player (live-player.js: WebRTC, else LL-HLS, else MJPEG, and the
+ * mode it plays on the tile) and stats, and the actor tree from /api/health.
  * Text from the server goes through textContent only.
  *
  * @module
@@ -36,12 +37,19 @@ export const LIVE_JS = String.raw`"use strict";
     probe.href = "/latency?camera=" + encodeURIComponent(cam.id);
     h.appendChild(el("small", "", " "));
     h.appendChild(probe);
+    var mode = el("small", "mode", "");
+    mode.title = "what plays now: WebRTC, else LL-HLS, else MJPEG";
+    h.appendChild(mode);
     c.appendChild(h);
     var video = el("video");
     video.muted = true;
     video.autoplay = true;
     video.playsInline = true;
     c.appendChild(video);
+    var img = el("img", "mjpeg");
+    img.alt = cam.id + " (MJPEG)";
+    img.hidden = true;
+    c.appendChild(img);
     if (window.eyrieTiles) window.eyrieTiles.controls(cam, video);
     var state = el("div", "camera-state");
     c.appendChild(state);
@@ -62,13 +70,12 @@ export const LIVE_JS = String.raw`"use strict";
     s.state = state;
     document.getElementById("cameras").appendChild(c);
     cards[cam.id] = s;
-    if (cam.codec === "h264") {
-      players[cam.id] = window.eyrieWhep.play(video, cam.id, function (t) {
-        status.textContent = t;
-      });
-    } else {
-      status.textContent = "MJPEG camera: no WebRTC view";
-    }
+    players[cam.id] = window.eyrieLive.play({ video: video, img: img }, cam, function (t) {
+      status.textContent = t;
+    }, function (m, label) {
+      mode.textContent = label;
+      mode.dataset.mode = m;
+    });
   }
 
   // "offline: connection refused by 127.0.0.1:8554 · next try in 32 s"

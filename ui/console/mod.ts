@@ -5,8 +5,10 @@
  *
  * @module
  */
+import { HLS_JS, HLS_PLAYER_JS } from "./hls_js.ts";
 import { LATENCY_JS } from "./latency_js.ts";
 import { LIVE_JS } from "./live_js.ts";
+import { LIVE_PLAYER_JS } from "./live_player_js.ts";
 import { LATENCY_PAGE, LIVE_PAGE } from "./pages.ts";
 import { STYLE_CSS } from "./style.ts";
 import { NAV_CSS, NAV_JS } from "./nav.ts";
@@ -40,4 +42,7 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   "tile.js": { type: JS, body: TILE_JS },
   "timecode.js": { type: JS, body: TIMECODE_JS },
   "latency.js": { type: JS, body: LATENCY_JS },
+  "hls.js": { type: JS, body: HLS_JS },
+  "hls-player.js": { type: JS, body: HLS_PLAYER_JS },
+  "live-player.js": { type: JS, body: LIVE_PLAYER_JS },
 };

@@ -18,7 +18,13 @@ export const LIVE_PAGE = page({
 <div id="services" class="card" style="padding:.5rem .75rem"></div>
 </div>
 <p><button id="reload" type="button">Reload config</button> <span id="reload-result" class="status"></span></p>`,
-  scripts: ["/assets/whep.js", "/assets/tile.js", "/assets/live.js"],
+  scripts: [
+    "/assets/whep.js",
+    "/assets/hls-player.js",
+    "/assets/live-player.js",
+    "/assets/tile.js",
+    "/assets/live.js",
+  ],
 });
 
 /** `/latency`: the glass-to-glass probe (cameras with `timecode = true`). */
@@ -38,5 +44,10 @@ export const LATENCY_PAGE = page({
 <p>Each frame carries its capture time (wall clock, ms) as a grid in its top-left corner; this
 page reads it back from every frame the browser presents and subtracts it from the browser's
 clock. Run the browser on the camera's machine, so both read one clock.</p>`,
-  scripts: ["/assets/whep.js", "/assets/timecode.js", "/assets/latency.js"],
+  scripts: [
+    "/assets/whep.js",
+    "/assets/hls-player.js",
+    "/assets/timecode.js",
+    "/assets/latency.js",
+  ],
 });

@@ -25,7 +25,10 @@ button, select, .button { font: inherit; font-size: .85rem; padding: .2rem .6rem
 .card { background: var(--card); border: 1px solid var(--line); border-radius: .5rem; overflow: hidden; }
 .card h2 { font-size: 1rem; margin: 0; padding: .5rem .75rem; display: flex; gap: .5rem; align-items: baseline; }
 .card h2 small { color: var(--dim); font-weight: normal; }
-video { display: block; width: 100%; aspect-ratio: auto 16 / 9; background: #000; }
+video, img.mjpeg { display: block; width: 100%; aspect-ratio: auto 16 / 9; background: #000; }
+img.mjpeg { object-fit: contain; }
+video[hidden], img[hidden] { display: none; }
+.card h2 small.mode { margin-left: auto; border: 1px solid var(--line); border-radius: .25rem; padding: 0 .35rem; }
 .stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(7.5rem, 1fr)); gap: .25rem .75rem;
   padding: .5rem .75rem; font-variant-numeric: tabular-nums; }
 .stats div span { display: block; color: var(--dim); font-size: .8rem; }

@@ -1,8 +1,11 @@
 /**
- * The browser's WHEP player (served as /assets/whep.js): offers to receive
- * video, posts the offer, plays the answer's stream with the smallest jitter
- * buffer the browser allows, DELETEs its session when it stops, and starts
- * over when the picture stops (actor restart, network change).
+ * The browser's WHEP player (served as /assets/whep.js): asks the endpoint
+ * for its ICE servers (`OPTIONS`, `Link: <url>; rel="ice-server"`), offers
+ * to receive video, posts the offer, trickles its candidates with `PATCH`
+ * and adds the ones eyrie sends back, plays the answer's stream with the
+ * smallest jitter buffer the browser allows, DELETEs its session when it
+ * stops, and starts over when the picture stops (actor restart, network
+ * change).
  *
  * Plain JavaScript kept in a TS module so a compiled binary serves it.
  *
@@ -17,13 +20,94 @@ export const WHEP_JS = String.raw`"use strict";
     return "/api/cameras/" + encodeURIComponent(cameraId) + "/whep";
   }
 
-  // One session: resolves with { pc, location } once the answer is applied.
-  async function connect(video, cameraId) {
-    var pc = new RTCPeerConnection();
+  // RTCIceServer entries from WHEP Link headers (fetch joins several with ", ").
+  function iceServersOf(link) {
+    var out = [];
+    var re = /<([^>]+)>([^<]*)/g;
+    var m;
+    while ((m = re.exec(link || "")) !== null) {
+      var params = {};
+      m[2].replace(/;\s*([a-z-]+)="((?:[^"\\]|\\.)*)"/g, function (_all, k, v) {
+        params[k] = v.replace(/\\(.)/g, "$1");
+      });
+      if (params.rel !== "ice-server") continue;
+      var server = { urls: m[1] };
+      if (params.username !== undefined) {
+        server.username = params.username;
+        server.credential = params.credential || "";
+      }
+      out.push(server);
+    }
+    return out;
+  }
+
+  // Asked once per 30 s (TURN REST credentials live at least 60 s): reconnects need no extra
+  // request. Only an answer is kept: a refusal (no such camera, not running) is asked again.
+  var cached = { at: 0, servers: [] };
+  async function iceServers(cameraId) {
+    if (Date.now() - cached.at < 30000) return cached.servers;
+    try {
+      var res = await fetch(whepUrl(cameraId), { method: "OPTIONS" });
+      if (!res.ok) return [];
+      cached = { at: Date.now(), servers: iceServersOf(res.headers.get("link")) };
+      return cached.servers;
+    } catch (_e) {
+      return [];
+    }
+  }
+
+  // Sends the browser's candidates as they come (RFC 8840 fragments), adds eyrie's from the reply.
+  function trickle(pc) {
+    var queue = [];
+    var at = null;
+    var sending = false;
+    async function flush() {
+      if (at === null || sending || queue.length === 0) return;
+      sending = true;
+      var batch = queue.splice(0, queue.length);
+      var mid = batch[0].sdpMid || "0";
+      var body = "a=ice-ufrag:" + (/a=ice-ufrag:(.*)/.exec(pc.localDescription.sdp) || ["", ""])[1].trim() +
+        "\r\na=ice-pwd:" + (/a=ice-pwd:(.*)/.exec(pc.localDescription.sdp) || ["", ""])[1].trim() +
+        "\r\nm=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:" + mid + "\r\n" +
+        batch.map(function (c) { return c === END ? "a=end-of-candidates" : "a=" + c.candidate; }).join("\r\n") + "\r\n";
+      try {
+        var res = await fetch(at, { method: "PATCH", headers: { "content-type": "application/trickle-ice-sdpfrag" }, body: body });
+        if (res.status === 200) {
+          var text = await res.text();
+          var rmid = (/a=mid:(.*)/.exec(text) || ["", mid])[1].trim();
+          (text.match(/^a=candidate:.*$/gm) || []).forEach(function (line) {
+            pc.addIceCandidate({ candidate: line.slice(2).trim(), sdpMid: rmid }).catch(function () {});
+          });
+        }
+      } catch (_e) { /* the checks find their way without it */ }
+      sending = false;
+      flush();
+    }
+    var END = {};
+    pc.onicecandidate = function (e) {
+      queue.push(e.candidate && e.candidate.candidate ? e.candidate : END);
+      flush();
+    };
+    return function (location) {
+      at = location;
+      flush();
+    };
+  }
+
+  // One session: resolves with { pc, location } once the answer is applied. options:
+  // { iceTransportPolicy } (tests force "relay").
+  async function connect(video, cameraId, options) {
+    var servers = await iceServers(cameraId);
+    var pc = new RTCPeerConnection({
+      iceServers: servers,
+      iceTransportPolicy: (options && options.iceTransportPolicy) || "all",
+    });
     pc.addTransceiver("video", { direction: "recvonly" });
     pc.ontrack = function (e) {
       video.srcObject = new MediaStream([e.track]);
     };
+    // An ICE-lite eyrie (no servers) finds the browser by its checks: nothing to trickle.
+    var sendTo = servers.length > 0 ? trickle(pc) : function () {};
     await pc.setLocalDescription(await pc.createOffer());
     var res = await fetch(whepUrl(cameraId), {
       method: "POST",
@@ -40,6 +124,7 @@ export const WHEP_JS = String.raw`"use strict";
     }
     var location = res.headers.get("location");
     await pc.setRemoteDescription({ type: "answer", sdp: await res.text() });
+    sendTo(location);
     pc.getReceivers().forEach(function (r) {
       // Live view: play frames as soon as they decode.
       if ("jitterBufferTarget" in r) r.jitterBufferTarget = 0;
@@ -49,7 +134,7 @@ export const WHEP_JS = String.raw`"use strict";
   }
 
   // Plays a camera into a <video> until stop(); onStatus(text) reports progress.
-  function play(video, cameraId, onStatus) {
+  function play(video, cameraId, onStatus, options) {
     var session = null;
     var stopped = false;
     var watchdog = 0;
@@ -69,7 +154,7 @@ export const WHEP_JS = String.raw`"use strict";
       if (stopped) return;
       status("connecting");
       try {
-        session = await connect(video, cameraId);
+        session = await connect(video, cameraId, options);
         lastFrames = -1;
         lastChange = Date.now();
         status("waiting for the first frame");
@@ -110,6 +195,6 @@ export const WHEP_JS = String.raw`"use strict";
     };
   }
 
-  window.eyrieWhep = { play: play, connect: connect };
+  window.eyrieWhep = { play: play, connect: connect, iceServersOf: iceServersOf };
 })();
 `;

@@ -17,6 +17,7 @@ import { mountAuth } from "./auth.ts";
 import { recordingRoutes } from "./recordings.ts";
 import { whepRoutes } from "./whep.ts";
 import { pictureRoutes } from "./pictures.ts";
+import { hlsRoutes } from "./hls.ts";
 import { rtspRoutes } from "./rtsp.ts";
 import { mqttRoutes } from "./mqtt.ts";
 import { servicesRoutes } from "./services.ts";
@@ -53,6 +54,7 @@ export function createApp(system: System, services: AppServices = {}): Hono {
   app.route("/", recordingRoutes(system));
   app.route("/api/cameras", whepRoutes(system));
   app.route("/api/cameras", pictureRoutes(system));
+  app.route("/api/cameras", hlsRoutes(system));
   app.route("/api", rtspRoutes(system));
   app.route("/api", mqttRoutes(services.mqtt ?? null));
   app.route("/api", servicesRoutes(system, services.mqtt ?? null));

@@ -1,10 +1,13 @@
 /**
  * WHEP (draft-ietf-wish-whep): `POST /api/cameras/:id/whep` with an SDP
  * offer → 201, the SDP answer and a Location; `DELETE` that Location ends
- * the session; `PATCH` it with trickled candidates → 204 (an ICE-lite
- * server needs none of them). Offers are checked here (checkOffer) so bad
- * ones never reach the camera's viewer actor, nor start it: the first good
- * offer does (actors/viewer/demand.ts).
+ * the session; `PATCH` it with trickled candidates (RFC 8840) → 204 for an
+ * ICE-lite server, 200 with eyrie's own candidates for a full one. With
+ * `[webrtc] ice_servers`, the POST's answer and `OPTIONS` on the endpoint
+ * carry one `Link: <url>; rel="ice-server"` per server (with credentials,
+ * TURN REST ones made per request), so players can gather relay candidates.
+ * Offers are checked here (checkOffer) so bad ones never reach the camera's
+ * viewer actor, nor start it: the first good offer does (actors/viewer/demand.ts).
  *
  * @module
  */
@@ -24,6 +27,9 @@ import { parseListen } from "../config/mod.ts";
 import { principalOf } from "./access.ts";
 import { readBoundedText } from "./body.ts";
 import { connOf } from "./conn.ts";
+import { ICE_LITE } from "../../actors/viewer/ice.ts";
+import type { IceConfig, TrickleCandidate } from "../../actors/viewer/protocol.ts";
+import { iceServersFor, linkHeader } from "../../transports/ice/servers.ts";
 
 const SDP = "application/sdp";
 const SDP_FRAG = "application/trickle-ice-sdpfrag";
@@ -62,6 +68,38 @@ function sessionViewer(node: CameraNode, c: Context) {
   };
 }
 
+/** Candidates one PATCH may carry. Reason: a browser has a few per interface and server; 64 is far past that. */
+export const MAX_TRICKLE_CANDIDATES = 64;
+
+/** The ICE mode and servers for a request, TURN REST credentials made for its user now. */
+function iceFor(system: System, c: Context): IceConfig {
+  const w = system.config.webrtc;
+  if (w.ice_lite) return ICE_LITE;
+  const rest = w.turn_secret === "" ? null : {
+    secret: w.turn_secret,
+    user: (subjectOf(principalOf(c)) ?? "eyrie").replace(/:/g, "_"),
+    ttlS: w.turn_ttl_s,
+    nowS: Date.now() / 1000,
+  };
+  return { lite: false, servers: iceServersFor(w.ice_servers, rest) };
+}
+
+function addLinks(c: Context, ice: IceConfig): void {
+  for (const s of ice.servers) c.header("link", linkHeader(s), { append: true });
+}
+
+/** The candidates of an application/trickle-ice-sdpfrag body, each with its media's mid. */
+function fragmentCandidates(text: string): TrickleCandidate[] | null {
+  const out: TrickleCandidate[] = [];
+  let mid: string | null = null;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line.startsWith("a=mid:")) mid = line.slice(6);
+    else if (line.startsWith("a=candidate:")) out.push({ candidate: line.slice(2), mid });
+  }
+  return out.length > MAX_TRICKLE_CANDIDATES ? null : out;
+}
+
 function unavailable(c: Context, error: unknown): Response {
   if (error instanceof ActorCallError) {
     return c.json({ error: `Live view is not available: ${error.message}` }, 503);
@@ -83,6 +121,7 @@ export function whepRoutes(system: System): Hono {
         return c.json({ error: `The offer is larger than ${MAX_SDP_BYTES} bytes` }, 413);
       }
       let offer;
+      const ice = iceFor(system, c);
       try {
         offer = checkOffer(text);
       } catch (error) {
@@ -102,6 +141,7 @@ export function whepRoutes(system: System): Hono {
           sdp: offer.sdp,
           audio: offer.audio,
           hosts: iceHostsFor(listenHost, c.req.header("host") ?? null),
+          ice,
           // Connecting sessions are capped per user, or per address for requests without one.
           client: {
             address: connOf(c)?.remote.address || "in-process",
@@ -120,6 +160,7 @@ export function whepRoutes(system: System): Hono {
               return c.json({ error: reply.message }, 400);
           }
         }
+        addLinks(c, ice);
         return c.body(reply.sdp, 201, {
           "content-type": SDP,
           location: `/api/cameras/${found.node.id}/whep/${reply.id}`,
@@ -130,6 +171,12 @@ export function whepRoutes(system: System): Hono {
       } finally {
         demand.release();
       }
+    })
+    .options("/:id/whep", (c) => {
+      const found = cameraFor(system, c);
+      if (found.error !== undefined) return found.error;
+      addLinks(c, iceFor(system, c));
+      return c.body(null, 204, { "accept-post": SDP });
     })
     .delete("/:id/whep/:session", async (c) => {
       const cam = cameraFor(system, c);
@@ -156,11 +203,27 @@ export function whepRoutes(system: System): Hono {
       const ufrag = /^a=ice-ufrag:(.+)$/m.exec(text)?.[1]?.trim() ?? null;
       const found = sessionViewer(cam.node, c);
       if (found.error !== undefined) return found.error;
+      const candidates = fragmentCandidates(text);
+      if (candidates === null) {
+        return c.json({ error: `At most ${MAX_TRICKLE_CANDIDATES} candidates in one PATCH` }, 413);
+      }
       try {
-        const result = await found.viewer.call("trickle", { id: c.req.param("session"), ufrag });
-        switch (result) {
+        const reply = await found.viewer.call("trickle", {
+          id: c.req.param("session"),
+          ufrag,
+          candidates,
+        });
+        switch (reply.result) {
           case "accepted":
-            return c.body(null, 204);
+            if (system.config.webrtc.ice_lite) return c.body(null, 204);
+            // Ours, back in the same format (RFC 8840 §4.4): every one was in the answer too.
+            return c.body(
+              ["m=video 9 UDP/TLS/RTP/SAVPF 0", `a=mid:${reply.mid}`]
+                .concat(reply.candidates.map((x) => `a=${x}`), ["a=end-of-candidates", ""])
+                .join("\r\n"),
+              200,
+              { "content-type": SDP_FRAG },
+            );
           case "not_found":
             return c.json({ error: "No such session" }, 404);
           case "ice_restart":

@@ -81,8 +81,26 @@ export const ROUTE_SAMPLES: readonly RouteSample[] = [
     camera: "front",
   },
   {
+    pattern: "/api/cameras/:id/hls/*",
+    method: "GET",
+    path: "/api/cameras/front/hls/index.m3u8",
+    camera: "front",
+  },
+  {
+    pattern: "/api/cameras/:id/hls/*",
+    method: "GET",
+    path: "/api/cameras/front/hls/part/3.mp4",
+    camera: "front",
+  },
+  {
     pattern: "/api/cameras/:id/whep",
     method: "POST",
+    path: "/api/cameras/front/whep",
+    camera: "front",
+  },
+  {
+    pattern: "/api/cameras/:id/whep",
+    method: "OPTIONS",
     path: "/api/cameras/front/whep",
     camera: "front",
   },

@@ -177,6 +177,26 @@ const BAD: [string, string, RegExp][] = [
     `[rtsp]\nsession_timeout_s = 1`,
     /^2: rtsp\.session_timeout_s: must be 2 to 3600/,
   ],
+  [
+    "an ICE server URL",
+    `[webrtc]\nice_servers = ["http://turn.example.org"]`,
+    /^2: webrtc\.ice_servers\[0\]: ICE server "http:\/\/turn\.example\.org" is not stun:host/,
+  ],
+  [
+    "a TURN server without credentials",
+    `[webrtc]\nice_servers = ["turn:turn.example.org"]`,
+    /^2: webrtc\.ice_servers\[0\]: "turn:turn\.example\.org" has no credentials/,
+  ],
+  [
+    "ice_lite with ICE servers",
+    `[webrtc]\nice_servers = ["stun:stun.example.org"]\nice_lite = true`,
+    /webrtc\.ice_lite: an ICE-lite agent gathers no STUN or TURN candidates/,
+  ],
+  [
+    "full ICE without servers",
+    `[webrtc]\nice_lite = false`,
+    /^2: webrtc\.ice_lite: full ICE without ice_servers/,
+  ],
   ["TOML syntax", `[console\nlisten = 1`, /^1: : not valid TOML/],
   ["duplicate key (TOML)", `a = 1\na = 2`, /^2: : not valid TOML/],
 ];
@@ -194,6 +214,22 @@ Deno.test("[rtsp] is off when absent, and defaults to 127.0.0.1:8554 with a 60 s
     listen: "127.0.0.1:8554",
     session_timeout_s: 60,
   });
+});
+
+Deno.test("[webrtc] is ICE lite without servers, full ICE with them (the issue's contract)", () => {
+  assert.deepEqual(parseConfig(`[[camera]]\nid = "a"`, "t.toml").webrtc, {
+    ice_servers: [],
+    ice_lite: true,
+    turn_secret: "",
+    turn_ttl_s: 86400,
+  });
+  const w = parseConfig(
+    `[webrtc]\nice_servers = ["stun:stun.example.org:3478", "turn:user:pass@turn.example.org:3478"]`,
+    "t.toml",
+  ).webrtc;
+  assert.equal(w.ice_lite, false);
+  assert.equal(w.ice_servers.length, 2);
+  assert.equal(parseConfig(`[webrtc]\nice_lite = true`, "t.toml").webrtc.ice_lite, true);
 });
 
 Deno.test("[mqtt] is off when absent, and defaults to a local broker, eyrie/ topics and Home Assistant discovery", () => {
