@@ -116,6 +116,14 @@ function steady(
   return { fps: mid("fps"), kbps: mid("kbps"), loss: mid("loss") };
 }
 
+/**
+ * Whether the viewer's fps is the sender's: within 30 % (a loaded machine moves both from second to
+ * second; a wrong overlay — another unit, double counting, a stuck figure — is far off).
+ */
+function assertFps(seen: number, sent: number): void {
+  assert.ok(Math.abs(seen - sent) <= 0.3 * sent, `viewer ${seen} fps, sender ${sent}`);
+}
+
 async function sender(eyrie: Running): Promise<{ fps: number; kbps: number }> {
   const cam = await (await fetch(`${eyrie.url}/api/cameras/cam`)).json();
   return { fps: cam.stats.camera.fps, kbps: cam.stats.encoder.bitrateKbps };
@@ -140,7 +148,7 @@ Deno.test({
       // The first seconds hold the connection's start; the three after it are steady.
       const seen = steady(view.lines.slice(3, 6).map(figures));
       const sent = await sender(eyrie);
-      assert.ok(Math.abs(seen.fps - sent.fps) <= 2, `viewer ${seen.fps} fps, sender ${sent.fps}`);
+      assertFps(seen.fps, sent.fps);
       // RTP headers, and windows that do not line up with the encoder's: within a third.
       const ratio = seen.kbps / sent.kbps;
       assert.ok(ratio > 0.66 && ratio < 1.5, `viewer ${seen.kbps} kbit/s, sender ${sent.kbps}`);
@@ -174,13 +182,12 @@ Deno.test({
     const eyrie = await startEyrie(cfg.file);
     try {
       const view = startView(x.display, [`${eyrie.url}/api/cameras/cam/sdp`, "--fullscreen"]);
-      await until("three seconds of figures", () => view.lines.length >= 3);
+      await until("five seconds of figures", () => view.lines.length >= 5);
       assert.match(view.stderr(), new RegExp(`viewing RTP 127\\.0\\.0\\.1:${port} with`));
       // 320x240 scaled to the 640x480 screen: the bars span it.
       assertBars(await screenshot(x.display, { width: 640, height: 480 }), 640, 480);
       assert.deepEqual(await findWindows(x.display, /^eyrie view$/).then((w) => w.length), 1);
-      const seen = figures(view.lines.at(-1)!);
-      assert.ok(Math.abs(seen.fps - FPS) <= 2, `viewer ${seen.fps} fps`);
+      assertFps(steady(view.lines.slice(-3).map(figures)).fps, (await sender(eyrie)).fps);
       assert.equal(await eyrie.stop(), 0);
       assert.equal(await view.done, 0, view.stderr());
       assert.match(view.stderr(), /view ended: the stream ended \(no video for 5 s\)/);
@@ -224,10 +231,10 @@ Deno.test({
       );
       const eyrie = await startEyrie(cfg.file);
       try {
-        await until("three seconds of figures", () => view.lines.length >= 3);
+        await until("five seconds of figures", () => view.lines.length >= 5);
         assertBars(await screenshot(x.display, { width: 640, height: 480 }), W, H);
-        const seen = figures(view.lines.at(-1)!);
-        assert.ok(Math.abs(seen.fps - FPS) <= 2, `viewer ${seen.fps} fps`);
+        const seen = steady(view.lines.slice(-3).map(figures));
+        assertFps(seen.fps, (await sender(eyrie)).fps);
         assert.equal(seen.loss, 0);
         // The forward carries the capture time: a latency on the same machine's clock.
         assert.match(view.lines.at(-1)!, /latency \d+ ms/);
