@@ -77,6 +77,36 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     bodyType: "application/trickle-ice-sdpfrag",
   },
   "DELETE /api/cameras/:id/whep/:session": { tag: C, summary: "WHEP: end the session" },
+  "OPTIONS /api/cameras/:id/whep": {
+    tag: C,
+    summary: "WHEP: the ICE servers to use, as Link headers (none with ICE lite)",
+  },
+  "GET /api/cameras/:id/hls/index.m3u8": {
+    tag: C,
+    summary: "LL-HLS: the multivariant playlist (waits for the first segment)",
+    produces: "application/vnd.apple.mpegurl",
+  },
+  "GET /api/cameras/:id/hls/stream.m3u8": {
+    tag: C,
+    summary: "LL-HLS: the media playlist, with parts and preload hints; blocks for _HLS_msn",
+    query: S.HlsPlaylistQuery,
+    produces: "application/vnd.apple.mpegurl",
+  },
+  "GET /api/cameras/:id/hls/init/:name": {
+    tag: C,
+    summary: "LL-HLS: an initialization section (fMP4)",
+    produces: "video/mp4",
+  },
+  "GET /api/cameras/:id/hls/part/:name": {
+    tag: C,
+    summary: "LL-HLS: a partial segment (fMP4); the preload hint's part waits until it is made",
+    produces: "video/mp4",
+  },
+  "GET /api/cameras/:id/hls/seg/:name": {
+    tag: C,
+    summary: "LL-HLS: a whole segment (fMP4)",
+    produces: "video/mp4",
+  },
 
   "POST /api/auth/login": {
     tag: A,

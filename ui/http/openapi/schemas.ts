@@ -14,6 +14,16 @@ const LIST = z.union([z.string(), z.array(z.string())]).describe(
   'Ids separated by commas, a list, or "*"',
 );
 
+/** `GET /api/cameras/:id/hls/stream.m3u8`: a blocking playlist reload (RFC 8216bis §6.2.5.2). */
+export const HlsPlaylistQuery = z.object({
+  _HLS_msn: z.string().regex(/^\d{1,15}$/).optional().describe(
+    "Answer once this media sequence number is in the playlist",
+  ),
+  _HLS_part: z.string().regex(/^\d{1,6}$/).optional().describe(
+    "…and this part of it (needs _HLS_msn)",
+  ),
+});
+
 /** `POST /api/cameras/:id/quality`. */
 export const QualityBody = z.object({ preset: QUALITY });
 
