@@ -102,8 +102,16 @@ export class ViewerDemand {
   async #start(): Promise<ActorProcess<ViewerProtocol> | string> {
     const id = this.#node.id;
     const deadline = performance.now() + LIVE_PATH_WAIT_MS;
+    // Waiting helps only while the camera's subtree runs and has a live path that may be
+    // (re)starting; a camera whose subtree is down (restarting, failed, never started) or
+    // has no live path is answered now.
+    const up = () => {
+      const cam = this.#node.supervisor;
+      return cam?.status().state === "running" &&
+        (holderOf(cam, "outputs") !== undefined || holderOf(cam, "live") !== undefined);
+    };
     let sup = holderOf(this.#node.supervisor, PACKETIZER);
-    while (sup === undefined && performance.now() < deadline) {
+    while (sup === undefined && up() && performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
       sup = holderOf(this.#node.supervisor, PACKETIZER);
     }
