@@ -15,6 +15,7 @@ import { AuthStore } from "../../../ui/auth/service.ts";
 import { digestHa1, digestResponse } from "../../../transports/rtsp/mod.ts";
 import { eyrie, startEyrie, tempConfig } from "../../ui/cli/_eyrie.ts";
 import { RawClient } from "./_client.ts";
+import { rtspsrcDecodes } from "../../_rtspsrc.ts";
 
 const CONFIG = `
 [console]
@@ -123,26 +124,12 @@ Deno.test("RTSP sign-in: Digest with the user's RTSP password, the grant's camer
     });
 
     await t.step("GStreamer's rtspsrc signs in with Digest and decodes", async () => {
-      const out = await new Deno.Command("gst-launch-1.0", {
-        args: [
-          "-q",
-          "rtspsrc",
-          `location=${base}/h`,
-          "user-id=bob",
-          "user-pw=rtsp-password-1",
-          "!",
-          "rtph264depay",
-          "!",
-          "avdec_h264",
-          "!",
-          "fakesink",
-          "num-buffers=20",
-        ],
-        stdout: "piped",
-        stderr: "piped",
-        signal: AbortSignal.timeout(30_000),
-      }).output();
-      assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      const r = await rtspsrcDecodes(`${base}/h`, "rtph264depay ! avdec_h264", {
+        buffers: 20,
+        rtspsrc: ["user-id=bob", "user-pw=rtsp-password-1"],
+        timeoutMs: 30_000,
+      });
+      assert.ok(r.ok, r.output);
     });
 
     await t.step(

@@ -12,6 +12,7 @@
  */
 import assert from "node:assert/strict";
 import { startEyrie, tempConfig } from "./_eyrie.ts";
+import { rtspsrcDecodes } from "../../_rtspsrc.ts";
 
 const CONFIG = `
 [console]
@@ -76,21 +77,12 @@ async function ffprobeFrames(url: string, tcp: boolean, seconds = 3) {
   };
 }
 
-/** Whether gst-launch's rtspsrc decodes `buffers` frames from `url` (it exits 0 at the sink's EOS). */
-async function gstDecodes(url: string, protocols: "udp" | "tcp", chain: string, buffers = 30) {
-  const r = await run("gst-launch-1.0", [
-    "-q",
-    "rtspsrc",
-    `location=${url}`,
-    `protocols=${protocols}`,
-    "latency=200",
-    "!",
-    ...chain.split(" "),
-    "!",
-    "fakesink",
-    `num-buffers=${buffers}`,
-  ], 40_000);
-  return { ok: r.code === 0, output: r.stdout + r.stderr };
+/** Whether rtspsrc decodes `buffers` frames from `url` over `protocols`. */
+function gstDecodes(url: string, protocols: "udp" | "tcp", chain: string, buffers = 30) {
+  return rtspsrcDecodes(url, chain, {
+    buffers,
+    rtspsrc: [`protocols=${protocols}`, "latency=200"],
+  });
 }
 
 interface RtspState {
