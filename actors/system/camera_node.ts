@@ -14,6 +14,7 @@ import type { EncoderProtocol } from "../encoder/protocol.ts";
 import type { StreamParameters } from "../packetizer/protocol.ts";
 import type { Recordings } from "../recorder/service.ts";
 import type { LinkState } from "../supervisor/link.ts";
+import type { AudioState } from "../audio/protocol.ts";
 import {
   type ChildSpec,
   EventStream,
@@ -51,6 +52,8 @@ export class CameraNode {
   readonly stats = new Map<string, unknown>();
   /** The source's state as the camera actor last reported it; undefined before its first word. */
   source: LinkState | undefined;
+  /** The sound's state and source as the audio actor last reported them (actors/audio). */
+  audio: { state: AudioState; source: string } | undefined;
   /** The running encoder, to ask for keyframes and bitrates. */
   encoder: ActorProcess<EncoderProtocol> | undefined;
   /**

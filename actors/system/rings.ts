@@ -25,7 +25,30 @@ export interface CameraRings {
    */
   viewerAu?: SharedArrayBuffer;
   viewerRtp?: SharedArrayBuffer;
+  /** Opus packets, one per entry (actors/audio): audio → viewers, RTP, RTSP, recorder. */
+  audio: SharedArrayBuffer;
 }
+
+/**
+ * Audio ring entries: 20 s of 20 ms Opus packets. The data: 1024 packets of up to 256 bytes (an
+ * Opus packet at 32 kb/s is about 80), 256 KiB: a camera's sound costs it a quarter of a MiB.
+ */
+export const AUDIO_ENTRIES = 1024;
+export const AUDIO_RING_BYTES = 256 << 10;
+
+/** Reader indexes of the audio ring, fixed per consumer like the others. */
+export const AUDIO_READER = {
+  /** the WebRTC viewer actor (one reader for all its sessions) */
+  viewer: 0,
+  /** the RTSP server */
+  rtsp: 1,
+  /** the recorder */
+  recorder: 2,
+  /** 3 to 10: one per [[camera.rtp]] */
+  rtpOutput: 3,
+  /** tests and benches that look at what the audio actor wrote */
+  probe: 15,
+} as const;
 
 /**
  * RTP bytes: 4 s of packets at the top of the camera's adaptive range (1200-byte payloads and 12
@@ -111,5 +134,6 @@ export function createCameraRings(cam: CameraConfig): CameraRings {
     }),
     au: createByteRing({ entries: AU_ENTRIES, dataBytes: auRingBytes(cam) }),
     rtp: createByteRing({ entries: rtpRingEntries(cam), dataBytes: rtpRingBytes(cam) }),
+    audio: createByteRing({ entries: AUDIO_ENTRIES, dataBytes: AUDIO_RING_BYTES }),
   };
 }
