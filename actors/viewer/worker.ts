@@ -19,6 +19,7 @@ import { OfferGate } from "./offer_gate.ts";
 import { ThreadCpu } from "./thread_cpu.ts";
 import type { ViewerProtocol, ViewerStats } from "./protocol.ts";
 import type { SessionEvents, ViewerSession } from "./session.ts";
+import { sendAudio } from "./audio_send.ts";
 
 /** The werift side (webrtc.ts), loaded by the first offer. */
 type WebRtc = typeof import("./webrtc.ts");
@@ -46,6 +47,7 @@ runActor<ViewerProtocol>(() => {
   const lag = new LoopLag(TICK_MS, performance.now());
   let running = true;
   let loop: Promise<void> = Promise.resolve();
+  let audioLoop: Promise<void> = Promise.resolve();
   let ticker: ReturnType<typeof setInterval> | undefined;
   let gate: OfferGate | undefined;
   let report = () => {};
@@ -200,6 +202,8 @@ runActor<ViewerProtocol>(() => {
         }
       }, TICK_MS);
 
+      audioLoop = sendAudio(init, () => running, sessions.values.bind(sessions));
+      audioLoop.catch((error) => ctx.crash(error));
       loop = (async () => {
         try {
           while (running) {
@@ -229,6 +233,7 @@ runActor<ViewerProtocol>(() => {
       gate?.close("The viewer actor is stopping");
       for (const s of [...sessions.values()]) s.close("shutdown");
       await loop.catch(() => {});
+      await audioLoop.catch(() => {});
     },
     cast(msg) {
       switch (msg.type) {
