@@ -9,6 +9,10 @@ export interface AudioInit {
   camera: CameraConfig;
   /** Opus packets, one entry each: audio → viewers, RTP, RTSP, recorder. */
   ring: SharedArrayBuffer;
+  /** The same packets as RTP for the RTP outputs and the RTSP server, with this identity. */
+  rtp: SharedArrayBuffer;
+  ssrc: number;
+  timestampOffset: number;
   /** No packet for this long and the source is stalled: offline, reopened after a backoff. */
   watchdogMs: number;
   /** How long the first packet of each try may take. */

@@ -27,6 +27,9 @@ export const audioChild: ChildFactory = (node, ctx) =>
         init: {
           camera: node.config,
           ring: node.rings.audio,
+          rtp: node.rings.audioRtp,
+          ssrc: node.audioRtpIdentity.ssrc,
+          timestampOffset: node.audioRtpIdentity.timestampOffset,
           watchdogMs: AUDIO_WATCHDOG_MS,
           firstPacketMs: AUDIO_FIRST_PACKET_MS,
         },

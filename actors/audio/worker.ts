@@ -24,7 +24,9 @@
 import { GstError, Pipeline } from "../../ffi/gst/mod.ts";
 import { Discoverer } from "../../ffi/gst/discoverer.ts";
 import { FrameFlags, FrameFormat, nowNs } from "../defs.ts";
-import { RingWriter } from "../ring/mod.ts";
+import { type EntryMeta, RingWriter } from "../ring/mod.ts";
+import { opusTimestamp, packetizeOpus } from "../../transports/rtp/opus/packetize.ts";
+import { RTP_HEADER_BYTES } from "../../transports/rtp/header.ts";
 import { runActor } from "../runtime/worker.ts";
 import { Link, type LinkNote } from "../supervisor/link.ts";
 import type { Logger } from "../log/logger.ts";
@@ -36,6 +38,7 @@ import { type AudioSource, describeAudio, planAudio } from "./plan.ts";
 import { AUDIO_SINK, audioPipeline, OPUS_FRAME_MS, OPUS_RATE } from "./pipeline.ts";
 import { audioCause, preflightAudio, SourceFault } from "./fault.ts";
 import {
+  type AudioInit,
   type AudioProtocol,
   type AudioState,
   type AudioStats,
@@ -64,6 +67,42 @@ async function hasAudioTrack(a: AudioSource & { kind: "rtsp" | "file" }): Promis
   const found = await d.discover(uri);
   if (found.result !== "ok") throw new SourceFault(redactUrl(found.message));
   return found.audio.length > 0;
+}
+
+/**
+ * The audio RTP ring's writer: each Opus packet once as RTP (RFC 7587) with
+ * the camera's audio SSRC, its RTP timestamp in aux, MARKER on every entry
+ * (each packet is a whole frame) and the marker bit after a gap.
+ */
+class RtpOut {
+  readonly #ring: RingWriter;
+  readonly #ssrc: number;
+  readonly #offset: number;
+  #seq = crypto.getRandomValues(new Uint16Array(1))[0];
+
+  constructor(init: AudioInit) {
+    this.#ring = new RingWriter(init.rtp);
+    this.#ssrc = init.ssrc;
+    this.#offset = init.timestampOffset;
+  }
+
+  write(opus: Uint8Array, meta: EntryMeta): void {
+    const timestamp = opusTimestamp(meta.pts, this.#offset);
+    const discont = (meta.flags & FrameFlags.DISCONT) !== 0;
+    const out = this.#ring.reserve(RTP_HEADER_BYTES + opus.length);
+    const n = packetizeOpus(out, opus, {
+      sequenceNumber: this.#seq,
+      timestamp,
+      ssrc: this.#ssrc,
+      marker: discont,
+    });
+    this.#seq = (this.#seq + 1) & 0xffff;
+    this.#ring.commit(n, { ...meta, flags: meta.flags | FrameFlags.MARKER, aux: timestamp | 0 });
+  }
+
+  close(): void {
+    this.#ring.close();
+  }
 }
 
 runActor<AudioProtocol>(() => {
@@ -95,6 +134,7 @@ runActor<AudioProtocol>(() => {
       pipelineText = audioPipeline(plan);
       ctx.log.info("audio source", { source: sourceText });
       const ring = new RingWriter(init.ring);
+      const rtp = new RtpOut(init);
       const link = new Link({ what: `audio ${sourceText}` });
       const stats: AudioStats = {
         source: sourceText,
@@ -139,9 +179,10 @@ runActor<AudioProtocol>(() => {
               const pts = s.pts ?? 0;
               if (discont) baseNs = nowNs() - pts;
               const size = s.size;
-              s.copyTo(ring.reserve(size));
+              const opus = ring.reserve(size);
+              s.copyTo(opus);
               const durationNs = s.duration ?? FRAME_NS;
-              ring.commit(size, {
+              const meta = {
                 pts: baseNs + pts,
                 captureNs: baseNs + pts,
                 durationNs,
@@ -150,7 +191,9 @@ runActor<AudioProtocol>(() => {
                 width: 0,
                 height: 0,
                 aux: Math.round(durationNs * OPUS_RATE / 1e9),
-              });
+              };
+              rtp.write(opus.subarray(0, size), meta);
+              ring.commit(size, meta);
               if (discont) publish(link.up());
               discont = false;
               stats.packets++;
@@ -215,6 +258,7 @@ runActor<AudioProtocol>(() => {
           }
         } finally {
           ring.close();
+          rtp.close();
         }
       })();
       // Anything but a source fault is a crash of the actor: the supervisor restarts it.

@@ -66,6 +66,11 @@ export class CameraNode {
     ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
     timestampOffset: crypto.getRandomValues(new Uint32Array(1))[0],
   };
+  /** The audio RTP stream's identity (RTP outputs, RTSP), fixed for the camera's life. */
+  readonly audioRtpIdentity = {
+    ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
+    timestampOffset: crypto.getRandomValues(new Uint32Array(1))[0],
+  };
   /** The viewers' RTP stream's identity (the viewer packetizer of a camera that may pass through). */
   readonly viewerRtpIdentity = {
     ssrc: crypto.getRandomValues(new Uint32Array(1))[0],

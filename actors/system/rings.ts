@@ -25,8 +25,13 @@ export interface CameraRings {
    */
   viewerAu?: SharedArrayBuffer;
   viewerRtp?: SharedArrayBuffer;
-  /** Opus packets, one per entry (actors/audio): audio → viewers, RTP, RTSP, recorder. */
+  /** Opus packets, one per entry (actors/audio): audio → viewers, recorder. */
   audio: SharedArrayBuffer;
+  /**
+   * The same packets as RTP (RFC 7587), made once by the audio actor, the RTP timestamp in each
+   * entry's aux: audio → RTP outputs, the RTSP server.
+   */
+  audioRtp: SharedArrayBuffer;
 }
 
 /**
@@ -47,6 +52,16 @@ export const AUDIO_READER = {
   /** 3 to 10: one per [[camera.rtp]] */
   rtpOutput: 3,
   /** tests and benches that look at what the audio actor wrote */
+  probe: 15,
+} as const;
+
+/** Reader indexes of the audio RTP ring. */
+export const AUDIO_RTP_READER = {
+  /** 0 to 7: one per [[camera.rtp]] */
+  rtpOutput: 0,
+  /** the RTSP server */
+  rtsp: 9,
+  /** tests */
   probe: 15,
 } as const;
 
@@ -135,5 +150,6 @@ export function createCameraRings(cam: CameraConfig): CameraRings {
     au: createByteRing({ entries: AU_ENTRIES, dataBytes: auRingBytes(cam) }),
     rtp: createByteRing({ entries: rtpRingEntries(cam), dataBytes: rtpRingBytes(cam) }),
     audio: createByteRing({ entries: AUDIO_ENTRIES, dataBytes: AUDIO_RING_BYTES }),
+    audioRtp: createByteRing({ entries: AUDIO_ENTRIES, dataBytes: AUDIO_RING_BYTES }),
   };
 }

@@ -214,6 +214,7 @@ const READER_NAMES: Record<keyof CameraRings, Record<number, string>> = {
     13: "publish3",
   },
   audio: { 0: "viewer", 1: "rtsp", 2: "recorder", 15: "probe" },
+  audioRtp: { 9: "rtsp", 15: "probe" },
 };
 
 function readerName(ring: keyof CameraRings, index: number): string {
@@ -222,6 +223,8 @@ function readerName(ring: keyof CameraRings, index: number): string {
       ? `viewer${index - 8}`
       : ring === "audio" && index >= 3
       ? `rtp${index - 3}`
+      : ring === "audioRtp" && index < 8
+      ? `rtp${index}`
       : `${index}`);
 }
 
