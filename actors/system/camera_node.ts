@@ -53,7 +53,9 @@ export class CameraNode {
   /** The source's state as the camera actor last reported it; undefined before its first word. */
   source: LinkState | undefined;
   /** The sound's state and source as the audio actor last reported them (actors/audio). */
-  audio: { state: AudioState; source: string } | undefined;
+  #audio: { state: AudioState; source: string } | undefined;
+  /** Told when the camera turns out to have no sound, or to have some again (RTSP describes it). */
+  readonly audioPresence = new EventStream<boolean>();
   /** The running encoder, to ask for keyframes and bitrates. */
   encoder: ActorProcess<EncoderProtocol> | undefined;
   /**
@@ -92,6 +94,17 @@ export class CameraNode {
 
   get id(): string {
     return this.config.id;
+  }
+
+  get audio(): { state: AudioState; source: string } | undefined {
+    return this.#audio;
+  }
+
+  set audio(report: { state: AudioState; source: string } | undefined) {
+    const had = this.#audio?.state.state !== "none";
+    this.#audio = report;
+    const has = report?.state.state !== "none";
+    if (had !== has) this.audioPresence.emit(has);
   }
 
   /** SPS/PPS of the stream once the packetizer has seen a keyframe (for SDP). */

@@ -3,13 +3,15 @@
  * write: ffmpeg's RTSP client sees the H.264 and the Opus track and decodes
  * the sound to the camera's 440 Hz tone, over UDP and over TCP
  * (interleaved); GStreamer's rtspsrc decodes it with opusdec. A camera with
- * `audio = "none"` describes its video only. On 127.0.0.1.
+ * `audio = "none"`, and an RTSP camera found to send no sound, describe their
+ * video only. On 127.0.0.1.
  */
 import assert from "node:assert/strict";
 import { startEyrie, tempConfig } from "../../ui/cli/_eyrie.ts";
 import { dominantHz } from "./_audio.ts";
+import { closedPort, startRtspCamera } from "../../faults/_faults.ts";
 
-const CONFIG = `
+const config = (silentUrl: string) => `
 [console]
 listen = "127.0.0.1:0"
 [recording]
@@ -31,6 +33,12 @@ height = 120
 fps = 10
 encoder = "x264"
 audio = "none"
+[[camera]]
+id = "silent"
+source = "${silentUrl}"
+width = 160
+height = 120
+fps = 10
 `;
 
 async function run(cmd: string, args: string[], timeoutMs: number) {
@@ -44,8 +52,9 @@ async function run(cmd: string, args: string[], timeoutMs: number) {
   return { code: out.code, stdout: out.stdout, stderr: new TextDecoder().decode(out.stderr) };
 }
 
-Deno.test("eyrie's RTSP server carries the sound: ffmpeg decodes the Opus track to the tone over UDP and TCP, rtspsrc's opusdec decodes it; audio = none describes video only", async () => {
-  await using cfg = await tempConfig(CONFIG);
+Deno.test("eyrie's RTSP server carries the sound: ffmpeg decodes the Opus track to the tone over UDP and TCP, rtspsrc's opusdec decodes it; cameras without sound describe video only", async () => {
+  await using silent = await startRtspCamera(closedPort());
+  await using cfg = await tempConfig(config(silent.url));
   const eyrie = await startEyrie(cfg.file);
   try {
     let listen = "";
@@ -115,18 +124,25 @@ Deno.test("eyrie's RTSP server carries the sound: ffmpeg decodes the Opus track 
       "fakesink",
     ], 30_000);
     assert.equal(gst.code, 0, gst.stderr);
-    // The camera without sound: DESCRIBE lists its video only.
-    const mute = await run("ffprobe", [
-      "-v",
-      "error",
-      "-show_entries",
-      "stream=codec_type",
-      "-of",
-      "csv=p=0",
-      `rtsp://${listen}/mute`,
-    ], 30_000);
-    assert.equal(mute.code, 0, mute.stderr);
-    assert.equal(new TextDecoder().decode(mute.stdout).trim(), "video");
+    // The cameras without sound: DESCRIBE lists their video only.
+    for (let i = 0; i < 300; i++) {
+      const c = await (await fetch(`${eyrie.url}/api/cameras/silent`)).json();
+      if (c.audio.state === "none") break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const id of ["mute", "silent"]) {
+      const r = await run("ffprobe", [
+        "-v",
+        "error",
+        "-show_entries",
+        "stream=codec_type",
+        "-of",
+        "csv=p=0",
+        `rtsp://${listen}/${id}`,
+      ], 30_000);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(new TextDecoder().decode(r.stdout).trim(), "video", id);
+    }
   } finally {
     assert.equal(await eyrie.stop("SIGTERM"), 0);
   }
