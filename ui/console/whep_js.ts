@@ -103,8 +103,12 @@ export const WHEP_JS = String.raw`"use strict";
       iceTransportPolicy: (options && options.iceTransportPolicy) || "all",
     });
     pc.addTransceiver("video", { direction: "recvonly" });
+    // The camera's sound when it has some (answered inactive when not); the tile starts muted.
+    pc.addTransceiver("audio", { direction: "recvonly" });
+    var stream = new MediaStream();
     pc.ontrack = function (e) {
-      video.srcObject = new MediaStream([e.track]);
+      stream.addTrack(e.track);
+      video.srcObject = stream;
     };
     // An ICE-lite eyrie (no servers) finds the browser by its checks: nothing to trickle.
     var sendTo = servers.length > 0 ? trickle(pc) : function () {};
