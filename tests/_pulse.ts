@@ -26,8 +26,16 @@ export function pulseInstalled(): boolean {
   }
 }
 
-/** Starts a server with a null sink and a `freq` Hz sine source; waits until it answers. */
+/**
+ * Starts a server with a null sink and a `freq` Hz sine source (at the server's 44.1 kHz); waits
+ * until it answers. The source's period is a whole number of samples (module-sine-source rounds
+ * it): a `freq` that does not divide 44100 comes out off (660 Hz is 44100 / 66 = 668 Hz).
+ */
 export async function startPulse(options: { freq?: number } = {}): Promise<Pulse> {
+  const freq = options.freq ?? 441;
+  if (44_100 % freq !== 0) {
+    throw new RangeError(`A sine of ${freq} Hz is not a whole period at 44.1 kHz`);
+  }
   const dir = await Deno.makeTempDir({ prefix: "audio-pulse-" });
   const socket = `${dir}/pulse/native`;
   await Deno.mkdir(`${dir}/pulse`);
@@ -44,7 +52,7 @@ export async function startPulse(options: { freq?: number } = {}): Promise<Pulse
       "-L",
       "module-null-sink sink_name=speaker",
       "-L",
-      `module-sine-source source_name=${mic} frequency=${options.freq ?? 440}`,
+      `module-sine-source source_name=${mic} frequency=${freq}`,
     ],
     env: { HOME: dir, XDG_RUNTIME_DIR: dir },
     stdin: "piped", // closed when the test process ends

@@ -94,10 +94,10 @@ Deno.test("a missing ALSA device and a missing sound server leave the video live
 
 Deno.test({
   name:
-    "audio = pulse:<source> records from a PulseAudio server's source (a 660 Hz sine microphone) and goes offline with the cause when the server stops",
+    "audio = pulse:<source> records from a PulseAudio server's source (a 630 Hz sine microphone) and goes offline with the cause when the server stops",
   ignore: !pulseInstalled(),
   fn: async () => {
-    const pulse = await startPulse({ freq: 660 });
+    const pulse = await startPulse({ freq: 630 });
     const before = Deno.env.get("PULSE_SERVER");
     Deno.env.set("PULSE_SERVER", pulse.server);
     const eyrie = await startSystem([{ id: "mic", source: "test", audio: `pulse:${pulse.mic}` }]);
@@ -108,7 +108,7 @@ Deno.test({
       });
       assert.equal(live.audio.source, `pulse:${pulse.mic}`);
       const pcm = decodeOpus(await readPackets(eyrie.system.cameras.get("mic")!.rings.audio, 75));
-      assert.equal(dominantHz(pcm.subarray(4800)).hz, 660);
+      assert.equal(dominantHz(pcm.subarray(4800)).hz, 630);
       await pulse.stop();
       const off = await until("the microphone offline", async () => {
         const c = await eyrie.camera("mic");
