@@ -2,9 +2,7 @@
  * The audio actor in the real camera tree: a test camera's tone, encoded to
  * Opus and decoded again by GStreamer's opusdec (libopus) at 440 Hz; a
  * microphone that is not there, and a sound server that is not there, show
- * the audio offline with its cause while the video stays live; a PulseAudio
- * server's source (a sine microphone) is recorded from, and its server
- * going away is a cause too.
+ * the audio offline with its cause while the video stays live.
  */
 import assert from "node:assert/strict";
 import {
@@ -16,7 +14,6 @@ import {
   startSystem,
   until,
 } from "./_audio.ts";
-import { pulseInstalled, startPulse } from "../../_pulse.ts";
 
 Deno.test("a test camera's sound is a 440 Hz tone in 20 ms Opus packets on the audio ring, live in /api/cameras/:id", async () => {
   const eyrie = await startSystem([{ id: "cam", source: "test" }]);
@@ -90,38 +87,4 @@ Deno.test("a missing ALSA device and a missing sound server leave the video live
   } finally {
     await eyrie.stop();
   }
-});
-
-Deno.test({
-  name:
-    "audio = pulse:<source> records from a PulseAudio server's source (a 630 Hz sine microphone) and goes offline with the cause when the server stops",
-  ignore: !pulseInstalled(),
-  fn: async () => {
-    const pulse = await startPulse({ freq: 630 });
-    const before = Deno.env.get("PULSE_SERVER");
-    Deno.env.set("PULSE_SERVER", pulse.server);
-    const eyrie = await startSystem([{ id: "mic", source: "test", audio: `pulse:${pulse.mic}` }]);
-    try {
-      const live = await until("the microphone live", async () => {
-        const c = await eyrie.camera("mic");
-        return c.audio.state === "live" ? c : undefined;
-      });
-      assert.equal(live.audio.source, `pulse:${pulse.mic}`);
-      const pcm = decodeOpus(await readPackets(eyrie.system.cameras.get("mic")!.rings.audio, 75));
-      assert.equal(dominantHz(pcm.subarray(4800)).hz, 630);
-      await pulse.stop();
-      const off = await until("the microphone offline", async () => {
-        const c = await eyrie.camera("mic");
-        return c.audio.state === "offline" ? c : undefined;
-      });
-      assert.ok(off.audio.cause !== undefined && off.audio.cause !== "", "a cause");
-      const c = await eyrie.camera("mic");
-      assert.equal(c.status.state, "live", "the video goes on");
-    } finally {
-      await eyrie.stop();
-      await pulse.stop();
-      if (before === undefined) Deno.env.delete("PULSE_SERVER");
-      else Deno.env.set("PULSE_SERVER", before);
-    }
-  },
 });
