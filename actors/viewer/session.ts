@@ -30,6 +30,7 @@ import {
 } from "werift";
 import type { ViewerSignal } from "./abr.ts";
 import { DirectSender } from "./direct_send.ts";
+import { shrinkReceiveBuffers } from "./udp_receive.ts";
 import { type PacketPool, type PacketSink, PeerCursor } from "./fanout.ts";
 import {
   type EndReason,
@@ -170,6 +171,7 @@ export class ViewerSession implements PacketSink {
       await pc.setLocalDescription(await pc.createAnswer());
       const sdp = pc.localDescription?.sdp;
       if (sdp === undefined) throw new Error("werift made no answer");
+      shrinkReceiveBuffers(pc);
       return {
         session: new ViewerSession(pc, { ...options, sdp: args.sdp, lite: args.ice.lite }),
         sdp,
