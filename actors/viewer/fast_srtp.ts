@@ -5,12 +5,15 @@
  * a BigInt for the counter; this keeps one AES-ECB cipher per session for
  * the key stream (RFC 3711 4.1.1: the counter blocks encrypted in ECB are the
  * CTR key stream) and HMAC-SHA1 states with the padded key already absorbed
- * (copied per packet), and writes the packet into one buffer.
+ * (copied per packet, in OpenSSL through ffi/crypto: node:crypto's hash
+ * copies are native objects that only a full GC frees, and piled up in the
+ * viewer Worker's malloc arena), and writes the packet into one buffer.
  * {@linkcode protectInPlace} encrypts a packet already in the caller's
  * buffer (the direct send path, direct_send.ts); the werift patch
  * ({@linkcode installFastSrtp}) serves sessions that stay on werift's path.
  * Per 1200-byte packet here: ~4 µs for the key stream (one ECB update),
- * ~4 µs for the HMAC (Deno's SHA-1), the XOR under 1 µs.
+ * ~4 µs for the HMAC (Deno's SHA-1; OpenSSL's through FFI takes less), the
+ * XOR under 1 µs.
  *
  * ```
  *  counter block j = (salt · 2^16) XOR (SSRC · 2^64) XOR (index · 2^16) + j     (128 bits)
@@ -23,8 +26,9 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { type Cipheriv, createCipheriv, createHash, type Hash } from "node:crypto";
+import { type Cipheriv, createCipheriv } from "node:crypto";
 import { SrtpSession } from "werift";
+import { HmacSha1 } from "../../ffi/crypto/mod.ts";
 
 /** The RTP header werift hands to the cipher (its RtpHeader). */
 interface HeaderLike {
@@ -45,13 +49,12 @@ export interface CtrCipher {
 /** RFC 3711: an SRTP payload is at most 2^16 blocks; ours are ≤ 1200 bytes. Room for 9000. */
 const MAX_BLOCKS = 9216 / 16;
 const TAG_BYTES = 10;
-const SHA1_BLOCK = 64;
 
 /** One SRTP sending context's keys, with the ciphers made once. */
 export interface SrtpState {
   ecb: Cipheriv;
-  inner: Hash;
-  outer: Hash;
+  /** HMAC-SHA1 with the session's authentication key. */
+  hmac: HmacSha1;
   salt: Uint8Array;
   /** Counter blocks, rewritten per packet. */
   counters: Buffer;
@@ -68,19 +71,9 @@ export function srtpState(
 ): SrtpState {
   const ecb = createCipheriv("aes-128-ecb", sessionKey, null);
   ecb.setAutoPadding(false);
-  // HMAC (RFC 2104) with the key's padded blocks absorbed once.
-  const key = Buffer.alloc(SHA1_BLOCK);
-  key.set(authKey);
-  const ipad = Buffer.alloc(SHA1_BLOCK);
-  const opad = Buffer.alloc(SHA1_BLOCK);
-  for (let i = 0; i < SHA1_BLOCK; i++) {
-    ipad[i] = key[i] ^ 0x36;
-    opad[i] = key[i] ^ 0x5c;
-  }
   return {
     ecb,
-    inner: createHash("sha1").update(ipad),
-    outer: createHash("sha1").update(opad),
+    hmac: new HmacSha1(authKey),
     salt: Uint8Array.from(sessionSalt),
     counters: Buffer.alloc(MAX_BLOCKS * 16),
   };
@@ -132,8 +125,7 @@ export function protectInPlace(
   buf[end + 1] = (roc >>> 16) & 255;
   buf[end + 2] = (roc >>> 8) & 255;
   buf[end + 3] = roc & 255;
-  const inner = s.inner.copy().update(buf.subarray(0, end + 4)).digest();
-  const tag = s.outer.copy().update(inner).digest();
+  const tag = s.hmac.sign(buf, end + 4);
   for (let i = 0; i < TAG_BYTES; i++) buf[end + i] = tag[i];
   return end + TAG_BYTES;
 }
