@@ -12,3 +12,4 @@
  * @module
  */
 export { HmacSha1, SHA1_DIGEST_BYTES } from "./hmac_sha1.ts";
+export { AES_128_KEY_BYTES, AES_BLOCK_BYTES, AesCtr128 } from "./aes_ctr.ts";
