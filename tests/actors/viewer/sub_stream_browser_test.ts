@@ -14,46 +14,7 @@ import { chromium } from "playwright-core";
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
 import { viewerReady } from "../../ui/http/_whep.ts";
 import { getJson, startEyrie, tempConfig, until } from "../../faults/_faults.ts";
-
-const PAGE = `<!doctype html><script>
-window.pcs = {};
-// Posts an offer; with a proxy, the answer's candidate port is the proxy's (the test makes it).
-window.connect = async (name, url, viaProxy) => {
-  const pc = new RTCPeerConnection();
-  pc.addTransceiver("video", { direction: "recvonly" });
-  await pc.setLocalDescription(await pc.createOffer());
-  await new Promise((r) => pc.iceGatheringState === "complete" ? r() :
-    pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && r()));
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/sdp" }, body: pc.localDescription.sdp });
-  if (res.status !== 201) throw new Error("WHEP " + res.status + " " + await res.text());
-  let sdp = await res.text();
-  if (viaProxy) {
-    const m = / (127\\.0\\.0\\.1) (\\d+) typ host/.exec(sdp);
-    const port = await window.makeProxy(Number(m[2]));
-    sdp = sdp.replace(/ 127\\.0\\.0\\.1 \\d+ typ host/g, " 127.0.0.1 " + port + " typ host");
-  }
-  const v = document.createElement("video");
-  v.muted = true; v.autoplay = true; v.playsInline = true;
-  document.body.append(v);
-  pc.ontrack = (e) => { v.srcObject = e.streams[0] || new MediaStream([e.track]); };
-  await pc.setRemoteDescription({ type: "answer", sdp });
-  window.pcs[name] = pc;
-  return res.headers.get("location");
-};
-window.decoded = async (name) => {
-  let n = { frames: 0, width: 0, state: window.pcs[name].connectionState };
-  (await window.pcs[name].getStats()).forEach((s) => {
-    if (s.type === "inbound-rtp" && s.kind === "video") n = { ...n, frames: s.framesDecoded || 0, width: s.frameWidth || 0 };
-  });
-  return n;
-};
-</script>`;
-
-interface Decoded {
-  frames: number;
-  width: number;
-  state: string;
-}
+import { connect, decoded, WHEP_PAGE } from "./_whep_page.ts";
 
 interface CameraReport {
   streams: { sub: { width: number; height: number; mode: string } | null };
@@ -174,7 +135,7 @@ async function withEyrie(
     const page = await browser.newPage();
     await page.route(
       `${eyrie.url}/whep-page`,
-      (r) => r.fulfill({ contentType: "text/html", body: PAGE }),
+      (r) => r.fulfill({ contentType: "text/html", body: WHEP_PAGE }),
     );
     await page.goto(`${eyrie.url}/whep-page`);
     await body(eyrie.url, page, () => getJson<CameraReport>(`${eyrie.url}/api/cameras/yard`));
@@ -187,27 +148,6 @@ async function withEyrie(
     await Deno.remove(profile, { recursive: true });
     if (!stopped) await eyrie.stop("SIGTERM");
   }
-}
-
-function decoded(page: import("playwright-core").Page, name: string): Promise<Decoded> {
-  return page.evaluate(
-    (n) => (window as unknown as { decoded(n: string): Promise<Decoded> }).decoded(n),
-    name,
-  );
-}
-
-function connect(
-  page: import("playwright-core").Page,
-  name: string,
-  url: string,
-  viaProxy = false,
-): Promise<string> {
-  return page.evaluate(
-    ([n, u, p]) =>
-      (window as unknown as { connect(n: string, u: string, p: boolean): Promise<string> })
-        .connect(n, u, p),
-    [name, url, viaProxy] as [string, string, boolean],
-  );
 }
 
 Deno.test("Chromium decodes the sub stream it asks for (?stream=sub) at its size, and the main stream by default", async () => {
