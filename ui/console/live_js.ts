@@ -25,7 +25,8 @@ export const LIVE_JS = String.raw`"use strict";
 
   function startPlayer(cam, s) {
     s.want = wantStream(cam);
-    var play = Object.assign({}, cam, { stream: s.want });
+    // auto is the server's default: the URL stays /whep (without a query).
+    var play = Object.assign({}, cam, { stream: s.want === "auto" ? undefined : s.want });
     players[cam.id] = window.eyrieLive.play({ video: s.video, img: s.img }, play, function (t) {
       s.status.textContent = t;
     }, function (m, label) {
