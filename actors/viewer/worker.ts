@@ -308,7 +308,7 @@ runActor<ViewerProtocol>(() => {
         }
         const turn = await gate.enter(args.client, offeredMs);
         if ("ok" in turn) return turn;
-        const stream = initialStream(args.stream, gate !== undefined && hasSubStream);
+        const stream = initialStream(args.stream, hasSubStream);
         // Ask now: the keyframe is encoded while ICE and DTLS run.
         askKeyframe(stream.stream, "new_viewer");
         try {
