@@ -230,6 +230,14 @@ Deno.test("a Chromium viewer behind a lossy link moves to the sub stream and bac
       }, 30_000);
       assert.equal(last.state, "connected", "the same RTCPeerConnection all along");
       assert.equal((await camera()).stats.viewer!.started, 1, "no new session");
+      // And Prometheus says so (the viewer reports every second).
+      await until("the metrics", async () => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        return /^eyrie_viewer_stream_switches_total\{camera="yard"\} 2$/m.test(text) &&
+            /^eyrie_viewers_on_sub\{camera="yard"\} 0$/m.test(text)
+          ? text
+          : undefined;
+      });
     }, async (dir) => {
       // No viewer moved the main stream's encoder: its target stayed the configured rate.
       assert.deepEqual([...mainTargets], [MAIN_KBPS]);
