@@ -151,12 +151,16 @@ export const LIVE_JS = String.raw`"use strict";
     var enc = stats.encoder || {};
     var view = stats.viewer || {};
     var camStats = stats.camera || {};
+    // The sub stream's encoder: its rate follows its viewers (the main stream's never moves).
+    var sub = stats["sub-encoder"] || {};
     var label = streamLabel(cam, s, view);
     s.stream.dataset.stream = label[0];
     s.stream.textContent = label[1] ? " · " + label[1] : "";
     s.fps.textContent = (enc.fps !== undefined ? enc.fps : camStats.fps !== undefined ? camStats.fps : "–") + "";
     s.bitrate.textContent = enc.bitrateKbps !== undefined
-      ? enc.bitrateKbps + " kbps" + (view.targetKbps ? " → " + view.targetKbps : "")
+      ? enc.bitrateKbps + " kbps" + (sub.bitrateKbps !== undefined
+        ? " · sub " + sub.bitrateKbps + (view.targetKbps ? " → " + view.targetKbps : "")
+        : "")
       : "–";
     s.encoder.textContent = enc.element ? enc.element + (enc.hardware ? " (hw)" : "") : "–";
     s.viewers.textContent = view.maxViewers !== undefined
