@@ -86,6 +86,14 @@ Deno.test("The console's grid plays a camera's sub stream and says so; the one-c
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    // This test is about the stream a tile asks for, not the fallback to LL-HLS: on a loaded
+    // machine WebRTC's first frame may take longer than the player's 4 s.
+    await page.addInitScript(() => {
+      (window as unknown as { eyrieLiveSettings: unknown }).eyrieLiveSettings = {
+        firstFrameMs: { webrtc: 60_000, hls: 8_000, mjpeg: 8_000 },
+        stallMs: 60_000,
+      };
+    });
     await page.goto(`${eyrie.url}/`);
 
     const grid = (id: string, label: string, width: number) =>
