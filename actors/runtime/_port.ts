@@ -7,6 +7,7 @@
  */
 import type { ExitReason } from "../defs.ts";
 import type { FromActor, ToActor } from "./protocol.ts";
+import { WorkerLeftovers } from "./_leftovers.ts";
 
 /** What a port tells the actor's process. */
 export interface PortOwner {
@@ -32,25 +33,30 @@ export interface ActorPort {
 /** A Worker that runs one actor. */
 export function ownWorker(url: URL, name: string, owner: PortOwner): ActorPort {
   const worker = new Worker(url, { type: "module", name });
+  const leftovers = new WorkerLeftovers(name);
+  const end = () => {
+    worker.terminate();
+    leftovers.stop((record) => owner.receive({ type: "log", record }));
+  };
   worker.onmessage = (e: MessageEvent<FromActor>) => owner.receive(e.data);
   worker.onerror = (e) => {
     e.preventDefault();
-    worker.terminate();
+    end();
     owner.lost({
       kind: "crashed",
       error: { name: "Error", message: e.message || "uncaught error in the Worker" },
     });
   };
   worker.onmessageerror = () => {
-    worker.terminate();
+    end();
     owner.lost({
       kind: "crashed",
       error: { name: "DataCloneError", message: "a message from the Worker could not be read" },
     });
   };
   return {
-    post: (m) => worker.postMessage(m),
-    release: () => worker.terminate(),
-    kill: () => worker.terminate(),
+    post: (m) => worker.postMessage(m.type === "start" ? { ...m, ledger: leftovers.ledger } : m),
+    release: end,
+    kill: end,
   };
 }

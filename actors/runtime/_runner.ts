@@ -11,6 +11,7 @@
  */
 import type { SerializedError } from "../defs.ts";
 import { createLogger } from "../log/logger.ts";
+import { usePipelineLedger } from "../../ffi/gst/ledger.ts";
 import { type ActorProtocol, type FromActor, serializeError, type ToActor } from "./protocol.ts";
 import type { Actor, ActorContext } from "./worker.ts";
 
@@ -26,6 +27,13 @@ export class ActorEnded extends Error {
 export function isActorEnded(reason: unknown): boolean {
   return reason instanceof ActorEnded;
 }
+
+/**
+ * How long an injected `hang` blocks the Worker's thread: far past any
+ * heartbeat's timeout, so the supervisor finds it and terminates the Worker,
+ * whose thread ends once the wait does.
+ */
+export const INJECTED_HANG_MS = 60_000;
 
 /** How long a crashed actor in a shared Worker may take to stop before the Worker is ended. */
 export const CRASH_CLEANUP_MS = 5_000;
@@ -86,6 +94,7 @@ export class ActorRunner {
         return;
       case "start": {
         this.#id = m.id;
+        if (m.ledger !== undefined) usePipelineLedger(m.ledger);
         const ctx: ActorContext<ActorProtocol> = {
           id: m.id,
           log: createLogger(m.id, (record) => this.#send({ type: "log", record }), "debug"),
@@ -129,8 +138,9 @@ export class ActorRunner {
             error: serializeError(new Error(`Injected fault in ${this.#id}`)),
           });
         } else {
-          // Blocks the Worker's thread until its owner terminates it.
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+          // Blocks the Worker's thread, past any heartbeat. Bounded: Deno cannot end a
+          // Worker whose thread never returns, so a hang for good would keep the thread.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, INJECTED_HANG_MS);
         }
         return;
       case "call": {

@@ -24,6 +24,7 @@
 import type { ExitReason, SerializedError } from "../defs.ts";
 import type { ActorPort, PortOwner } from "./_port.ts";
 import { type FromHost, HOST_SLOT, type ToHost } from "./protocol.ts";
+import { WorkerLeftovers } from "./_leftovers.ts";
 
 /** A Worker shared by several actors. */
 export class ActorHost {
@@ -31,12 +32,14 @@ export class ActorHost {
   readonly name: string;
   readonly #worker: Worker;
   readonly #members = new Map<number, PortOwner>();
+  readonly #leftovers: WorkerLeftovers;
   #nextSlot = 0;
   #ended = false;
 
   /** Starts the Worker from `url`, a module that calls serveHost(). */
   constructor(name: string, url: URL) {
     this.name = name;
+    this.#leftovers = new WorkerLeftovers(name);
     this.#worker = new Worker(url, { type: "module", name });
     this.#worker.onmessage = (e: MessageEvent<FromHost>) => {
       const { slot, m } = e.data;
@@ -79,16 +82,18 @@ export class ActorHost {
     return {
       post: (m) => {
         if (this.#ended) return;
-        const envelope: ToHost = m.type === "start" ? { slot, url: href, m } : { slot, m };
+        const envelope: ToHost = m.type === "start"
+          ? { slot, url: href, m: { ...m, ledger: this.#leftovers.ledger } }
+          : { slot, m };
         this.#worker.postMessage(envelope);
       },
       release: () => {
         this.#members.delete(slot);
-        if (this.#members.size === 0) this.#end();
+        if (this.#members.size === 0) this.#end(owner);
       },
       kill: (neighbours) => {
         this.#members.delete(slot);
-        this.#fail(() => neighbours);
+        this.#fail(() => neighbours, owner);
       },
     };
   }
@@ -98,15 +103,18 @@ export class ActorHost {
     return { ...error, message: `Shared Worker ${this.name}: ${error.message}` };
   }
 
-  #end(): void {
+  /** Terminates the Worker and stops what it leaves; `logTo` says so in its log. */
+  #end(logTo: PortOwner | undefined): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#worker.terminate();
+    const to = logTo ?? this.#members.values().next().value;
+    this.#leftovers.stop((record) => to?.receive({ type: "log", record }));
   }
 
   /** Ends the Worker and every actor still in it, each with `reason()`. */
-  #fail(reason: () => ExitReason): void {
-    this.#end();
+  #fail(reason: () => ExitReason, logTo?: PortOwner): void {
+    this.#end(logTo);
     const members = [...this.#members.values()];
     this.#members.clear();
     for (const m of members) m.lost(reason());

@@ -43,20 +43,21 @@ export interface ActorProtocol {
 
 /** Messages into a Worker. */
 export type ToActor =
-  | { type: "start"; id: string; init: unknown }
+  /** `ledger`: where the Worker enters its GStreamer pipelines (ffi/gst/ledger.ts), added by the port. */
+  | { type: "start"; id: string; init: unknown; ledger?: SharedArrayBuffer }
   | { type: "stop"; reason: StopReason }
   | { type: "call"; rid: number; name: string; args: unknown }
   | { type: "cast"; msg: unknown }
   | { type: "ping"; n: number }
-  /** Fault injection for the fault suite: the actor throws, or its Worker blocks forever. */
+  /** Fault injection for the fault suite: the actor throws, or its Worker blocks. */
   | { type: "fault"; how: InjectedFault };
 
 /**
  * A fault the fault suite injects into a running actor (tests/faults/):
  * `throw` is the actor's own error, as if one of its handlers threw (it
  * crashes that actor alone, even in a shared Worker); `hang` blocks the
- * Worker's thread for good (only the heartbeat can tell, and every actor in
- * that Worker goes with it). A Worker terminated from outside is
+ * Worker's thread for a minute (only the heartbeat can tell, and every actor
+ * in that Worker goes with it; see INJECTED_HANG_MS). A Worker terminated from outside is
  * `ActorProcess.kill()`.
  */
 export type InjectedFault = "throw" | "hang";

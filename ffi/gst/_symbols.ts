@@ -72,6 +72,7 @@ export const GST = {
     result: "pointer",
   },
   gst_object_ref_sink: { parameters: ["pointer"], result: "pointer" },
+  gst_object_ref: { parameters: ["pointer"], result: "pointer" },
   gst_object_unref: { parameters: ["pointer"], result: "void" },
   gst_object_get_name: { parameters: ["pointer"], result: "pointer" },
   gst_pipeline_new: { parameters: ["pointer"], result: "pointer" },
@@ -79,6 +80,12 @@ export const GST = {
   gst_bin_add: { parameters: ["pointer", "pointer"], result: "i32" },
   gst_bin_get_by_name: { parameters: ["pointer", "buffer"], result: "pointer" },
   gst_element_set_state: { parameters: ["pointer", "i32"], result: "i32" },
+  gst_element_set_state_nb: {
+    name: "gst_element_set_state",
+    parameters: ["pointer", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
   gst_element_get_state: { parameters: ["pointer", "buffer", "buffer", "u64"], result: "i32" },
   gst_element_get_state_nb: {
     name: "gst_element_get_state",

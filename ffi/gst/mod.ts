@@ -28,7 +28,13 @@
 export { type GstVersion, gstVersion, initGstreamer, setApplicationName } from "./init.ts";
 export { GstError, type GstErrorOptions } from "./errors.ts";
 export { debianPackageFor } from "./packages.ts";
-export { Pipeline, type SetStateOptions, type StateChange } from "./pipeline.ts";
+export {
+  Pipeline,
+  type SetStateOptions,
+  type StateChange,
+  stopLedgerPipelines,
+} from "./pipeline.ts";
+export { newPipelineLedger, usePipelineLedger } from "./ledger.ts";
 export { Element, type ForceKeyUnitOptions, type Value } from "./element.ts";
 export { Bus, type BusMessage, type MessageKind, type PopOptions, type State } from "./bus.ts";
 export { AppSink, type PullOptions } from "./app_sink.ts";

@@ -4,6 +4,7 @@ import { Bus, type State, STATES } from "./bus.ts";
 import { Element, elementHandle } from "./element.ts";
 import { GstError } from "./errors.ts";
 import { Handle } from "./_handle.ts";
+import { enterPipeline, leavePipeline, type LedgerEntry, takeLedger } from "./ledger.ts";
 import { lib } from "./_lib.ts";
 import {
   MESSAGE_ERROR,
@@ -46,7 +47,12 @@ export class Pipeline {
 
   private constructor(pointer: Deno.PointerObject) {
     this.name = objectName(pointer);
-    this.#handle = new Handle(pointer, release, `pipeline "${this.name}"`);
+    // The Worker's ledger keeps a reference of its own, so that whoever
+    // terminates this Worker can still stop the pipeline (ledger.ts).
+    lib().gst_object_ref(pointer);
+    const entry = enterPipeline(pointer);
+    if (entry === null) lib().gst_object_unref(pointer);
+    this.#handle = new Handle(pointer, (p) => release(p, entry), `pipeline "${this.name}"`);
   }
 
   /**
@@ -245,9 +251,28 @@ function stateNumber(state: State): number {
   return n;
 }
 
-function release(pointer: Deno.PointerObject): void {
+function release(pointer: Deno.PointerObject, entry: LedgerEntry | null): void {
   const g = lib();
   // Going to NULL is synchronous: streaming threads have stopped on return.
   g.gst_element_set_state(pointer, stateNumber("null"));
+  if (entry !== null && leavePipeline(entry)) g.gst_object_unref(pointer);
   g.gst_object_unref(pointer);
+}
+
+/**
+ * Stops the pipelines a terminated Worker left in its ledger (ledger.ts):
+ * each goes to NULL on a thread of Deno's blocking pool (a pipeline wedged
+ * with the Worker that built it blocks that thread, not the caller's) and
+ * loses the ledger's reference. Resolves to how many there were.
+ */
+export async function stopLedgerPipelines(ledger: SharedArrayBuffer): Promise<number> {
+  const left: Deno.PointerObject[] = [];
+  const n = takeLedger(ledger, (p) => left.push(p));
+  if (n === 0) return 0;
+  const g = lib();
+  await Promise.all(left.map(async (p) => {
+    await g.gst_element_set_state_nb(p, stateNumber("null"));
+    g.gst_object_unref(p);
+  }));
+  return n;
 }
