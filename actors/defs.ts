@@ -343,6 +343,11 @@ export interface CameraConfig {
   max_bitrate_kbps: number;
   /** Keyframe interval in frames. */
   gop: number;
+  /**
+   * The optional sub stream (`[camera.sub]`): a second, smaller H.264 stream
+   * for viewers on slow links and grids; null: the camera has none.
+   */
+  sub: SubStreamConfig | null;
   /** JPEG quality 1–100 for mjpeg. */
   jpeg_quality: number;
   max_viewers: number;
@@ -357,6 +362,15 @@ export interface CameraConfig {
   publish: PublishConfig[];
   recording: CameraRecordingConfig;
   detection: CameraDetectionConfig;
+}
+
+/** `[camera.sub]`: the smaller stream eyrie encodes beside the main one. */
+export interface SubStreamConfig {
+  width: number;
+  height: number;
+  fps: number;
+  /** The rate with every sub viewer on a good link; viewers' adaptive bitrate lowers it, never raises it. */
+  bitrate_kbps: number;
 }
 
 export interface ConsoleConfig {

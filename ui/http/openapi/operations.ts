@@ -68,6 +68,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   "POST /api/cameras/:id/whep": {
     tag: C,
     summary: "WHEP: an SDP offer in, 201 with the answer and the session's Location",
+    query: S.WhepQuery,
     bodyType: "application/sdp",
     produces: "application/sdp",
   },

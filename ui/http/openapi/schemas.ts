@@ -15,6 +15,12 @@ const LIST = z.union([z.string(), z.array(z.string())]).describe(
 );
 
 /** `GET /api/cameras/:id/hls/stream.m3u8`: a blocking playlist reload (RFC 8216bis §6.2.5.2). */
+export const WhepQuery = z.object({
+  stream: z.enum(["auto", "main", "sub"]).optional().describe(
+    "Which of the camera's streams: auto (default: main, the sub stream while the link cannot carry it), main, or sub ([camera.sub])",
+  ),
+});
+
 export const HlsPlaylistQuery = z.object({
   _HLS_msn: z.string().regex(/^\d{1,15}$/).optional().describe(
     "Answer once this media sequence number is in the playlist",
