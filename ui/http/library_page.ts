@@ -97,7 +97,8 @@ function play(item) {
   player.play().catch(() => {});
   $("#now").textContent = item.name + " · " + duration(item.duration_s) + " · " + item.codecs.join("/") +
     (item.delivery === "remux" ? " · copied into MP4 as it plays"
-      : item.delivery === "copy" ? " · its copy in MP4" : "");
+      : item.delivery === "copy" ? " · its copy in MP4"
+      : item.delivery === "transcode" ? " · re-encoded as it plays" : "");
   window.scrollTo({ top: 0, behavior: "smooth" });
 }
 

@@ -135,7 +135,9 @@ export const LibraryQuery = z.strictObject({
 
 /** `GET /api/library/items/:id`: parsed by the route with this schema. */
 export const LibraryItemQuery = z.strictObject({
-  format: z.literal("mp4").optional().describe("The item copied into MP4 (remuxed items)"),
+  format: z.enum(["mp4", "webm"]).optional().describe(
+    "mp4: the item copied into MP4 (remuxed items); webm: re-encoded (where its library allows)",
+  ),
 });
 
 /** `PUT /api/library/items/:id/position`: parsed by the route with this schema. */
