@@ -24,10 +24,10 @@ const LIST = z.union([z.string(), z.array(z.string())]).describe(
 
 /** `GET /api/cameras/:id/hls/stream.m3u8`: a blocking playlist reload (RFC 8216bis §6.2.5.2). */
 export const HlsPlaylistQuery = z.object({
-  _HLS_msn: z.string().regex(/^\d{1,15}$/).optional().describe(
+  _HLS_msn: z.string().regex(/^\d{1,15}$/, { error: "is not a number" }).optional().describe(
     "Answer once this media sequence number is in the playlist",
   ),
-  _HLS_part: z.string().regex(/^\d{1,6}$/).optional().describe(
+  _HLS_part: z.string().regex(/^\d{1,6}$/, { error: "is not a number" }).optional().describe(
     "…and this part of it (needs _HLS_msn)",
   ),
 });
