@@ -464,6 +464,11 @@ export interface LibraryConfig {
   id: string;
   /** The folder, absolute. */
   path: string;
+  /**
+   * Re-encode (VP8/Opus in WebM, as it plays) items whose codecs browsers do
+   * not decode; off by default (it costs a core). Absent: off.
+   */
+  transcode?: boolean;
 }
 
 // ---------------------------------------------------------------------------
