@@ -348,6 +348,11 @@ export interface CameraConfig {
   max_bitrate_kbps: number;
   /** Keyframe interval in frames. */
   gop: number;
+  /**
+   * The optional sub stream (`[camera.sub]`): a second, smaller H.264 stream
+   * for viewers on slow links and grids; null: the camera has none.
+   */
+  sub: SubStreamConfig | null;
   /** JPEG quality 1–100 for mjpeg. */
   jpeg_quality: number;
   max_viewers: number;
@@ -369,6 +374,15 @@ export interface CameraConfig {
   publish: PublishConfig[];
   recording: CameraRecordingConfig;
   detection: CameraDetectionConfig;
+}
+
+/** `[camera.sub]`: the smaller stream eyrie encodes beside the main one. */
+export interface SubStreamConfig {
+  width: number;
+  height: number;
+  fps: number;
+  /** The rate with every sub viewer on a good link; viewers' adaptive bitrate lowers it, never raises it. */
+  bitrate_kbps: number;
 }
 
 export interface ConsoleConfig {
@@ -462,6 +476,11 @@ export interface LibraryConfig {
   id: string;
   /** The folder, absolute. */
   path: string;
+  /**
+   * Re-encode (VP8/Opus in WebM, as it plays) items whose codecs browsers do
+   * not decode; off by default (it costs a core). Absent: off.
+   */
+  transcode?: boolean;
 }
 
 // ---------------------------------------------------------------------------

@@ -31,6 +31,10 @@ export interface RunOptions {
   enter?: string;
   /** More TOML lines for every camera, e.g. `max_bitrate_kbps = 2000`. */
   camera?: string;
+  /** Continuous recording (default) or none (`mode = "off"`), to take the recorder out. */
+  recording?: boolean;
+  /** Motion detection (default) or none. */
+  motion?: boolean;
 }
 
 /**
@@ -92,7 +96,9 @@ export class EyrieRun implements AsyncDisposable {
     await Deno.writeTextFile(
       `${dir}/eyrie.toml`,
       `data_dir = "${dir}/data"\n[console]\nlisten = "127.0.0.1:0"\n${cams}` +
-        `[recording]\ndir = "${dir}/data/recordings"\n[detection]\nmotion = true\n`,
+        `[recording]\ndir = "${dir}/data/recordings"\n` +
+        (options.recording === false ? `mode = "off"\n` : "") +
+        `[detection]\nmotion = ${options.motion !== false}\n`,
     );
     const deno = [Deno.execPath(), "run", ...FLAGS, MAIN, "run", "--config", `${dir}/eyrie.toml`];
     const [cmd, ...args] = options.enter === undefined

@@ -32,10 +32,13 @@ export async function piRun(
   let peakRss = 0;
   try {
     if (o.camera !== "") console.log(`camera settings: ${o.camera}`);
+    // As the systemd unit runs it (ui/service/unit.ts), unless --env says otherwise.
+    const env = { MALLOC_ARENA_MAX: "2", ...o.env };
+    console.log(`environment: ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(" ")}`);
     const run = await EyrieRun.start({
       cameras: 1,
       viewers: o.viewers,
-      env: o.env,
+      env,
       enter: cg.enterScript,
       camera: o.camera,
     });
@@ -62,16 +65,16 @@ export async function piRun(
           lastAt = performance.now();
         } catch { /* it is going */ }
         // The process may be gone between the check and the read (an OOM kill).
-        let rss = NaN;
+        let rss = NaN, anon = NaN;
         try {
-          rss = memoryTotals(run.pid).rss;
+          ({ rss, anon } = memoryTotals(run.pid));
         } catch { /* it is going */ }
         if (!Number.isNaN(rss)) peakRss = Math.max(peakRss, rss);
         if (performance.now() - lastPrint >= 60_000) {
           lastPrint = performance.now();
           const r = cg.report();
           console.log(
-            `  ${f((lastPrint - t0) / 60_000, 0)} min: RSS ${f(rss)} MB, ` +
+            `  ${f((lastPrint - t0) / 60_000, 0)} min: RSS ${f(rss)} MB (anonymous ${f(anon)}), ` +
               `cgroup peak ${f((r.peakBytes ?? 0) / 1e6)} MB, OOM kills ${r.oomKills}, ` +
               `throttled ${r.throttledPeriods}/${r.periods} periods`,
           );

@@ -5,6 +5,7 @@
 // named:
 //
 //   deno task bench memgrowth --minutes 5 [--viewers 0] [--env MALLOC_ARENA_MAX=2]
+//     [--recording off] [--motion off] [--camera "max_bitrate_kbps = 2000"]
 //
 // A region of 256 kB that is new is a V8 heap page; the rw-p part of a thread's
 // malloc arena grows in place; [heap] is the main malloc arena.
@@ -45,10 +46,22 @@ function regions(pid: number) {
   return out;
 }
 const V = opt("--viewers", "1") === "0" ? 0 : 1;
-const run = await EyrieRun.start({ cameras: 1, viewers: V, env, camera: opt("--camera", "") });
+const run = await EyrieRun.start({
+  cameras: 1,
+  viewers: V,
+  env,
+  camera: opt("--camera", ""),
+  recording: opt("--recording", "on") !== "off",
+  motion: opt("--motion", "on") !== "off",
+});
 await run.firstFrameMs();
 if (V) await run.addViewer();
+console.log(`load average before: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 await new Promise((r) => setTimeout(r, 60_000));
+const anonMb = () =>
+  Number(Deno.readTextFileSync(`/proc/${run.pid}/status`).match(/RssAnon:\s+(\d+)/)![1]) / 1024;
+const anon0 = anonMb();
+console.log(`1.0m anon ${anon0.toFixed(1)} MB`);
 const a = regions(run.pid);
 const t0 = Date.now();
 const series: string[] = [];
@@ -62,6 +75,13 @@ while (Date.now() - t0 < (minutes - 1) * 60_000) {
   console.log(series.at(-1), "threads", thr);
 }
 const b = regions(run.pid);
+const anon1 = anonMb();
+console.log(
+  `anon ${anon0.toFixed(1)} → ${anon1.toFixed(1)} MB from minute 1 to ${minutes}: ` +
+    `${((anon1 - anon0) / (minutes - 1)).toFixed(2)} MB/min; load average after: ${
+      Deno.loadavg().map((l) => l.toFixed(2)).join(" ")
+    }`,
+);
 const diffs: [number, string][] = [];
 for (const [k, e] of b) {
   const before = a.get(k)?.anon ?? 0;

@@ -16,7 +16,7 @@ DENO="$EYRIE_ROOT/.deno/node_modules/.bin/deno"
 RUNTIME_PACKAGES=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
-  libgstreamer1.0-0 libgstreamer-plugins-base1.0-0 ca-certificates
+  libgstreamer1.0-0 libgstreamer-plugins-base1.0-0 ca-certificates libssl3
 )
 # Peers the tests use: Chromium (WebRTC, console), openssl and curl (TLS),
 # ffmpeg (ffprobe), GStreamer headers and a C compiler (FFI layout test),

@@ -60,13 +60,16 @@ export function mayPassThrough(cam: CameraConfig): boolean {
 
 /**
  * Frames per second decoded pictures are converted at while passing through:
- * the detector's rate, or 1 without detection (then only keyframes are decoded).
+ * the detector's rate, or 1 without detection (then only keyframes are
+ * decoded), or the sub stream's fps when higher (its encoder reads them).
  */
 export function passthroughRawFps(cam: CameraConfig, forViewers = false): number {
   if (forViewers) return cam.fps;
   const det = cam.detection;
   const want = det.motion || det.model !== "" ? det.motion_fps : 1;
-  return Math.max(1, Math.min(cam.fps, Math.ceil(want)));
+  // A sub stream is encoded from these pictures: at its own rate.
+  const sub = cam.sub?.fps ?? 0;
+  return Math.max(1, Math.min(cam.fps, Math.max(Math.ceil(want), sub)));
 }
 
 /**
@@ -87,7 +90,8 @@ export function passthroughPipeline(
   // Without detection only snapshots and MJPEG want pictures: keyframes alone are enough, and
   // decoding them alone costs a fraction of decoding every frame (a P-frame needs the one before).
   // Encoding for viewers (a source with B-frames) needs every picture.
-  const keyOnly = wantsSmall(cam) || forViewers ? "" : "identity drop-buffer-flags=delta-unit ! ";
+  const everyPicture = wantsSmall(cam) || forViewers || cam.sub !== null;
+  const keyOnly = everyPicture ? "" : "identity drop-buffer-flags=delta-unit ! ";
   const raw =
     `video/x-raw,format=${cam.format},width=${cam.width},height=${cam.height},framerate=${fps}/1`;
   // buffer-mode=none: presentation times are the camera's RTP timestamps as they are. The

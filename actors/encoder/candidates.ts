@@ -97,20 +97,28 @@ export function encoderElements(c: EncoderCandidate, s: EncoderSettings): string
   }
 }
 
-/** appsrc → encoder → parser → appsink, one access unit per buffer. */
+/**
+ * appsrc → encoder → parser → appsink, one access unit per buffer. With
+ * `input` (frames of another size: the sub stream's encoder reads the
+ * camera's raw ring), a scaler sits before the encoder.
+ */
 export function encoderPipeline(
   c: EncoderCandidate,
   s: EncoderSettings,
   format: "I420" | "NV12",
+  input: { width: number; height: number } = s,
 ): string {
   const caps =
-    `video/x-raw,format=${format},width=${s.width},height=${s.height},framerate=${s.fps}/1`;
+    `video/x-raw,format=${format},width=${input.width},height=${input.height},framerate=${s.fps}/1`;
   const src =
     `appsrc name=src format=time is-live=true max-buffers=4 leaky-type=downstream caps=${caps}`;
+  const scale = input.width === s.width && input.height === s.height
+    ? ""
+    : `videoscale ! video/x-raw,width=${s.width},height=${s.height} ! `;
   const out = c.element === "jpegenc"
     ? " ! image/jpeg"
     : " ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au";
-  return `${src} ! videoconvert ! ${
+  return `${src} ! ${scale}videoconvert ! ${
     encoderElements(c, s)
   }${out} ! appsink name=out max-buffers=8 sync=false`;
 }

@@ -17,6 +17,12 @@ export interface EncoderInit {
   mode: SharedArrayBuffer;
   /** While held, with the camera asking for it: access units for WebRTC viewers only. */
   viewerAu?: SharedArrayBuffer;
+  /**
+   * The raw frames' size when it is not `camera`'s (the sub stream's encoder:
+   * `camera` is the sub stream, the ring holds the camera's pictures). Frames
+   * are scaled to `camera.width`x`camera.height` and thinned to `camera.fps`.
+   */
+  input?: { width: number; height: number; fps: number };
 }
 
 export interface EncoderStats {

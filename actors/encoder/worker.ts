@@ -59,6 +59,8 @@ runActor<EncoderProtocol>(() => {
   return {
     async start(init, ctx) {
       const cam = init.camera;
+      const input = init.input ?? { width: cam.width, height: cam.height, fps: cam.fps };
+      const thin = input.fps > cam.fps;
       const candidates = candidatesFor(cam);
       const settings: EncoderSettings = {
         width: cam.width,
@@ -78,7 +80,7 @@ runActor<EncoderProtocol>(() => {
       let index = picked.index;
 
       const open = (c: EncoderCandidate): Running => {
-        const text = encoderPipeline(c, settings, cam.format);
+        const text = encoderPipeline(c, settings, cam.format, input);
         const p = Pipeline.parse(text);
         p.setState("playing", { timeoutMs: 0 }); // "async" until the first push
         ctx.log.info("encoding", {
@@ -122,6 +124,8 @@ runActor<EncoderProtocol>(() => {
       };
       const latency = new LatencyWindow();
       let basePts = -1;
+      /** Capture time of the last frame taken (thinning to `cam.fps`); -1: none yet. */
+      let keptNs = -1;
       let discont = true;
       let awaitingKeyframe = false;
       const stats: EncoderStats = {
@@ -286,10 +290,14 @@ runActor<EncoderProtocol>(() => {
                   skipped++;
                   continue;
                 }
-                if (reader.width !== cam.width || reader.height !== cam.height) {
+                if (reader.width !== input.width || reader.height !== input.height) {
                   skipped++;
                   continue;
                 }
+                // A stream at a lower rate than the camera's (a sub stream) takes every n-th
+                // picture by time; 10 % slack so a late frame does not halve the rate.
+                if (thin && keptNs >= 0 && reader.captureNs - keptNs < frameNs * 0.9) continue;
+                keptNs = reader.captureNs;
                 if (basePts < 0) basePts = reader.captureNs;
                 const pts = Math.max(0, Math.round(reader.captureNs - basePts));
                 if ((reader.flags & FrameFlags.DISCONT) !== 0) {

@@ -3,7 +3,8 @@
  * from its name): the MIME type of its container, its codecs, and how a
  * browser gets it — as the file is (`direct`), copied into fragmented MP4
  * on the fly (`remux`: H.264 video with AAC or no audio in Matroska, AVI or
- * QuickTime), or not at all here (`unsupported`, with the reason). Pure.
+ * QuickTime), or not as it is (`unsupported`, with the reason: re-encoded
+ * only where its library allows, transcode.ts). Pure.
  *
  * @module
  */
@@ -96,6 +97,10 @@ export function codecName(caps: string): string {
       return "theora";
     case "video/mpeg":
       return field(caps, "mpegversion") === "4" ? "mpeg4" : "mpeg2";
+    // MPEG-4 Part 2 as AVI names it (by its fourcc: DX50, XVID).
+    case "video/x-divx":
+    case "video/x-xvid":
+      return "mpeg4";
     case "audio/mpeg":
       return field(caps, "mpegversion") === "4" || field(caps, "mpegversion") === "2"
         ? "aac"
@@ -162,6 +167,6 @@ export function mediaFacts(found: Findings): MediaFacts | null {
     ...base,
     mime,
     delivery: "unsupported",
-    note: `Browsers do not play ${codecs.join("/")} in ${mime}, and re-encoding is not done here`,
+    note: `Browsers do not play ${codecs.join("/")} in ${mime}`,
   };
 }

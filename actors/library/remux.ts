@@ -18,7 +18,8 @@ export const REMUX_PULL_TIMEOUT_MS = 10_000;
 /** mp4mux fragment length. Reason: the player can start after one; seeks land within one. */
 export const REMUX_FRAGMENT_MS = 1000;
 
-function demuxer(mime: string): string {
+/** The demuxer element for a container MIME type. */
+export function demuxer(mime: string): string {
   switch (mime) {
     case "video/x-matroska":
     case "video/webm":

@@ -79,3 +79,38 @@ export const viewerPacketizerChild: ChildFactory = (node, ctx) => {
       }),
   };
 };
+
+/**
+ * The sub stream's packetizer (`[camera.sub]`): sub AU ring → sub RTP ring,
+ * which only WebRTC viewers read. Its timestamps share the main stream's
+ * clock, so a viewer moved between the two keeps one timeline.
+ */
+export const subPacketizerChild: ChildFactory = (node, ctx) => {
+  const { subAu, subRtp } = node.rings;
+  if (subAu === undefined || subRtp === undefined) return null;
+  return {
+    id: "sub-packetizer",
+    restart: "permanent",
+    shutdownMs: ACTOR_SHUTDOWN_MS,
+    start: () =>
+      spawnActor<PacketizerProtocol>({
+        id: `${node.id}/sub-packetizer`,
+        url: PACKETIZER_WORKER,
+        host: node.hosts.get(ctx.host),
+        init: {
+          au: subAu,
+          rtp: subRtp,
+          reader: READER.packetizer,
+          codec: "h264",
+          mtu: WEBRTC_MTU,
+          payloadType: H264_PAYLOAD_TYPE,
+          ssrc: node.subRtpIdentity.ssrc,
+          timestampOffset: node.subRtpIdentity.timestampOffset,
+        },
+        log: ctx.log,
+        onEvent: (e) => {
+          if (e.type === "stats") node.stats.set("sub-packetizer", e.stats);
+        },
+      }),
+  };
+};

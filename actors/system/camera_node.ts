@@ -56,8 +56,10 @@ export class CameraNode {
   #audio: { state: AudioState; source: string } | undefined;
   /** Told when the camera turns out to have no sound, or to have some again (RTSP describes it). */
   readonly audioPresence = new EventStream<boolean>();
-  /** The running encoder, to ask for keyframes and bitrates. */
+  /** The running encoder, to ask for keyframes (its bitrate is the camera's: no viewer lowers it). */
   encoder: ActorProcess<EncoderProtocol> | undefined;
+  /** The running sub stream encoder (`[camera.sub]`), to ask for keyframes and bitrates. */
+  subEncoder: ActorProcess<EncoderProtocol> | undefined;
   /**
    * Moments worth recording (motion, objects): the detector emits, the
    * recorder listens. `atNs` is on the ring clock (pts/capture ns).
@@ -77,6 +79,11 @@ export class CameraNode {
   readonly viewerRtpIdentity = {
     ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
     timestampOffset: crypto.getRandomValues(new Uint32Array(1))[0],
+  };
+  /** The sub stream's RTP identity; its timestamps share the main stream's clock (same offset). */
+  readonly subRtpIdentity = {
+    ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
+    timestampOffset: this.rtp.timestampOffset,
   };
   /** Told when the stream's SPS/PPS become known (the RTSP server describes the stream with them). */
   readonly parametersKnown = new EventStream<StreamParameters>();
@@ -136,9 +143,17 @@ export class CameraNode {
     this.encoder?.cast({ type: "keyframe" });
   }
 
-  /** Asks the encoder for a bitrate (clamped to the camera's min and max). */
-  setBitrate(kbps: number): void {
-    this.encoder?.cast({ type: "set_bitrate", kbps });
+  /** Asks the sub stream's encoder for a keyframe now (a viewer joined or moved to it). */
+  requestSubKeyframe(): void {
+    this.subEncoder?.cast({ type: "keyframe" });
+  }
+
+  /**
+   * Asks the sub stream's encoder for a bitrate (clamped to its range). The
+   * main encoder has no such door: no viewer lowers what is recorded.
+   */
+  setSubBitrate(kbps: number): void {
+    this.subEncoder?.cast({ type: "set_bitrate", kbps });
   }
 
   /** The spec that starts this camera's subtree under the root. */

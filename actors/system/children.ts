@@ -10,6 +10,7 @@
  * <camera> (one_for_one)
  * ├── camera          source → raw ring, small ring (a source offline is a state, not a crash)
  * ├── encoder         raw ring → AU ring
+ * ├── sub-encoder     raw ring → sub AU ring, scaled ([camera.sub] only)
  * ├── audio           microphone, tone or the camera's track → Opus → audio ring (offline is a
  * │                   state of its own: the video never waits on it)
  * └── outputs (one_for_one)
@@ -20,7 +21,8 @@
  *     │   ├── rtp (one_for_one): 0, 1, … RTP ring → UDP, one per [[camera.rtp]]
  *     │   ├── publish (one_for_one): 0, … RTP ring → a Janus mountpoint, one per [[camera.publish]]
  *     │   ├── viewer-packetizer  AU ring or viewer AU ring → viewer RTP ring (passthrough cameras)
- *     │   └── viewer      RTP ring (viewer RTP ring when there is one) → WebRTC, only while someone
+ *     │   ├── sub-packetizer  sub AU ring → sub RTP ring ([camera.sub] only)
+ *     │   └── viewer      RTP ring (viewer RTP ring when there is one) and sub RTP ring → WebRTC, only while someone
  *     │                   watches (viewer/demand.ts)
  *     └── detector    small ring → events
  * ```
@@ -45,7 +47,8 @@ import { groupChild, INDEPENDENT } from "./group.ts";
 import { onHost } from "./placement.ts";
 import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
-import { packetizerChild, viewerPacketizerChild } from "../packetizer/spec.ts";
+import { packetizerChild, subPacketizerChild, viewerPacketizerChild } from "../packetizer/spec.ts";
+import { subEncoderChild } from "../encoder/sub.ts";
 import { rtpOutputsChild } from "../rtp_output/spec.ts";
 import { publishersChild } from "../publish/spec.ts";
 import { detectorChild } from "../detector/spec.ts";
@@ -67,6 +70,7 @@ export const LIVE_CHILDREN: ChildFactory[] = [
   onHost(IO, rtpOutputsChild),
   onHost(IO, publishersChild),
   onHost(IO, viewerPacketizerChild),
+  onHost(IO, subPacketizerChild),
   // The viewer joins here at the first WHEP offer and leaves when nobody watches (viewer/demand.ts).
 ];
 
@@ -81,6 +85,7 @@ export const OUTPUT_CHILDREN: ChildFactory[] = [
 export const CAMERA_CHILDREN: readonly ChildFactory[] = [
   onHost(MEDIA, cameraChild),
   onHost(MEDIA, encoderChild),
+  onHost(MEDIA, subEncoderChild),
   onHost(MEDIA, audioChild),
   groupChild("outputs", INDEPENDENT, OUTPUT_CHILDREN),
 ];

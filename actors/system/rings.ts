@@ -32,6 +32,12 @@ export interface CameraRings {
    * entry's aux: audio → RTP outputs, the RTSP server.
    */
   audioRtp: SharedArrayBuffer;
+  /**
+   * A camera with `[camera.sub]`: the sub stream's access units (sub encoder →
+   * sub packetizer) and RTP (sub packetizer → viewer).
+   */
+  subAu?: SharedArrayBuffer;
+  subRtp?: SharedArrayBuffer;
 }
 
 /**
@@ -106,6 +112,8 @@ export const READER = {
   jpegFeed: 1,
   /** raw ring: the recorder's segment thumbnails of an H.264 camera (one frame a segment) */
   thumbnail: 2,
+  /** raw ring: the sub stream's encoder (`[camera.sub]`); it is reader 0 of subAu, the viewer of subRtp */
+  subEncoder: 3,
   /** small ring */
   detector: 0,
   /** au ring */
@@ -137,8 +145,17 @@ export function createCameraRings(cam: CameraConfig): CameraRings {
       viewerRtp: createByteRing({ entries: rtpRingEntries(cam), dataBytes: rtpRingBytes(cam) }),
     }
     : {};
+  // The sub stream's rings are sized by its own top rate (the sub viewers' bitrate only lowers it).
+  const sub = cam.sub === null ? {} : (() => {
+    const top = { ...cam, max_bitrate_kbps: cam.sub.bitrate_kbps };
+    return {
+      subAu: createByteRing({ entries: AU_ENTRIES, dataBytes: auRingBytes(top) }),
+      subRtp: createByteRing({ entries: rtpRingEntries(top), dataBytes: rtpRingBytes(top) }),
+    };
+  })();
   return {
     ...viewers,
+    ...sub,
     raw: createFrameRing({
       slots: RAW_SLOTS,
       slotBytes: rawFrameBytes(format, cam.width, cam.height),

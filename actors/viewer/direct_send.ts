@@ -108,11 +108,16 @@ export class DirectSender {
   readonly #sender: SenderLike;
   readonly #transport: TransportLike;
   readonly #connection: ConnectionLike;
-  readonly #pool: PacketPool;
+  #pool: PacketPool;
   readonly #free: Slot[] = [];
   #seq: number;
   #roc = 0;
-  readonly #timestampOffset: number;
+  #timestampOffset: number;
+  /** The last new packet's timestamp (as sent) and capture time, to join another stream's timeline. */
+  #lastTimestamp = -1;
+  #lastCaptureMs = 0;
+  /** Moved to another stream: the next packet's timestamp is set by the time that passed. */
+  #rebase = false;
   /** Outgoing sequence → pool sequence and SRTP index (roc · 2^16 + seq), for NACKs. */
   readonly #historyPool = new Float64Array(HISTORY).fill(-1);
   readonly #historyIndex = new Float64Array(HISTORY).fill(-1);
@@ -193,6 +198,20 @@ export class DirectSender {
     return true;
   }
 
+  /**
+   * Takes packets from another stream's pool from now on (the viewer moved
+   * between main and sub stream): its timestamps join this session's
+   * timeline by capture time, and NACKs for packets of the old stream go
+   * unanswered (they no longer matter: the new stream starts at a keyframe).
+   */
+  moveTo(pool: PacketPool): void {
+    if (pool === this.#pool) return;
+    this.#pool = pool;
+    this.#historyPool.fill(-1);
+    this.#historyIndex.fill(-1);
+    this.#rebase = this.#lastTimestamp >= 0;
+  }
+
   /** Sends again what went out as `lost` (a browser's NACK), if the pool still has it. */
   resend(lost: readonly number[]): void {
     for (const out of lost) {
@@ -217,9 +236,22 @@ export class DirectSender {
     const size = pool.size(seq);
     const slot = this.#slot(size);
     // RFC 3550 5.1: the timestamp is bytes 4–7 of the camera's packet.
-    const timestamp =
-      (((src[at + 4] << 24) | (src[at + 5] << 16) | (src[at + 6] << 8) | src[at + 7]) +
-        this.#timestampOffset) >>> 0;
+    const own = ((src[at + 4] << 24) | (src[at + 5] << 16) | (src[at + 6] << 8) | src[at + 7]) >>>
+      0;
+    const captureMs = pool.captureNs(seq) / 1e6;
+    const fresh = done !== noop; // a new packet, not a NACK's resend
+    if (fresh && this.#rebase) {
+      // 90 kHz: the first packet of the other stream is as far after the last one as its capture.
+      const want = this.#lastTimestamp +
+        Math.max(1, Math.round((captureMs - this.#lastCaptureMs) * 90));
+      this.#timestampOffset = (want - own) >>> 0;
+      this.#rebase = false;
+    }
+    const timestamp = (own + this.#timestampOffset) >>> 0;
+    if (fresh) {
+      this.#lastTimestamp = timestamp;
+      this.#lastCaptureMs = captureMs;
+    }
     const nowMs = performance.timeOrigin + performance.now();
     const end = rewriteRtp(
       src,
@@ -240,7 +272,7 @@ export class DirectSender {
     this.#socket!.send(slot.buf, 0, length, this.#port, this.#host, slot.sent);
     // RFC 3550 6.4.1: a sender report's NTP time is the instant its RTP timestamp stands for, the
     // capture, not the send: a viewer's first frames are sent from a keyframe up to a second old.
-    this.#count((src[at + 1] & 0x80) !== 0, end, length, timestamp, pool.captureNs(seq) / 1e6);
+    this.#count((src[at + 1] & 0x80) !== 0, end, length, timestamp, captureMs);
     return true;
   }
 

@@ -2,20 +2,22 @@
  * A faster SRTP protect for werift's AES_CM_128_HMAC_SHA1_80, the profile
  * Chromium picks. Same bytes out as werift's (a test compares them), about
  * half the CPU: werift builds an AES-CTR cipher and an HMAC per packet, and
- * a BigInt for the counter; this keeps one AES-ECB cipher per session for
- * the key stream (RFC 3711 4.1.1: the counter blocks encrypted in ECB are the
- * CTR key stream) and HMAC-SHA1 states with the padded key already absorbed
- * (copied per packet), and writes the packet into one buffer.
+ * a BigInt for the counter; this keeps one AES-128-CTR context per session
+ * (RFC 3711 4.1.1: AES-CM is counter mode with the counter block below) and
+ * HMAC-SHA1 states with the padded key already absorbed, both in OpenSSL
+ * through ffi/crypto, and writes the packet into one buffer. Nothing is
+ * allocated per packet: node:crypto's hash copies are native objects that
+ * only a full GC frees, and its cipher updates return new buffers; per
+ * packet they piled up in the viewer Worker's malloc arena
+ * (bench/README.md, memgrowth).
  * {@linkcode protectInPlace} encrypts a packet already in the caller's
  * buffer (the direct send path, direct_send.ts); the werift patch
  * ({@linkcode installFastSrtp}) serves sessions that stay on werift's path.
- * Per 1200-byte packet here: ~4 µs for the key stream (one ECB update),
- * ~4 µs for the HMAC (Deno's SHA-1), the XOR under 1 µs.
  *
  * ```
  *  counter block j = (salt · 2^16) XOR (SSRC · 2^64) XOR (index · 2^16) + j     (128 bits)
  *  index = ROC · 2^16 + SEQ
- *  out = header ‖ payload XOR AES-ECB(counter blocks) ‖ HMAC-SHA1(header ‖ cipher text ‖ ROC)[0..10)
+ *  out = header ‖ payload XOR AES(counter blocks) ‖ HMAC-SHA1(header ‖ cipher text ‖ ROC)[0..10)
  * ```
  *
  * Only the send side (encryptRtp) is replaced; decryption and SRTCP stay werift's.
@@ -23,8 +25,8 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { type Cipheriv, createCipheriv, createHash, type Hash } from "node:crypto";
 import { SrtpSession } from "werift";
+import { AesCtr128, HmacSha1 } from "../../ffi/crypto/mod.ts";
 
 /** The RTP header werift hands to the cipher (its RtpHeader). */
 interface HeaderLike {
@@ -45,16 +47,16 @@ export interface CtrCipher {
 /** RFC 3711: an SRTP payload is at most 2^16 blocks; ours are ≤ 1200 bytes. Room for 9000. */
 const MAX_BLOCKS = 9216 / 16;
 const TAG_BYTES = 10;
-const SHA1_BLOCK = 64;
 
 /** One SRTP sending context's keys, with the ciphers made once. */
 export interface SrtpState {
-  ecb: Cipheriv;
-  inner: Hash;
-  outer: Hash;
+  /** AES-128-CTR with the session key. */
+  ctr: AesCtr128;
+  /** HMAC-SHA1 with the session's authentication key. */
+  hmac: HmacSha1;
   salt: Uint8Array;
-  /** Counter blocks, rewritten per packet. */
-  counters: Buffer;
+  /** The packet's first counter block, rewritten per packet. */
+  counter: Uint8Array;
 }
 
 /** The bytes SRTP adds after the packet (the 80-bit authentication tag). */
@@ -66,23 +68,11 @@ export function srtpState(
   sessionSalt: Uint8Array,
   authKey: Uint8Array,
 ): SrtpState {
-  const ecb = createCipheriv("aes-128-ecb", sessionKey, null);
-  ecb.setAutoPadding(false);
-  // HMAC (RFC 2104) with the key's padded blocks absorbed once.
-  const key = Buffer.alloc(SHA1_BLOCK);
-  key.set(authKey);
-  const ipad = Buffer.alloc(SHA1_BLOCK);
-  const opad = Buffer.alloc(SHA1_BLOCK);
-  for (let i = 0; i < SHA1_BLOCK; i++) {
-    ipad[i] = key[i] ^ 0x36;
-    opad[i] = key[i] ^ 0x5c;
-  }
   return {
-    ecb,
-    inner: createHash("sha1").update(ipad),
-    outer: createHash("sha1").update(opad),
+    ctr: new AesCtr128(sessionKey),
+    hmac: new HmacSha1(authKey),
     salt: Uint8Array.from(sessionSalt),
-    counters: Buffer.alloc(MAX_BLOCKS * 16),
+    counter: new Uint8Array(16),
   };
 }
 
@@ -101,9 +91,10 @@ export function protectInPlace(
   const payloadBytes = end - headerBytes;
   const blocks = (payloadBytes + 15) >> 4;
   if (blocks > MAX_BLOCKS) throw new RangeError(`An RTP payload of ${payloadBytes} bytes`);
-  // First counter block: salt XOR SSRC XOR index, low 16 bits 0; then +1 per block (j < 2^16).
+  // First counter block: salt XOR SSRC XOR index, low 16 bits 0; CTR adds 1 per block (j < 2^16,
+  // so the carry never leaves the low 16 bits, as RFC 3711's counter wants).
   const salt = s.salt;
-  const ctr = s.counters;
+  const ctr = s.counter;
   const roc = rolloverCounter >>> 0;
   for (let i = 0; i < 14; i++) ctr[i] = salt[i];
   ctr[4] ^= buf[8];
@@ -118,22 +109,14 @@ export function protectInPlace(
   ctr[13] ^= buf[3];
   ctr[14] = 0;
   ctr[15] = 0;
-  for (let j = 1; j < blocks; j++) {
-    const at = j * 16;
-    for (let i = 0; i < 14; i++) ctr[at + i] = ctr[i];
-    ctr[at + 14] = j >>> 8;
-    ctr[at + 15] = j & 255;
-  }
-  const stream = s.ecb.update(ctr.subarray(0, blocks * 16));
-  for (let i = 0; i < payloadBytes; i++) buf[headerBytes + i] ^= stream[i];
+  s.ctr.apply(buf.subarray(headerBytes, end), ctr);
   // The authenticated bytes are the packet and then the ROC: write the ROC where the tag goes
   // (one hash update instead of two; the tag overwrites it).
   buf[end] = roc >>> 24;
   buf[end + 1] = (roc >>> 16) & 255;
   buf[end + 2] = (roc >>> 8) & 255;
   buf[end + 3] = roc & 255;
-  const inner = s.inner.copy().update(buf.subarray(0, end + 4)).digest();
-  const tag = s.outer.copy().update(inner).digest();
+  const tag = s.hmac.sign(buf, end + 4);
   for (let i = 0; i < TAG_BYTES; i++) buf[end + i] = tag[i];
   return end + TAG_BYTES;
 }

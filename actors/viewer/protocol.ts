@@ -8,6 +8,7 @@ import type { Client } from "./admission.ts";
 import type { EndReason } from "./health.ts";
 import type { IceHosts } from "./ice.ts";
 import type { IceServer } from "../../transports/ice/servers.ts";
+import type { StreamChoice, StreamName } from "./stream_choice.ts";
 
 export interface ViewerInit {
   cameraId: string;
@@ -19,8 +20,16 @@ export interface ViewerInit {
   audioReader: number;
   /** Sessions at most, connecting ones included (camera config max_viewers). */
   maxViewers: number;
-  /** The encoder's bitrate range and configured rate, for adaptive bitrate. */
-  bitrate: { minKbps: number; maxKbps: number; startKbps: number };
+  /**
+   * The sub stream (`[camera.sub]`): its RTP ring (read as reader `reader`),
+   * and its encoder's bitrate range and configured rate, for adaptive
+   * bitrate. Absent: every viewer gets the main stream, whose bitrate no
+   * viewer changes.
+   */
+  sub?: {
+    rtp: SharedArrayBuffer;
+    bitrate: { minKbps: number; maxKbps: number; startKbps: number };
+  };
 }
 
 /** An offer already checked and narrowed by checkOffer() (offer.ts). */
@@ -35,6 +44,8 @@ export interface OfferArgs {
   ice: IceConfig;
   /** Who asks: connecting sessions are capped per client (admission.ts). */
   client: Client;
+  /** Which stream it wants (`?stream=` on the WHEP POST); `auto` moves with its link. */
+  stream: StreamChoice;
 }
 
 export type OfferReply =
@@ -99,6 +110,10 @@ export interface SessionStats {
   direct: boolean;
   /** Opus RTP packets sent on the audio section (0 when it was answered inactive). */
   audioPacketsSent: number;
+  /** The stream it plays now; whether it moves with its link; how often it moved. */
+  stream: StreamName;
+  adaptive: boolean;
+  switches: number;
 }
 
 export interface ViewerStats {
@@ -125,8 +140,13 @@ export interface ViewerStats {
   pli: number;
   fir: number;
   nack: number;
-  /** The bitrate adaptive bitrate last asked the encoder for. */
+  /** The bitrate adaptive bitrate last asked the sub stream's encoder for (0: no sub stream). */
   targetKbps: number;
+  /** Connected sessions on each stream. */
+  onMain: number;
+  onSub: number;
+  /** Moves between the streams, all sessions since the actor started. */
+  switches: number;
   dtlsRetransmitsDropped: number;
   /** werift is loaded (it is, from the first offer on: webrtc.ts). */
   webrtcLoaded: boolean;
@@ -144,7 +164,9 @@ export interface ViewerStats {
 
 export type ViewerEvent =
   | { type: "stats"; stats: ViewerStats }
-  | { type: "keyframe" }
+  /** A keyframe is wanted on that stream (a new viewer, a viewer moved to it, a PLI). */
+  | { type: "keyframe"; stream: StreamName }
+  /** The sub stream's encoder rate (its weakest viewer's); the main stream's never moves. */
   | { type: "bitrate"; kbps: number };
 
 export interface ViewerProtocol {

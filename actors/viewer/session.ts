@@ -30,6 +30,7 @@ import {
 } from "werift";
 import type { ViewerSignal } from "./abr.ts";
 import { DirectSender } from "./direct_send.ts";
+import { shrinkReceiveBuffers } from "./udp_receive.ts";
 import { type PacketPool, type PacketSink, PeerCursor } from "./fanout.ts";
 import {
   type EndReason,
@@ -41,6 +42,7 @@ import {
 } from "./health.ts";
 import { iceSettings } from "./ice.ts";
 import type { OfferArgs, SessionStats, TrickleCandidate } from "./protocol.ts";
+import type { StreamName, StreamState } from "./stream_choice.ts";
 
 /** RFC 5104 FIR's feedback message type; werift does not export the class. */
 const FIR_COUNT = 4;
@@ -58,8 +60,10 @@ export interface SessionOptions {
   /** When the offer arrived (the `now` clock): the session's timeline starts there. */
   offeredMs: number;
   clientKey: string;
-  /** The camera's packets (NACKs are answered from it). */
-  pool: PacketPool;
+  /** The camera's packets per stream (NACKs are answered from them). */
+  pools: Readonly<Record<StreamName, PacketPool>>;
+  /** Which stream it starts on, and whether it moves with its link (stream_choice.ts). */
+  stream: StreamState;
 }
 
 function h264(): RTCRtpCodecParameters {
@@ -89,6 +93,10 @@ export class ViewerSession implements PacketSink {
   fir = 0;
   nack = 0;
   firstFrameMs: number | null = null;
+  /** Its stream and the state of its moves (stream_choice.ts). */
+  choice: StreamState;
+  /** The receiver report the stream choice last judged (its arrival, ms). */
+  judgedReportMs = 0;
   /** When the offer arrived and when the answer was made, ICE connected, DTLS connected. */
   readonly offeredMs: number;
   readonly answerMs: number;
@@ -109,6 +117,10 @@ export class ViewerSession implements PacketSink {
   readonly #now: () => number;
   #highest = -1;
   #lastTimestamp = -1;
+  #lastCaptureNs = 0;
+  /** Moved to another stream: werift's path joins its timestamps by capture time. */
+  #moved = false;
+  readonly #pools: Readonly<Record<StreamName, PacketPool>>;
 
   private constructor(
     pc: RTCPeerConnection,
@@ -119,6 +131,8 @@ export class ViewerSession implements PacketSink {
     this.#now = options.now;
     this.offeredMs = options.offeredMs;
     this.clientKey = options.clientKey;
+    this.#pools = options.pools;
+    this.choice = options.stream;
     this.clock = newSessionClock(options.now());
     this.answerMs = this.clock.createdMs - this.offeredMs;
     this.remoteUfrag = /^a=ice-ufrag:(.+)$/m.exec(options.sdp)?.[1]?.trim() ?? null;
@@ -135,7 +149,7 @@ export class ViewerSession implements PacketSink {
     });
     pc.connectionStateChange.subscribe((state) => {
       if (state === "connected" && this.state === "connecting") {
-        this.#direct = DirectSender.for(this.#sender, this.#transport, options.pool);
+        this.#direct = DirectSender.for(this.#sender, this.#transport, this.pool);
         this.state = "connected";
         this.clock.connectedMs = this.#now();
         this.#events.connected(this);
@@ -157,6 +171,30 @@ export class ViewerSession implements PacketSink {
     }
   }
 
+  /** The stream it plays now. */
+  get stream(): StreamName {
+    return this.choice.stream;
+  }
+
+  /** The packets of the stream it plays now. */
+  get pool(): PacketPool {
+    return this.#pools[this.choice.stream];
+  }
+
+  /**
+   * Moves it to `next`'s stream without a new session: the same SSRC,
+   * contiguous sequence numbers, timestamps joined by capture time; its
+   * cursor waits for that stream's next keyframe (the caller asks for one).
+   */
+  switchTo(next: StreamState): void {
+    const moved = next.stream !== this.choice.stream;
+    this.choice = next;
+    if (!moved) return;
+    this.#direct?.moveTo(this.pool);
+    this.#moved = this.#lastTimestamp >= 0;
+    this.cursor.resync(this.pool);
+  }
+
   /** Answers a checked offer; the session starts connecting. Throws what werift throws. */
   static async answer(
     args: OfferArgs,
@@ -175,6 +213,7 @@ export class ViewerSession implements PacketSink {
       await pc.setLocalDescription(await pc.createAnswer());
       const sdp = pc.localDescription?.sdp;
       if (sdp === undefined) throw new Error("werift made no answer");
+      shrinkReceiveBuffers(pc);
       return {
         session: new ViewerSession(pc, { ...options, sdp: args.sdp, lite: args.ice.lite }),
         sdp,
@@ -200,16 +239,23 @@ export class ViewerSession implements PacketSink {
       // RTP header bytes 4-7: timestamp (RFC 3550 5.1).
       const timestamp = ((packet[4] << 24) | (packet[5] << 16) | (packet[6] << 8) | packet[7]) >>>
         0;
+      const captureNs = pool.captureNs(seq);
       if (discont && this.#lastTimestamp >= 0) {
         // Packets were skipped: keep this viewer's sequence numbers contiguous (nothing to NACK)
-        // and its timestamps true to the time that passed.
+        // and its timestamps true to the time that passed (by capture time after a move to the
+        // other stream, whose timestamps may have another origin).
+        const elapsed = this.#moved
+          ? Math.max(1, Math.round(((captureNs - this.#lastCaptureNs) * 90) / 1e6))
+          : ((timestamp - this.#lastTimestamp) >>> 0) || 1;
         this.#sender.replaceRTP(
           { sequenceNumber: (packet[2] << 8) | packet[3], timestamp },
           true,
-          ((timestamp - this.#lastTimestamp) >>> 0) || 1,
+          elapsed,
         );
+        this.#moved = false;
       }
       this.#lastTimestamp = timestamp;
+      this.#lastCaptureNs = captureNs;
       this.#sender.sendRtp(packet).then(done, done);
     }
     onSent(this.clock, now);
@@ -279,6 +325,9 @@ export class ViewerSession implements PacketSink {
       firstFrameMs: this.firstFrameMs === null ? null : Math.round(this.firstFrameMs),
       direct: this.#direct !== null,
       audioPacketsSent: this.audioPacketsSent,
+      stream: this.choice.stream,
+      adaptive: this.choice.adaptive,
+      switches: this.choice.switches,
     };
   }
 

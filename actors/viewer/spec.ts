@@ -12,6 +12,7 @@ import type { CameraNode, ChildFactory } from "../system/camera_node.ts";
 import { ACTOR_SHUTDOWN_MS } from "../system/flags.ts";
 import { AUDIO_READER, READER } from "../system/rings.ts";
 import { VIEWER_WORKER, type ViewerProtocol } from "./protocol.ts";
+import { subMinKbps } from "../encoder/sub.ts";
 
 const running = new WeakMap<CameraNode, ActorProcess<ViewerProtocol>>();
 
@@ -37,6 +38,15 @@ export const viewerChild: ChildFactory = (node, ctx) => {
     shutdownMs: ACTOR_SHUTDOWN_MS,
     start: async () => {
       const cam = node.config;
+      const subRtp = node.rings.subRtp;
+      const sub = cam.sub === null || subRtp === undefined ? null : {
+        rtp: subRtp,
+        bitrate: {
+          minKbps: subMinKbps(cam.sub),
+          maxKbps: cam.sub.bitrate_kbps,
+          startKbps: cam.sub.bitrate_kbps,
+        },
+      };
       const actor = await spawnActor<ViewerProtocol>({
         id: `${node.id}/viewer`,
         url: VIEWER_WORKER,
@@ -49,11 +59,7 @@ export const viewerChild: ChildFactory = (node, ctx) => {
           audio: node.rings.audio,
           audioReader: AUDIO_READER.viewer,
           maxViewers: cam.max_viewers,
-          bitrate: {
-            minKbps: cam.min_bitrate_kbps,
-            maxKbps: cam.max_bitrate_kbps,
-            startKbps: cam.bitrate_kbps,
-          },
+          ...(sub === null ? {} : { sub }),
         },
         log: ctx.log,
         heartbeat: VIEWER_HEARTBEAT,
@@ -66,10 +72,12 @@ export const viewerChild: ChildFactory = (node, ctx) => {
             case "keyframe":
               // A new offer asks first: an encode for viewers starts now, not at the next stats.
               node.watched = true;
-              node.requestKeyframe();
+              if (e.stream === "sub") node.requestSubKeyframe();
+              else node.requestKeyframe();
               return;
             case "bitrate":
-              node.setBitrate(e.kbps);
+              // The sub stream's only: no viewer lowers the main stream (it is recorded).
+              node.setSubBitrate(e.kbps);
               return;
           }
         },

@@ -20,6 +20,7 @@ import { ThreadCpu } from "./thread_cpu.ts";
 import type { ViewerProtocol, ViewerStats } from "./protocol.ts";
 import type { SessionEvents, ViewerSession } from "./session.ts";
 import { sendAudio } from "./audio_send.ts";
+import { initialStream, nextStream, type StreamName } from "./stream_choice.ts";
 
 /** The werift side (webrtc.ts), loaded by the first offer. */
 type WebRtc = typeof import("./webrtc.ts");
@@ -42,16 +43,22 @@ function heapStats(): { heapMiB: number; heapTotalMiB: number; externalMiB: numb
 
 runActor<ViewerProtocol>(() => {
   const sessions = new Map<string, ViewerSession>();
-  const pool = new PacketPool();
-  const keyframes = new KeyframeLimiter();
+  // One pool per stream: a viewer moved to the other stream finds its recent packets there.
+  const pools: Record<StreamName, PacketPool> = { main: new PacketPool(), sub: new PacketPool() };
+  const keyframes: Record<StreamName, KeyframeLimiter> = {
+    main: new KeyframeLimiter(),
+    sub: new KeyframeLimiter(),
+  };
   const lag = new LoopLag(TICK_MS, performance.now());
   let running = true;
   let loop: Promise<void> = Promise.resolve();
   let audioLoop: Promise<void> = Promise.resolve();
+  /** Whether the camera has a sub stream (set at start). */
+  let hasSubStream = false;
   let ticker: ReturnType<typeof setInterval> | undefined;
   let gate: OfferGate | undefined;
   let report = () => {};
-  let askKeyframe = (_reason: KeyframeReason = "repair") => {};
+  let askKeyframe = (_stream: StreamName, _reason: KeyframeReason = "repair") => {};
   let webrtc: Promise<WebRtc> | undefined;
   let loaded: WebRtc | undefined;
   let crash: (error: unknown) => never = (error) => {
@@ -64,19 +71,29 @@ runActor<ViewerProtocol>(() => {
       loaded = m;
       return m;
     }).catch((error) => crash(error));
-  const totals = { started: 0, packetsSent: 0, framesSent: 0, dropped: 0, pli: 0, fir: 0, nack: 0 };
+  const totals = {
+    started: 0,
+    packetsSent: 0,
+    framesSent: 0,
+    dropped: 0,
+    pli: 0,
+    fir: 0,
+    nack: 0,
+    switches: 0,
+  };
   const ended = Object.fromEntries(END_REASONS.map((r) => [r, 0])) as Record<EndReason, number>;
 
   const events: SessionEvents = {
     connected(session) {
       gate?.drain(performance.now());
+      const pool = session.pool;
       if (session.cursor.start(pool, { nowNs: nowNs(), maxAgeNs: START_MAX_AGE_MS * 1e6 })) {
-        askKeyframe("new_viewer");
+        askKeyframe(session.stream, "new_viewer");
       }
       session.cursor.pump(pool, session);
     },
-    keyframeWanted() {
-      askKeyframe();
+    keyframeWanted(session) {
+      askKeyframe(session.stream);
     },
     ended(session, reason) {
       sessions.delete(session.id);
@@ -87,7 +104,11 @@ runActor<ViewerProtocol>(() => {
       totals.pli += session.pli;
       totals.fir += session.fir;
       totals.nack += session.nack;
-      if (sessions.size === 0) pool.clear();
+      totals.switches += session.choice.switches;
+      if (sessions.size === 0) {
+        pools.main.clear();
+        pools.sub.clear();
+      }
       gate?.drain(performance.now());
     },
   };
@@ -101,19 +122,25 @@ runActor<ViewerProtocol>(() => {
         sessions: () => sessions.values(),
         cpu: () => cpu.share,
       });
-      const limits = {
-        minKbps: init.bitrate.minKbps,
-        maxKbps: init.bitrate.maxKbps,
-        startKbps: init.bitrate.startKbps,
+      // Adaptive bitrate moves the sub stream's encoder only: the main stream is recorded.
+      const limits = init.sub?.bitrate ?? null;
+      let abr: AbrState | null = limits === null ? null : initialAbr(limits, performance.now());
+      const readers: Partial<Record<StreamName, RingReader>> = {
+        main: new RingReader(init.rtp, init.reader, { start: "keyframe" }),
       };
-      let abr: AbrState = initialAbr(limits, performance.now());
-      const reader = new RingReader(init.rtp, init.reader, { start: "keyframe" });
+      if (init.sub !== undefined) {
+        readers.sub = new RingReader(init.sub.rtp, init.reader, { start: "keyframe" });
+      }
+      const hasSub = readers.sub !== undefined;
+      hasSubStream = hasSub;
       let packetsIn = 0;
-      let bytesIn = 0;
+      let subBytesIn = 0;
       let streamKbps = 0;
       let streamWindowStart = performance.now();
-      askKeyframe = (reason = "repair") => {
-        if (keyframes.request(performance.now(), reason)) ctx.emit({ type: "keyframe" });
+      askKeyframe = (stream, reason = "repair") => {
+        if (keyframes[stream].request(performance.now(), reason)) {
+          ctx.emit({ type: "keyframe", stream });
+        }
       };
       report = () => {
         const now = performance.now();
@@ -126,16 +153,19 @@ runActor<ViewerProtocol>(() => {
           started: totals.started,
           ended: { ...ended },
           packetsIn,
-          ringDrops: reader.drops,
+          ringDrops: (readers.main?.drops ?? 0) + (readers.sub?.drops ?? 0),
           packetsSent: totals.packetsSent,
           framesSent: totals.framesSent,
           dropped: totals.dropped,
-          keyframesAsked: keyframes.asked,
-          keyframesSent: keyframes.sent,
+          keyframesAsked: keyframes.main.asked + keyframes.sub.asked,
+          keyframesSent: keyframes.main.sent + keyframes.sub.sent,
           pli: totals.pli,
           fir: totals.fir,
           nack: totals.nack,
-          targetKbps: abr.kbps,
+          targetKbps: abr?.kbps ?? 0,
+          onMain: 0,
+          onSub: 0,
+          switches: totals.switches,
           dtlsRetransmitsDropped: loaded?.dtlsRetransmitsDropped() ?? 0,
           webrtcLoaded: loaded !== undefined,
           lagMs: Math.round(lag.lagMs),
@@ -146,8 +176,12 @@ runActor<ViewerProtocol>(() => {
         for (const s of sessions.values()) {
           const one = s.stats(now);
           stats.sessions.push(one);
-          if (one.state === "connected") stats.viewers++;
-          else stats.connecting++;
+          if (one.state === "connected") {
+            stats.viewers++;
+            if (one.stream === "sub") stats.onSub++;
+            else stats.onMain++;
+          } else stats.connecting++;
+          stats.switches += one.switches;
           stats.packetsSent += one.packetsSent;
           stats.framesSent += one.framesSent;
           stats.dropped += one.dropped;
@@ -168,7 +202,9 @@ runActor<ViewerProtocol>(() => {
         const judge = !lag.starved(now);
         cpu.sample(now);
         gate!.drain(now);
-        if (keyframes.poll(now)) ctx.emit({ type: "keyframe" });
+        for (const stream of ["main", "sub"] as const) {
+          if (keyframes[stream].poll(now)) ctx.emit({ type: "keyframe", stream });
+        }
         const signals = [];
         for (const s of sessions.values()) {
           s.poll(now);
@@ -184,18 +220,35 @@ runActor<ViewerProtocol>(() => {
             });
             s.close(verdict);
           } else if (s.state === "connected") {
-            signals.push(s.signal);
-            if (s.cursor.pump(pool, s)) askKeyframe();
+            if (hasSub && s.signal.atMs > s.judgedReportMs) {
+              // A new receiver report: does this viewer's link still carry its stream?
+              s.judgedReportMs = s.signal.atMs;
+              const next = nextStream(s.choice, s.signal.fractionLost, now);
+              if (next.stream !== s.stream) {
+                ctx.log.info("viewer moved", {
+                  session: s.id,
+                  to: next.stream,
+                  loss: Math.round(s.signal.fractionLost * 100) / 100,
+                });
+                s.switchTo(next);
+                askKeyframe(next.stream, "new_viewer");
+              } else s.choice = next;
+            }
+            if (s.stream === "sub") signals.push(s.signal);
+            if (s.cursor.pump(s.pool, s)) askKeyframe(s.stream);
           }
         }
         if (now - streamWindowStart >= STATS_EVERY_MS) {
-          streamKbps = (bytesIn * 8) / (now - streamWindowStart);
-          bytesIn = 0;
+          streamKbps = (subBytesIn * 8) / (now - streamWindowStart);
+          subBytesIn = 0;
           streamWindowStart = now;
         }
-        const next = nextAbr(abr, signals, { limits, nowMs: now, streamKbps });
-        if (next.kbps !== abr.kbps) ctx.emit({ type: "bitrate", kbps: next.kbps });
-        abr = next;
+        if (abr !== null && limits !== null) {
+          // The weakest viewer of the sub stream sets its rate; none: its configured rate.
+          const next = nextAbr(abr, signals, { limits, nowMs: now, streamKbps });
+          if (next.kbps !== abr.kbps) ctx.emit({ type: "bitrate", kbps: next.kbps });
+          abr = next;
+        }
         if (now - lastReport >= STATS_EVERY_MS) {
           lastReport = now;
           report();
@@ -204,27 +257,37 @@ runActor<ViewerProtocol>(() => {
 
       audioLoop = sendAudio(init, () => running, sessions.values.bind(sessions));
       audioLoop.catch((error) => ctx.crash(error));
-      loop = (async () => {
+      /** Copies one stream's packets into its pool and sends them to that stream's viewers. */
+      const copy = async (stream: StreamName, reader: RingReader) => {
+        const pool = pools[stream];
         try {
           while (running) {
             if ((await reader.wait(100)) !== "ready") continue;
             let fresh = false;
             while (reader.next()) {
               packetsIn++;
-              bytesIn += reader.size;
+              if (stream === "sub") subBytesIn += reader.size;
               if (sessions.size === 0) continue;
-              // One copy per packet into the pool's slab, shared by every viewer.
+              // One copy per packet into the pool's slab, shared by every viewer of the stream.
               if (pool.pushFrom(reader)) fresh = true;
             }
             if (!fresh) continue;
             for (const s of sessions.values()) {
-              if (s.state === "connected" && s.cursor.pump(pool, s)) askKeyframe();
+              if (s.state === "connected" && s.stream === stream && s.cursor.pump(pool, s)) {
+                askKeyframe(stream);
+              }
             }
           }
         } finally {
           reader.close();
         }
-      })();
+      };
+      loop = Promise.all(
+        (["main", "sub"] as const).flatMap((k) => {
+          const r = readers[k];
+          return r === undefined ? [] : [copy(k, r)];
+        }),
+      ).then(() => {});
       loop.catch((error) => ctx.crash(error));
     },
     async stop() {
@@ -250,8 +313,9 @@ runActor<ViewerProtocol>(() => {
         }
         const turn = await gate.enter(args.client, offeredMs);
         if ("ok" in turn) return turn;
+        const stream = initialStream(args.stream, hasSubStream);
         // Ask now: the keyframe is encoded while ICE and DTLS run.
-        askKeyframe("new_viewer");
+        askKeyframe(stream.stream, "new_viewer");
         try {
           const { ViewerSession } = await loadWebRtc();
           const { session, sdp } = await ViewerSession.answer(args, {
@@ -259,7 +323,8 @@ runActor<ViewerProtocol>(() => {
             now: () => performance.now(),
             offeredMs,
             clientKey: turn.key,
-            pool,
+            pools,
+            stream,
           });
           if (!running) {
             session.close("shutdown");

@@ -1,5 +1,7 @@
 /**
- * `eyrie __transcode`: the child process of a transcoding export (WebM).
+ * `eyrie __transcode`: the child process of a transcoding export (WebM),
+ * or of a library item re-encoded to WebM (`{"kind": "library", …}`,
+ * actors/library/transcode.ts).
  * Not a user command: the console starts it under `nice -n 19`
  * (ui/http/_transcode.ts) so the encode takes only CPU the cameras leave,
  * and its GStreamer threads (which GLib pools and reuses) never share a
@@ -12,6 +14,7 @@
  */
 import { isExportFormat } from "../../actors/recorder/container.ts";
 import type { ExportJob } from "../../actors/recorder/stitch_run.ts";
+import type { LibraryTranscodeJob } from "../../actors/library/transcode.ts";
 
 /** The hidden command name. */
 export const TRANSCODE_COMMAND = "__transcode";
@@ -24,6 +27,17 @@ const MAX_JOB_BYTES = 1 << 20;
 
 /** A report line of the child. */
 export type TranscodeReport = { progress: number } | { done: number } | { error: string };
+
+function checkLibraryJob(v: Record<string, unknown>): LibraryTranscodeJob {
+  const j = v as unknown as LibraryTranscodeJob;
+  if (
+    typeof j.path !== "string" || typeof j.mime !== "string" || typeof j.audio !== "boolean" ||
+    !(j.width >= 0) || !(j.height >= 0) || !(j.fps >= 0) || !(j.threads > 0)
+  ) {
+    throw new TypeError("The library transcode job is not one eyrie wrote");
+  }
+  return j;
+}
 
 function checkJob(v: unknown): ExportJob {
   const j = v as ExportJob;
@@ -44,13 +58,21 @@ export async function transcodeMain(): Promise<number> {
   try {
     const text = await new Response(Deno.stdin.readable).text();
     if (text.length > MAX_JOB_BYTES) throw new RangeError("The export job is too large");
-    const job = checkJob(JSON.parse(text));
+    const parsed = JSON.parse(text);
+    const write = async (bytes: Uint8Array) => {
+      for (let at = 0; at < bytes.length;) at += await Deno.stdout.write(bytes.subarray(at));
+    };
+    if (typeof parsed === "object" && parsed !== null && parsed.kind === "library") {
+      const job = checkLibraryJob(parsed);
+      const { runTranscode } = await import("../../actors/library/transcode.ts");
+      report({ done: await runTranscode(job, write) });
+      return 0;
+    }
+    const job = checkJob(parsed);
     // Loaded here: main.ts imports this module for its command name only.
     const { runExport } = await import("../../actors/recorder/stitch_run.ts");
     const { frames } = await runExport(job, {
-      write: async (bytes) => {
-        for (let at = 0; at < bytes.length;) at += await Deno.stdout.write(bytes.subarray(at));
-      },
+      write,
       progress: (ms) => report({ progress: ms }),
       cancelled: () => false,
     });

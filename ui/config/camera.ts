@@ -12,6 +12,7 @@ import type {
   QualityPreset,
   RawFormat,
   RtpOutputConfig,
+  SubStreamConfig,
 } from "../../actors/defs.ts";
 import {
   arr,
@@ -21,6 +22,7 @@ import {
   type Fields,
   has,
   int,
+  type Issues,
   type Parts,
   str,
   table,
@@ -111,6 +113,17 @@ export const rtpOutput: Checker<RtpOutputConfig> = table<RtpOutputConfig>({
   ],
 });
 
+/**
+ * `[camera.sub]`: the sub stream. `fps` 0 stands for "the main stream's" until
+ * {@linkcode cameraBase} resolves it. Defaults: an NVR's usual sub stream.
+ */
+export const subStream: Checker<SubStreamConfig> = table<SubStreamConfig>({
+  width: [int({ min: 16, max: 7680 }), 640],
+  height: [int({ min: 16, max: 4320 }), 360],
+  fps: [int({ min: 1, max: 120 }), 0],
+  bitrate_kbps: [int({ min: 100, max: 50_000 }), 500],
+});
+
 /** A camera without its recording and detection sub-tables. */
 export type CameraBase = Omit<CameraConfig, "recording" | "detection">;
 
@@ -153,6 +166,7 @@ const cameraFields: Fields<CameraBase> = {
   min_bitrate_kbps: [int({ min: 100, max: 50_000 }), (t) => Math.min(1000, t.bitrate_kbps!)],
   max_bitrate_kbps: [int({ min: 100, max: 50_000 }), (t) => Math.max(8000, t.bitrate_kbps!)],
   gop: [int({ min: 1, max: 600 }), (t) => t.fps!],
+  sub: [subStream as Checker<SubStreamConfig | null>, null],
   jpeg_quality: [int({ min: 1, max: 100 }), 85],
   max_viewers: [int({ min: 0, max: 100 }), 10],
   viewer_idle_s: [int({ min: 1, max: 86_400 }), 60],
@@ -216,6 +230,7 @@ export const cameraBase: Checker<Parts<CameraBase>> = (v, path, issues) => {
       issues.add(at("encoder"), `"jpeg" cannot encode codec "h264"`);
     }
   }
+  if (cam.sub !== undefined && cam.sub !== null) subIssues(cam, at("sub"), issues);
   if (cam.codec === "mjpeg" && (cam.publish?.length ?? 0) > 0) {
     issues.add(
       at("publish"),
@@ -224,6 +239,47 @@ export const cameraBase: Checker<Parts<CameraBase>> = (v, path, issues) => {
   }
   return { value: cam, ok: parts.ok && issues.list.length === before };
 };
+
+/**
+ * The sub stream against the main one: scaled down from the camera's own
+ * pictures (never up), at most the main stream's rate and fps, H.264 only.
+ * Resolves its fps (0: the main stream's).
+ */
+function subIssues(cam: Partial<CameraBase>, at: string, issues: Issues): void {
+  const sub = cam.sub!;
+  for (const k of ["width", "height"] as const) {
+    if (sub[k] % 2 !== 0) issues.add(`${at}.${k}`, "must be even (4:2:0 chroma)");
+  }
+  if (has(cam, "width", "height")) {
+    if (sub.width > cam.width || sub.height > cam.height) {
+      issues.add(
+        `${at}.width`,
+        `the sub stream (${sub.width}x${sub.height}) is larger than the main stream ` +
+          `(${cam.width}x${cam.height}): it is scaled down from the camera's pictures`,
+      );
+    } else if (sub.width === cam.width && sub.height === cam.height) {
+      issues.add(
+        `${at}.width`,
+        `the sub stream has the main stream's size (${sub.width}x${sub.height}): make it smaller`,
+      );
+    }
+  }
+  if (has(cam, "bitrate_kbps") && sub.bitrate_kbps > cam.bitrate_kbps) {
+    issues.add(
+      `${at}.bitrate_kbps`,
+      `${sub.bitrate_kbps} is above the main stream's bitrate_kbps (${cam.bitrate_kbps})`,
+    );
+  }
+  if (has(cam, "fps")) {
+    if (sub.fps === 0) sub.fps = cam.fps;
+    else if (sub.fps > cam.fps) {
+      issues.add(`${at}.fps`, `${sub.fps} is above the main stream's fps (${cam.fps})`);
+    }
+  }
+  if (cam.codec === "mjpeg") {
+    issues.add(at, `a sub stream is H.264 for WebRTC viewers: codec "mjpeg" has none`);
+  }
+}
 
 /** A camera id the recorder and URLs accept (also used by other sections). */
 export const cameraId = custom((v) => {

@@ -6,16 +6,17 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import type { LibraryConfig } from "../../actors/defs.ts";
-import { type Issues, isTable, str, table } from "./schema.ts";
+import { bool, type Issues, isTable, str, table } from "./schema.ts";
 
 /** Most library folders. Reason: each is scanned and watched; a few dozen is a big home. */
 export const MAX_LIBRARIES = 32;
 
 const ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
-const entry = table<LibraryConfig>({
+const entry = table<Required<LibraryConfig>>({
   id: [str({ pattern: ID, hint: "use 1 to 32 of a-z, 0-9 and -" }), ""],
   path: [str({ maxLength: 1024 }), ""],
+  transcode: [bool, false],
 });
 
 /** Checks `[[library]]`; relative paths are taken from `base` (the config's folder). */
@@ -50,7 +51,11 @@ export function librarySection(
       return void issues.add(`${path}.id`, `"${lib.id}" is used by an earlier library`);
     }
     ids.add(lib.id);
-    out.push({ id: lib.id, path: isAbsolute(lib.path) ? lib.path : resolve(base, lib.path) });
+    out.push({
+      id: lib.id,
+      path: isAbsolute(lib.path) ? lib.path : resolve(base, lib.path),
+      transcode: lib.transcode,
+    });
   });
   return ok ? out : undefined;
 }

@@ -2,6 +2,10 @@
  * The live page's script (served as /assets/live.js): one card per camera
  * with its player (live-player.js: WebRTC, else LL-HLS, else MJPEG, and the
  * mode it plays on the tile) and stats, and the actor tree from /api/health.
+ * A grid of several cameras plays each camera's sub stream where it has one
+ * (`[camera.sub]`); one camera, or the one-column layout, plays the main
+ * stream (`auto`: the sub stream only while the link cannot carry it). The
+ * tile says which stream plays, from the viewer's own session in the stats.
  * Text from the server goes through textContent only.
  *
  * @module
@@ -10,6 +14,36 @@ export const LIVE_JS = String.raw`"use strict";
 (function () {
   var cards = {};
   var players = {};
+  var cameraCount = 0;
+  var tiles = document.getElementById("cameras");
+
+  // Which stream a camera's tile asks for: the sub stream in a grid, else auto (main first).
+  function wantStream(cam) {
+    if (!cam.streams || !cam.streams.sub) return "auto";
+    return cameraCount > 1 && tiles.dataset.layout !== "1" ? "sub" : "auto";
+  }
+
+  function startPlayer(cam, s) {
+    s.want = wantStream(cam);
+    // auto is the server's default: the URL stays /whep (without a query).
+    var play = Object.assign({}, cam, { stream: s.want === "auto" ? undefined : s.want });
+    players[cam.id] = window.eyrieLive.play({ video: s.video, img: s.img }, play, function (t) {
+      s.status.textContent = t;
+    }, function (m, label) {
+      s.mode.textContent = label;
+      s.mode.dataset.mode = m;
+    });
+  }
+
+  // A layout change (tile.js) moves grid tiles between sub and main streams: a new session each.
+  tiles.addEventListener("eyrie-layout", function () {
+    Object.keys(cards).forEach(function (id) {
+      var s = cards[id];
+      if (wantStream(s.cam) === s.want) return;
+      players[id].stop();
+      startPlayer(s.cam, s);
+    });
+  });
   window.eyrieConsole = { players: players };
 
   function el(tag, cls, text) {
@@ -40,6 +74,9 @@ export const LIVE_JS = String.raw`"use strict";
     var mode = el("small", "mode", "");
     mode.title = "what plays now: WebRTC, else LL-HLS, else MJPEG";
     h.appendChild(mode);
+    var stream = el("small", "stream", "");
+    stream.title = "which of the camera's streams plays: main, or sub ([camera.sub]); auto: moves with the link";
+    h.appendChild(stream);
     c.appendChild(h);
     var video = el("video");
     video.muted = true;
@@ -68,14 +105,29 @@ export const LIVE_JS = String.raw`"use strict";
       buffer: stat(grid, "jitter buffer"),
     };
     s.state = state;
-    document.getElementById("cameras").appendChild(c);
+    s.cam = cam;
+    s.video = video;
+    s.img = img;
+    s.status = status;
+    s.mode = mode;
+    s.stream = stream;
+    tiles.appendChild(c);
     cards[cam.id] = s;
-    players[cam.id] = window.eyrieLive.play({ video: video, img: img }, cam, function (t) {
-      status.textContent = t;
-    }, function (m, label) {
-      mode.textContent = label;
-      mode.dataset.mode = m;
-    });
+    startPlayer(cam, s);
+  }
+
+  // "sub 640×360" or "main" (with "auto" when it may move): WebRTC's from its session in the
+  // viewer stats; LL-HLS and MJPEG are made from the main stream.
+  function streamLabel(cam, s, view) {
+    var p = players[cam.id];
+    if (!p || !p.mode) return ["", ""];
+    var sub = cam.streams && cam.streams.sub;
+    if (p.mode !== "webrtc" || !sub) return ["main", "main"];
+    var sid = p.location ? p.location.split("/").pop() : null;
+    var mine = (view.sessions || []).filter(function (x) { return x.id === sid; })[0];
+    var which = mine ? mine.stream : s.want === "sub" ? "sub" : "main";
+    var text = which === "sub" ? "sub " + sub.width + "×" + sub.height : "main";
+    return [which, s.want === "auto" ? text + " (auto)" : text];
   }
 
   // "offline: connection refused by 127.0.0.1:8554 · next try in 32 s"
@@ -101,9 +153,16 @@ export const LIVE_JS = String.raw`"use strict";
     var enc = stats.encoder || {};
     var view = stats.viewer || {};
     var camStats = stats.camera || {};
+    // The sub stream's encoder: its rate follows its viewers (the main stream's never moves).
+    var sub = stats["sub-encoder"] || {};
+    var label = streamLabel(cam, s, view);
+    s.stream.dataset.stream = label[0];
+    s.stream.textContent = label[1] ? " · " + label[1] : "";
     s.fps.textContent = (enc.fps !== undefined ? enc.fps : camStats.fps !== undefined ? camStats.fps : "–") + "";
     s.bitrate.textContent = enc.bitrateKbps !== undefined
-      ? enc.bitrateKbps + " kbps" + (view.targetKbps ? " → " + view.targetKbps : "")
+      ? enc.bitrateKbps + " kbps" + (sub.bitrateKbps !== undefined
+        ? " · sub " + sub.bitrateKbps + (view.targetKbps ? " → " + view.targetKbps : "")
+        : "")
       : "–";
     s.encoder.textContent = enc.element ? enc.element + (enc.hardware ? " (hw)" : "") : "–";
     s.viewers.textContent = view.maxViewers !== undefined
@@ -164,12 +223,13 @@ export const LIVE_JS = String.raw`"use strict";
   async function refresh() {
     try {
       var cams = await (await fetch("/api/cameras")).json();
+      if (cameraCount === 0) cameraCount = cams.length;
       cams.forEach(function (cam) {
         if (!cards[cam.id]) card(cam);
         show(cam);
         browserStats(cam.id);
       });
-      if (cams.length === 0) document.getElementById("cameras").textContent = "No cameras configured.";
+      if (cams.length === 0) tiles.textContent = "No cameras configured.";
     } catch (_e) { /* the next refresh tries again */ }
   }
 

@@ -7,7 +7,8 @@
  * frame. An MJPEG camera plays MJPEG only.
  *
  * `eyrieLive.play(tile, camera, onStatus, onMode)`: tile = {video, img};
- * camera = {id, codec}. Timings can be set before the script loads in
+ * camera = {id, codec, stream}; `stream` ("auto", "main" or "sub") is the
+ * WebRTC stream it asks for (whep.js; absent: the server's default, auto). Timings can be set before the script loads in
  * `window.eyrieLiveSettings` (tests shorten them).
  *
  * @module
@@ -30,10 +31,10 @@ export const LIVE_PLAYER_JS = String.raw`"use strict";
   }
 
   // Opens one mode on an element; returns { stop(), frames(): Promise<number>, failed(), pc? }.
-  function open(mode, id, video, img) {
+  function open(mode, id, video, img, stream) {
     if (mode === "webrtc") {
       var s = { pc: null, location: null, closed: false };
-      var ready = window.eyrieWhep.connect(video, id).then(function (x) {
+      var ready = window.eyrieWhep.connect(video, id, { stream: stream }).then(function (x) {
         if (s.closed) {
           x.pc.close();
           if (x.location) fetch(x.location, { method: "DELETE" }).catch(function () {});
@@ -44,6 +45,7 @@ export const LIVE_PLAYER_JS = String.raw`"use strict";
       }, function () { s.refused = true; });
       return {
         get pc() { return s.pc; },
+        get location() { return s.location; },
         failed: function () {
           return s.refused === true ||
             (s.pc !== null && (s.pc.connectionState === "failed" || s.pc.iceConnectionState === "failed"));
@@ -101,7 +103,13 @@ export const LIVE_PLAYER_JS = String.raw`"use strict";
     var stopped = false;
     var probing = false;
     var lastUpgrade = Date.now();
-    var out = { mode: null, get pc() { return cur && cur.pc ? cur.pc : null; }, stop: stop };
+    var out = {
+      mode: null,
+      get pc() { return cur && cur.pc ? cur.pc : null; },
+      // The WHEP session's URL while WebRTC plays (its id names it in the viewer stats).
+      get location() { return cur && cur.location ? cur.location : null; },
+      stop: stop,
+    };
 
     function show(mode) {
       tile.video.hidden = mode === "mjpeg";
@@ -113,7 +121,7 @@ export const LIVE_PLAYER_JS = String.raw`"use strict";
       level = i;
       var mode = modes[level];
       show(mode);
-      cur = open(mode, camera.id, tile.video, tile.img);
+      cur = open(mode, camera.id, tile.video, tile.img, camera.stream);
       cur.mode = mode;
       since = Date.now();
       last = 0;
@@ -145,7 +153,7 @@ export const LIVE_PLAYER_JS = String.raw`"use strict";
         var im = document.createElement("img");
         im.hidden = true;
         document.body.append(v, im);
-        var probe = open(modes[i], camera.id, v, im);
+        var probe = open(modes[i], camera.id, v, im, camera.stream);
         var ok = false;
         var t0 = Date.now();
         while (!stopped && Date.now() - t0 < S.firstFrameMs[modes[i]] && !probe.failed()) {

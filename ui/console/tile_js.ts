@@ -110,10 +110,12 @@ export const TILE_JS = String.raw`"use strict";
     return !!cam.audio && cam.audio.state !== "none";
   }
 
+  // Tells live.js too: a grid plays sub streams, one column the main ones.
   function applyLayout(grid, value) {
     LAYOUTS.forEach(function (l) { grid.classList.remove("layout-" + l[0]); });
     grid.classList.add("layout-" + value);
     grid.dataset.layout = value;
+    grid.dispatchEvent(new CustomEvent("eyrie-layout", { detail: value }));
   }
 
   // The layout choice, put before the grid.

@@ -95,7 +95,8 @@ export const WHEP_JS = String.raw`"use strict";
   }
 
   // One session: resolves with { pc, location } once the answer is applied. options:
-  // { iceTransportPolicy } (tests force "relay").
+  // { iceTransportPolicy } (tests force "relay"), { stream } ("auto", "main" or "sub": which of
+  // the camera's streams; the server's default is auto).
   async function connect(video, cameraId, options) {
     var servers = await iceServers(cameraId);
     var pc = new RTCPeerConnection({
@@ -113,7 +114,8 @@ export const WHEP_JS = String.raw`"use strict";
     // An ICE-lite eyrie (no servers) finds the browser by its checks: nothing to trickle.
     var sendTo = servers.length > 0 ? trickle(pc) : function () {};
     await pc.setLocalDescription(await pc.createOffer());
-    var res = await fetch(whepUrl(cameraId), {
+    var stream = options && options.stream ? "?stream=" + encodeURIComponent(options.stream) : "";
+    var res = await fetch(whepUrl(cameraId) + stream, {
       method: "POST",
       headers: { "content-type": "application/sdp" },
       body: pc.localDescription.sdp,

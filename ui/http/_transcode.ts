@@ -5,6 +5,7 @@
 // and GStreamer's streaming threads come from a pool GLib shares across the
 // whole process, so a niced thread could later run a recorder's pipeline.
 import type { ExportJob } from "../../actors/recorder/stitch_run.ts";
+import type { LibraryTranscodeJob } from "../../actors/library/transcode.ts";
 import { eyrieCommand } from "../service/plan.ts";
 import { REPORT_PREFIX, TRANSCODE_COMMAND, type TranscodeReport } from "../cli/transcode.ts";
 
@@ -44,7 +45,7 @@ function spawn(args: string[]): Deno.ChildProcess {
  * false).
  */
 export function startTranscode(
-  job: ExportJob,
+  job: ExportJob | LibraryTranscodeJob,
   hooks: { progress(doneMs: number): void; stderr(line: string): void },
 ): Transcode & { niced: boolean } {
   let child: Deno.ChildProcess;

@@ -43,7 +43,9 @@ export interface AppServices {
 export function createApp(system: System, services: AppServices = {}): Hono {
   const app = new Hono();
   app.use(bodyLimit()); // every body is capped before anything reads it: body_limit.ts
-  mountAuth(app, system); // then access control: ui/auth/access_table.ts
+  // then access control (ui/auth/access_table.ts) and each query and body checked by the
+  // OpenAPI document's schemas (validate.ts)
+  mountAuth(app, system);
   app.route("/api", healthRoutes(system));
   app.route("/api/cameras", cameraRoutes(system));
   app.route("/api/config", configRoutes(system));

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { validateRequests } from "./validate.ts";
 import { type Context, Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { System } from "../../actors/system/mod.ts";
@@ -173,11 +174,16 @@ function loginRoutes(auth: () => AuthService, system: System): Hono {
  * other route. The state file opens on the first request; if it cannot,
  * every request is refused (503) and the error logged, again on each try.
  */
+/**
+ * Access control, then request validation (validate.ts), then the auth routes: both
+ * middlewares run before every route registered after them, these included.
+ */
 export function mountAuth(app: Hono, system: System): void {
   let service: AuthService | undefined;
   const auth = () =>
     service ??= new AuthService(AuthStore.open(system.config.data_dir), () => system.config);
   app.use(accessControl(system, auth));
+  app.use(validateRequests()); // then queries and bodies, by the document's schemas
   app.route("/", loginRoutes(auth, system));
   app.route("/api/auth", adminRoutes(auth, system));
 }

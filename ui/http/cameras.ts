@@ -20,7 +20,44 @@ import { audioStatus } from "../../actors/audio/status.ts";
  * RTSP, forwards) and `webrtc` (browsers). Before the camera's first report
  * the plan from config.
  */
-function describeStreams(node: CameraNode): { main: MainStreamReport; webrtc: MainStreamReport } {
+/** The sub stream as `/api/cameras/:id` shows it. */
+interface SubStreamReport {
+  mode: "encoded";
+  reason: string;
+  width: number;
+  height: number;
+  fps: number;
+  /** Configured; the encoder's rate now (its weakest viewer's) is in `stats["sub-encoder"]`. */
+  bitrate_kbps: number;
+}
+
+function describeSub(node: CameraNode, main: MainStreamReport): SubStreamReport | null {
+  const sub = node.config.sub;
+  if (sub === null) return null;
+  const from = main.mode === "passthrough"
+    ? "from the source's pictures, decoded at its rate"
+    : "from the camera's pictures, by a second encoder";
+  return {
+    mode: "encoded",
+    reason: `[camera.sub]: always encoded (a smaller stream for slow links and grids), ${from}; ` +
+      `it feeds WebRTC viewers only, never recording, RTP or RTSP`,
+    width: sub.width,
+    height: sub.height,
+    fps: sub.fps,
+    bitrate_kbps: sub.bitrate_kbps,
+  };
+}
+
+function describeStreams(
+  node: CameraNode,
+): { main: MainStreamReport; webrtc: MainStreamReport; sub: SubStreamReport | null } {
+  const streams = describeMainStreams(node);
+  return { ...streams, sub: describeSub(node, streams.main) };
+}
+
+function describeMainStreams(
+  node: CameraNode,
+): { main: MainStreamReport; webrtc: MainStreamReport } {
   const cfg = node.config;
   const reported = (node.stats.get("camera") as CameraStats | undefined)?.main;
   const main: MainStreamReport = reported ??

@@ -3,7 +3,8 @@
  * items (`?library=`, `?q=` in the name, `?sort=name|duration|size|date`),
  * `GET /api/library/items/:id` streams a file with ranges, or with
  * `?format=mp4` its copy into MP4 (streamed as it is made the first time,
- * served with ranges from the finished copy after), its thumbnail, a
+ * served with ranges from the finished copy after), or with `?format=webm`
+ * re-encoded where its library allows (_library_transcode.ts), its thumbnail, a
  * rescan, and the `/library` page. Past the stream limit a stream is
  * refused with 503 and Retry-After. Reference: docs/library.md.
  *
@@ -24,12 +25,36 @@ import { fileResponse } from "./_file_response.ts";
 import { principalOf } from "./access.ts";
 import { grantsLibrary } from "../auth/grant.ts";
 import { LIBRARY_PAGE } from "./library_page.ts";
+import { transcodable, transcodeJob } from "../../actors/library/transcode.ts";
+import { libraryTranscodeResponse, LibraryTranscodes } from "./_library_transcode.ts";
 
 type Sort = "name" | "duration" | "size" | "date";
 
-/** An item as the API shows it, with this viewer's position. */
-export function describe(item: LibraryItem, position?: WatchPosition) {
+/** What the API says of an item whose codec browsers lack: re-encoded, or why not. */
+function recoding(item: LibraryItem, allowed: boolean): { delivery: string; note: string } | null {
+  if (!transcodable(item)) return null;
+  if (allowed) {
+    return {
+      delivery: "transcode",
+      note: "Re-encoded to WebM (VP8/Opus) as it plays; it seeks within what has arrived",
+    };
+  }
+  const why = item.note.replace(/, and re-encoding is not done here$/, "");
+  return {
+    delivery: "unsupported",
+    note: `${why}; re-encoding is off for library "${item.library}" ` +
+      "(transcode = true in its [[library]] turns it on)",
+  };
+}
+
+/**
+ * An item as the API shows it, with this viewer's position; `transcode`:
+ * whether its library re-encodes what browsers do not play.
+ */
+export function describe(item: LibraryItem, position?: WatchPosition, transcode = false) {
   const url = `/api/library/items/${item.id}`;
+  const recode = recoding(item, transcode);
+  const delivery = recode?.delivery ?? item.delivery;
   return {
     /** Where this viewer stopped (0: not started), and when (null: never). */
     position_s: position?.position_s ?? 0,
@@ -47,13 +72,15 @@ export function describe(item: LibraryItem, position?: WatchPosition) {
     mime: item.mime,
     size: item.size,
     modified: new Date(item.mtime_ms).toISOString(),
-    delivery: item.delivery,
-    note: item.note,
+    delivery,
+    note: recode?.note ?? item.note,
     error: item.error,
     url,
-    play_url: item.delivery === "remux"
+    play_url: delivery === "remux"
       ? `${url}?format=mp4`
-      : item.delivery === "direct"
+      : delivery === "transcode"
+      ? `${url}?format=webm`
+      : delivery === "direct"
       ? url
       : null,
     thumbnail_url: item.has_thumbnail ? `${url}/thumbnail.jpg` : null,
@@ -122,6 +149,8 @@ const MAX_POSITION_BODY_BYTES = 256;
 
 export function libraryRoutes(library: Library | null): Hono {
   const app = new Hono();
+  const transcodes = new LibraryTranscodes();
+  const recodes = (id: string) => library?.folders.find((f) => f.id === id)?.transcode === true;
   app.get("/library", (c) => c.html(LIBRARY_PAGE));
   const off = (c: Context) =>
     c.json({ error: "No library: add a [[library]] folder to the config" }, 404);
@@ -156,7 +185,9 @@ export function libraryRoutes(library: Library | null): Hono {
           skipped: r?.skipped ?? [],
         };
       }),
-      items: sortItems(items, sort).map((i) => describe(i, positions.get(i.id))),
+      items: sortItems(items, sort).map((i) =>
+        describe(i, positions.get(i.id), recodes(i.library))
+      ),
       streams: { open: library.streams },
     });
   });
@@ -167,7 +198,9 @@ export function libraryRoutes(library: Library | null): Hono {
     const out = [];
     for (const p of library.index.history(viewerOf(c))) {
       const item = library.index.get(p.item);
-      if (item !== null && mayUse(c, item.library)) out.push(describe(item, p));
+      if (item !== null && mayUse(c, item.library)) {
+        out.push(describe(item, p, recodes(item.library)));
+      }
     }
     return c.json({ items: out });
   });
@@ -230,10 +263,22 @@ export function libraryRoutes(library: Library | null): Hono {
     if (!query.success) return c.json({ error: firstIssue(query.error) }, 400);
     const format = query.data.format;
     if (format === "mp4" && item.delivery !== "remux" && item.delivery !== "direct") {
-      return c.json(
-        { error: `Item ${item.id} cannot be played here: ${item.note || item.error}` },
-        415,
-      );
+      const recode = recoding(item, recodes(item.library));
+      const why = recode === null
+        ? item.note || item.error
+        : recode.delivery === "transcode"
+        ? `${recoding(item, false)!.note.replace(/;.*$/, "")}; ?format=webm re-encodes it`
+        : recode.note;
+      return c.json({ error: `Item ${item.id} cannot be played as MP4: ${why}` }, 415);
+    }
+    if (format === "webm" && !transcodable(item)) {
+      const why = item.delivery === "unsupported"
+        ? item.note || item.error
+        : `it plays as it is (${describe(item).play_url})`;
+      return c.json({ error: `Item ${item.id} is not re-encoded: ${why}` }, 415);
+    }
+    if (format === "webm" && !recodes(item.library)) {
+      return c.json({ error: `Item ${item.id}: ${recoding(item, false)!.note}` }, 415);
     }
     const path = await lib.pathOf(item);
     if (path === null) {
@@ -249,6 +294,22 @@ export function libraryRoutes(library: Library | null): Hono {
     }
     try {
       const name = encodeURIComponent(item.name);
+      if (format === "webm") {
+        if (c.req.method === "HEAD") {
+          slot.release();
+          return new Response(null, { headers: { "content-type": "video/webm" } });
+        }
+        const threads = Math.max(1, Math.floor(navigator.hardwareConcurrency / 2));
+        return libraryTranscodeResponse(
+          transcodes,
+          viewerOf(c),
+          transcodeJob(item, path, threads),
+          {
+            item: item.id,
+            release: () => slot.release(),
+          },
+        );
+      }
       if (format !== "mp4" || item.delivery === "direct") {
         const res = await fileResponse(path, c.req.raw, {
           "content-type": item.mime,

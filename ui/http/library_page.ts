@@ -8,10 +8,13 @@
  * resumes where this viewer stopped and keeps its position
  * (`PUT /api/library/items/:id/position`); a playlist chosen above shows
  * its items in order and plays them in turn; "+" on a card adds it to one.
+ * The cameras' recordings are one more library in the chooser
+ * (library_page_recordings.ts).
  *
  * @module
  */
 import { FAVICON_LINK, NAV_CSS, NAV_JS, navHtml } from "../console/nav.ts";
+import { RECORDINGS_SCRIPT } from "./library_page_recordings.ts";
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1b1f24; --bg: #f6f7f9; --card: #fff; --line: #d5d9df; --dim: #667; --bad: #cf222e; }
@@ -68,7 +71,7 @@ function say(text, bad) { $("#msg").textContent = text; $("#msg").className = ba
 let saved = 0;
 function keep(force) {
   const id = player.dataset.item;
-  if (!id || (!force && Date.now() - saved < 5000)) return;
+  if (!id || player.dataset.kind === "recording" || (!force && Date.now() - saved < 5000)) return;
   saved = Date.now();
   fetch("/api/library/items/" + id + "/position", {
     method: "PUT",
@@ -84,6 +87,7 @@ function play(item) {
   $("#player-box").hidden = false;
   if (player.dataset.item) keep(true);
   player.dataset.item = String(item.id);
+  player.dataset.kind = item.kind || "library";
   player.src = item.play_url;
   // Resume where this viewer stopped, unless that was the end.
   const resume = item.position_s > 3 && item.position_s < item.duration_s - 3 ? item.position_s : 0;
@@ -92,7 +96,9 @@ function play(item) {
   }
   player.play().catch(() => {});
   $("#now").textContent = item.name + " · " + duration(item.duration_s) + " · " + item.codecs.join("/") +
-    (item.delivery === "remux" ? " · copied into MP4 as it plays" : "");
+    (item.delivery === "remux" ? " · copied into MP4 as it plays"
+      : item.delivery === "copy" ? " · its copy in MP4"
+      : item.delivery === "transcode" ? " · re-encoded as it plays" : "");
   window.scrollTo({ top: 0, behavior: "smooth" });
 }
 
@@ -111,7 +117,8 @@ function card(item) {
   const meta = el("div", "meta");
   meta.append(el("span", "name", item.name));
   if (!item.error) {
-    meta.append(el("span", "facts", duration(item.duration_s) + " · " + item.width + "×" + item.height +
+    meta.append(el("span", "facts", duration(item.duration_s) +
+      (item.width ? " · " + item.width + "×" + item.height : "") +
       " · " + item.codecs.join("/") + " · " + size(item.size)));
   }
   if (item.position_s > 3 && item.position_s < item.duration_s - 3) {
@@ -122,12 +129,14 @@ function card(item) {
   if (item.play_url) b.onclick = () => play(item);
   else b.disabled = true;
   const wrap = el("div", "wrap");
+  wrap.append(b);
+  if (item.kind === "recording") return wrap; // playlists hold the folders' items
   const add = el("button", "add", "+");
   add.type = "button";
   add.title = "Add to a playlist";
   add.setAttribute("aria-label", "Add " + item.name + " to a playlist");
   add.onclick = () => addTo(item).catch((e) => say(String(e), true));
-  wrap.append(b, add);
+  wrap.append(add);
   return wrap;
 }
 
@@ -173,6 +182,12 @@ async function load() {
     document.body.dataset.ready = "1";
     return;
   }
+  if ($("#lib").value === RECORDINGS) {
+    shown = await loadRecordings();
+    $("#items").replaceChildren(...shown.map(card));
+    document.body.dataset.ready = "1";
+    return;
+  }
   const q = new URLSearchParams();
   if ($("#lib").value) q.set("library", $("#lib").value);
   if ($("#q").value) q.set("q", $("#q").value);
@@ -181,12 +196,16 @@ async function load() {
   const body = await res.json();
   if (!res.ok) { say(body.error, true); return; }
   const sel = $("#lib");
-  if (sel.options.length === 1) {
-    for (const l of body.libraries) sel.append(new Option(l.id, l.id));
+  if (!librariesListed) {
+    librariesListed = true;
+    // The folders first, then the recordings (already there when they answer).
+    const recordings = [...sel.options].find((o) => o.value === RECORDINGS) ?? null;
+    for (const l of body.libraries) sel.insertBefore(new Option(l.id, l.id), recordings);
   }
   const problems = body.libraries.filter((l) => l.problem).map((l) => l.problem);
   const skipped = body.libraries.reduce((n, l) => n + l.skipped.length, 0);
-  say(body.libraries.length === 0 ? "No library yet: add a [[library]] folder to the config."
+  say(body.libraries.length === 0 ? "No library folder yet: add a [[library]] folder to the config." +
+      ([...sel.options].some((o) => o.value === RECORDINGS) ? " Camera recordings are in the chooser." : "")
     : problems.length ? problems.join("; ")
     : body.items.length + " items" + (skipped ? " · " + skipped + " files skipped (see the log)" : ""),
     problems.length > 0);
@@ -194,13 +213,14 @@ async function load() {
   $("#items").replaceChildren(...body.items.map(card));
   document.body.dataset.ready = "1";
 }
+let librariesListed = false;
 function soon() { clearTimeout(timer); timer = setTimeout(() => load().catch((e) => say(String(e), true)), 200); }
 $("#q").addEventListener("input", soon);
 $("#sort").addEventListener("change", soon);
 $("#lib").addEventListener("change", soon);
 $("#playlist").addEventListener("change", () => loadLists().then(load).catch((e) => say(String(e), true)));
 player.addEventListener("error", () => say("The player could not play this item" + (player.error ? " (" + player.error.message + ")" : ""), true));
-loadLists().then(load).catch((e) => say(String(e), true));
+loadLists().then(addRecordingsOption).then(load).catch((e) => say(String(e), true));
 `;
 
 /** The whole page. */
@@ -227,7 +247,7 @@ ${navHtml("/library")}
   <p id="msg" role="status"></p>
   <section id="items" aria-label="Items"></section>
 </main>
-<script>${NAV_JS}${SCRIPT}</script>
+<script>${NAV_JS}${RECORDINGS_SCRIPT}${SCRIPT}</script>
 </body>
 </html>
 `;

@@ -50,7 +50,13 @@ export function playlistRoutes(library: Library | null): Hono {
     const items = [];
     for (const id of p.items) {
       const item = library!.index.get(id);
-      if (item !== null && mayUse(c, item.library)) items.push(describe(item, positions.get(id)));
+      if (item !== null && mayUse(c, item.library)) {
+        items.push(describe(
+          item,
+          positions.get(id),
+          library!.folders.find((f) => f.id === item.library)?.transcode === true,
+        ));
+      }
     }
     return { id: p.id, name: p.name, updated: new Date(p.updated_ms).toISOString(), items };
   };

@@ -30,6 +30,7 @@ import { connOf } from "./conn.ts";
 import { ICE_LITE } from "../../actors/viewer/ice.ts";
 import type { IceConfig, TrickleCandidate } from "../../actors/viewer/protocol.ts";
 import { iceServersFor, linkHeader } from "../../transports/ice/servers.ts";
+import { STREAM_CHOICES, type StreamChoice } from "../../actors/viewer/stream_choice.ts";
 
 const SDP = "application/sdp";
 const SDP_FRAG = "application/trickle-ice-sdpfrag";
@@ -120,6 +121,18 @@ export function whepRoutes(system: System): Hono {
       if (text === null) {
         return c.json({ error: `The offer is larger than ${MAX_SDP_BYTES} bytes` }, 413);
       }
+      // ?stream=main|sub pins one of the camera's streams; auto (the default) moves with the link.
+      const stream = (c.req.query("stream") ?? "auto") as StreamChoice;
+      if (!STREAM_CHOICES.includes(stream)) {
+        return c.json({
+          error: `stream must be one of ${STREAM_CHOICES.join(", ")}, got "${
+            c.req.query("stream")
+          }"`,
+        }, 400);
+      }
+      if (stream === "sub" && found.node.config.sub === null) {
+        return c.json({ error: `Camera "${found.node.id}" has no sub stream ([camera.sub])` }, 400);
+      }
       let offer;
       const ice = iceFor(system, c);
       try {
@@ -150,6 +163,7 @@ export function whepRoutes(system: System): Hono {
             address: connOf(c)?.remote.address || "in-process",
             user: subjectOf(principalOf(c)),
           },
+          stream,
         });
         if (!reply.ok) {
           switch (reply.problem) {

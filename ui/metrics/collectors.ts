@@ -192,11 +192,13 @@ const encoderMetrics: Collector = (s, { system }) => {
 
 /** Reader names per ring, by the fixed indexes of actors/system/rings.ts. */
 const READER_NAMES: Record<keyof CameraRings, Record<number, string>> = {
-  raw: { 0: "encoder" },
+  raw: { 0: "encoder", 3: "sub_encoder" },
   small: { 0: "detector" },
   au: { 0: "packetizer", 1: "recorder", 2: "snapshot", 3: "tls_sender", 7: "viewer_packetizer" },
   viewerAu: { 7: "viewer_packetizer" },
   viewerRtp: { 8: "viewer" },
+  subAu: { 0: "sub_packetizer" },
+  subRtp: { 8: "viewer" },
   rtp: {
     0: "rtp0",
     1: "rtp1",

@@ -88,6 +88,11 @@ export const viewerMetrics: Collector = (s, { system }) => {
     "eyrie_viewer_dropped_packets_total",
     "Packets skipped for viewers that fell behind.",
   );
+  const onSub = s.gauge("eyrie_viewers_on_sub", "WebRTC viewers on the sub stream now.");
+  const switches = s.counter(
+    "eyrie_viewer_stream_switches_total",
+    "WebRTC viewers moved between the main and the sub stream.",
+  );
   for (const node of system.cameras.values()) {
     const st = node.stats.get("viewer") as ViewerStats | undefined;
     if (st === undefined) {
@@ -102,6 +107,10 @@ export const viewerMetrics: Collector = (s, { system }) => {
     connecting.set(st.connecting, { camera: node.id });
     started.set(st.started, { camera: node.id });
     dropped.set(st.dropped, { camera: node.id });
+    if (node.config.sub !== null) {
+      onSub.set(st.onSub, { camera: node.id });
+      switches.set(st.switches, { camera: node.id });
+    }
     for (const [reason, n] of Object.entries(st.ended)) ended.set(n, { camera: node.id, reason });
   }
 };

@@ -46,3 +46,16 @@ Deno.test("LatencyWindow reports nearest-rank percentiles over its last samples"
   assert.equal(w.percentile(50), 2);
   assert.equal(w.percentile(95), 4);
 });
+
+Deno.test("encoderPipeline() scales frames of another size (the sub stream's encoder) before encoding, and GStreamer parses it", () => {
+  const x264 = H264_ORDER.find((c) => c.element === "x264enc")!;
+  const s = { width: 320, height: 180, fps: 15, bitrateKbps: 300, gop: 15, jpegQuality: 85 };
+  const text = encoderPipeline(x264, s, "I420", { width: 1280, height: 720 });
+  assert.match(
+    text,
+    /caps=video\/x-raw,format=I420,width=1280,height=720,framerate=15\/1 ! videoscale ! video\/x-raw,width=320,height=180 ! videoconvert ! x264enc/,
+  );
+  assert.doesNotMatch(encoderPipeline(x264, s, "I420"), /videoscale/);
+  using p = Pipeline.parse(text);
+  assert.ok(p.element("enc"));
+});

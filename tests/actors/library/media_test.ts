@@ -33,9 +33,11 @@ Deno.test("containerMime() and codecName() read caps, and the ftyp brand tells M
       "video/x-h265",
       "audio/x-opus",
       "video/x-weird",
+      "video/x-divx, divxversion=(int)5",
+      "video/x-xvid",
     ]
       .map(codecName),
-    ["h264", "aac", "mp3", "h265", "opus", "video/x-weird"],
+    ["h264", "aac", "mp3", "h265", "opus", "video/x-weird", "mpeg4", "mpeg4"],
   );
 });
 

@@ -152,3 +152,34 @@ Deno.test("DirectSender does not apply to AES-GCM SRTP: werift's path serves it"
   const { direct } = setup("gcm");
   assert.equal(direct, null);
 });
+
+Deno.test("DirectSender.moveTo() joins the other stream's timeline by capture time, keeps counting sequence numbers, and leaves the old stream's packets out of NACKs", async () => {
+  const { direct, pool, sent, browser } = setup();
+  const ms = 1e6;
+  for (let i = 0; i < 5; i++) {
+    // Main stream: 20 fps (4500 ticks), captured every 50 ms.
+    pool.push(camera(100 + i, 1_000_000 + 4500 * i, 300), 0, (1000 + 50 * i) * ms);
+    direct!.send(pool.head - 1, () => {});
+  }
+  // The sub stream's timestamps have another origin; its next picture was captured 100 ms later.
+  const sub = new PacketPool();
+  direct!.moveTo(sub);
+  for (let i = 0; i < 3; i++) {
+    sub.push(camera(7000 + i, 3_000_000_000 + 9000 * i, 200), 0, (1300 + 100 * i) * ms);
+    direct!.send(sub.head - 1, () => {});
+  }
+  await Promise.resolve();
+  const open = sent.map((s) => RtpPacket.deSerialize(browser.decrypt(s.bytes)).header);
+  const seq0 = open[0].sequenceNumber;
+  open.forEach((h, i) => assert.equal(h.sequenceNumber, (seq0 + i) & 0xffff, "one count"));
+  const ts = open.map((h) => h.timestamp);
+  // 100 ms after the last main picture (captured at 1200 ms), at 90 kHz, then the sub's own steps.
+  assert.equal((ts[5] - ts[4]) >>> 0, 100 * 90);
+  assert.equal((ts[6] - ts[5]) >>> 0, 9000);
+  assert.equal((ts[7] - ts[6]) >>> 0, 9000);
+  // A NACK for a main-stream packet gets nothing once the viewer moved; a sub one is resent.
+  const before = sent.length;
+  direct!.resend([open[2].sequenceNumber, open[6].sequenceNumber]);
+  assert.equal(sent.length, before + 1);
+  assert.equal(RtpPacket.deSerialize(browser.decrypt(sent[before].bytes)).header.timestamp, ts[6]);
+});

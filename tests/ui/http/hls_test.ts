@@ -172,7 +172,7 @@ async function check(url: string, dir: string): Promise<void> {
   assert.match(await error(far), /past the live edge/);
   const bad = await fetch(`${base}/stream.m3u8?_HLS_msn=1&_HLS_part=x`);
   assert.equal(bad.status, 400);
-  assert.match(await error(bad), /_HLS_part "x" is not a number/);
+  assert.match(await error(bad), /^_HLS_part: is not a number$/);
   const orphan = await fetch(`${base}/stream.m3u8?_HLS_part=1`);
   assert.equal(orphan.status, 400);
   assert.match(await error(orphan), /_HLS_part needs _HLS_msn/);

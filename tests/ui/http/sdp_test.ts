@@ -48,9 +48,9 @@ Deno.test("the SDP endpoint refuses with reasons: unknown camera, no output, bad
       [
         "/api/cameras/front/sdp?output=x",
         400,
-        /output must be an output number from 0 to 3, got "x"/,
+        /^output: must be an output number, from 0$/,
       ],
-      ["/api/cameras/front/sdp?output=-1", 400, /got "-1"/],
+      ["/api/cameras/front/sdp?output=-1", 400, /^output: must be an output number/],
       ["/api/cameras/front/sdp?output=4", 404, /has 4 RTP outputs \(output=0 to 3\), not 4/],
       ["/api/cameras/door/sdp?output=1", 404, /has 1 RTP output \(output=0\), not 1/],
       ["/api/cameras/front/sdp?output=3", 502, /Cannot resolve host "eyrie-no-such-host\.invalid"/],

@@ -16,6 +16,8 @@ export interface Operation {
   tag: string;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The body may be an urlencoded form with the same fields (HTML forms post them). */
+  forms?: true;
   /** The body's media type when not JSON (WHEP offers are SDP). */
   bodyType?: string;
   /** What a success answers, when not JSON. */
@@ -53,6 +55,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   "GET /api/cameras/:id/sdp": {
     tag: C,
     summary: "SDP of the camera's RTP outputs",
+    query: S.SdpQuery,
     produces: "application/sdp",
   },
   "GET /api/cameras/:id/snapshot.jpg": {
@@ -68,6 +71,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   "POST /api/cameras/:id/whep": {
     tag: C,
     summary: "WHEP: an SDP offer in, 201 with the answer and the session's Location",
+    query: S.WhepQuery,
     bodyType: "application/sdp",
     produces: "application/sdp",
   },
@@ -111,6 +115,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   "POST /api/auth/login": {
     tag: A,
     summary: "Sign in (JSON or a form); sets the session cookie",
+    forms: true,
     body: S.LoginBody,
   },
   "POST /api/auth/logout": { tag: A, summary: "Sign out (ends every session of the user)" },
@@ -118,6 +123,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   "POST /api/auth/request": {
     tag: A,
     summary: "Ask an admin for access",
+    forms: true,
     body: S.AccessRequestBody,
   },
   "GET /api/auth/users": { tag: A, summary: "Users (admin)" },
@@ -125,13 +131,19 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   "PUT /api/auth/grants/:subject": {
     tag: A,
     summary: "Set a subject's grant (admin)",
+    forms: true,
     body: S.GrantBody,
   },
   "DELETE /api/auth/grants/:subject": { tag: A, summary: "Revoke a subject's grant (admin)" },
-  "GET /api/auth/approvals": { tag: A, summary: "Access requests (admin; ?status=pending)" },
+  "GET /api/auth/approvals": {
+    tag: A,
+    summary: "Access requests (admin; ?status=pending)",
+    query: S.ApprovalsQuery,
+  },
   "POST /api/auth/approvals/:id/:decision{approve|deny}": {
     tag: A,
     summary: "Approve (with a grant) or deny a request (admin)",
+    forms: true,
     body: S.GrantBody,
   },
 
@@ -143,13 +155,19 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   "GET /api/recordings/:id": {
     tag: R,
     summary: "A segment's file (ranges), or ?format= a copy",
+    query: S.RecordingFileQuery,
     produces: "video/mp4",
   },
-  "HEAD /api/recordings/:id": { tag: R, summary: "A segment's headers" },
+  "HEAD /api/recordings/:id": {
+    tag: R,
+    summary: "A segment's headers",
+    query: S.RecordingFileQuery,
+  },
   "DELETE /api/recordings/:id": { tag: R, summary: "Delete a closed segment" },
   "GET /api/recordings/:id/frames": {
     tag: R,
     summary: "An MJPEG segment's pictures from a time",
+    query: S.FramesQuery,
     produces: "multipart/x-mixed-replace",
   },
   "GET /api/recordings/:id/thumbnail.jpg": {
@@ -167,8 +185,16 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     query: S.DownloadQuery,
     produces: "video/mp4",
   },
-  "GET /api/recordings/events": { tag: R, summary: "Recording triggers on the timeline" },
-  "GET /api/recordings/exports": { tag: R, summary: "Transcodes under way and done" },
+  "GET /api/recordings/events": {
+    tag: R,
+    summary: "Recording triggers on the timeline",
+    query: S.RecordingEventsQuery,
+  },
+  "GET /api/recordings/exports": {
+    tag: R,
+    summary: "Transcodes under way and done",
+    query: S.ExportsQuery,
+  },
 
   "GET /api/events": {
     tag: E,
@@ -178,6 +204,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   "GET /api/events/stream": {
     tag: E,
     summary: "Events as Server-Sent Events",
+    query: S.EventStreamQuery,
     produces: "text/event-stream",
   },
   "GET /api/events/:id{[0-9]{1,15}}": { tag: E, summary: "One event" },
