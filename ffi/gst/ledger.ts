@@ -24,7 +24,7 @@
  * @module
  */
 
-/** Pipelines one Worker may hold at once in its ledger; more run unentered (and are logged). */
+/** Pipelines one Worker may hold at once in its ledger; more run unentered (a camera holds a few). */
 export const LEDGER_SLOTS = 64;
 
 let ledger: BigInt64Array | undefined;

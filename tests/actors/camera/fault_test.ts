@@ -121,6 +121,13 @@ Deno.test("holderOf() names another process that holds a path open", async () =>
   const reader = holder.stdout.getReader();
   await reader.read();
   try {
+    // "held" is printed by the shell before `exec sleep` replaces it: wait for the exec, or the
+    // holder may still be named "sh" (seen once under load).
+    const deadline = Date.now() + 10_000;
+    while ((await Deno.readTextFile(`/proc/${holder.pid}/comm`)).trim() !== "sleep") {
+      if (Date.now() > deadline) throw new Error("the holder never became sleep");
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const found = await holderOf(file);
     assert.equal(found?.pid, holder.pid);
     assert.equal(found?.name, "sleep");
