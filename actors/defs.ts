@@ -12,6 +12,8 @@ export const FrameFormat = {
   GRAY8: 3,
   H264: 16,
   JPEG: 17,
+  /** One Opus packet (RFC 6716), 20 ms, 48 kHz: the audio ring. */
+  OPUS: 32,
 } as const;
 export type FrameFormat = typeof FrameFormat[keyof typeof FrameFormat];
 
@@ -317,6 +319,9 @@ export interface WebhookConfig {
 /** `passthrough = "…"` of a [[camera]]. */
 export type PassthroughChoice = "auto" | "never";
 
+/** The codec of a camera's sound in recordings. */
+export type AudioCodec = "opus" | "aac";
+
 export interface CameraConfig {
   id: string;
   /** auto | test | libcamera | v4l2:/dev/videoN | file:/path | rtsp://… | screen[:display[+X,Y,WxH]] */
@@ -355,6 +360,13 @@ export interface CameraConfig {
   viewer_idle_s: number;
   /** Stamp the capture time into the picture (glass-to-glass latency probe). */
   timecode: boolean;
+  /**
+   * auto | none | test | alsa:<pcm> | pulse:<source>: where the camera's sound comes from
+   * (actors/audio/plan.ts).
+   */
+  audio: string;
+  /** The audio codec of recordings. */
+  audio_codec: AudioCodec;
   rtp: RtpOutputConfig[];
   /** Access units to other eyries over mutual TLS ([[camera.forward]]). */
   forward: ForwardConfig[];

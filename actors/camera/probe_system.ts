@@ -9,6 +9,7 @@ import { elementAvailable, gstVersion, listVideoSources } from "../../ffi/gst/mo
 import { H264_ORDER, JPEG_ENCODER } from "../encoder/candidates.ts";
 import { selectEncoder } from "../encoder/select.ts";
 import { detectPlatform, type Platform } from "./platform.ts";
+import { type AudioDevice, listAudioDevices } from "../audio/devices.ts";
 
 export interface ProbeReport {
   platform: Platform;
@@ -28,6 +29,8 @@ export interface ProbeReport {
   screens: string[];
   /** Whether this machine can capture a screen: ximagesrc and shmsink installed. */
   screenCapture: boolean;
+  /** Sound inputs (`audio = "<name>"`) and outputs, by the names eyrie takes. */
+  audio: { inputs: AudioDevice[]; outputs: AudioDevice[]; alsa: boolean; pulse: boolean };
 }
 
 /** Local X displays: the servers' sockets in /tmp/.X11-unix (X0 → ":0"). */
@@ -84,7 +87,38 @@ export async function probeSystem(): Promise<ProbeReport> {
     autoEncoder: encoders.find((e) => e.works && e.element !== "jpegenc")?.element ?? null,
     screens: await localDisplays(),
     screenCapture: elementAvailable("ximagesrc") && elementAvailable("shmsink"),
+    audio: probeAudio(),
   };
+}
+
+function probeAudio(): ProbeReport["audio"] {
+  const devices = listAudioDevices();
+  return {
+    inputs: devices.filter((d) => d.capture),
+    outputs: devices.filter((d) => d.playback),
+    alsa: elementAvailable("alsasrc"),
+    pulse: elementAvailable("pulsesrc"),
+  };
+}
+
+function formatAudio(a: ProbeReport["audio"]): string[] {
+  const lines: string[] = [];
+  const list = (title: string, devices: AudioDevice[], none: string) => {
+    lines.push(`${title}${devices.length === 0 ? none : ""}`);
+    for (const d of devices) lines.push(`  ${d.name.padEnd(16)} ${d.description}`);
+  };
+  list(
+    "Audio in:   ",
+    a.inputs,
+    'none found (audio = "auto" gives a test camera its tone, an RTSP camera its own track)',
+  );
+  list("Audio out:  ", a.outputs, "none found");
+  const missing = [
+    ...(a.alsa ? [] : ["alsasrc (gstreamer1.0-alsa)"]),
+    ...(a.pulse ? [] : ["pulsesrc (gstreamer1.0-pulseaudio)"]),
+  ];
+  if (missing.length > 0) lines.push(`  not installed: ${missing.join(", ")}`);
+  return lines;
 }
 
 export function formatProbe(r: ProbeReport): string {
@@ -110,6 +144,7 @@ export function formatProbe(r: ProbeReport): string {
         : `${r.screens.join(", ")} (source = "screen:${r.screens[0]}")`
     }`,
   );
+  lines.push(...formatAudio(r.audio));
   lines.push("Encoders:");
   for (const e of r.encoders) {
     lines.push(

@@ -8,6 +8,7 @@
  * @module
  */
 import { buildSdp } from "../../transports/rtp/mod.ts";
+import { AUDIO_PORT_OFFSET } from "../rtp_output/protocol.ts";
 import { H264_PAYLOAD_TYPE, JPEG_PAYLOAD_TYPE, type StreamParameters } from "./protocol.ts";
 
 /** What describes a camera's stream. */
@@ -18,12 +19,15 @@ export interface StreamDescription {
   ssrc: number;
   /** SPS/PPS once a keyframe went through the packetizer (H.264 only). */
   parameters: StreamParameters | undefined;
+  /** Whether the camera sends its sound too (an Opus m=audio section). */
+  audio?: boolean;
 }
 
 /** Where the stream goes: a UDP destination (an SDP file), or an RTSP control URL. */
 export type StreamMedia =
   | { address: string; port: number; ttl?: number }
-  | { control: string };
+  /** `audioControl`: the audio section's control URL, when the stream has sound. */
+  | { control: string; audioControl?: string };
 
 function fromBase64(text: string): Uint8Array {
   return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
@@ -48,5 +52,10 @@ export function streamSdp(stream: StreamDescription, media: StreamMedia): string
     framerate: stream.fps,
     sps: h264 && p !== undefined ? fromBase64(p.sps) : undefined,
     pps: h264 && p !== undefined ? fromBase64(p.pps) : undefined,
+    ...(stream.audio !== true
+      ? {}
+      : "control" in media
+      ? { audio: { port: 0, control: media.audioControl ?? "audio" } }
+      : { audio: { port: media.port + AUDIO_PORT_OFFSET } }),
   });
 }

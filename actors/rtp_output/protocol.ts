@@ -18,6 +18,11 @@ export interface RtpOutputInit {
   /** The stream's SSRC, as the packetizer stamps it. */
   ssrc: number;
   codec: "h264" | "mjpeg";
+  /**
+   * The camera's sound as RTP (the audio actor's ring), sent to port + 2 (RTCP on port + 3);
+   * null when the camera has none or the port leaves no room.
+   */
+  audio: { rtp: SharedArrayBuffer; reader: number; ssrc: number } | null;
 }
 
 /** A receiver's last report block about this stream (RFC 3550 6.4.1). */
@@ -75,7 +80,9 @@ export interface RtpOutputStats extends LinkStatus {
 export type RtpOutputEvent =
   | { type: "stats"; stats: RtpOutputStats }
   /** A receiver asked for a keyframe (PLI or FIR), already rate-limited. */
-  | { type: "keyframe" };
+  | { type: "keyframe" }
+  /** The audio stream's sender (port + 2), as `stats["rtp[N].audio"]`. */
+  | { type: "audio_stats"; stats: RtpOutputStats };
 
 export interface RtpOutputProtocol {
   init: RtpOutputInit;
@@ -85,3 +92,6 @@ export interface RtpOutputProtocol {
 }
 
 export const RTP_OUTPUT_WORKER = new URL("./worker.ts", import.meta.url);
+
+/** A camera's sound goes to the output's port + 2 (RTCP + 3), beside the video's pair. */
+export const AUDIO_PORT_OFFSET = 2;

@@ -75,6 +75,8 @@ export interface RingSenderOptions {
   fields: Record<string, string | number>;
   /** What the destination's link is called in the log (default "rtp output N to host:port"). */
   what?: (config: RtpOutputConfig) => string;
+  /** The RTP clock of the stream (sender reports): 90 kHz video by default, 48 kHz for Opus. */
+  clockRate?: number;
 }
 
 export class RingSender {
@@ -216,7 +218,8 @@ export class RingSender {
     const elapsed = this.#lastCaptureNs > 0 ? Math.max(0, now - this.#lastCaptureNs) : 0;
     return {
       nowNs: now,
-      rtpTimestamp: (this.#lastRtpTimestamp + Math.round((elapsed * VIDEO_CLOCK_RATE) / 1e9)) >>> 0,
+      rtpTimestamp: (this.#lastRtpTimestamp +
+        Math.round((elapsed * (this.#o.clockRate ?? VIDEO_CLOCK_RATE)) / 1e9)) >>> 0,
       packetCount: this.stats.packets,
       octetCount: this.#octets,
     };

@@ -9,8 +9,17 @@ import { spawnActor } from "../runtime/actor.ts";
 import type { ChildFactory } from "../system/camera_node.ts";
 import { ACTOR_SHUTDOWN_MS } from "../system/flags.ts";
 import { groupChild, INDEPENDENT } from "../system/group.ts";
-import { READER } from "../system/rings.ts";
-import { RTP_OUTPUT_WORKER, type RtpOutputProtocol } from "./protocol.ts";
+import { AUDIO_RTP_READER, READER } from "../system/rings.ts";
+import { AUDIO_PORT_OFFSET, RTP_OUTPUT_WORKER, type RtpOutputProtocol } from "./protocol.ts";
+import type { CameraConfig } from "../defs.ts";
+
+/**
+ * Whether `[[camera.rtp]]` number `output` sends the camera's sound: the camera may have some
+ * (`audio` is not "none") and the output's port leaves room for port + 2 and + 3.
+ */
+export function sendsAudio(cam: CameraConfig, output: number): boolean {
+  return cam.audio !== "none" && cam.rtp[output].port + AUDIO_PORT_OFFSET + 1 <= 65535;
+}
 
 /** The child for `[[camera.rtp]]` number `output`. */
 export function rtpOutputChild(output: number): ChildFactory {
@@ -31,6 +40,13 @@ export function rtpOutputChild(output: number): ChildFactory {
           reader: READER.rtpOutput + output,
           ssrc: node.rtp.ssrc,
           codec: node.config.codec,
+          audio: sendsAudio(node.config, output)
+            ? {
+              rtp: node.rings.audioRtp,
+              reader: AUDIO_RTP_READER.rtpOutput + output,
+              ssrc: node.audioRtpIdentity.ssrc,
+            }
+            : null,
         },
         log: ctx.log,
         onEvent: (e) => {
@@ -40,6 +56,9 @@ export function rtpOutputChild(output: number): ChildFactory {
               return;
             case "keyframe":
               node.requestKeyframe();
+              return;
+            case "audio_stats":
+              node.stats.set(`rtp[${output}].audio`, e.stats);
               return;
           }
         },

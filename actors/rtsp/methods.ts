@@ -29,8 +29,10 @@ import type { Connection } from "./connection.ts";
 import type { PlayStart, RtspSession } from "./session.ts";
 import type { CameraStream } from "./stream.ts";
 
-/** The control URL of the one media in eyrie's SDP, relative to the Content-Base. */
+/** The control URL of the video in eyrie's SDP, relative to the Content-Base. */
 export const TRACK = "trackID=0";
+/** The control URL of the sound (Opus), when the camera has some. */
+export const AUDIO_TRACK = "trackID=1";
 /** A PLAY is answered once its first keyframe is out (for RTP-Info), or after this anyway. */
 export const PLAY_ANSWER_MS = 3000;
 
@@ -82,14 +84,16 @@ function controlUrl(req: RtspRequest): string {
   return contentBase(req).replace(/\/$/, "");
 }
 
-/** The camera a target names, and whether it named the track. */
-function cameraOf(req: RtspRequest): { camera: string; track: boolean } | null {
+/** The camera a target names, and whether it named a track (and which). */
+function cameraOf(
+  req: RtspRequest,
+): { camera: string; track: boolean; audio: boolean } | null {
   const t = parseTarget(req.uri);
   if (t === null || t.kind !== "path") return null;
   const [camera, track, ...rest] = t.segments;
   if (camera === undefined || rest.length > 0) return null;
-  if (track !== undefined && track !== TRACK) return null;
-  return { camera, track: track !== undefined };
+  if (track !== undefined && track !== TRACK && track !== AUDIO_TRACK) return null;
+  return { camera, track: track !== undefined, audio: track === AUDIO_TRACK };
 }
 
 async function authorized(
@@ -138,8 +142,15 @@ async function describe(state: ServerState, req: RtspRequest, conn: Connection):
     headers: [["Content-Base", contentBase(req)]],
     contentType: "application/sdp",
     body: streamSdp(
-      { cameraId: c.id, codec: c.codec, fps: c.fps, ssrc: c.ssrc, parameters: c.parameters },
-      { control: TRACK },
+      {
+        cameraId: c.id,
+        codec: c.codec,
+        fps: c.fps,
+        ssrc: c.ssrc,
+        parameters: c.parameters,
+        audio: c.audio?.present === true && stream.audio !== null,
+      },
+      { control: TRACK, audioControl: AUDIO_TRACK },
     ),
   };
 }
@@ -152,13 +163,16 @@ async function setup(state: ServerState, req: RtspRequest, conn: Connection): Pr
   if (isReply(who)) return who;
   const choice = chooseTransport(req.headers.get("transport"));
   if (!choice.ok) return text(461, choice.reason);
-  const ssrc = stream.camera.ssrc;
+  if (target.audio && stream.audio === null) {
+    return text(404, `Camera ${target.camera} has no sound`);
+  }
+  const ssrc = target.audio ? stream.camera.audio!.ssrc : stream.camera.ssrc;
   const sessionHeader = (s: RtspSession): [string, string] => [
     "Session",
     formatSession(s.id, state.sessionTimeoutS),
   ];
   const reply = (s: RtspSession): Reply => {
-    const t = s.transport;
+    const t = target.audio ? s.audio!.transport : s.transport;
     return {
       status: 200,
       headers: [
@@ -182,16 +196,43 @@ async function setup(state: ServerState, req: RtspRequest, conn: Connection): Pr
     };
   };
   const id = sessionIdOf(req.headers.get("session"));
+  const want = choice.transport;
   if (id !== null) {
-    // A SETUP on an existing session: eyrie has one stream per session, so it is the same one.
+    // A SETUP on an existing session: the video again (the same stream), or the sound's track.
     const s = state.session(id);
     if (s === undefined) return text(454, `No session ${id}`);
     if (s.camera !== target.camera) return text(459, "A session carries one camera's stream");
     const st = step(s.state, "SETUP");
     if (!st.ok) return text(455, st.reason);
+    if (target.audio && s.audio === null) {
+      const lower = s.transport.lower;
+      if (want.lower !== lower) return text(461, `Set up the sound over ${lower} as the video`);
+      if (want.lower === "udp") {
+        s.audio = {
+          trackUrl: controlUrl(req),
+          transport: {
+            lower: "udp",
+            address: conn.address,
+            rtp: state.udpTarget(conn.address, want.rtp),
+            rtcp: state.udpTarget(conn.address, want.rtcp),
+          },
+        };
+      } else {
+        const video = s.transport as Extract<typeof s.transport, { lower: "tcp" }>;
+        const channels = want.channels ?? [video.channels[0] + 2, video.channels[1] + 2];
+        if (channels.some((c) => video.channels.includes(c))) {
+          return text(461, `Interleaved channels ${channels.join("-")} carry the video`);
+        }
+        s.audio = { trackUrl: controlUrl(req), transport: { ...video, channels } };
+      }
+      if (s.state === "playing") stream.audio!.play(s);
+    }
     return reply(s);
   }
-  const want = choice.transport;
+  // The video's track first: a session is its video, with the sound beside it.
+  if (target.audio) {
+    return text(459, `SETUP the video (${TRACK}) before the sound (${AUDIO_TRACK})`);
+  }
   let session: RtspSession | null;
   if (want.lower === "udp") {
     const family = conn.address.includes(":") ? 6 : 4;
@@ -286,7 +327,13 @@ function playReply(
 ): Reply {
   const headers: [string, string][] = [session, range, ["Server", state.serverName]];
   if (first !== null) {
-    headers.push(["RTP-Info", `url=${s.trackUrl};seq=${first.seq};rtptime=${first.rtptime}`]);
+    // The sound's entry names its URL only: its first packet is not known yet, and a player takes
+    // its sequence and timing from the packets and the sender reports.
+    const audio = s.audio === null ? "" : `,url=${s.audio.trackUrl}`;
+    headers.push([
+      "RTP-Info",
+      `url=${s.trackUrl};seq=${first.seq};rtptime=${first.rtptime}${audio}`,
+    ]);
   }
   return { status: 200, headers };
 }

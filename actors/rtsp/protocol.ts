@@ -17,6 +17,11 @@ export interface RtspCamera {
   ssrc: number;
   /** SPS/PPS for the SDP once known (H.264). */
   parameters: StreamParameters | undefined;
+  /**
+   * The camera's sound as RTP (the audio actor's ring), or null with `audio = "none"`. `present`:
+   * the audio actor has not found it has none (DESCRIBE then lists the audio track).
+   */
+  audio: { rtp: SharedArrayBuffer; ssrc: number; present: boolean } | null;
 }
 
 export interface RtspInit {
@@ -25,6 +30,8 @@ export interface RtspInit {
   cameras: RtspCamera[];
   /** The RTP ring's reader index the server takes on every camera. */
   reader: number;
+  /** The audio RTP ring's reader index the server takes on every camera with sound. */
+  audioReader: number;
   /** The Server header, e.g. "eyrie/0.9.0". */
   server: string;
 }

@@ -37,6 +37,7 @@ export interface ServerOptions {
   udp: ServerPorts;
   udpFamily: 4 | 6;
   reader: number;
+  audioReader: number;
   serverName: string;
   sessionTimeoutS: number;
   cname: (camera: string) => string;
@@ -146,6 +147,7 @@ export class RtspServer implements ServerState {
       const c = next.get(id);
       if (c !== undefined && c.rtp === stream.camera.rtp && c.ssrc === stream.camera.ssrc) {
         stream.camera.parameters = c.parameters;
+        stream.camera.audio = c.audio;
         continue;
       }
       for (const s of [...this.#sessions.values()]) {
@@ -160,6 +162,7 @@ export class RtspServer implements ServerState {
         c.id,
         new CameraStream({ ...c }, {
           reader: this.#o.reader,
+          audioReader: this.#o.audioReader,
           udp: this.#o.udp.rtp,
           cname: this.#o.cname(c.id),
           keyframe: () => this.#o.keyframe(c.id),

@@ -44,6 +44,8 @@ export class RtspSession {
   seenAt: number;
   /** True until the next keyframe: a decoder can start nowhere else. */
   awaitKeyframe = true;
+  /** Where the camera's sound goes, once the client set up the audio track (SETUP trackID=1). */
+  audio: { transport: SessionTransport; trackUrl: string } | null = null;
   /** A PLAY waiting for its first packet, to say which in RTP-Info. */
   onFirstPacket: ((start: PlayStart) => void) | null = null;
   packets = 0;
@@ -105,6 +107,30 @@ export class RtspSession {
     this.packets++;
     this.bytes += n;
     return true;
+  }
+
+  /** Sends one packet of the camera's sound the way the audio track was set up. */
+  deliverAudio(udp: UdpSocket, packet: Uint8Array, n: number): void {
+    const t = this.audio?.transport;
+    if (t === undefined) return;
+    // A lost audio packet costs 20 ms of sound; nothing to wait for.
+    const sent = t.lower === "udp"
+      ? udp.send(packet, n, t.rtp) === 0
+      : t.outbox.packet(t.channels[0], packet, n);
+    if (!sent) {
+      this.dropped++;
+      return;
+    }
+    this.packets++;
+    this.bytes += n;
+  }
+
+  /** Sends an RTCP packet of the sound's stream the way the audio track goes. */
+  sendAudioRtcp(udp: UdpSocket, bytes: Uint8Array): void {
+    const t = this.audio?.transport;
+    if (t === undefined) return;
+    if (t.lower === "udp") udp.send(bytes, bytes.length, t.rtcp);
+    else t.outbox.packet(t.channels[1], bytes, bytes.length);
   }
 
   /** Sends an RTCP packet (a sender report, a BYE) the way this session's RTP goes. */

@@ -15,7 +15,7 @@ import { type ActorProcess, spawnActor } from "../runtime/actor.ts";
 import type { ChildSpec } from "../supervisor/mod.ts";
 import type { CameraNode } from "../system/camera_node.ts";
 import { ACTOR_SHUTDOWN_MS } from "../system/flags.ts";
-import { READER } from "../system/rings.ts";
+import { AUDIO_RTP_READER, READER } from "../system/rings.ts";
 import {
   RTSP_WORKER,
   type RtspCamera,
@@ -54,6 +54,11 @@ function cameraOf(node: CameraNode): RtspCamera {
     rtp: node.rings.rtp,
     ssrc: node.rtp.ssrc,
     parameters: node.streamParameters,
+    audio: node.config.audio === "none" ? null : {
+      rtp: node.rings.audioRtp,
+      ssrc: node.audioRtpIdentity.ssrc,
+      present: node.audio?.state.state !== "none",
+    },
   };
 }
 
@@ -97,6 +102,7 @@ export class RtspService {
             sessionTimeoutS: this.#o.config.session_timeout_s,
             cameras: [...this.#o.cameras()].map(cameraOf),
             reader: READER.rtsp,
+            audioReader: AUDIO_RTP_READER.rtsp,
             server: this.#o.server,
           },
           log: this.#o.log,

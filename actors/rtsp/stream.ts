@@ -15,6 +15,7 @@ import { VIDEO_CLOCK_RATE } from "../../transports/rtp/mod.ts";
 import { RtcpSender, type SenderState } from "../rtp_output/rtcp_sender.ts";
 import type { RtspCamera } from "./protocol.ts";
 import type { RtspSession } from "./session.ts";
+import { AudioStream } from "./audio_stream.ts";
 
 /** Largest packet in the ring: the packetizer's MTU is at most 9000 (config bound). */
 const PACKET_BUFFER_BYTES = 16 * 1024;
@@ -31,6 +32,8 @@ const KEYFRAME_ASK_EVERY_MS = 1000;
 
 export interface StreamOptions {
   reader: number;
+  /** The audio RTP ring's reader index. */
+  audioReader: number;
   udp: UdpSocket;
   cname: string;
   /** Asks the camera's encoder for a keyframe. */
@@ -55,10 +58,19 @@ export class CameraStream {
   /** Packets read from the ring and not sent (too old, after a gap). */
   skipped = 0;
 
+  /** The camera's sound, for sessions that set up its track; null when it has none. */
+  readonly audio: AudioStream | null;
+
   constructor(camera: RtspCamera, options: StreamOptions) {
     this.camera = camera;
     this.#options = options;
     this.rtcp = new RtcpSender({ ssrc: camera.ssrc, cname: options.cname });
+    this.audio = camera.audio === null ? null : new AudioStream(camera.audio, {
+      reader: options.audioReader,
+      udp: options.udp,
+      cname: options.cname,
+      onError: options.onError,
+    });
   }
 
   get players(): ReadonlySet<RtspSession> {
@@ -69,12 +81,14 @@ export class CameraStream {
   play(session: RtspSession): void {
     session.awaitKeyframe = true;
     this.#players.add(session);
+    if (session.audio !== null) this.audio?.play(session);
     this.#askKeyframe(true);
     this.#loop ??= this.#run().catch(this.#options.onError).finally(() => (this.#loop = null));
   }
 
   /** Stops sending to `session`; with `bye`, tells it the stream ended for it. */
   pause(session: RtspSession, bye = false): void {
+    this.audio?.pause(session, bye);
     if (!this.#players.delete(session)) return;
     if (bye && this.#packets > 0) {
       session.sendRtcp(this.#options.udp, this.rtcp.goodbye(this.#senderState(), "session ended"));

@@ -98,6 +98,7 @@ runActor<RtspProtocol>(() => {
             udp: ports,
             udpFamily: family,
             reader: init.reader,
+            audioReader: init.audioReader,
             serverName: init.server,
             sessionTimeoutS: init.sessionTimeoutS,
             cname: (camera) => `${camera}@${hostname()}`,

@@ -14,6 +14,7 @@ import type { EncoderProtocol } from "../encoder/protocol.ts";
 import type { StreamParameters } from "../packetizer/protocol.ts";
 import type { Recordings } from "../recorder/service.ts";
 import type { LinkState } from "../supervisor/link.ts";
+import type { AudioState } from "../audio/protocol.ts";
 import {
   type ChildSpec,
   EventStream,
@@ -51,6 +52,10 @@ export class CameraNode {
   readonly stats = new Map<string, unknown>();
   /** The source's state as the camera actor last reported it; undefined before its first word. */
   source: LinkState | undefined;
+  /** The sound's state and source as the audio actor last reported them (actors/audio). */
+  #audio: { state: AudioState; source: string } | undefined;
+  /** Told when the camera turns out to have no sound, or to have some again (RTSP describes it). */
+  readonly audioPresence = new EventStream<boolean>();
   /** The running encoder, to ask for keyframes (its bitrate is the camera's: no viewer lowers it). */
   encoder: ActorProcess<EncoderProtocol> | undefined;
   /** The running sub stream encoder (`[camera.sub]`), to ask for keyframes and bitrates. */
@@ -62,6 +67,11 @@ export class CameraNode {
   readonly triggers = new EventStream<{ atNs: number; kind: string }>();
   /** The RTP stream's identity, fixed for the camera's life (packetizer restarts keep it). */
   readonly rtp = {
+    ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
+    timestampOffset: crypto.getRandomValues(new Uint32Array(1))[0],
+  };
+  /** The audio RTP stream's identity (RTP outputs, RTSP), fixed for the camera's life. */
+  readonly audioRtpIdentity = {
     ssrc: crypto.getRandomValues(new Uint32Array(1))[0],
     timestampOffset: crypto.getRandomValues(new Uint32Array(1))[0],
   };
@@ -91,6 +101,17 @@ export class CameraNode {
 
   get id(): string {
     return this.config.id;
+  }
+
+  get audio(): { state: AudioState; source: string } | undefined {
+    return this.#audio;
+  }
+
+  set audio(report: { state: AudioState; source: string } | undefined) {
+    const had = this.#audio?.state.state !== "none";
+    this.#audio = report;
+    const has = report?.state.state !== "none";
+    if (had !== has) this.audioPresence.emit(has);
   }
 
   /** SPS/PPS of the stream once the packetizer has seen a keyframe (for SDP). */

@@ -11,6 +11,8 @@
  * ├── camera          source → raw ring, small ring (a source offline is a state, not a crash)
  * ├── encoder         raw ring → AU ring
  * ├── sub-encoder     raw ring → sub AU ring, scaled ([camera.sub] only)
+ * ├── audio           microphone, tone or the camera's track → Opus → audio ring (offline is a
+ * │                   state of its own: the video never waits on it)
  * └── outputs (one_for_one)
  *     ├── recorder    AU ring → segments
  *     ├── forward     AU ring → mTLS to other eyries (one per [[camera.forward]])
@@ -52,6 +54,7 @@ import { publishersChild } from "../publish/spec.ts";
 import { detectorChild } from "../detector/spec.ts";
 import { forwardsChild } from "../forward/spec.ts";
 import { recorderChild } from "../recorder/spec.ts";
+import { audioChild } from "../audio/spec.ts";
 
 /** The shared Worker of the camera and encoder actors. */
 export const MEDIA = "media";
@@ -83,5 +86,6 @@ export const CAMERA_CHILDREN: readonly ChildFactory[] = [
   onHost(MEDIA, cameraChild),
   onHost(MEDIA, encoderChild),
   onHost(MEDIA, subEncoderChild),
+  onHost(MEDIA, audioChild),
   groupChild("outputs", INDEPENDENT, OUTPUT_CHILDREN),
 ];

@@ -15,6 +15,7 @@ import { FORWARD_WORKER } from "../forward/protocol.ts";
 import { DETECTOR_WORKER } from "../detector/protocol.ts";
 import { VIEWER_WORKER } from "../viewer/protocol.ts";
 import { JPEG_WORKER } from "../jpeg/protocol.ts";
+import { AUDIO_WORKER } from "../audio/protocol.ts";
 
 serveHost({
   [CAMERA_WORKER.href]: () => import("../camera/worker.ts"),
@@ -26,4 +27,5 @@ serveHost({
   [DETECTOR_WORKER.href]: () => import("../detector/worker.ts"),
   [VIEWER_WORKER.href]: () => import("../viewer/worker.ts"),
   [JPEG_WORKER.href]: () => import("../jpeg/worker.ts"),
+  [AUDIO_WORKER.href]: () => import("../audio/worker.ts"),
 });

@@ -25,6 +25,13 @@ export interface CameraRings {
    */
   viewerAu?: SharedArrayBuffer;
   viewerRtp?: SharedArrayBuffer;
+  /** Opus packets, one per entry (actors/audio): audio → viewers, recorder. */
+  audio: SharedArrayBuffer;
+  /**
+   * The same packets as RTP (RFC 7587), made once by the audio actor, the RTP timestamp in each
+   * entry's aux: audio → RTP outputs, the RTSP server.
+   */
+  audioRtp: SharedArrayBuffer;
   /**
    * A camera with `[camera.sub]`: the sub stream's access units (sub encoder →
    * sub packetizer) and RTP (sub packetizer → viewer).
@@ -32,6 +39,37 @@ export interface CameraRings {
   subAu?: SharedArrayBuffer;
   subRtp?: SharedArrayBuffer;
 }
+
+/**
+ * Audio ring entries: 20 s of 20 ms Opus packets. The data: 1024 packets of up to 256 bytes (an
+ * Opus packet at 32 kb/s is about 80), 256 KiB: a camera's sound costs it a quarter of a MiB.
+ */
+export const AUDIO_ENTRIES = 1024;
+export const AUDIO_RING_BYTES = 256 << 10;
+
+/** Reader indexes of the audio ring, fixed per consumer like the others. */
+export const AUDIO_READER = {
+  /** the WebRTC viewer actor (one reader for all its sessions) */
+  viewer: 0,
+  /** the RTSP server */
+  rtsp: 1,
+  /** the recorder */
+  recorder: 2,
+  /** 3 to 10: one per [[camera.rtp]] */
+  rtpOutput: 3,
+  /** tests and benches that look at what the audio actor wrote */
+  probe: 15,
+} as const;
+
+/** Reader indexes of the audio RTP ring. */
+export const AUDIO_RTP_READER = {
+  /** 0 to 7: one per [[camera.rtp]] */
+  rtpOutput: 0,
+  /** the RTSP server */
+  rtsp: 9,
+  /** tests */
+  probe: 15,
+} as const;
 
 /**
  * RTP bytes: 4 s of packets at the top of the camera's adaptive range (1200-byte payloads and 12
@@ -128,5 +166,7 @@ export function createCameraRings(cam: CameraConfig): CameraRings {
     }),
     au: createByteRing({ entries: AU_ENTRIES, dataBytes: auRingBytes(cam) }),
     rtp: createByteRing({ entries: rtpRingEntries(cam), dataBytes: rtpRingBytes(cam) }),
+    audio: createByteRing({ entries: AUDIO_ENTRIES, dataBytes: AUDIO_RING_BYTES }),
+    audioRtp: createByteRing({ entries: AUDIO_ENTRIES, dataBytes: AUDIO_RING_BYTES }),
   };
 }

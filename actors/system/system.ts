@@ -234,6 +234,7 @@ export class System {
       recordings: this.recordings ?? undefined,
     });
     node.parametersKnown.subscribe(() => this.rtsp?.camerasChanged());
+    node.audioPresence.subscribe(() => this.rtsp?.camerasChanged());
     return node;
   }
 

@@ -15,6 +15,9 @@ export interface ViewerInit {
   /** RTP packets in (the packetizer's ring). */
   rtp: SharedArrayBuffer;
   reader: number;
+  /** Opus packets in (the audio actor's ring) and this actor's reader index there. */
+  audio: SharedArrayBuffer;
+  audioReader: number;
   /** Sessions at most, connecting ones included (camera config max_viewers). */
   maxViewers: number;
   /**
@@ -32,8 +35,10 @@ export interface ViewerInit {
 /** An offer already checked and narrowed by checkOffer() (offer.ts). */
 export interface OfferArgs {
   sdp: string;
-  /** Answer the audio section too (inactive: there is no audio). */
+  /** Answer the audio section too (inactive when `sendAudio` is false). */
   audio: boolean;
+  /** The camera has sound: the audio section is answered sendonly Opus (RFC 7587). */
+  sendAudio: boolean;
   hosts: IceHosts;
   /** ICE lite (LAN), or full ICE with these STUN/TURN servers ([webrtc]). */
   ice: IceConfig;
@@ -103,6 +108,8 @@ export interface SessionStats {
   firstFrameMs: number | null;
   /** Packets go out on eyrie's own send path (direct_send.ts), not werift's. */
   direct: boolean;
+  /** Opus RTP packets sent on the audio section (0 when it was answered inactive). */
+  audioPacketsSent: number;
   /** The stream it plays now; whether it moves with its link; how often it moved. */
   stream: StreamName;
   adaptive: boolean;

@@ -103,6 +103,9 @@ export class ViewerSession implements PacketSink {
   iceMs: number | null = null;
   readonly #pc: RTCPeerConnection;
   readonly #sender: RTCRtpSender;
+  /** The audio section's sender when it was answered sendonly. */
+  readonly #audio: RTCRtpSender | null;
+  audioPacketsSent = 0;
   /** The video section's mid. */
   readonly mid: string;
   /** ICE lite: candidates from the browser are not needed (its checks find us). */
@@ -135,6 +138,8 @@ export class ViewerSession implements PacketSink {
     this.remoteUfrag = /^a=ice-ufrag:(.+)$/m.exec(options.sdp)?.[1]?.trim() ?? null;
     const video = pc.getTransceivers().find((t) => t.kind === "video")!;
     this.#sender = video.sender;
+    const audio = pc.getTransceivers().find((t) => t.kind === "audio");
+    this.#audio = audio !== undefined && audio.direction === "sendonly" ? audio.sender : null;
     this.mid = video.mid ?? "0";
     this.#lite = options.lite;
     pc.iceConnectionStateChange.subscribe((state) => {
@@ -198,12 +203,12 @@ export class ViewerSession implements PacketSink {
     const pc = new RTCPeerConnection({
       ...iceSettings(args.hosts, args.ice),
       codecs: { video: [h264()], audio: args.audio ? [opus()] : [] },
-      headerExtensions: { video: [useSdesMid(), useAbsSendTime()], audio: [] },
+      headerExtensions: { video: [useSdesMid(), useAbsSendTime()], audio: [useSdesMid()] },
     });
     try {
       await pc.setRemoteDescription({ type: "offer", sdp: args.sdp });
       for (const t of pc.getTransceivers()) {
-        t.setDirection(t.kind === "video" ? "sendonly" : "inactive");
+        t.setDirection(t.kind === "video" || args.sendAudio ? "sendonly" : "inactive");
       }
       await pc.setLocalDescription(await pc.createAnswer());
       const sdp = pc.localDescription?.sdp;
@@ -258,6 +263,16 @@ export class ViewerSession implements PacketSink {
     return true;
   }
 
+  /**
+   * Sends one Opus RTP packet (transports/rtp/opus) on the audio section, when it has one and the
+   * session is connected; werift sets the negotiated payload type and SSRC, and encrypts it.
+   */
+  sendAudio(packet: Buffer): void {
+    if (this.#audio === null || this.state !== "connected") return;
+    this.audioPacketsSent++;
+    this.#audio.sendRtp(packet).catch(() => {});
+  }
+
   /** Adds the browser's trickled candidates (RFC 8840); werift checks each. */
   async addCandidates(candidates: readonly TrickleCandidate[]): Promise<void> {
     if (this.#lite) return;
@@ -309,6 +324,7 @@ export class ViewerSession implements PacketSink {
         : Math.round(this.clock.connectedMs - this.offeredMs),
       firstFrameMs: this.firstFrameMs === null ? null : Math.round(this.firstFrameMs),
       direct: this.#direct !== null,
+      audioPacketsSent: this.audioPacketsSent,
       stream: this.choice.stream,
       adaptive: this.choice.adaptive,
       switches: this.choice.switches,

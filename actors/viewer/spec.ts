@@ -10,7 +10,7 @@
 import { type ActorProcess, spawnActor } from "../runtime/actor.ts";
 import type { CameraNode, ChildFactory } from "../system/camera_node.ts";
 import { ACTOR_SHUTDOWN_MS } from "../system/flags.ts";
-import { READER } from "../system/rings.ts";
+import { AUDIO_READER, READER } from "../system/rings.ts";
 import { VIEWER_WORKER, type ViewerProtocol } from "./protocol.ts";
 import { subMinKbps } from "../encoder/sub.ts";
 
@@ -56,6 +56,8 @@ export const viewerChild: ChildFactory = (node, ctx) => {
           // A camera that may pass through has the viewer packetizer's ring (no B-frames there).
           rtp: node.rings.viewerRtp ?? node.rings.rtp,
           reader: READER.viewer,
+          audio: node.rings.audio,
+          audioReader: AUDIO_READER.viewer,
           maxViewers: cam.max_viewers,
           ...(sub === null ? {} : { sub }),
         },

@@ -19,6 +19,7 @@ import { OfferGate } from "./offer_gate.ts";
 import { ThreadCpu } from "./thread_cpu.ts";
 import type { ViewerProtocol, ViewerStats } from "./protocol.ts";
 import type { SessionEvents, ViewerSession } from "./session.ts";
+import { sendAudio } from "./audio_send.ts";
 import { initialStream, nextStream, type StreamName } from "./stream_choice.ts";
 
 /** The werift side (webrtc.ts), loaded by the first offer. */
@@ -51,6 +52,7 @@ runActor<ViewerProtocol>(() => {
   const lag = new LoopLag(TICK_MS, performance.now());
   let running = true;
   let loop: Promise<void> = Promise.resolve();
+  let audioLoop: Promise<void> = Promise.resolve();
   /** Whether the camera has a sub stream (set at start). */
   let hasSubStream = false;
   let ticker: ReturnType<typeof setInterval> | undefined;
@@ -253,6 +255,8 @@ runActor<ViewerProtocol>(() => {
         }
       }, TICK_MS);
 
+      audioLoop = sendAudio(init, () => running, sessions.values.bind(sessions));
+      audioLoop.catch((error) => ctx.crash(error));
       /** Copies one stream's packets into its pool and sends them to that stream's viewers. */
       const copy = async (stream: StreamName, reader: RingReader) => {
         const pool = pools[stream];
@@ -292,6 +296,7 @@ runActor<ViewerProtocol>(() => {
       gate?.close("The viewer actor is stopping");
       for (const s of [...sessions.values()]) s.close("shutdown");
       await loop.catch(() => {});
+      await audioLoop.catch(() => {});
     },
     cast(msg) {
       switch (msg.type) {

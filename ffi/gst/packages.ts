@@ -41,6 +41,15 @@ const EXACT: ReadonlyMap<string, string> = new Map([
   ["identity", "libgstreamer1.0-0"],
   ["tee", "libgstreamer1.0-0"],
   ["valve", "libgstreamer1.0-0"], // not a VA-API element despite the prefix
+  ["alsasrc", "gstreamer1.0-alsa"],
+  ["alsasink", "gstreamer1.0-alsa"],
+  ["pulsesrc", "gstreamer1.0-pulseaudio"],
+  ["pulsesink", "gstreamer1.0-pulseaudio"],
+  ["audiotestsrc", "gstreamer1.0-plugins-base"],
+  ["audioconvert", "gstreamer1.0-plugins-base"],
+  ["audioresample", "gstreamer1.0-plugins-base"],
+  ["opusenc", "gstreamer1.0-plugins-base"],
+  ["opusdec", "gstreamer1.0-plugins-base"],
 ]);
 
 // Checked in order; the first matching prefix wins.

@@ -43,6 +43,8 @@ export async function startRtspCamera(
     switchAfterS?: number;
     /** SPS and PPS in the SDP only, never in the stream. */
     noInband?: boolean;
+    /** A 440 Hz tone as a second track, in this codec. */
+    audio?: "opus" | "pcma" | "aac";
   } = {},
 ): Promise<RtspCamera> {
   const args = [RTSP_CAMERA, String(port), "--path", options.path ?? "/stream"];
@@ -57,6 +59,7 @@ export async function startRtspCamera(
   if (options.switchSize !== undefined) args.push("--switch-size", options.switchSize);
   if (options.switchAfterS !== undefined) args.push("--switch-after", String(options.switchAfterS));
   if (options.noInband) args.push("--no-inband");
+  if (options.audio !== undefined) args.push("--audio", options.audio);
   const child = new Deno.Command("/usr/bin/python3", {
     args,
     stdin: "piped", // closed when the test process ends: the camera stops with it

@@ -2,11 +2,13 @@
 """A real RTSP camera for eyrie's fault tests: GStreamer's gst-rtsp-server.
 
 usage: _rtsp_camera.py PORT [--path /stream] [--user U --password P] [--size 320x240] [--fps 15]
-                       [--profile high --bframes 2] [--bitrate KBPS]
+                       [--profile high --bframes 2] [--bitrate KBPS] [--audio opus|pcma|aac]
 
 Serves a live H.264 test pattern at rtsp://127.0.0.1:PORT/PATH: by default
 constrained baseline without B-frames (x264 zerolatency); with --profile high
---bframes N the way many IP cameras send it, High profile with B-frames. Prints
+--bframes N the way many IP cameras send it, High profile with B-frames. With
+--audio it sends a 440 Hz tone as a second track (Opus, G.711 A-law or AAC), as
+cameras with a microphone do. Prints
 "ready rtsp://..." on stdout once listening; stops on SIGTERM or when its
 standard input closes (so a test that dies cannot leave it behind).
 """
@@ -34,6 +36,7 @@ parser.add_argument("--bitrate", type=int, default=0)
 parser.add_argument("--switch-size", default="")  # WxH: change the picture size mid-stream
 parser.add_argument("--switch-after", type=float, default=3.0)
 parser.add_argument("--no-inband", action="store_true")  # SPS/PPS only in the SDP
+parser.add_argument("--audio", choices=["opus", "pcma", "aac"], default=None)
 args = parser.parse_args()
 width, height = (int(v) for v in args.size.split("x"))
 
@@ -56,10 +59,19 @@ if args.no_inband:
     caps.append("stream-format=avc")
 profile = f" ! video/x-h264,{','.join(caps)}" if caps else ""
 interval = 0 if args.no_inband else 1
+AUDIO = {
+    "opus": "opusenc ! rtpopuspay name=pay1 pt=97",
+    "pcma": "audioresample ! audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay name=pay1 pt=8",
+    "aac": "voaacenc ! rtpmp4apay name=pay1 pt=97",
+}
+audio = ""
+if args.audio is not None:
+    audio = (f" audiotestsrc is-live=true wave=sine freq=440 volume=0.5 ! audioconvert "
+             f"! {AUDIO[args.audio]}")
 factory.set_launch(
     f"( videotestsrc is-live=true pattern=ball ! videoscale ! capsfilter name=size "
     f"caps=video/x-raw,width={width},height={height},framerate={args.fps}/1 ! {x264}{profile} "
-    f"! rtph264pay name=pay0 pt=96 config-interval={interval} )"
+    f"! rtph264pay name=pay0 pt=96 config-interval={interval}{audio} )"
 )
 
 

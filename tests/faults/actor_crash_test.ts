@@ -4,7 +4,8 @@
  * terminated, while a Chromium WHEP viewer watches. An actor that throws is
  * restarted on its own (the camera's actors share only rings); a Worker that
  * hangs or is terminated takes the actors it hosts (the encoder's takes the
- * camera: both run in the camera's media Worker) and they restart together.
+ * camera and the audio actor: they run in the camera's media Worker) and they
+ * restart together.
  * Either way the viewer keeps its session and sees video again, from a
  * keyframe.
  */
@@ -157,7 +158,7 @@ Deno.test("an actor that throws restarts alone, a Worker that hangs or is termin
     // Nothing else restarted: each fault restarted its own actor only.
     const others = events.filter((e) =>
       e.type === "restarting" &&
-      e.children.some((c) => !["encoder", "camera", "packetizer"].includes(c))
+      e.children.some((c) => !["encoder", "camera", "audio", "packetizer"].includes(c))
     );
     assert.deepEqual(others, []);
     const viewer = actorAt(system, "front/outputs/live/viewer");

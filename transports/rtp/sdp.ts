@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { parseSps } from "./h264/sps.ts";
 import { JPEG_PAYLOAD_TYPE } from "./jpeg/packetize.ts";
+import { OPUS_PAYLOAD_TYPE } from "./opus/packetize.ts";
 
 /** Options of {@linkcode buildSdp}. */
 export interface SdpOptions {
@@ -30,6 +31,11 @@ export interface SdpOptions {
    * SETUP) and no direction attribute is written, as RTSP servers do.
    */
   control?: string;
+  /**
+   * A second media section for the camera's sound, Opus (RFC 7587): on `port` (an SDP file), or
+   * with its own `control` (RTSP; port 0).
+   */
+  audio?: { port: number; control?: string };
 }
 
 function base64(bytes: Uint8Array): string {
@@ -122,5 +128,21 @@ export function buildSdp(options: SdpOptions): string {
     checkText("control", options.control!);
     lines.push(`a=control:${options.control}`);
   } else lines.push("a=recvonly");
+  const audio = options.audio;
+  if (audio !== undefined) {
+    if (!Number.isInteger(audio.port) || audio.port < (rtsp ? 0 : 1) || audio.port > 65535) {
+      throw new RangeError(`SDP audio port must be ${rtsp ? 0 : 1} to 65535, got ${audio.port}`);
+    }
+    // RFC 7587 §7: always opus/48000/2; sprop-stereo=0 says eyrie sends one channel.
+    lines.push(
+      `m=audio ${audio.port} RTP/AVP ${OPUS_PAYLOAD_TYPE}`,
+      `a=rtpmap:${OPUS_PAYLOAD_TYPE} opus/48000/2`,
+      `a=fmtp:${OPUS_PAYLOAD_TYPE} sprop-stereo=0`,
+    );
+    if (rtsp) {
+      checkText("audio control", audio.control ?? "");
+      lines.push(`a=control:${audio.control}`);
+    } else lines.push("a=recvonly");
+  }
   return lines.join("\r\n") + "\r\n";
 }

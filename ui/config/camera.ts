@@ -4,6 +4,7 @@
  * @module
  */
 import type {
+  AudioCodec,
   CameraConfig,
   Codec,
   EncoderChoice,
@@ -92,6 +93,8 @@ export const MAX_CAMERAS = 16;
 
 const SOURCE =
   /^(auto|test|libcamera|v4l2:\/dev\/[\w./-]+|file:.+|rtsps?:\/\/.+|screen(:[A-Za-z0-9.-]*(:\d+(\.\d+)?)?(\+\d+,\d+,\d+x\d+)?)?)$/;
+/** `audio`: the words, or a device as `eyrie probe` names it (no spaces or quotes: it goes into a pipeline). */
+const AUDIO = /^(auto|none|test|alsa:[A-Za-z0-9_:,.=-]{1,64}|pulse:[A-Za-z0-9_:,.=-]{1,200})$/;
 const HOST = /^([A-Za-z0-9.-]{1,253}|\[?[0-9A-Fa-f:.]+\]?)$/;
 
 export const rtpOutput: Checker<RtpOutputConfig> = table<RtpOutputConfig>({
@@ -168,6 +171,15 @@ const cameraFields: Fields<CameraBase> = {
   max_viewers: [int({ min: 0, max: 100 }), 10],
   viewer_idle_s: [int({ min: 1, max: 86_400 }), 60],
   timecode: [bool, false],
+  audio: [
+    str({
+      pattern: AUDIO,
+      hint:
+        'use auto, none, test, alsa:<pcm> (such as "alsa:hw:1,0") or pulse:<source> (such as "pulse:default"), as eyrie probe lists them',
+    }),
+    "auto",
+  ],
+  audio_codec: [str({ oneOf: ["opus", "aac"] }) as Checker<AudioCodec>, "opus"],
   rtp: [arr(rtpOutput, { max: 8 }), []],
   forward: [arr(forwardOutput, { max: MAX_FORWARDS }), []],
   publish: [arr(publishOutput, { max: MAX_PUBLISH }), []],

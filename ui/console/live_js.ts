@@ -145,6 +145,8 @@ export const LIVE_JS = String.raw`"use strict";
     var s = cards[cam.id];
     if (!s) return;
     var st = cam.status || {};
+    var sound = document.querySelector("#camera-" + cam.id + " button.sound");
+    if (sound && window.eyrieTiles) sound.hidden = !window.eyrieTiles.hasSound(cam);
     s.state.textContent = describeState(cam.status);
     s.state.className = "camera-state state " + (st.state === "live" ? "running" : st.state === "connecting" ? "starting" : "failed");
     var stats = cam.stats || {};

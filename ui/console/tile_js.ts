@@ -2,8 +2,9 @@
  * The live page's tile controls and grid (served as /assets/tile.js), apart
  * from the player (whep.js) and the stats (live.js): on each camera's tile a
  * quality preset selector (POST /api/cameras/:id/quality), a snapshot link
- * (/api/cameras/:id/snapshot.jpg), a fullscreen button and the video's own
- * controls; above the tiles a layout choice (auto, 1, 2×2, 3×3) kept in
+ * (/api/cameras/:id/snapshot.jpg), a fullscreen button, a sound button for a
+ * camera with sound (tiles start muted, as browsers autoplay only muted
+ * video) and the video's own controls; above the tiles a layout choice (auto, 1, 2×2, 3×3) kept in
  * localStorage. Text from the server goes through textContent only.
  *
  * @module
@@ -74,6 +75,24 @@ export const TILE_JS = String.raw`"use strict";
     snap.download = cam.id + ".jpg";
     bar.appendChild(snap);
 
+    // Muted until asked: a click is the gesture browsers want before they play sound.
+    var sound = el("button", "sound", "Unmute");
+    sound.type = "button";
+    sound.setAttribute("aria-pressed", "false");
+    sound.setAttribute("aria-label", "Sound of " + cam.id);
+    sound.hidden = !hasSound(cam);
+    sound.addEventListener("click", function () {
+      video.muted = !video.muted;
+      sound.textContent = video.muted ? "Unmute" : "Mute";
+      sound.setAttribute("aria-pressed", String(!video.muted));
+      if (!video.muted) video.play().catch(function (e) { say("no sound: " + e.message); });
+    });
+    video.addEventListener("volumechange", function () {
+      sound.textContent = video.muted ? "Unmute" : "Mute";
+      sound.setAttribute("aria-pressed", String(!video.muted));
+    });
+    bar.appendChild(sound);
+
     var full = el("button", "", "Fullscreen");
     full.type = "button";
     full.addEventListener("click", function () {
@@ -83,7 +102,12 @@ export const TILE_JS = String.raw`"use strict";
     bar.appendChild(full);
     bar.appendChild(msg);
     video.insertAdjacentElement("afterend", bar);
-    return { quality: select, snapshot: snap, fullscreen: full };
+    return { quality: select, snapshot: snap, fullscreen: full, sound: sound };
+  }
+
+  // Whether a camera (as /api/cameras shows it) has sound or may have (connecting, offline).
+  function hasSound(cam) {
+    return !!cam.audio && cam.audio.state !== "none";
   }
 
   // Tells live.js too: a grid plays sub streams, one column the main ones.
@@ -120,7 +144,7 @@ export const TILE_JS = String.raw`"use strict";
     grid.insertAdjacentElement("beforebegin", box);
   }
 
-  window.eyrieTiles = { controls: controls };
+  window.eyrieTiles = { controls: controls, hasSound: hasSound };
   var grid = document.getElementById("cameras");
   if (grid) layoutPicker(grid);
 })();

@@ -104,14 +104,18 @@ export const WHEP_JS = String.raw`"use strict";
       iceTransportPolicy: (options && options.iceTransportPolicy) || "all",
     });
     pc.addTransceiver("video", { direction: "recvonly" });
+    // The camera's sound when it has some (answered inactive when not); the tile starts muted.
+    pc.addTransceiver("audio", { direction: "recvonly" });
+    var media = new MediaStream();
     pc.ontrack = function (e) {
-      video.srcObject = new MediaStream([e.track]);
+      media.addTrack(e.track);
+      video.srcObject = media;
     };
     // An ICE-lite eyrie (no servers) finds the browser by its checks: nothing to trickle.
     var sendTo = servers.length > 0 ? trickle(pc) : function () {};
     await pc.setLocalDescription(await pc.createOffer());
-    var stream = options && options.stream ? "?stream=" + encodeURIComponent(options.stream) : "";
-    var res = await fetch(whepUrl(cameraId) + stream, {
+    var query = options && options.stream ? "?stream=" + encodeURIComponent(options.stream) : "";
+    var res = await fetch(whepUrl(cameraId) + query, {
       method: "POST",
       headers: { "content-type": "application/sdp" },
       body: pc.localDescription.sdp,

@@ -13,6 +13,7 @@ import { viewerDemand } from "../../actors/viewer/mod.ts";
 import { parseSource } from "../../actors/camera/source.ts";
 import { planMainStream } from "../../actors/camera/passthrough.ts";
 import type { CameraStats, MainStreamReport } from "../../actors/camera/protocol.ts";
+import { audioStatus } from "../../actors/audio/status.ts";
 
 /**
  * How each stream of a camera is made and why: `main` (recording, RTP,
@@ -97,6 +98,8 @@ function describeCamera(system: System, node: CameraNode) {
     timecode: cfg.timecode,
     // Per stream: passed through or encoded, and why.
     streams: describeStreams(node),
+    // The sound: live, connecting, offline (cause, retry_at), restarting, or none (reason).
+    audio: audioStatus(cfg.audio, node.audio, actors.find((a) => a.id === `${node.id}/audio`)),
     actors,
     // The live view's actor runs only while someone watches: "idle" is no viewer, not a fault.
     viewer_state: cfg.codec === "h264" ? viewerDemand(node).state : null,

@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import type { System } from "../../actors/system/mod.ts";
 import { streamSdp } from "../../actors/packetizer/sdp.ts";
 import { resolveHost } from "../../actors/rtp_output/resolve.ts";
+import { sendsAudio } from "../../actors/rtp_output/spec.ts";
 
 export function sdpRoutes(system: System): Hono {
   return new Hono().get("/:id/sdp", async (c) => {
@@ -55,6 +56,8 @@ export function sdpRoutes(system: System): Hono {
       fps: node.config.fps,
       ssrc: node.rtp.ssrc,
       parameters,
+      // The sound's section when this output sends it (port + 2) and the camera has some.
+      audio: sendsAudio(node.config, n) && node.audio?.state.state !== "none",
     }, { address, port: output.port, ttl: output.ttl });
     return c.body(sdp, 200, {
       "Content-Type": "application/sdp",

@@ -153,6 +153,9 @@ export function whepRoutes(system: System): Hono {
         const reply = await viewer.call("offer", {
           sdp: offer.sdp,
           audio: offer.audio,
+          // Sound when the camera has some (or may: an offline microphone comes back).
+          sendAudio: offer.audio && found.node.config.audio !== "none" &&
+            found.node.audio?.state.state !== "none",
           hosts: iceHostsFor(listenHost, c.req.header("host") ?? null),
           ice,
           // Connecting sessions are capped per user, or per address for requests without one.

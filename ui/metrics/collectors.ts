@@ -215,11 +215,19 @@ const READER_NAMES: Record<keyof CameraRings, Record<number, string>> = {
     12: "publish2",
     13: "publish3",
   },
+  audio: { 0: "viewer", 1: "rtsp", 2: "recorder", 15: "probe" },
+  audioRtp: { 9: "rtsp", 15: "probe" },
 };
 
 function readerName(ring: keyof CameraRings, index: number): string {
   return READER_NAMES[ring][index] ??
-    (ring === "rtp" && index >= 8 ? `viewer${index - 8}` : `${index}`);
+    (ring === "rtp" && index >= 8
+      ? `viewer${index - 8}`
+      : ring === "audio" && index >= 3
+      ? `rtp${index - 3}`
+      : ring === "audioRtp" && index < 8
+      ? `rtp${index}`
+      : `${index}`);
 }
 
 const ringMetrics: Collector = (s, { system }) => {

@@ -56,7 +56,8 @@ export const rtpOutputMetrics: Collector = (s, { system }) => {
   );
   for (const node of system.cameras.values()) {
     for (const [key, value] of node.stats) {
-      if (!key.startsWith("rtp[")) continue;
+      // The video's senders; the sound's (`rtp[N].audio`) are in /api/cameras/:id only.
+      if (!/^rtp\[\d+\]$/.test(key)) continue;
       const st = value as RtpOutputStats;
       const labels = { camera: node.id, output: String(st.output), destination: st.destination };
       packets.set(st.packets, labels);

@@ -20,7 +20,7 @@ export interface Ran {
 /** Runs `eyrie args…` to completion (bounded by `timeoutMs`). */
 export async function eyrie(
   args: string[],
-  options: { timeoutMs?: number; cwd?: string } = {},
+  options: { timeoutMs?: number; cwd?: string; env?: Record<string, string> } = {},
 ): Promise<Ran> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...EYRIE_FLAGS, MAIN, ...args],
@@ -29,7 +29,7 @@ export async function eyrie(
     stderr: "piped",
     cwd: options.cwd,
     signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...options.env },
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };

@@ -33,3 +33,28 @@ Deno.test("localDisplays() reads X sockets, in order, and nothing else", async (
   assert.deepEqual(await localDisplays(`${dir}/missing`), []);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("eyrie probe lists audio inputs by the name audio = takes: the sound server when its socket listens, else none", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "audio-probe-" });
+  await Deno.mkdir(`${dir}/pulse`);
+  // A listening socket where a PulseAudio or PipeWire server puts its own.
+  const server = Deno.listen({ transport: "unix", path: `${dir}/pulse/native` });
+  try {
+    const r = await eyrie(["probe", "--json"], { env: { XDG_RUNTIME_DIR: dir } });
+    assert.equal(r.code, 0, r.stderr);
+    const audio = JSON.parse(r.stdout).audio;
+    assert.equal(audio.inputs[0].name, "pulse:default");
+    assert.equal(audio.outputs[0].name, "pulse:default");
+    const text = await eyrie(["probe"], { env: { XDG_RUNTIME_DIR: dir } });
+    assert.match(text.stdout, /Audio in: +\n {2}pulse:default +the sound server's default/);
+  } finally {
+    server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+  // This machine has no sound card (no /proc/asound/pcm) and now no server.
+  const hasCard = await Deno.stat("/proc/asound/pcm").then(() => true, () => false);
+  if (!hasCard) {
+    const r = await eyrie(["probe"], { env: { XDG_RUNTIME_DIR: "/nonexistent" } });
+    assert.match(r.stdout, /Audio in: +none found/);
+  }
+});

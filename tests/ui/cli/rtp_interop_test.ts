@@ -59,7 +59,10 @@ function framesSent(logs: string, actor: string): number {
   for (const line of logs.split("\n")) {
     if (!line.startsWith("{")) continue;
     const r = JSON.parse(line);
-    if (r.actor === actor && r.msg === "rtp output stopped") return r.fields.frames;
+    // The video's line: the sound's sender (port + 2) logs its own with media "audio".
+    if (r.actor === actor && r.msg === "rtp output stopped" && r.fields.media === undefined) {
+      return r.fields.frames;
+    }
   }
   throw new Error(`${actor} logged no "rtp output stopped":\n${logs}`);
 }

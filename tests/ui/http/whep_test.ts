@@ -66,7 +66,9 @@ Deno.test("WHEP: answers, Location, viewer limit, DELETE, PATCH and refusals wit
     assert.match(answer, /^a=fmtp:108 .*packetization-mode=1/m);
     const [video, audio] = answer.split(/^m=audio /m);
     assert.doesNotMatch(video, /transport-cc/, "the browser estimates bandwidth and sends REMB");
-    assert.match(audio, /^a=inactive\r$/m, "the audio section is answered, inactive");
+    // A test camera has sound (a tone): the audio section is answered sendonly Opus.
+    assert.match(audio, /^a=sendonly\r$/m, "the audio section is answered, sendonly");
+    assert.match(audio, /^a=rtpmap:\d+ opus\/48000\/2\r$/m);
 
     // max_viewers = 2: the third is refused while two sessions exist.
     const second = await post(whep, offer());
