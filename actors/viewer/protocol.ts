@@ -167,7 +167,9 @@ export type ViewerEvent =
   /** A keyframe is wanted on that stream (a new viewer, a viewer moved to it, a PLI). */
   | { type: "keyframe"; stream: StreamName }
   /** The sub stream's encoder rate (its weakest viewer's); the main stream's never moves. */
-  | { type: "bitrate"; kbps: number };
+  | { type: "bitrate"; kbps: number }
+  /** Sessions on the sub stream now, connecting ones included (it is encoded only while used). */
+  | { type: "sub_users"; count: number };
 
 export interface ViewerProtocol {
   init: ViewerInit;

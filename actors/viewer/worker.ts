@@ -193,6 +193,7 @@ runActor<ViewerProtocol>(() => {
       };
 
       let lastReport = performance.now();
+      let lastSubUsers = 0;
       ticker = setInterval(() => {
         const now = performance.now();
         const late = lag.tick(now);
@@ -206,7 +207,9 @@ runActor<ViewerProtocol>(() => {
           if (keyframes[stream].poll(now)) ctx.emit({ type: "keyframe", stream });
         }
         const signals = [];
+        let subUsers = 0;
         for (const s of sessions.values()) {
+          if (s.stream === "sub") subUsers++;
           s.poll(now);
           const verdict = judge ? sessionVerdict(s.clock, now) : null;
           if (verdict !== null) {
@@ -237,6 +240,11 @@ runActor<ViewerProtocol>(() => {
             if (s.stream === "sub") signals.push(s.signal);
             if (s.cursor.pump(s.pool, s)) askKeyframe(s.stream);
           }
+        }
+        if (subUsers !== lastSubUsers) {
+          // The sub stream is made only while used: tell at once, not at the next stats.
+          lastSubUsers = subUsers;
+          ctx.emit({ type: "sub_users", count: subUsers });
         }
         if (now - streamWindowStart >= STATS_EVERY_MS) {
           streamKbps = (subBytesIn * 8) / (now - streamWindowStart);
