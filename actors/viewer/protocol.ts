@@ -8,7 +8,7 @@ import type { Client } from "./admission.ts";
 import type { EndReason } from "./health.ts";
 import type { IceHosts } from "./ice.ts";
 import type { IceServer } from "../../transports/ice/servers.ts";
-import type { StreamChoice, StreamName } from "./stream_choice.ts";
+import type { DownReason, StreamChoice, StreamName } from "./stream_choice.ts";
 
 export interface ViewerInit {
   cameraId: string;
@@ -114,6 +114,8 @@ export interface SessionStats {
   stream: StreamName;
   adaptive: boolean;
   switches: number;
+  /** Why it last moved down to the sub stream: "loss", "jitter" or "remb" (stream_choice.ts). */
+  downReason: DownReason | null;
 }
 
 export interface ViewerStats {

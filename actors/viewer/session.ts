@@ -328,6 +328,7 @@ export class ViewerSession implements PacketSink {
       stream: this.choice.stream,
       adaptive: this.choice.adaptive,
       switches: this.choice.switches,
+      downReason: this.choice.downReason,
     };
   }
 

@@ -135,6 +135,9 @@ runActor<ViewerProtocol>(() => {
       hasSubStream = hasSub;
       let packetsIn = 0;
       let subBytesIn = 0;
+      /** What the main stream carries (kb/s, smoothed), for the REMB rule of stream_choice.ts. */
+      let mainBytesIn = 0;
+      let mainKbps = 0;
       let streamKbps = 0;
       let streamWindowStart = performance.now();
       askKeyframe = (stream, reason = "repair") => {
@@ -226,12 +229,15 @@ runActor<ViewerProtocol>(() => {
             if (hasSub && s.signal.atMs > s.judgedReportMs) {
               // A new receiver report: does this viewer's link still carry its stream?
               s.judgedReportMs = s.signal.atMs;
-              const next = nextStream(s.choice, s.signal.fractionLost, now);
+              const next = nextStream(s.choice, s.signal, { nowMs: now, mainKbps });
               if (next.stream !== s.stream) {
                 ctx.log.info("viewer moved", {
                   session: s.id,
                   to: next.stream,
                   loss: Math.round(s.signal.fractionLost * 100) / 100,
+                  jitter_ms: Math.round(s.signal.jitterMs),
+                  remb_kbps: s.signal.rembKbps,
+                  main_kbps: Math.round(mainKbps),
                 });
                 s.switchTo(next);
                 askKeyframe(next.stream, "new_viewer");
@@ -249,6 +255,10 @@ runActor<ViewerProtocol>(() => {
         if (now - streamWindowStart >= STATS_EVERY_MS) {
           streamKbps = (subBytesIn * 8) / (now - streamWindowStart);
           subBytesIn = 0;
+          // Smoothed over about 4 s: a keyframe's second is not the stream's rate.
+          const kbps = (mainBytesIn * 8) / (now - streamWindowStart);
+          mainKbps = mainKbps === 0 ? kbps : mainKbps + (kbps - mainKbps) / 4;
+          mainBytesIn = 0;
           streamWindowStart = now;
         }
         if (abr !== null && limits !== null) {
@@ -275,6 +285,7 @@ runActor<ViewerProtocol>(() => {
             while (reader.next()) {
               packetsIn++;
               if (stream === "sub") subBytesIn += reader.size;
+              else mainBytesIn += reader.size;
               if (sessions.size === 0) continue;
               // One copy per packet into the pool's slab, shared by every viewer of the stream.
               if (pool.pushFrom(reader)) fresh = true;
