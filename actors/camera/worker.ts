@@ -161,11 +161,13 @@ runActor<CameraProtocol>(() => {
         let dec: PassthroughDecoder | null = null;
         try {
           if (pass) {
-            // Every picture for the viewers' encode needs the decoder's threads; a keyframe a
-            // second or the sub stream's pictures do with one (no frame-thread delay).
+            // Every picture for the detector or the viewers' encode, all along: the decoder's
+            // threads. A keyframe a second, or the sub stream's pictures while used, do with one
+            // (each extra thread holds a picture back by a frame interval).
+            const always = decodesEveryPicture(cam, { forViewers, subUsed: false });
             dec = new PassthroughDecoder(cam, {
               fps: passthroughRawFps(cam, forViewers),
-              threads: forViewers ? 0 : 1,
+              threads: always ? 0 : 1,
               counters: decoding,
             });
             pipelineText = `${text} | ${dec.text}`;
