@@ -13,7 +13,13 @@
  * @module
  */
 import { FrameFlags, FrameFormat } from "../defs.ts";
-import { type AppSink, type AppSrc, type Element, Pipeline } from "../../ffi/gst/mod.ts";
+import {
+  type AppSink,
+  type AppSrc,
+  type Element,
+  elementAvailable,
+  Pipeline,
+} from "../../ffi/gst/mod.ts";
 import { RingReader, ringStats, RingWriter } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import {
@@ -83,12 +89,18 @@ runActor<EncoderProtocol>(() => {
       let index = picked.index;
 
       const open = (c: EncoderCandidate): Running => {
-        const text = encoderPipeline(c, settings, cam.format, input);
+        // Frames of another size (the sub stream) are scaled by the hardware's own scaler when
+        // it is here; one that fails hands over to the next candidate like its encoder.
+        const hardwareScaler = c.scaler !== undefined && elementAvailable(c.scaler.element);
+        const text = encoderPipeline(c, settings, cam.format, input, { hardwareScaler });
         const p = Pipeline.parse(text);
         p.setState("playing", { timeoutMs: 0 }); // "async" until the first push
         ctx.log.info("encoding", {
           element: c.element,
           hardware: c.hardware,
+          ...(input.width !== cam.width || input.height !== cam.height
+            ? { scaler: hardwareScaler ? c.scaler!.element : "videoscale" }
+            : {}),
           kbps: settings.bitrateKbps,
         });
         return {

@@ -69,3 +69,44 @@ Deno.test("the sub encoder encodes nothing until the sub stream is used, then st
   await until("another second of main stream", () => main()!.accessUnits >= mainNow + 30);
   assert.equal(sub()!.framesIn, idleAt);
 });
+
+Deno.test('the sub encoder on encoder = "auto" probes the hardware encoders first and falls back to x264 here, saying why', async () => {
+  const cam = cameraConfig({
+    source: "test",
+    width: 320,
+    height: 180,
+    fps: 15,
+    encoder: "auto",
+    detection: { motion: false },
+    sub: { width: 160, height: 90, bitrate_kbps: 200 },
+  });
+  await using tree = await startTree(cam, [cameraChild, encoderChild, subEncoderChild]);
+  const node = tree.node;
+  setDemand(node.subDemand, 1);
+  await until("the sub stream encoding", () => {
+    const s = node.stats.get("sub-encoder") as EncoderStats | undefined;
+    return s !== undefined && s.accessUnits > 5;
+  });
+  const sub = node.stats.get("sub-encoder") as EncoderStats;
+  // No V4L2 M2M, NVENC or VA device on this machine: each was probed and passed over.
+  assert.equal(sub.element, "x264enc");
+  assert.equal(sub.hardware, false);
+  const passedOver = tree.logs.filter((r) =>
+    r.actor === `${cam.id}/sub-encoder` && r.msg === "encoder unavailable"
+  ).map((r) => (r.fields as { element: string }).element);
+  assert.deepEqual(passedOver, ["v4l2h264enc", "nvh264enc", "vah264enc", "vaapih264enc"]);
+  const started = tree.logs.find((r) =>
+    r.actor === `${cam.id}/sub-encoder` && r.msg === "encoding"
+  );
+  assert.deepEqual(started?.fields, {
+    element: "x264enc",
+    hardware: false,
+    kbps: 200,
+    scaler: "videoscale",
+  });
+  const d = await node.subEncoder!.call("describe", {});
+  assert.match(
+    d.pipeline,
+    /videoscale ! video\/x-raw,width=160,height=90 ! videoconvert ! x264enc/,
+  );
+});
