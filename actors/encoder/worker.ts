@@ -296,7 +296,7 @@ runActor<EncoderProtocol>(() => {
        * the loop waits on the demand word instead of the ring. Readers of the access units see a
        * gap; the stream starts again on a keyframe (a new encoder's first picture is one).
        */
-      const goIdle = () => {
+      const release = () => {
         current?.p[Symbol.dispose]();
         current = undefined;
         inFlight.clear();
@@ -305,6 +305,9 @@ runActor<EncoderProtocol>(() => {
         discont = true;
         awaitingKeyframe = false;
         keyframeWanted = false;
+      };
+      const goIdle = () => {
+        release();
         stats.idle = true;
         ctx.log.info("idle: nobody uses the stream");
       };
@@ -333,8 +336,22 @@ runActor<EncoderProtocol>(() => {
                 }
                 continue;
               }
-              if (current === undefined) wake();
             }
+            if (route() === null) {
+              // The camera passes its source through and nobody needs an encode for viewers: no
+              // pipeline either (bench/README.md#passthrough); one comes back, starting on a
+              // keyframe, the moment there is something to encode.
+              if (current !== undefined) release();
+              while (reader.next()) continue;
+              await reader.wait(100);
+              const now = performance.now();
+              if (now - lastReport >= STATS_EVERY_MS) {
+                lastReport = now;
+                report();
+              }
+              continue;
+            }
+            if (current === undefined) wake();
             const w = await reader.wait(100);
             if (route() === null) {
               // Passthrough: the raw frames are the camera's decoded few, for detection only.
