@@ -86,7 +86,7 @@ runActor<CameraProtocol>(() => {
         : cameraPipeline(cam, src, socket);
       // Passing through, the sub stream is decoded for only while something uses it.
       const subDemand = init.subDemand !== undefined ? new Demand(init.subDemand) : null;
-      const decoding: DecodeCounters = { decoded: 0, behind: 0, every: false };
+      const decoding: DecodeCounters = { decoded: 0, behind: 0, every: false, caughtUp: 0 };
       if (screen !== null) {
         pipelineText = `${ScreenCapture.describe(cam, screen, socket)} | ${pipelineText}`;
       }
@@ -169,6 +169,8 @@ runActor<CameraProtocol>(() => {
               fps: passthroughRawFps(cam, forViewers),
               threads: always ? 0 : 1,
               counters: decoding,
+              // Every picture only while the sub stream is used: catch up at once when it is.
+              catchUp: !always && cam.sub !== null,
             });
             pipelineText = `${text} | ${dec.text}`;
           }
