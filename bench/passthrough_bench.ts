@@ -76,8 +76,20 @@ async function measure(
   const eyrie = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-net", MAIN, "run", "--config", cfg],
     stdout: "null",
-    stderr: "null",
+    stderr: "piped",
   }).spawn();
+  // eyrie's log lines about its RTSP server, to say why a player was dropped.
+  const rtspLog: string[] = [];
+  const logDone = (async () => {
+    const lines = eyrie.stderr.pipeThrough(new TextDecoderStream()).pipeThrough(
+      new TransformStream<string, string>({
+        transform(chunk, c) {
+          for (const l of chunk.split("\n")) if (l.includes("rtsp")) c.enqueue(l);
+        },
+      }),
+    );
+    for await (const l of lines) rtspLog.push(l.slice(0, 300));
+  })();
   let player: Deno.ChildProcess | undefined;
   try {
     // The console answers once the tree runs; then the player can connect.
@@ -120,7 +132,8 @@ async function measure(
     if (playerEnded) {
       const err = new TextDecoder().decode((await player.output()).stderr).trim().split("\n");
       throw new Error(
-        `The RTSP player ended (${(await playerStatus).code}): ${err.slice(-12).join(" ")}`,
+        `The RTSP player ended (${(await playerStatus).code}): ${err.slice(-12).join(" ")}\n` +
+          `eyrie's RTSP log:\n${rtspLog.slice(-20).join("\n")}`,
       );
     }
     return { cpu: share, fps, threads };
@@ -131,6 +144,7 @@ async function measure(
     await player?.status;
     eyrie.kill("SIGTERM");
     await eyrie.status;
+    await logDone.catch(() => {});
     await Deno.remove(dir, { recursive: true });
   }
 }
