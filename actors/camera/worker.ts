@@ -173,8 +173,6 @@ runActor<CameraProtocol>(() => {
               catchUp: !always && cam.sub !== null,
             });
             pipelineText = `${text} | ${dec.text}`;
-          }
-          if (pass) {
             au!.claim();
             au!.restart();
           }
