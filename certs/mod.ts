@@ -34,3 +34,10 @@ export {
 export { loadServerTls, type ReloadEvent, ServerTls, type ServerTlsOptions } from "./server_tls.ts";
 export { type ClientTlsOptions, loadClientTls } from "./client_tls.ts";
 export { type CertsContext, certsMain } from "./cli.ts";
+export {
+  type Identity,
+  loadIdentity,
+  type PeerChecks,
+  type VerifiedPeer,
+  verifyPeerCertificate,
+} from "./proof.ts";

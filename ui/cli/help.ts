@@ -145,17 +145,22 @@ Options:
   --dry-run       Print every step, and the files in full, and change nothing
   --config FILE   Install FILE as /etc/eyrie/eyrie.toml (validated first)`,
   receive_tls: `Usage: eyrie receive --tls [options]
+       eyrie receive --transport quic [options]
 
 Receive eyrie's access-unit stream from other eyries ([[camera.forward]])
 over TLS 1.3 with mutual authentication: each sender presents a client
 certificate from this installation's CA (eyrie certs issue client NAME;
 revocations apply at once), and pins this server's certificate, whose
 fingerprint is printed at start. Prints stats once a second and optionally
-writes the first sender's stream to a file.
+writes the first sender's stream to a file. With --transport quic the video
+comes as RTP in QUIC datagrams (UDP; never retransmitted, a lost frame asks
+the sender for a keyframe), the sender proving its certificate inside the
+connection (see docs/security.md).
 
 Options:
-      --tls             Required: the mutual-TLS access-unit receiver
-  -p, --port PORT       TCP port (default 7443; 0 picks a free one)
+      --tls             The mutual-TLS access-unit receiver (TCP)
+      --transport T     tls (same as --tls) or quic (same as --quic)
+  -p, --port PORT       TCP port, or UDP for quic (default 7443; 0 picks a free one)
       --host ADDRESS    Local address to listen on (default 0.0.0.0)
       --name NAME       Server certificate to present (default "console":
                         <certs>/server/NAME.crt)
