@@ -45,6 +45,11 @@ export interface QuicReceiverOptions {
   port?: number;
   maxQueued?: number;
   handshakeTimeoutMs?: number;
+  /**
+   * Gets each access unit as it is rebuilt (`unit.data` is a copy the
+   * callee may keep). When given, nothing is queued for iteration.
+   */
+  onAccessUnit?: (unit: ReceivedAccessUnit) => void;
   onConnection?: (peer: PeerIdentity) => void;
   onDisconnect?: (peer: PeerIdentity, error: Error | null) => void;
   onRefused?: (error: Error) => void;
@@ -288,6 +293,8 @@ export class QuicAuReceiver implements AsyncIterable<ReceivedAccessUnit> {
       const before = depacketizer!.stats.lost;
       for (let r = depacketizer!.push(packet); r.kind !== "more"; r = depacketizer!.pull()) {
         if (r.kind === "dropped") {
+          // The sequence counts given-up frames too: a consumer sees them as gaps.
+          seq++;
           this.stats.gaps++;
           askKeyframe();
           continue;
@@ -311,6 +318,10 @@ export class QuicAuReceiver implements AsyncIterable<ReceivedAccessUnit> {
 
   #deliver(unit: ReceivedAccessUnit): void {
     this.stats.accessUnits++;
+    if (this.#options.onAccessUnit !== undefined) {
+      this.#options.onAccessUnit(unit);
+      return;
+    }
     if (this.#waiter !== null) {
       const w = this.#waiter;
       this.#waiter = null;

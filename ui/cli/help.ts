@@ -72,21 +72,24 @@ URL:
   tls://ADDRESS:PORT                    listen there for a [[camera.forward]]
                                         sender (mutual TLS, as eyrie receive
                                         --tls; port 0 picks a free one)
+  quic://ADDRESS:PORT                   the same for a forward with transport
+                                        = "quic" (UDP, as eyrie receive
+                                        --transport quic)
 
 Options:
       --fullscreen      Cover the screen (EWMH full-screen state)
       --decoder NAME    Use this GStreamer decoder only (e.g. avdec_h264)
   -t, --duration S      Stop after S seconds
   -q, --quiet           No figures on stdout
-  tls:// only, as eyrie receive --tls:
+  tls:// and quic:// only, as eyrie receive --tls:
       --name NAME       Server certificate to present (default: console)
       --certs DIR | --config FILE | --data-dir DIR
                         Where the certificates are (default: the data dir's)
 
 Ends with exit code 0 when the window is closed, the stream ends (the WHEP
 session closes, the forward's sender leaves, or no video for 5 s), at
---duration, or on Ctrl-C; 1 when no video arrives within 15 s (a tls://
-viewer waits for its sender) or the decoder fails.
+--duration, or on Ctrl-C; 1 when no video arrives within 15 s (a tls:// or
+quic:// viewer waits for its sender) or the decoder fails.
 
 Examples:
   eyrie view http://pi.lan:8080/api/cameras/front
