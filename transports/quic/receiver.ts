@@ -22,7 +22,7 @@ import {
   RtpClock,
 } from "../rtp/mod.ts";
 import type { ReceivedAccessUnit } from "../tls/receiver.ts";
-import { WireFlags, type WireFormat } from "../tls/frame.ts";
+import { WireFlags, WireFormat } from "../tls/frame.ts";
 import { ALPN, CloseCode, ControlChannel, nonce } from "./_channel.ts";
 import { CONTROL_VERSION } from "./control.ts";
 import { parseDatagram, type ParsedDatagram, VIDEO_FLOW } from "./datagram.ts";
@@ -286,7 +286,7 @@ export class QuicAuReceiver implements AsyncIterable<ReceivedAccessUnit> {
       if (f === null) continue;
       if (f !== format) {
         format = f;
-        depacketizer = f === 16
+        depacketizer = f === WireFormat.H264
           ? new H264Depacketizer({ reorderWindow: 0 })
           : new JpegDepacketizer({ reorderWindow: 0 });
       }
