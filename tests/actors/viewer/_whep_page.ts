@@ -26,7 +26,17 @@ window.connect = async (name, url, viaProxy) => {
   pc.ontrack = (e) => { v.srcObject = e.streams[0] || new MediaStream([e.track]); };
   await pc.setRemoteDescription({ type: "answer", sdp });
   window.pcs[name] = pc;
+  window.answers[name] = sdp;
   return res.headers.get("location");
+};
+window.answers = {};
+// The session's inbound-rtp video stats as Chromium reports them.
+window.inbound = async (name) => {
+  let out = null;
+  (await window.pcs[name].getStats()).forEach((s) => {
+    if (s.type === "inbound-rtp" && s.kind === "video") out = s;
+  });
+  return out;
 };
 window.decoded = async (name) => {
   let n = { frames: 0, width: 0, state: window.pcs[name].connectionState };
@@ -63,5 +73,23 @@ export function connect(
       (window as unknown as { connect(n: string, u: string, p: boolean): Promise<string> })
         .connect(n, u, p),
     [name, url, viaProxy] as [string, string, boolean],
+  );
+}
+
+/** Chromium's inbound-rtp stats of session `name`'s video (RTCInboundRtpStreamStats), or null. */
+export function inbound(page: Page, name: string): Promise<Record<string, number> | null> {
+  return page.evaluate(
+    (n) =>
+      (window as unknown as { inbound(n: string): Promise<Record<string, number> | null> })
+        .inbound(n),
+    name,
+  );
+}
+
+/** The answer session `name` was given (after the proxy's rewrite). */
+export function answerOf(page: Page, name: string): Promise<string> {
+  return page.evaluate(
+    (n) => (window as unknown as { answers: Record<string, string> }).answers[n],
+    name,
   );
 }
