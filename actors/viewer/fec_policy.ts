@@ -13,7 +13,8 @@
  *   that loses in bursts does not flap FEC on and off with each report.
  *
  * While on, the protection (FEC packets per media packet) follows the
- * loss: {@linkcode protectionFor}. The browser counts only what the network
+ * loss, smoothed over reports ({@linkcode LOSS_SMOOTHING}):
+ * {@linkcode protectionFor}; with `always` too, from 5 %. The browser counts only what the network
  * delivered in its reports (packets rebuilt from FEC are not counted as
  * received), so FEC being on does not hide the loss that turned it on.
  *
@@ -34,9 +35,19 @@ export const FEC_OFF_AFTER_MS = 10_000;
 export const MIN_PROTECTION = 0.25;
 export const MAX_PROTECTION = 0.5;
 
+/**
+ * Weight of a new report in the smoothed loss the protection follows.
+ * Reason: Chromium sends a receiver report with every compound RTCP packet,
+ * some a tenth of a second apart, and one over a short interval can say
+ * 12 % on a 5 % link; the protection would then jump to its top.
+ */
+export const LOSS_SMOOTHING = 0.2;
+
 /** A viewer's FEC state. `protection` is 0 while off. */
 export interface FecState {
   protection: number;
+  /** The loss the protection follows: an exponential average of the reports (0 while off). */
+  loss: number;
   /** Since when reports have said the loss is low (while on), or null. */
   lowSinceMs: number | null;
 }
@@ -53,17 +64,21 @@ export function protectionFor(loss: number): number {
 
 /** The state a session starts with. */
 export function initialFec(mode: FecMode): FecState {
-  return { protection: mode === "always" ? protectionFor(0.05) : 0, lowSinceMs: null };
+  return { protection: mode === "always" ? protectionFor(0.05) : 0, loss: 0, lowSinceMs: null };
 }
 
 /** The state after a receiver report saying `loss` (0–1) at `nowMs`. */
 export function fecStep(s: FecState, mode: FecMode, loss: number, nowMs: number): FecState {
-  if (mode !== "auto") return s;
+  if (mode === "never") return s;
   if (s.protection === 0) {
-    return loss >= FEC_ON_LOSS ? { protection: protectionFor(loss), lowSinceMs: null } : s;
+    // Off (auto only): the first report past the threshold turns it on, at that report's loss.
+    if (loss < FEC_ON_LOSS) return s;
+    return { protection: protectionFor(loss), loss, lowSinceMs: null };
   }
-  if (loss > FEC_OFF_LOSS) return { protection: protectionFor(loss), lowSinceMs: null };
+  const smoothed = s.loss + LOSS_SMOOTHING * (loss - s.loss);
+  const on = { protection: protectionFor(smoothed), loss: smoothed };
+  if (mode === "always" || loss > FEC_OFF_LOSS) return { ...on, lowSinceMs: null };
   const since = s.lowSinceMs ?? nowMs;
-  if (nowMs - since >= FEC_OFF_AFTER_MS) return { protection: 0, lowSinceMs: null };
-  return { protection: s.protection, lowSinceMs: since };
+  if (nowMs - since >= FEC_OFF_AFTER_MS) return { protection: 0, loss: 0, lowSinceMs: null };
+  return { ...on, lowSinceMs: since };
 }

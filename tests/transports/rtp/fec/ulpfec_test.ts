@@ -176,7 +176,8 @@ Deno.test("a media packet in RED is the packet with its payload type in the RED 
 });
 
 Deno.test("fecCount() and the group refuse what they cannot do, naming it", () => {
-  assert.equal(fecCount(5, 0.25), 2);
+  assert.equal(fecCount(5, 0.25), 1);
+  assert.equal(fecCount(6, 0.25), 2);
   assert.equal(fecCount(1, 0.25), 1);
   assert.equal(fecCount(48, 1), 48);
   assert.throws(() => fecCount(4, 0), /A protection of 0; it must be in \(0, 1\]/);
