@@ -14,9 +14,10 @@
  *
  * While on, the protection (FEC packets per media packet) follows the
  * loss, smoothed over reports ({@linkcode LOSS_SMOOTHING}):
- * {@linkcode protectionFor}; with `always` too, from 5 %. The browser counts only what the network
- * delivered in its reports (packets rebuilt from FEC are not counted as
- * received), so FEC being on does not hide the loss that turned it on.
+ * {@linkcode protectionFor}; with `always` too, from 5 %. FEC being on
+ * does not hide the loss that turned it on: Chromium's reports say more
+ * loss with FEC than without on the same link (bench/README.md, fec), as if
+ * packets rebuilt from FEC were not counted as received.
  *
  * @module
  */

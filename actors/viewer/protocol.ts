@@ -155,6 +155,10 @@ export interface ViewerStats {
   onSub: number;
   /** Moves between the streams, all sessions since the actor started. */
   switches: number;
+  /** Connected sessions with FEC on now; ULPFEC packets and bytes sent since the actor started. */
+  withFec: number;
+  fecPacketsSent: number;
+  fecBytesSent: number;
   dtlsRetransmitsDropped: number;
   /** werift is loaded (it is, from the first offer on: webrtc.ts). */
   webrtcLoaded: boolean;
