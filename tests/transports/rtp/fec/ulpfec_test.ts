@@ -2,123 +2,12 @@
  * RED + ULPFEC: what the sender writes (transports/rtp/fec) goes through a
  * receiver written for the tests from the RFCs (_decoder.ts), which rebuilds
  * any one lost media packet of a group, and any burst of up to as many as
- * there are FEC packets, byte for byte. Cases from a table, then fuzzed.
+ * there are FEC packets, byte for byte. Cases from a table; the fuzz
+ * property is tests/fuzz/fec_test.ts.
  */
 import assert from "node:assert/strict";
-import fc from "fast-check";
-import {
-  fecCount,
-  RED_HEADER_BYTES,
-  redFromMedia,
-  ULPFEC_MAX_MEDIA,
-  UlpfecGroup,
-  ulpfecHeaderBytes,
-} from "../../../../transports/rtp/fec/mod.ts";
-import { fuzz } from "../../../fuzz/_runs.ts";
-import { recover, unwrapRed } from "./_decoder.ts";
-
-const RED = 123;
-const ULPFEC = 125;
-const H264 = 102;
-const SSRC = 0x11223344;
-
-interface MediaSpec {
-  /** Header extension words (0: none), CSRCs, payload bytes, marker, padding bit. */
-  extWords: number;
-  csrcs: number;
-  payload: number;
-  marker: boolean;
-  padding: boolean;
-  timestamp: number;
-  fill: number;
-}
-
-function mediaPacket(seq: number, s: MediaSpec): Uint8Array {
-  const head = 12 + 4 * s.csrcs + (s.extWords > 0 ? 4 + 4 * s.extWords : 0);
-  const p = new Uint8Array(head + s.payload);
-  p[0] = 0x80 | (s.padding ? 0x20 : 0) | (s.extWords > 0 ? 0x10 : 0) | s.csrcs;
-  p[1] = (s.marker ? 0x80 : 0) | H264;
-  p[2] = seq >> 8;
-  p[3] = seq & 255;
-  const v = new DataView(p.buffer);
-  v.setUint32(4, s.timestamp >>> 0);
-  v.setUint32(8, SSRC);
-  for (let i = 12; i < p.length; i++) p[i] = (i * 31 + s.fill) & 255;
-  if (s.extWords > 0) {
-    const x = 12 + 4 * s.csrcs;
-    p[x] = 0xbe;
-    p[x + 1] = 0xde;
-    p[x + 2] = 0;
-    p[x + 3] = s.extWords;
-  }
-  return p;
-}
-
-/** One group sent as the viewer sends it: media as RED, then its FEC packets as RED. */
-function send(firstSeq: number, specs: MediaSpec[], protection: number) {
-  const group = new UlpfecGroup();
-  const media: Uint8Array[] = [];
-  const wire: Uint8Array[] = [];
-  for (const [i, s] of specs.entries()) {
-    const seq = (firstSeq + i) & 0xffff;
-    const m = mediaPacket(seq, s);
-    media.push(m);
-    const head = 12 + 4 * s.csrcs + (s.extWords > 0 ? 4 + 4 * s.extWords : 0);
-    const buf = new Uint8Array(m.length + RED_HEADER_BYTES);
-    buf.set(m, 1);
-    group.add(buf, 1, m.length);
-    wire.push(buf.subarray(0, redFromMedia(buf, 0, head, m.length, RED)));
-  }
-  const n = fecCount(specs.length, protection);
-  for (let j = 0; j < n; j++) {
-    const seq = (firstSeq + specs.length + j) & 0xffff;
-    const out = new Uint8Array(12 + 1 + ulpfecHeaderBytes(specs.length) + 1500);
-    out[0] = 0x80;
-    out[1] = RED;
-    out[2] = seq >> 8;
-    out[3] = seq & 255;
-    new DataView(out.buffer).setUint32(8, SSRC);
-    out[12] = ULPFEC;
-    wire.push(out.subarray(0, 13 + group.writeFec(j, n, out, 13)));
-  }
-  return { media, wire, fec: n };
-}
-
-/** Receives `wire` without the packets at `lost` (indices); returns the media it ends with. */
-function receive(wire: Uint8Array[], lost: Set<number>): Map<number, Uint8Array> {
-  const got = new Map<number, Uint8Array>();
-  const fecs = [];
-  for (const [i, p] of wire.entries()) {
-    if (lost.has(i)) continue;
-    const u = unwrapRed(p, RED, ULPFEC);
-    if (u.kind === "media") got.set(u.seq, u.packet);
-    else fecs.push(u.fec);
-  }
-  for (let again = true; again;) {
-    again = false;
-    for (const f of fecs) {
-      const r = recover(f, got, SSRC);
-      if (r !== null) {
-        got.set((r[2] << 8) | r[3], r);
-        again = true;
-      }
-    }
-  }
-  return got;
-}
-
-function spec(payload: number, extra: Partial<MediaSpec> = {}): MediaSpec {
-  return {
-    extWords: 2,
-    csrcs: 0,
-    payload,
-    marker: false,
-    padding: false,
-    timestamp: 90_000,
-    fill: payload,
-    ...extra,
-  };
-}
+import { fecCount, ULPFEC_MAX_MEDIA, UlpfecGroup } from "../../../../transports/rtp/fec/mod.ts";
+import { H264, mediaPacket, type MediaSpec, receive, RED, send, spec } from "./_wire.ts";
 
 /** [name, first sequence number, packets, protection] */
 const CASES: [string, number, MediaSpec[], number][] = [
@@ -188,30 +77,4 @@ Deno.test("fecCount() and the group refuse what they cannot do, naming it", () =
   assert.throws(() => g.add(skip, 0, skip.length), /Sequence number 12 does not follow 10/);
   assert.throws(() => g.writeFec(1, 1, new Uint8Array(100), 0), /FEC packet 1 of 1 for 1/);
   assert.throws(() => g.add(new Uint8Array(1600), 0, 1600), /A 1600-byte packet/);
-});
-
-Deno.test("fuzz: any one lost packet of any group is rebuilt byte for byte", () => {
-  const mediaSpec = fc.record({
-    extWords: fc.integer({ min: 0, max: 4 }),
-    csrcs: fc.integer({ min: 0, max: 15 }),
-    payload: fc.integer({ min: 0, max: 1200 }),
-    marker: fc.boolean(),
-    padding: fc.boolean(),
-    timestamp: fc.integer({ min: 0, max: 0xffffffff }),
-    fill: fc.integer({ min: 0, max: 255 }),
-  });
-  const arb = fc.record({
-    first: fc.integer({ min: 0, max: 0xffff }),
-    specs: fc.array(mediaSpec, { minLength: 1, maxLength: ULPFEC_MAX_MEDIA }),
-    protection: fc.double({ min: 0.01, max: 1, noNaN: true }),
-    lostAt: fc.nat(),
-  });
-  fuzz("red+ulpfec single loss", arb, ({ first, specs, protection, lostAt }) => {
-    const { media, wire } = send(first, specs, protection);
-    const lost = lostAt % media.length;
-    const got = receive(wire, new Set([lost]));
-    assert.equal(got.size, media.length);
-    assert.deepEqual(got.get((first + lost) & 0xffff), media[lost]);
-    return media.length;
-  }, 300);
 });
