@@ -59,7 +59,8 @@ export function ulpfecHeaderBytes(media: number): number {
 
 /** A group of consecutive media packets (sequence numbers base, base + 1, …) to protect. */
 export class UlpfecGroup {
-  readonly #store = new Uint8Array(ULPFEC_MAX_MEDIA * ULPFEC_MAX_PACKET_BYTES);
+  /** 72 KB, made at the first packet: a viewer that never gets FEC never pays for it. */
+  #store: Uint8Array | null = null;
   readonly #lengths = new Int32Array(ULPFEC_MAX_MEDIA);
   #count = 0;
   #base = 0;
@@ -101,6 +102,7 @@ export class UlpfecGroup {
         `Sequence number ${seq} does not follow ${(this.#base + this.#count - 1) & 0xffff}`,
       );
     }
+    this.#store ??= new Uint8Array(ULPFEC_MAX_MEDIA * ULPFEC_MAX_PACKET_BYTES);
     this.#store.set(buf.subarray(at, at + length), this.#count * ULPFEC_MAX_PACKET_BYTES);
     this.#lengths[this.#count++] = length;
   }
@@ -124,7 +126,7 @@ export class UlpfecGroup {
       throw new RangeError(`No room for a ${head + protectionLength}-byte FEC packet`);
     }
     out.fill(0, at, at + head + protectionLength);
-    const store = this.#store;
+    const store = this.#store!;
     let lengthRecovery = 0;
     for (let i = j; i < k; i += m) {
       const p = i * ULPFEC_MAX_PACKET_BYTES;
