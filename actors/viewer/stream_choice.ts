@@ -64,8 +64,12 @@ export const DOWN_REMB = 0.5;
 export const REMB_FALL = 0.8;
 export const DOWN_REPORTS = 2;
 export const UP_LOSS = 0.02;
-/** Jitter below this counts as clean for a move up (abr.ts's JITTER_HIGH_MS). */
-export const UP_JITTER_MS = 30;
+/**
+ * Jitter at or above this keeps a viewer down: the same line as a bad report. Reason: a
+ * tighter line (abr.ts's 30 ms) kept viewers on the sub stream of a clean link while the
+ * machine itself was loaded (Chromium's jitter on loopback then reaches 30–50 ms).
+ */
+export const UP_JITTER_MS = DOWN_JITTER_MS;
 /** Good reports this long before moving up (browsers report about once a second). */
 export const UP_AFTER_MS = 8_000;
 export const RETRY_WINDOW_MS = 30_000;

@@ -121,8 +121,8 @@ Deno.test("nextStream(): a link that delays without losing (jitter) or whose REM
   assert.equal(s.stream, "main", "one report at a time is a burst");
   [s, t] = feedReports(s, [delayed], t);
   assert.equal(s.stream, "sub");
-  // Up needs low jitter too: loss-free reports with 40 ms of jitter keep it down.
-  [s, t] = feedReports(s, Array(UP_AFTER_MS / 1000 + 2).fill({ ...CLEAN, jitterMs: 40 }), t);
+  // Up needs jitter under the down line too: loss-free reports with 60 ms of jitter keep it down.
+  [s, t] = feedReports(s, Array(UP_AFTER_MS / 1000 + 2).fill({ ...CLEAN, jitterMs: 60 }), t);
   assert.equal(s.stream, "sub");
   // A REMB of the sub stream's rate does not hold it down.
   [s, t] = feedReports(s, Array(UP_AFTER_MS / 1000 + 1).fill({ ...CLEAN, rembKbps: 450 }), t);
