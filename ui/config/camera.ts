@@ -96,7 +96,8 @@ const SOURCE =
 /** `audio`: the words, or a device as `eyrie probe` names it (no spaces or quotes: it goes into a pipeline). */
 const AUDIO = /^(auto|none|test|alsa:[A-Za-z0-9_:,.=-]{1,64}|pulse:[A-Za-z0-9_:,.=-]{1,200})$/;
 /** `speaker`: where talk plays; `file:` takes any path (it is quoted into the pipeline). */
-const SPEAKER = /^(none|auto|alsa:[A-Za-z0-9_:,.=-]{1,64}|pulse:[A-Za-z0-9_:,.=-]{1,200}|file:.{1,4000})$/;
+const SPEAKER =
+  /^(none|auto|alsa:[A-Za-z0-9_:,.=-]{1,64}|pulse:[A-Za-z0-9_:,.=-]{1,200}|file:.{1,4000})$/;
 const HOST = /^([A-Za-z0-9.-]{1,253}|\[?[0-9A-Fa-f:.]+\]?)$/;
 
 export const rtpOutput: Checker<RtpOutputConfig> = table<RtpOutputConfig>({
