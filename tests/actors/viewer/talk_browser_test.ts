@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
 import { peakOf } from "../../_spectrum.ts";
+import { fakeMicrophone, makeTone } from "../../_tone.ts";
 import { camera, getJson, startEyrie, tempConfig, until } from "../../faults/_faults.ts";
 
 const PAGE = `<!doctype html><script>
@@ -50,29 +51,6 @@ interface TalkState {
   connected?: boolean;
 }
 
-async function makeTone(dir: string): Promise<string> {
-  const wav = join(dir, "tone.wav");
-  const out = await new Deno.Command("gst-launch-1.0", {
-    args: [
-      "-q",
-      "audiotestsrc",
-      "freq=1000",
-      "volume=0.5",
-      "num-buffers=100",
-      "samplesperbuffer=480",
-      "!",
-      "audio/x-raw,rate=48000,channels=1,format=S16LE",
-      "!",
-      "wavenc",
-      "!",
-      "filesink",
-      `location=${wav}`,
-    ],
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  return wav;
-}
-
 Deno.test({
   name:
     "Chromium's microphone (a 1 kHz WAV) talks through a camera's speaker intact; a second talker gets 409 naming the holder; a talker who leaves releases it; a speaker that cannot open is offline with its cause",
@@ -91,9 +69,7 @@ Deno.test({
       executablePath: CHROMIUM_PATH,
       args: [
         ...CHROMIUM_FLAGS,
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        `--use-file-for-fake-audio-capture=${wav}`,
+        ...fakeMicrophone(wav),
       ],
     });
     const talkState = async (id: string) =>
