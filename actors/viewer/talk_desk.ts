@@ -84,7 +84,7 @@ export class TalkDesk {
       try {
         const { session, sdp } = await Talk.answer(args, {
           packet: (opus, samples) => this.#speaker?.push(opus, samples),
-          ended: (s, reason) => this.#ended_(s, reason),
+          ended: (s, reason) => this.#onEnded(s, reason),
         }, performance.now());
         this.#session = session;
         this.#log.info("talk started", { holder: args.holder, session: session.id });
@@ -140,7 +140,7 @@ export class TalkDesk {
     this.#speaker?.close();
   }
 
-  #ended_(s: TalkSession, reason: TalkEnd): void {
+  #onEnded(s: TalkSession, reason: TalkEnd): void {
     if (this.#session !== s) return;
     this.#session = null;
     this.#ended[reason]++;
