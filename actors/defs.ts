@@ -208,6 +208,8 @@ export interface RtpOutputConfig {
  * receiver pinned by fingerprint.
  */
 export interface ForwardConfig {
+  /** "tls": access units over TLS 1.3/TCP; "quic": RTP in QUIC datagrams. */
+  transport: "tls" | "quic";
   host: string;
   port: number;
   /** Pin name: fingerprints accepted with `eyrie certs pin --accept FP --name REMOTE`. */

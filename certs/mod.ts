@@ -40,3 +40,10 @@ export {
 } from "./tls.ts";
 export { loadServerTls, type ReloadEvent, ServerTls, type ServerTlsOptions } from "./server_tls.ts";
 export { type ClientTlsOptions, loadClientTls } from "./client_tls.ts";
+export {
+  type Identity,
+  loadIdentity,
+  type PeerChecks,
+  type VerifiedPeer,
+  verifyPeerCertificate,
+} from "./proof.ts";

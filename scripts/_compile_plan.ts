@@ -15,8 +15,12 @@ export const TARGETS = {
 } as const;
 export type Target = keyof typeof TARGETS;
 
-/** The permissions the binary is built with: those of `deno task eyrie`. */
+/**
+ * The permissions the binary is built with: those of `deno task eyrie`, and
+ * `--unstable-net` for the QUIC forward (Deno.QuicEndpoint, Deno.connectQuic).
+ */
 export const PERMISSIONS = [
+  "--unstable-net",
   "--allow-ffi",
   "--allow-net",
   "--allow-read",

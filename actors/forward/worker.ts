@@ -1,7 +1,8 @@
 /**
  * The forward actor: connects to another eyrie's access-unit receiver over
  * TLS 1.3 with mutual authentication (transports/tls, the receiver pinned
- * by fingerprint), reads the camera's access-unit ring from the newest
+ * by fingerprint) or over QUIC with RTP in datagrams (transports/quic,
+ * `transport = "quic"`), reads the camera's access-unit ring from the newest
  * keyframe on, and sends every access unit. `send()` never waits: a slow
  * link drops to the next keyframe in the transport's queue, never stalls
  * the ring. The receiver is a link to the world outside
@@ -17,6 +18,7 @@ import { RingReader } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import { Link, type LinkNote } from "../supervisor/link.ts";
 import { connectAuSender, type TlsAuSender } from "../../transports/tls/mod.ts";
+import { connectQuicSender, type QuicAuSender, senderEndpoint } from "../../transports/quic/mod.ts";
 import type { ForwardProtocol, ForwardStats } from "./protocol.ts";
 import { forwardCause } from "./cause.ts";
 
@@ -40,7 +42,9 @@ function sleep(ms: number, stopped: () => boolean): Promise<void> {
 runActor<ForwardProtocol>(() => {
   let running = true;
   let loop: Promise<void> = Promise.resolve();
-  let sender: TlsAuSender | null = null;
+  let sender: TlsAuSender | QuicAuSender | null = null;
+  // One QUIC endpoint for every try: Deno never frees a closed one's socket.
+  let endpoint: Deno.QuicEndpoint | null = null;
   let report = () => {};
   let stopped: (value: null) => void = () => {};
   const stopping = new Promise<null>((resolve) => (stopped = resolve));
@@ -89,7 +93,7 @@ runActor<ForwardProtocol>(() => {
       };
 
       /** Sends from the ring until the connection ends or the actor stops. */
-      const pump = async (s: TlsAuSender) => {
+      const pump = async (s: TlsAuSender | QuicAuSender) => {
         let closed = false;
         s.closed.then(() => (closed = true));
         // From the newest keyframe still in the ring: the receiver can decode at once.
@@ -136,16 +140,28 @@ runActor<ForwardProtocol>(() => {
           link.connecting();
           try {
             const extraCa = cfg.ca === "" ? undefined : [await Deno.readTextFile(cfg.ca)];
-            const connecting = connectAuSender({
-              host: cfg.host,
-              port: cfg.port,
-              certsDir: cfg.dir,
-              name: cfg.cert,
-              remote: cfg.remote,
-              extraCa,
-              // The pin names the receiver; its certificate need not carry this host name.
-              checkHostname: false,
-            });
+            const connecting: Promise<TlsAuSender | QuicAuSender> = cfg.transport === "quic"
+              ? connectQuicSender({
+                host: cfg.host,
+                port: cfg.port,
+                certsDir: cfg.dir,
+                name: cfg.cert,
+                remote: cfg.remote,
+                extraCa,
+                endpoint: endpoint ??= senderEndpoint(cfg.host),
+                // The receiver lost a frame: the encoder's next one is an IDR.
+                onKeyframeRequest: () => ctx.emit({ type: "keyframe" }),
+              })
+              : connectAuSender({
+                host: cfg.host,
+                port: cfg.port,
+                certsDir: cfg.dir,
+                name: cfg.cert,
+                remote: cfg.remote,
+                extraCa,
+                // The pin names the receiver; its certificate need not carry this host name.
+                checkHostname: false,
+              });
             // A stop does not wait for a handshake with a slow or silent receiver.
             const first = await Promise.race([connecting, stopping]);
             if (first === null) {
@@ -196,6 +212,7 @@ runActor<ForwardProtocol>(() => {
       running = false;
       stopped(null);
       await loop.catch(() => {});
+      endpoint?.close();
     },
     cast(msg) {
       switch (msg.type) {

@@ -72,21 +72,24 @@ URL:
   tls://ADDRESS:PORT                    listen there for a [[camera.forward]]
                                         sender (mutual TLS, as eyrie receive
                                         --tls; port 0 picks a free one)
+  quic://ADDRESS:PORT                   the same for a forward with transport
+                                        = "quic" (UDP, as eyrie receive
+                                        --transport quic)
 
 Options:
       --fullscreen      Cover the screen (EWMH full-screen state)
       --decoder NAME    Use this GStreamer decoder only (e.g. avdec_h264)
   -t, --duration S      Stop after S seconds
   -q, --quiet           No figures on stdout
-  tls:// only, as eyrie receive --tls:
+  tls:// and quic:// only, as eyrie receive --tls:
       --name NAME       Server certificate to present (default: console)
       --certs DIR | --config FILE | --data-dir DIR
                         Where the certificates are (default: the data dir's)
 
 Ends with exit code 0 when the window is closed, the stream ends (the WHEP
 session closes, the forward's sender leaves, or no video for 5 s), at
---duration, or on Ctrl-C; 1 when no video arrives within 15 s (a tls://
-viewer waits for its sender) or the decoder fails.
+--duration, or on Ctrl-C; 1 when no video arrives within 15 s (a tls:// or
+quic:// viewer waits for its sender) or the decoder fails.
 
 Examples:
   eyrie view http://pi.lan:8080/api/cameras/front
@@ -145,17 +148,22 @@ Options:
   --dry-run       Print every step, and the files in full, and change nothing
   --config FILE   Install FILE as /etc/eyrie/eyrie.toml (validated first)`,
   receive_tls: `Usage: eyrie receive --tls [options]
+       eyrie receive --transport quic [options]
 
 Receive eyrie's access-unit stream from other eyries ([[camera.forward]])
 over TLS 1.3 with mutual authentication: each sender presents a client
 certificate from this installation's CA (eyrie certs issue client NAME;
 revocations apply at once), and pins this server's certificate, whose
 fingerprint is printed at start. Prints stats once a second and optionally
-writes the first sender's stream to a file.
+writes the first sender's stream to a file. With --transport quic the video
+comes as RTP in QUIC datagrams (UDP; never retransmitted, a lost frame asks
+the sender for a keyframe), the sender proving its certificate inside the
+connection (see docs/security.md).
 
 Options:
-      --tls             Required: the mutual-TLS access-unit receiver
-  -p, --port PORT       TCP port (default 7443; 0 picks a free one)
+      --tls             The mutual-TLS access-unit receiver (TCP)
+      --transport T     tls (same as --tls) or quic (same as --quic)
+  -p, --port PORT       TCP port, or UDP for quic (default 7443; 0 picks a free one)
       --host ADDRESS    Local address to listen on (default 0.0.0.0)
       --name NAME       Server certificate to present (default "console":
                         <certs>/server/NAME.crt)

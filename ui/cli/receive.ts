@@ -81,7 +81,10 @@ function hostname(): string {
 
 export async function receiveMain(args: string[], io: Io): Promise<number> {
   // `eyrie receive --tls`: eyrie's access units from [[camera.forward]] over mutual TLS.
-  if (args.includes("--tls")) return (await import("./receive_tls.ts")).receiveTlsMain(args, io);
+  // `--transport tls|quic` (or `--quic`): the same, or RTP in QUIC datagrams.
+  if (args.some((a) => a === "--tls" || a === "--quic" || a.startsWith("--transport"))) {
+    return (await import("./receive_tls.ts")).receiveTlsMain(args, io);
+  }
   const o = parseReceiveArgs(args);
   if (o.help) {
     io.stdout(HELP.receive);

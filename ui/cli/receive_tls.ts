@@ -1,8 +1,9 @@
 /**
- * `eyrie receive --tls`: the receiving end of `[[camera.forward]]`. Listens
- * for eyrie's access-unit stream over TLS 1.3 with mutual authentication
- * (transports/tls: a client certificate from this installation's CA is
- * required, revocations apply while it runs; the sender pins this server),
+ * `eyrie receive --tls` (or `--transport quic`): the receiving end of
+ * `[[camera.forward]]`. Listens for eyrie's access-unit stream over TLS 1.3
+ * with mutual authentication (transports/tls: a client certificate from this
+ * installation's CA is required, revocations apply while it runs; the sender
+ * pins this server), or for RTP in QUIC datagrams (transports/quic),
  * prints stats once a second, and writes the first sender's stream to a
  * file (Annex-B H.264 or concatenated JPEGs) if asked.
  *
@@ -11,6 +12,7 @@
 import { join } from "node:path";
 import { FrameFormat } from "../../actors/defs.ts";
 import { listenAuReceiver, type ReceivedAccessUnit } from "../../transports/tls/mod.ts";
+import { listenQuicReceiver } from "../../transports/quic/mod.ts";
 import { defaultDataDir, loadConfig } from "../config/mod.ts";
 import { expectPositionals, parseCommand } from "./args.ts";
 import { UsageError } from "./errors.ts";
@@ -23,6 +25,7 @@ const MAX_DURATION_S = 86_400;
 const DEFAULT_PORT = 7443;
 
 interface Options {
+  transport: "tls" | "quic";
   host: string;
   port: number;
   name: string;
@@ -48,6 +51,8 @@ function integer(name: string, text: string, min: number, max: number): number {
 async function parse(args: string[]): Promise<Options | null> {
   const { values, positionals } = parseCommand("receive", args, {
     tls: { type: "boolean" },
+    quic: { type: "boolean" },
+    transport: { type: "string" },
     port: { type: "string", short: "p" },
     host: { type: "string" },
     name: { type: "string" },
@@ -62,7 +67,16 @@ async function parse(args: string[]): Promise<Options | null> {
   });
   if (values.help) return null;
   expectPositionals("receive", positionals, 0, 0);
-  if (!values.tls) throw usage("This receiver needs --tls");
+  const chosen = [values.tls ? "tls" : null, values.quic ? "quic" : null, values.transport ?? null]
+    .filter((t) => t !== null);
+  if (chosen.length === 0) throw usage("This receiver needs --tls or --transport quic");
+  const transport = chosen[0];
+  if (transport !== "tls" && transport !== "quic") {
+    throw usage(`--transport must be tls or quic, got "${transport}"`);
+  }
+  if (chosen.some((t) => t !== transport)) {
+    throw usage(`Give one transport: ${chosen.map((t) => `"${t}"`).join(" and ")} conflict`);
+  }
   const sources = [values.certs, values.config, values["data-dir"]].filter((v) => v !== undefined);
   if (sources.length > 1) throw usage("Give one of --certs, --config, --data-dir");
   let certsDir: string;
@@ -82,6 +96,7 @@ async function parse(args: string[]): Promise<Options | null> {
     }
   }
   return {
+    transport,
     host: (values.host ?? "0.0.0.0").replace(/^\[(.*)\]$/, "$1"),
     port: values.port === undefined ? DEFAULT_PORT : integer("port", values.port, 0, 65535),
     name: values.name ?? "console",
@@ -106,7 +121,8 @@ export async function receiveTlsMain(args: string[], io: Io): Promise<number> {
   }
   // Stats share stdout only when frames do not go there.
   const statsLine = o.quiet ? () => {} : o.out === "-" ? io.stderr : io.stdout;
-  const receiver = await listenAuReceiver({
+  const listen = o.transport === "quic" ? listenQuicReceiver : listenAuReceiver;
+  const receiver = await listen({
     certsDir: o.certsDir,
     name: o.name,
     host: o.host,
@@ -120,7 +136,9 @@ export async function receiveTlsMain(args: string[], io: Io): Promise<number> {
     throw new Error(`Cannot listen on ${o.host}:${o.port}: ${(error as Error).message}`);
   });
   io.stderr(
-    `eyrie: receiving on ${o.host}:${receiver.port} (TLS 1.3, client certificates from ${o.certsDir}); ` +
+    `eyrie: receiving on ${o.host}:${receiver.port} (${
+      o.transport === "quic" ? "QUIC on UDP, RTP in datagrams" : "TLS 1.3"
+    }, client certificates from ${o.certsDir}); ` +
       `senders pin: eyrie certs pin --accept ${receiver.fingerprint256} --name NAME`,
   );
   let out: Deno.FsFile | null = null;

@@ -154,7 +154,7 @@ export async function viewMain(args: string[], io: Io): Promise<number> {
   };
   const playing = () => rx.source !== undefined || meter.frames > 0;
   const interval = (nowNs: number) =>
-    to.kind === "tls" ? meter.interval(nowNs) : rx.interval(nowNs);
+    to.kind === "tls" || to.kind === "quic" ? meter.interval(nowNs) : rx.interval(nowNs);
 
   window = await Display.open(decoder, values.fullscreen ? { fullscreen: display } : {});
   let reason = "";
@@ -166,7 +166,10 @@ export async function viewMain(args: string[], io: Io): Promise<number> {
     if (to.kind === "whep") input = await openWhep(to.url, sink);
     else if (to.kind === "rtp") input = openRtp(to, sink, rx);
     else {
-      const forward = await openForward({ ...to, ...await forwardIdentity(values) }, units);
+      const forward = await openForward(
+        { ...to, transport: to.kind, ...await forwardIdentity(values) },
+        units,
+      );
       io.stderr(
         `eyrie: senders pin this receiver: eyrie certs pin --accept ${forward.fingerprint256} --name NAME`,
       );
@@ -186,7 +189,9 @@ export async function viewMain(args: string[], io: Io): Promise<number> {
       else if (ended !== null) reason = `the stream ended (${ended})`;
       else if (lastFrame >= 0 && now - lastFrame > SILENCE_MS) {
         reason = `the stream ended (no video for ${SILENCE_MS / 1000} s)`;
-      } else if (lastFrame < 0 && to.kind !== "tls" && now - started > FIRST_FRAME_MS) {
+      } else if (
+        lastFrame < 0 && to.kind !== "tls" && to.kind !== "quic" && now - started > FIRST_FRAME_MS
+      ) {
         code = 1;
         reason = `no video arrived from ${input.what} within ${FIRST_FRAME_MS / 1000} s`;
       } else if (durationS > 0 && now - started >= durationS * 1000) reason = "duration";
@@ -207,7 +212,7 @@ export async function viewMain(args: string[], io: Io): Promise<number> {
   const c = rx.counters;
   io.stderr(
     `eyrie: view ended: ${reason}; ` +
-      (to.kind === "tls"
+      (to.kind === "tls" || to.kind === "quic"
         ? `${meter.frames} access units`
         : `${c.frames} frames (${c.droppedFrames} dropped), ${c.packets} packets, ${c.lost} lost`),
   );

@@ -1,6 +1,7 @@
 /**
  * `[[camera.forward]]`: send the camera's encoded video to another eyrie
- * over TLS 1.3 with mutual authentication (actors/forward/). At most
+ * over TLS 1.3 with mutual authentication, or over QUIC with `transport =
+ * "quic"` (actors/forward/). At most
  * {@linkcode MAX_FORWARDS} per camera: each takes one reader of the
  * camera's access-unit ring.
  *
@@ -14,6 +15,9 @@ export const MAX_FORWARDS = 4;
 /** The receiver's default port (`eyrie receive --tls`). */
 export const DEFAULT_FORWARD_PORT = 7443;
 
+/** What a forward travels over: TLS 1.3 on TCP, or QUIC (RTP in datagrams). */
+export const TRANSPORTS = ["tls", "quic"] as const;
+
 const HOST = /^([A-Za-z0-9.-]{1,253}|\[?[0-9A-Fa-f:.]+\]?)$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const NAME_HINT = "use 1-64 letters, digits, '.', '_' or '-', as eyrie certs does";
@@ -21,6 +25,7 @@ const NAME_HINT = "use 1-64 letters, digits, '.', '_' or '-', as eyrie certs doe
 /** Checks one forward; `dir` is filled in by the caller when empty. */
 export const forwardOutput: Checker<ForwardConfig> = (v, path, issues) => {
   const p = tableParts<ForwardConfig>({
+    transport: [str({ oneOf: TRANSPORTS }) as Checker<ForwardConfig["transport"]>, "tls"],
     host: [str({ pattern: HOST, hint: "an IPv4/IPv6 address or a host name" }), ""],
     port: [int({ min: 1, max: 65535 }), DEFAULT_FORWARD_PORT],
     remote: [str({ pattern: NAME, hint: NAME_HINT }), ""],

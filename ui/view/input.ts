@@ -31,8 +31,8 @@ export interface StreamInput {
 export type ViewTarget =
   | { kind: "whep"; url: URL }
   | { kind: "rtp"; host: string; port: number }
-  /** Listen here for a [[camera.forward]] sender (mutual TLS). */
-  | { kind: "tls"; host: string; port: number };
+  /** Listen here for a [[camera.forward]] sender (mutual TLS, or QUIC with `transport = "quic"`). */
+  | { kind: "tls" | "quic"; host: string; port: number };
 
 /**
  * Reads the URL of `eyrie view`: `http(s)://…/api/cameras/<id>[/whep]` (WHEP),
@@ -48,23 +48,23 @@ export function parseViewTarget(arg: string, sdpText?: string): ViewTarget {
   } catch {
     throw new TypeError(
       `"${arg}" is not a URL: use http(s)://host:port/api/cameras/<id>, rtp://host:port, ` +
-        "tls://host:port or a .sdp file",
+        "tls://host:port, quic://host:port or a .sdp file",
     );
   }
   if (url.protocol === "http:" || url.protocol === "https:") return { kind: "whep", url };
-  if (url.protocol === "rtp:" || url.protocol === "tls:") {
+  if (url.protocol === "rtp:" || url.protocol === "tls:" || url.protocol === "quic:") {
     // URL drops a port of 0 ("tls://h:0" has port ""): a receiver may listen on any free port.
-    const port = url.port === "" && /:0\/?$/.test(arg) ? 0 : Number(url.port);
-    if (
-      (url.port === "" && port !== 0) || (port === 0 && url.protocol !== "tls:") || port > 65535
-    ) {
+    const zero = url.port === "" && /:0\/?$/.test(arg);
+    const port = zero ? 0 : Number(url.port);
+    if ((url.port === "" && !zero) || (port === 0 && url.protocol === "rtp:") || port > 65535) {
       throw new TypeError(`"${arg}" needs a port: ${url.protocol}//host:port`);
     }
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-    return { kind: url.protocol === "rtp:" ? "rtp" : "tls", host, port };
+    const kind = url.protocol === "rtp:" ? "rtp" : url.protocol === "tls:" ? "tls" : "quic";
+    return { kind, host, port };
   }
   throw new TypeError(
-    `Unsupported URL scheme "${url.protocol}" in "${arg}": use http(s)://, rtp://, tls:// or a .sdp file`,
+    `Unsupported URL scheme "${url.protocol}" in "${arg}": use http(s)://, rtp://, tls://, quic:// or a .sdp file`,
   );
 }
 

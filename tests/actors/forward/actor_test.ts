@@ -36,7 +36,15 @@ function forward(pki: Pki, au: SharedArrayBuffer, port: number, logs: LogRecord[
     init: {
       cameraId: "test",
       index: 0,
-      config: { host: "127.0.0.1", port, remote: "hub", cert: "alice", ca: "", dir: pki.dir },
+      config: {
+        transport: "tls",
+        host: "127.0.0.1",
+        port,
+        remote: "hub",
+        cert: "alice",
+        ca: "",
+        dir: pki.dir,
+      },
       au,
       reader: 3,
     },

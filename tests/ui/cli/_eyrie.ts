@@ -2,6 +2,7 @@
 export const MAIN = new URL("../../../main.ts", import.meta.url).pathname;
 
 export const EYRIE_FLAGS = [
+  "--unstable-net",
   "--allow-ffi",
   "--allow-net",
   "--allow-read",

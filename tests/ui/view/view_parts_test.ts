@@ -33,6 +33,8 @@ Deno.test("parseViewTarget() reads WHEP URLs, rtp:// and SDP, and names what is 
     host: "127.0.0.1",
     port: 0,
   });
+  assert.deepEqual(parseViewTarget("quic://[::1]:0"), { kind: "quic", host: "::1", port: 0 });
+  assert.throws(() => parseViewTarget("quic://host"), /needs a port: quic:\/\/host:port/);
   assert.throws(() => parseViewTarget("rtp://127.0.0.1:0"), /needs a port/);
   assert.throws(() => parseViewTarget("rtp://host"), /needs a port/);
   assert.throws(() => parseViewTarget("rtsp://cam/s"), /Unsupported URL scheme "rtsp:"/);
