@@ -9,8 +9,8 @@
  * @module
  */
 import type { Logger } from "../log/logger.ts";
-import { Speaker } from "./speaker.ts";
-import { describeSpeaker, parseSpeaker } from "./speaker_pipeline.ts";
+import type { Speaker } from "./speaker.ts";
+import { describeSpeaker, parseSpeaker, type SpeakerTarget } from "./speaker_pipeline.ts";
 import type { TalkArgs, TalkReply, TalkStatus } from "./protocol.ts";
 import type { TalkEnd, TalkSession } from "./talk.ts";
 
@@ -27,7 +27,13 @@ type TalkClass = typeof TalkSession;
 export class TalkDesk {
   readonly #cameraId: string;
   readonly #config: string;
-  readonly #speaker: Speaker | null;
+  readonly #target: SpeakerTarget;
+  /**
+   * Made by the first talk offer: speaker.ts brings GStreamer's bindings into this Worker, which
+   * every viewer would otherwise wait for as the actor starts (werift is loaded late for the same
+   * reason, webrtc.ts).
+   */
+  #speaker: Speaker | null = null;
   readonly #log: Logger;
   #session: TalkSession | null = null;
   /** An offer being answered holds the speaker too, so two cannot both get it. */
@@ -38,8 +44,7 @@ export class TalkDesk {
   constructor(cameraId: string, speaker: string, log: Logger) {
     this.#cameraId = cameraId;
     this.#config = speaker;
-    const target = parseSpeaker(speaker);
-    this.#speaker = target.kind === "none" ? null : new Speaker(target);
+    this.#target = parseSpeaker(speaker);
     this.#log = log;
   }
 
@@ -51,7 +56,7 @@ export class TalkDesk {
   /** Answers a checked talk offer, or says why not; `load` gives werift's side. */
   async offer(args: TalkArgs, load: () => Promise<TalkClass>): Promise<TalkReply> {
     const cam = this.#cameraId;
-    if (this.#speaker === null) {
+    if (this.#target.kind === "none") {
       return {
         ok: false,
         problem: "no_speaker",
@@ -69,7 +74,9 @@ export class TalkDesk {
     }
     this.#pending = args.holder;
     try {
-      const cause = await this.#speaker.open();
+      const { Speaker } = await import("./speaker.ts");
+      const speaker = this.#speaker ??= new Speaker(this.#target);
+      const cause = await speaker.open();
       if (cause !== null) {
         this.#log.warn("speaker offline", { speaker: this.#config, cause });
         return {
@@ -90,7 +97,7 @@ export class TalkDesk {
         this.#log.info("talk started", { holder: args.holder, session: session.id });
         return { ok: true, id: session.id, sdp };
       } catch (error) {
-        this.#speaker.close();
+        speaker.close();
         return {
           ok: false,
           problem: "rejected",
