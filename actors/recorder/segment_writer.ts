@@ -150,6 +150,11 @@ export class SegmentWriter {
     return this.#hasAudio;
   }
 
+  /** Where the sound pushed so far ends, on the ring clock (ns). */
+  get audioEndNs(): number {
+    return this.startNs - this.#shiftNs + this.#audioEndNs;
+  }
+
   /** Opus packets pushed so far. */
   get audioPushed(): number {
     return this.#audioPushed;
