@@ -149,8 +149,14 @@ export const OPUS_PRE_SKIP = 312;
  */
 export function opusCaps(preSkip: number): string {
   return "audio/x-opus,rate=48000,channels=1,channel-mapping-family=0," +
-    `stream-count=1,coupled-count=0,streamheader=(buffer)<${opusHead(preSkip)}>`;
+    `stream-count=1,coupled-count=0,streamheader=(buffer)<${opusHead(preSkip)},${OPUS_TAGS}>`;
 }
+
+/**
+ * An empty OpusTags packet (RFC 7845 §5.2: no vendor string, no comment), in
+ * hex. opusdec reads the header from the caps only when both are there.
+ */
+const OPUS_TAGS = "4f707573546167730000000000000000";
 
 /** The OpusHead packet (RFC 7845 §5.1) for one channel at 48 kHz, in hex. */
 function opusHead(preSkip: number): string {

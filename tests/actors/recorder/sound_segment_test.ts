@@ -84,7 +84,8 @@ for (const [container, codec] of CASES) {
       const onset = onsetS(sound);
       const flash = await flashS(file);
       assert.ok(Math.abs(flash - 1.5) < 0.02, `the flash at ${flash} s`);
-      // AAC is not there yet: its sound comes 110 ms late (docs/audio.md).
+      // AAC is not in sync yet: its beep comes 110 ms after the flash (opusdec ignores the
+      // pre-skip, voaacenc adds its priming; docs/audio.md).
       if (codec === "opus") {
         assert.ok(
           Math.abs(onset - flash) <= 0.02,
