@@ -29,9 +29,6 @@ import type { SegmentStats } from "./recording_index.ts";
  */
 const AUDIO_OVERLAP_NS = 1_000;
 
-/** Opus's clock (RFC 7587 §4.1): pre-skip counts samples at 48 kHz. */
-const OPUS_RATE = 48_000;
-
 /**
  * Most empty packets put in one gap. Reason: the recorder ends a segment's
  * sound after a second without any (MAX_AUDIO_SILENCE_NS), so a longer gap
@@ -67,8 +64,6 @@ export class SegmentWriter {
   /** The audio appsrc, null for a segment without sound or once its sound ended. */
   #audio: AppSrc | null = null;
   readonly #hasAudio: boolean;
-  /** Samples opusenc puts before the sound (its lookahead), dropped by the decoder. */
-  readonly #codecDelay: number;
   /** Where the track's time 0 is on the segment's timeline (ns, ≤ 0): the first packet's start. */
   #audioOriginNs = 0;
   #audioPushed = 0;
@@ -95,7 +90,6 @@ export class SegmentWriter {
     this.startMs = start.ms;
     this.#file = join(dir, ...path.split("/"));
     this.#hasAudio = start.format.audio !== undefined;
-    this.#codecDelay = OPUS_PRE_SKIP;
     Deno.mkdirSync(dirname(this.#file), { recursive: true });
     this.#pipeline = Pipeline.parse(segmentPipeline(this.#file, start.format));
     try {
@@ -166,14 +160,16 @@ export class SegmentWriter {
    * tracks keep the sync they were captured with.
    *
    * mp4mux starts every track of a fragmented file at its own time 0 (no
-   * edit list), so the audio track must begin exactly where the video does.
-   * Its first packet is the one that holds the segment's first instant; a
-   * sound that starts later is preceded by empty Opus packets (a TOC byte
-   * and no frame: RFC 6716 §3.2.1, decoded as silence) back to that instant.
-   * The part of the first packet before it is dropped with the pre-skip of
-   * the track's `dOps` (RFC 7845 §4.2), to the sample. A gap later in the
-   * segment (the audio actor restarted) is filled with empty packets too;
-   * a packet that starts before the end of the last one is left out.
+   * edit list), so the audio track must begin where the video does. Its
+   * first packet is the one that holds the segment's first instant (its
+   * start up to 20 ms early); a sound that starts later is preceded by empty
+   * Opus packets (a TOC byte and no frame: RFC 6716 §3.2.1, decoded as
+   * silence) back to that instant. A pre-skip in `dOps` for the part before
+   * the instant was tried and measured worse with ffmpeg (mp4mux already
+   * stretches the first sample), so `dOps` keeps opusenc's own 312. A gap
+   * later in the segment (the audio actor restarted) is filled with empty
+   * packets too; a packet that starts before the end of the last one is
+   * left out.
    * Returns whether it went in.
    */
   pushAudio(packet: Uint8Array, meta: { ptsNs: number; durationNs: number }): boolean {
@@ -186,8 +182,7 @@ export class SegmentWriter {
       if (at + duration <= 0) return false;
       const fill = at > 0 ? Math.ceil(at / duration) : 0;
       this.#audioOriginNs = at - fill * duration;
-      const lead = Math.round(-this.#audioOriginNs * OPUS_RATE / 1e9);
-      audio.setCaps(opusCaps(this.#codecDelay + lead));
+      audio.setCaps(opusCaps(OPUS_PRE_SKIP));
       this.#audioEndNs = this.#audioOriginNs;
     }
     if (at < this.#audioEndNs - AUDIO_OVERLAP_NS) return false;
