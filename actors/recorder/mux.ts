@@ -195,6 +195,10 @@ export function audioBranchArgs(codec: AudioCodec): string[] {
         "!",
         "audioconvert",
         "!",
+        // Silence where no packet came (the segment's start, a gap), by the packets' times.
+        "audiorate",
+        "tolerance=1000000",
+        "!",
         "audioresample",
         "!",
         "audio/x-raw,rate=48000,channels=1",

@@ -39,6 +39,16 @@ const MAX_FILL_PACKETS = 100;
 /** An Opus packet with its TOC byte only (code 0, a frame of 0 bytes): a lost frame, silence. */
 const EMPTY_OPUS = new Uint8Array(1);
 
+/**
+ * How late the sound of the AAC branch comes out against the packets' times:
+ * opusenc's lookahead (312 samples, which opusdec does not drop) and
+ * voaacenc's priming, with no edit list in fMP4 to hide them. The branch
+ * takes each packet this much earlier, so the sound keeps its place against
+ * the video; the first 33 ms of a segment's sound are silence instead.
+ * Measured with a beep on a flash (tests/actors/recorder/sound_segment_test.ts).
+ */
+export const AAC_LEAD_NS = 33_400_000;
+
 /** A closed segment: what the index records, from a scan of the file. */
 export interface ClosedSegment {
   path: string;
@@ -64,6 +74,8 @@ export class SegmentWriter {
   /** The audio appsrc, null for a segment without sound or once its sound ended. */
   #audio: AppSrc | null = null;
   readonly #hasAudio: boolean;
+  /** The sound is decoded and encoded to AAC in the pipeline. */
+  readonly #reencode: boolean;
   /** Where the track's time 0 is on the segment's timeline (ns, ≤ 0): the first packet's start. */
   #audioOriginNs = 0;
   #audioPushed = 0;
@@ -90,6 +102,7 @@ export class SegmentWriter {
     this.startMs = start.ms;
     this.#file = join(dir, ...path.split("/"));
     this.#hasAudio = start.format.audio !== undefined;
+    this.#reencode = start.format.audio === "aac";
     Deno.mkdirSync(dirname(this.#file), { recursive: true });
     this.#pipeline = Pipeline.parse(segmentPipeline(this.#file, start.format));
     try {
@@ -178,6 +191,7 @@ export class SegmentWriter {
     const duration = Math.round(meta.durationNs);
     // B-frames shift the video's presentation (push()); the sound moves with it.
     const at = meta.ptsNs - this.startNs + this.#shiftNs;
+    if (this.#reencode) return this.#pushAac(audio, packet, at, duration);
     if (this.#audioPushed === 0) {
       if (at + duration <= 0) return false;
       const fill = at > 0 ? Math.ceil(at / duration) : 0;
@@ -199,6 +213,23 @@ export class SegmentWriter {
     audio.push(packet, { pts, duration });
     this.#audioPushed++;
     this.#audioEndNs = pts + this.#audioOriginNs + duration;
+    return true;
+  }
+
+  /**
+   * The AAC branch: the packets at their own times, less what opusdec and
+   * voaacenc put before the sound ({@linkcode AAC_LEAD_NS}); audiorate in the
+   * branch fills the start and any gap with silence from those times.
+   */
+  #pushAac(audio: AppSrc, packet: Uint8Array, at: number, duration: number): boolean {
+    const pts = Math.round(at - AAC_LEAD_NS);
+    if (pts < 0 || (this.#audioPushed > 0 && at < this.#audioEndNs - AUDIO_OVERLAP_NS)) {
+      return false;
+    }
+    if (this.#audioPushed === 0) audio.setCaps(opusCaps(OPUS_PRE_SKIP));
+    audio.push(packet, { pts, duration });
+    this.#audioPushed++;
+    this.#audioEndNs = at + duration;
     return true;
   }
 
