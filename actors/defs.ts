@@ -460,6 +460,11 @@ export interface WebrtcConfig {
   turn_secret: string;
   /** Lifetime of TURN REST credentials, seconds. */
   turn_ttl_s: number;
+  /**
+   * RED + ULPFEC for viewers: "auto" turns it on per viewer when its reported loss passes 2 % (off
+   * again after 10 s under 0.5 %), "always" from the start, "never" not negotiated.
+   */
+  fec: "auto" | "always" | "never";
 }
 
 /** The MQTT connection ([mqtt]); present only when the config has the section. */

@@ -17,12 +17,27 @@
  * Only AES-CM SRTP (what Chromium picks) over a host UDP pair is done so;
  * anything else stays on werift's path (session.ts).
  *
+ * With forward error correction on (fec_policy.ts), every packet goes out
+ * in RED, and after each group of packets (a frame, or several small ones,
+ * at most 48 packets) its ULPFEC packets, in RED too, with sequence
+ * numbers of their own (transports/rtp/fec). A media packet is written one
+ * byte into its buffer, given to the group as the browser will rebuild it,
+ * and turned into RED in place.
+ *
  * @module
  */
 import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import type { RTCDtlsTransport, RTCRtpSender } from "werift";
+import {
+  fecCount,
+  RED_HEADER_BYTES,
+  redFromMedia,
+  ULPFEC_MAX_PACKET_BYTES,
+} from "../../transports/rtp/fec/mod.ts";
 import type { PacketPool } from "./fanout.ts";
+import { FecPackets } from "./fec_send.ts";
+import type { FecPayloadTypes } from "./offer.ts";
 import {
   type CtrCipher,
   protectInPlace,
@@ -44,6 +59,8 @@ import {
 const SLOT_BYTES = 1500;
 /** Packets remembered for NACKs: ~0.6 s at 2 Mb/s, as werift's 128 is ~0.1 s at 8 Mb/s. */
 const HISTORY = 512;
+/** A group ends at a frame's end once it has this many packets: one FEC packet per small frame costs too much. */
+const MIN_GROUP_PACKETS = 4;
 /** Seconds from 1900 (NTP) to 1970 (Unix). */
 const NTP_UNIX_OFFSET_S = 2_208_988_800;
 
@@ -91,6 +108,8 @@ interface TransportLike {
 /** One reusable buffer and what to call once the socket has sent it. */
 interface Slot {
   buf: Uint8Array;
+  /** buf from its second byte: a media packet is written there before it becomes RED. */
+  readonly shifted: Uint8Array;
   after: () => void;
   readonly sent: (error: Error | null) => void;
 }
@@ -103,6 +122,12 @@ function relayed(pair: PairLike | undefined): boolean {
 
 export class DirectSender {
   readonly #params: RewriteParams;
+  /** The same with RED's payload type, for FEC packets. */
+  readonly #redParams: RewriteParams | null;
+  /** The FEC packets and the group they are made from, when the browser negotiated them. */
+  readonly #fec: FecPackets | null;
+  /** FEC packets per media packet; 0: off (plain media packets, no RED). */
+  #protection = 0;
   readonly #head: number;
   readonly #srtp: SrtpState;
   readonly #sender: SenderLike;
@@ -128,6 +153,9 @@ export class DirectSender {
   #rtcpStarted = false;
   /** Packets resent for NACKs. */
   resent = 0;
+  /** ULPFEC packets sent, and their bytes (RTP headers and payloads, as SRTP counts them). */
+  fecPackets = 0;
+  fecBytes = 0;
 
   private constructor(
     sender: SenderLike,
@@ -135,6 +163,7 @@ export class DirectSender {
     srtp: SrtpState,
     params: RewriteParams,
     pool: PacketPool,
+    fec: FecPayloadTypes | null,
   ) {
     this.#sender = sender;
     this.#transport = transport;
@@ -143,6 +172,8 @@ export class DirectSender {
     this.#params = params;
     this.#head = headerBytes(params);
     this.#pool = pool;
+    this.#fec = fec === null ? null : new FecPackets(fec);
+    this.#redParams = fec === null ? null : { ...params, payloadType: fec.red };
     const r = randomBytes(6);
     this.#seq = r.readUInt16BE(0);
     this.#timestampOffset = r.readUInt32BE(2);
@@ -159,6 +190,7 @@ export class DirectSender {
     rtpSender: RTCRtpSender,
     dtlsTransport: RTCDtlsTransport,
     pool: PacketPool,
+    fec: FecPayloadTypes | null = null,
   ): DirectSender | null {
     const sender = rtpSender as unknown as SenderLike;
     const transport = dtlsTransport as unknown as TransportLike;
@@ -177,7 +209,7 @@ export class DirectSender {
         mid: midId !== null && sender.mid ? { id: midId, value: Buffer.from(sender.mid) } : null,
         absSendTimeId: ext(ABS_SEND_TIME_URI),
       });
-      return new DirectSender(sender, transport, stateOf(cipher as CtrCipher), params, pool);
+      return new DirectSender(sender, transport, stateOf(cipher as CtrCipher), params, pool, fec);
     } catch {
       return null;
     }
@@ -188,14 +220,86 @@ export class DirectSender {
    * when nothing went out (no usable ICE pair yet, not an RTP packet).
    */
   send(seq: number, done: () => void): boolean {
+    // A packet too big to protect ends the group before it (its FEC takes the next numbers).
+    const group = this.#fec?.group;
+    const pending = group !== undefined && this.#protection > 0 && group.count > 0;
+    if (pending && this.#pool.size(seq) - 12 + this.#head > ULPFEC_MAX_PACKET_BYTES) {
+      this.#sendFec();
+    }
     const out = this.#seq;
     if (!this.#write(seq, out, this.#index(out), done)) return false;
+    this.#advance(out, seq);
+    if (group !== undefined && group.count > 0) {
+      const marker = (this.#pool.data(seq)[this.#pool.offset(seq) + 1] & 0x80) !== 0;
+      if (group.full || (marker && group.count >= MIN_GROUP_PACKETS)) this.#sendFec();
+    }
+    return true;
+  }
+
+  /**
+   * Sets the FEC protection (FEC packets per media packet, 0 = off): from
+   * the next packet on, media goes out in RED with ULPFEC after each group.
+   * Ignored when the browser did not negotiate RED and ULPFEC.
+   */
+  setProtection(protection: number): void {
+    if (this.#fec === null) return;
+    if (protection === 0) this.#fec.group.reset();
+    this.#protection = protection;
+  }
+
+  /** The FEC protection now (0: off, or not negotiated). */
+  get protection(): number {
+    return this.#protection;
+  }
+
+  /**
+   * Notes outgoing `out` as pool packet `seq` (or FEC packet `-2 - slot`),
+   * and moves to the next number.
+   */
+  #advance(out: number, seq: number): void {
     const h = out & (HISTORY - 1);
     this.#historyPool[h] = seq;
     this.#historyIndex[h] = this.#roc * 65536 + out;
     this.#seq = (out + 1) & 0xffff;
     if (this.#seq === 0) this.#roc++;
-    return true;
+  }
+
+  /** Sends the group's ULPFEC packets, each in RED, and empties the group. */
+  #sendFec(): void {
+    const fec = this.#fec!;
+    const m = fecCount(fec.group.count, this.#protection);
+    for (let j = 0; j < m && this.#route(); j++) {
+      const out = this.#seq;
+      const index = this.#index(out);
+      const slot = fec.make(j, m, index, this.#lastTimestamp >>> 0);
+      this.#writeFec(slot, out, index);
+      this.fecPackets++;
+      this.#advance(out, -2 - slot);
+    }
+    fec.group.reset();
+  }
+
+  /** Writes kept FEC packet `slot` as outgoing `out` (SRTP index `index`) and sends it. */
+  #writeFec(slot: number, out: number, index: number): void {
+    const fec = this.#fec!;
+    const length = fec.length(slot);
+    const buf = this.#slot(length);
+    const nowMs = performance.timeOrigin + performance.now();
+    const end = rewriteRtp(
+      fec.store,
+      fec.offset(slot),
+      length,
+      buf.buf,
+      this.#redParams!,
+      out,
+      fec.timestamp(slot),
+      absSendTime(nowMs),
+    );
+    const sent = protectInPlace(this.#srtp, buf.buf, this.#head, end, Math.floor(index / 65536));
+    buf.after = noop;
+    this.#socket!.send(buf.buf, 0, sent, this.#port, this.#host, buf.sent);
+    this.#count(false, end, sent, fec.timestamp(slot), this.#lastCaptureMs);
+    this.fecBytes += sent;
   }
 
   /**
@@ -218,8 +322,15 @@ export class DirectSender {
       const h = out & (HISTORY - 1);
       const index = this.#historyIndex[h];
       const seq = this.#historyPool[h];
-      if (index < 0 || (index & 0xffff) !== out || seq < this.#pool.oldest) continue;
-      if (this.#write(seq, out, index, noop)) this.resent++;
+      if (index < 0 || (index & 0xffff) !== out) continue;
+      if (seq <= -2) {
+        // An FEC packet (see fec_send.ts for why these are resent too).
+        const slot = -2 - seq;
+        if (this.#fec?.holds(slot, index) && this.#route()) {
+          this.#writeFec(slot, out, index);
+          this.resent++;
+        }
+      } else if (seq >= this.#pool.oldest && this.#write(seq, out, index, noop)) this.resent++;
     }
   }
 
@@ -234,7 +345,8 @@ export class DirectSender {
     const src = pool.data(seq);
     const at = pool.offset(seq);
     const size = pool.size(seq);
-    const slot = this.#slot(size);
+    const slot = this.#slot(size + RED_HEADER_BYTES);
+    const red = this.#protection > 0;
     // RFC 3550 5.1: the timestamp is bytes 4–7 of the camera's packet.
     const own = ((src[at + 4] << 24) | (src[at + 5] << 16) | (src[at + 6] << 8) | src[at + 7]) >>>
       0;
@@ -253,11 +365,11 @@ export class DirectSender {
       this.#lastCaptureMs = captureMs;
     }
     const nowMs = performance.timeOrigin + performance.now();
-    const end = rewriteRtp(
+    let end = rewriteRtp(
       src,
       at,
       size,
-      slot.buf,
+      red ? slot.shifted : slot.buf,
       this.#params,
       out,
       timestamp,
@@ -266,6 +378,14 @@ export class DirectSender {
     if (end < 0) {
       this.#free.push(slot);
       return false;
+    }
+    if (red) {
+      // A new packet joins the group as the browser rebuilds it (its own payload type, no RED
+      // header); one too big to protect goes out unprotected (send() ended the group before it).
+      const group = this.#fec!.group;
+      if (fresh && end <= ULPFEC_MAX_PACKET_BYTES) group.add(slot.buf, 1, end);
+      else if (fresh) group.reset();
+      end = redFromMedia(slot.buf, 0, this.#head, end, this.#fec!.types.red);
     }
     const length = protectInPlace(this.#srtp, slot.buf, this.#head, end, Math.floor(index / 65536));
     slot.after = done;
@@ -299,8 +419,10 @@ export class DirectSender {
       const free = this.#free.pop();
       if (free !== undefined) return free;
     }
+    const buf = new Uint8Array(Math.max(SLOT_BYTES, need));
     const slot: Slot = {
-      buf: new Uint8Array(Math.max(SLOT_BYTES, need)),
+      buf,
+      shifted: buf.subarray(RED_HEADER_BYTES),
       after: noop,
       sent: () => {
         const after = slot.after;

@@ -7,8 +7,10 @@
  * @module
  */
 export {
+  answerWithFec,
   type CheckedOffer,
   checkOffer,
+  type FecPayloadTypes,
   MAX_SDP_BYTES,
   OfferError,
   type OfferProblem,

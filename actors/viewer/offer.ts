@@ -48,6 +48,14 @@ export interface CheckedOffer {
   profileLevelId: string;
   /** The offer also has an audio section (answered inactive). */
   audio: boolean;
+  /** The browser's RED and ULPFEC payload types (RFC 2198, RFC 5109), or null when it offers none. */
+  fec: FecPayloadTypes | null;
+}
+
+/** The payload types of RED and of the ULPFEC inside it, as the browser offered them. */
+export interface FecPayloadTypes {
+  red: number;
+  ulpfec: number;
 }
 
 interface Section {
@@ -111,6 +119,46 @@ function pickH264(video: Section): { pt: number; profileLevelId: string } | null
     }
   }
   return best;
+}
+
+/** The first format of the video section with rtpmap `name/90000`, or null. */
+function formatNamed(video: Section, name: string): number | null {
+  for (const f of video.m.split(" ").slice(3)) {
+    const rtpmap = video.lines.find((l) => l.startsWith(`a=rtpmap:${f} `));
+    if (rtpmap !== undefined && rtpmap.slice(rtpmap.indexOf(" ") + 1).toLowerCase() === name) {
+      return Number(f);
+    }
+  }
+  return null;
+}
+
+function fecOf(video: Section): FecPayloadTypes | null {
+  const red = formatNamed(video, "red/90000");
+  const ulpfec = formatNamed(video, "ulpfec/90000");
+  return red === null || ulpfec === null ? null : { red, ulpfec };
+}
+
+/**
+ * Adds RED and ULPFEC to the video section of an answer werift made for the
+ * narrowed offer (werift negotiates RED for audio only): the browser then
+ * takes packets of payload type `red` as RED, with media or ULPFEC inside.
+ */
+export function answerWithFec(answer: string, fec: FecPayloadTypes): string {
+  const lines = answer.split("\r\n");
+  const m = lines.findIndex((l) => l.startsWith("m=video "));
+  if (m < 0) throw new SyntaxError("The answer has no m=video section");
+  lines[m] = `${lines[m]} ${fec.red} ${fec.ulpfec}`;
+  let end = m + 1;
+  while (end < lines.length && !lines[end].startsWith("m=") && lines[end] !== "") end++;
+  let last = m;
+  for (let i = m + 1; i < end; i++) if (/^a=(rtpmap|fmtp|rtcp-fb):/.test(lines[i])) last = i;
+  lines.splice(
+    last + 1,
+    0,
+    `a=rtpmap:${fec.red} red/90000`,
+    `a=rtpmap:${fec.ulpfec} ulpfec/90000`,
+  );
+  return lines.join("\r\n");
 }
 
 /** Keeps only payload type `pt` in a video section, without transport-cc feedback. */
@@ -195,5 +243,6 @@ export function checkOffer(text: string): CheckedOffer {
     payloadType: h264.pt,
     profileLevelId: h264.profileLevelId,
     audio: media.some((s) => s.m.startsWith("m=audio ")),
+    fec: fecOf(video),
   };
 }

@@ -7,6 +7,7 @@
 import type { Client } from "./admission.ts";
 import type { EndReason } from "./health.ts";
 import type { IceHosts } from "./ice.ts";
+import type { FecPayloadTypes } from "./offer.ts";
 import type { IceServer } from "../../transports/ice/servers.ts";
 import type { StreamChoice, StreamName } from "./stream_choice.ts";
 import type { SpeakerState } from "./speaker.ts";
@@ -50,6 +51,8 @@ export interface OfferArgs {
   client: Client;
   /** Which stream it wants (`?stream=` on the WHEP POST); `auto` moves with its link. */
   stream: StreamChoice;
+  /** RED + ULPFEC to answer (`[webrtc] fec` not "never" and the browser offered both), or null. */
+  fec: { types: FecPayloadTypes; mode: "auto" | "always" } | null;
 }
 
 export type OfferReply =
@@ -156,6 +159,11 @@ export interface SessionStats {
   stream: StreamName;
   adaptive: boolean;
   switches: number;
+  /** FEC packets per media packet now (0: off or not negotiated; fec_policy.ts). */
+  fecProtection: number;
+  /** ULPFEC packets sent, and their bytes on the wire. */
+  fecPacketsSent: number;
+  fecBytesSent: number;
 }
 
 export interface ViewerStats {
@@ -189,6 +197,10 @@ export interface ViewerStats {
   onSub: number;
   /** Moves between the streams, all sessions since the actor started. */
   switches: number;
+  /** Connected sessions with FEC on now; ULPFEC packets and bytes sent since the actor started. */
+  withFec: number;
+  fecPacketsSent: number;
+  fecBytesSent: number;
   dtlsRetransmitsDropped: number;
   /** werift is loaded (it is, from the first offer on: webrtc.ts). */
   webrtcLoaded: boolean;

@@ -30,6 +30,8 @@ import {
 } from "werift";
 import type { ViewerSignal } from "./abr.ts";
 import { DirectSender } from "./direct_send.ts";
+import { type FecMode, type FecState, fecStep, initialFec } from "./fec_policy.ts";
+import { answerWithFec } from "./offer.ts";
 import { shrinkReceiveBuffers } from "./udp_receive.ts";
 import { type PacketPool, type PacketSink, PeerCursor } from "./fanout.ts";
 import {
@@ -78,6 +80,9 @@ export interface SessionOptions {
   /** Which stream it starts on, and whether it moves with its link (stream_choice.ts). */
   stream: StreamState;
 }
+
+/** What the session was answered with for FEC. */
+type FecArgs = OfferArgs["fec"];
 
 function h264(): RTCRtpCodecParameters {
   return new RTCRtpCodecParameters({
@@ -134,10 +139,14 @@ export class ViewerSession implements PacketSink {
   /** Moved to another stream: werift's path joins its timestamps by capture time. */
   #moved = false;
   readonly #pools: Readonly<Record<StreamName, PacketPool>>;
+  readonly #fecArgs: FecArgs;
+  readonly #fecMode: FecMode;
+  /** FEC's state (fec_policy.ts), applied to the direct path's sender. */
+  #fec: FecState;
 
   private constructor(
     pc: RTCPeerConnection,
-    options: SessionOptions & { sdp: string; lite: boolean },
+    options: SessionOptions & { sdp: string; lite: boolean; fec: FecArgs },
   ) {
     this.#pc = pc;
     this.#events = options.events;
@@ -146,6 +155,9 @@ export class ViewerSession implements PacketSink {
     this.clientKey = options.clientKey;
     this.#pools = options.pools;
     this.choice = options.stream;
+    this.#fecArgs = options.fec;
+    this.#fecMode = options.fec?.mode ?? "never";
+    this.#fec = initialFec(this.#fecMode);
     this.clock = newSessionClock(options.now());
     this.answerMs = this.clock.createdMs - this.offeredMs;
     this.remoteUfrag = /^a=ice-ufrag:(.+)$/m.exec(options.sdp)?.[1]?.trim() ?? null;
@@ -162,7 +174,13 @@ export class ViewerSession implements PacketSink {
     });
     pc.connectionStateChange.subscribe((state) => {
       if (state === "connected" && this.state === "connecting") {
-        this.#direct = DirectSender.for(this.#sender, this.#transport, this.pool);
+        this.#direct = DirectSender.for(
+          this.#sender,
+          this.#transport,
+          this.pool,
+          this.#fecArgs?.types ?? null,
+        );
+        this.#direct?.setProtection(this.#fec.protection);
         this.state = "connected";
         this.clock.connectedMs = this.#now();
         this.#events.connected(this);
@@ -224,11 +242,18 @@ export class ViewerSession implements PacketSink {
         t.setDirection(t.kind === "video" || args.sendAudio ? "sendonly" : "inactive");
       }
       await pc.setLocalDescription(await pc.createAnswer());
-      const sdp = pc.localDescription?.sdp;
-      if (sdp === undefined) throw new Error("werift made no answer");
+      const made = pc.localDescription?.sdp;
+      if (made === undefined) throw new Error("werift made no answer");
+      // werift negotiates RED for audio only: RED and ULPFEC for video are added to its answer.
+      const sdp = args.fec === null ? made : answerWithFec(made, args.fec.types);
       shrinkReceiveBuffers(pc);
       return {
-        session: new ViewerSession(pc, { ...options, sdp: args.sdp, lite: args.ice.lite }),
+        session: new ViewerSession(pc, {
+          ...options,
+          sdp: args.sdp,
+          lite: args.ice.lite,
+          fec: args.fec,
+        }),
         sdp,
       };
     } catch (error) {
@@ -348,6 +373,9 @@ export class ViewerSession implements PacketSink {
       stream: this.choice.stream,
       adaptive: this.choice.adaptive,
       switches: this.choice.switches,
+      fecProtection: this.#direct?.protection ?? 0,
+      fecPacketsSent: this.#direct?.fecPackets ?? 0,
+      fecBytesSent: this.#direct?.fecBytes ?? 0,
     };
   }
 
@@ -364,6 +392,8 @@ export class ViewerSession implements PacketSink {
           this.#highest = r.highestSequence;
         }
         this.signal.fractionLost = r.fractionLost / 256;
+        this.#fec = fecStep(this.#fec, this.#fecMode, this.signal.fractionLost, now);
+        this.#direct?.setProtection(this.#fec.protection);
         this.signal.jitterMs = r.jitter / 90;
         this.signal.atMs = now;
       }

@@ -82,6 +82,8 @@ runActor<ViewerProtocol>(() => {
     fir: 0,
     nack: 0,
     switches: 0,
+    fecPacketsSent: 0,
+    fecBytesSent: 0,
   };
   const ended = Object.fromEntries(END_REASONS.map((r) => [r, 0])) as Record<EndReason, number>;
 
@@ -107,6 +109,9 @@ runActor<ViewerProtocol>(() => {
       totals.fir += session.fir;
       totals.nack += session.nack;
       totals.switches += session.choice.switches;
+      const last = session.stats(performance.now());
+      totals.fecPacketsSent += last.fecPacketsSent;
+      totals.fecBytesSent += last.fecBytesSent;
       if (sessions.size === 0) {
         pools.main.clear();
         pools.sub.clear();
@@ -169,6 +174,9 @@ runActor<ViewerProtocol>(() => {
           onMain: 0,
           onSub: 0,
           switches: totals.switches,
+          withFec: 0,
+          fecPacketsSent: totals.fecPacketsSent,
+          fecBytesSent: totals.fecBytesSent,
           dtlsRetransmitsDropped: loaded?.dtlsRetransmitsDropped() ?? 0,
           webrtcLoaded: loaded !== undefined,
           lagMs: Math.round(lag.lagMs),
@@ -186,6 +194,9 @@ runActor<ViewerProtocol>(() => {
             else stats.onMain++;
           } else stats.connecting++;
           stats.switches += one.switches;
+          if (one.state === "connected" && one.fecProtection > 0) stats.withFec++;
+          stats.fecPacketsSent += one.fecPacketsSent;
+          stats.fecBytesSent += one.fecBytesSent;
           stats.packetsSent += one.packetsSent;
           stats.framesSent += one.framesSent;
           stats.dropped += one.dropped;

@@ -87,3 +87,4 @@ export {
   RtpReceiver,
   SOURCE_SWITCH_NS,
 } from "./receiver.ts";
+export * from "./fec/mod.ts";

@@ -32,6 +32,7 @@ export const webrtcSection: Checker<WebrtcConfig> = (v, path, issues) => {
     ice_lite: [bool, null],
     turn_secret: [str({ maxLength: 256 }), ""],
     turn_ttl_s: [int({ min: 60, max: 7 * 86_400 }), DEFAULT_TURN_TTL_S],
+    fec: [str({ oneOf: ["auto", "always", "never"] }) as Checker<WebrtcConfig["fec"]>, "auto"],
   })(v ?? {}, path, issues);
   if (p === undefined || !p.ok) return undefined;
   const c = p.value as WebrtcConfig & { ice_lite: boolean | null };

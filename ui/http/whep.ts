@@ -164,6 +164,9 @@ export function whepRoutes(system: System): Hono {
             user: subjectOf(principalOf(c)),
           },
           stream,
+          fec: offer.fec === null || system.config.webrtc.fec === "never"
+            ? null
+            : { types: offer.fec, mode: system.config.webrtc.fec },
         });
         if (!reply.ok) {
           switch (reply.problem) {

@@ -93,6 +93,14 @@ export const viewerMetrics: Collector = (s, { system }) => {
     "eyrie_viewer_stream_switches_total",
     "WebRTC viewers moved between the main and the sub stream.",
   );
+  const withFec = s.gauge(
+    "eyrie_viewers_with_fec",
+    "WebRTC viewers sent RED + ULPFEC now (their reported loss turned it on).",
+  );
+  const fecBytes = s.counter(
+    "eyrie_viewer_fec_bytes_total",
+    "Bytes of ULPFEC packets sent to WebRTC viewers (SRTP, as on the wire less UDP/IP).",
+  );
   for (const node of system.cameras.values()) {
     const st = node.stats.get("viewer") as ViewerStats | undefined;
     if (st === undefined) {
@@ -107,6 +115,8 @@ export const viewerMetrics: Collector = (s, { system }) => {
     connecting.set(st.connecting, { camera: node.id });
     started.set(st.started, { camera: node.id });
     dropped.set(st.dropped, { camera: node.id });
+    withFec.set(st.withFec, { camera: node.id });
+    fecBytes.set(st.fecBytesSent, { camera: node.id });
     if (node.config.sub !== null) {
       onSub.set(st.onSub, { camera: node.id });
       switches.set(st.switches, { camera: node.id });

@@ -24,6 +24,13 @@ export const CHROMIUM_VIDEO: Array<[number, string, string]> = [
   [45, "AV1/90000", "level-idx=5;profile=0;tier=0"],
 ];
 
+/** RED, its RTX and ULPFEC, as Chromium 156 offers them after its video codecs. */
+export const CHROMIUM_FEC: Array<[number, string, string]> = [
+  [123, "red/90000", ""],
+  [124, "rtx/90000", "apt=123"],
+  [125, "ulpfec/90000", ""],
+];
+
 export function offer(shape: OfferShape = {}): string {
   const video = shape.video ?? CHROMIUM_VIDEO;
   const lines = [

@@ -6,18 +6,31 @@ import type { Page } from "playwright-core";
 export const WHEP_PAGE = `<!doctype html><script>
 window.pcs = {};
 // Posts an offer; with a proxy, the answer's candidate port is the proxy's (the test makes it).
-window.connect = async (name, url, viaProxy) => {
+// noFec: the offer sent leaves out RED, its RTX and ULPFEC (a viewer that cannot take FEC).
+window.connect = async (name, url, viaProxy, noFec) => {
   const pc = new RTCPeerConnection();
   pc.addTransceiver("video", { direction: "recvonly" });
   await pc.setLocalDescription(await pc.createOffer());
   await new Promise((r) => pc.iceGatheringState === "complete" ? r() :
     pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && r()));
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/sdp" }, body: pc.localDescription.sdp });
+  let body = pc.localDescription.sdp;
+  if (noFec) {
+    const lines = body.split("\\r\\n");
+    const pts = lines.filter((l) => / (red|ulpfec)\\/90000$/.test(l)).map((l) => l.slice(9, l.indexOf(" ")));
+    for (const l of lines) {
+      const m = /^a=fmtp:(\\d+) apt=(\\d+)$/.exec(l);
+      if (m !== null && pts.includes(m[2])) pts.push(m[1]);
+    }
+    body = lines.filter((l) => !pts.some((pt) => new RegExp("^a=(rtpmap|fmtp|rtcp-fb):" + pt + " ").test(l)))
+      .map((l) => l.startsWith("m=video ") ? l.split(" ").filter((f, i) => i < 3 || !pts.includes(f)).join(" ") : l)
+      .join("\\r\\n");
+  }
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/sdp" }, body });
   if (res.status !== 201) throw new Error("WHEP " + res.status + " " + await res.text());
   let sdp = await res.text();
   if (viaProxy) {
     const m = / (127\\.0\\.0\\.1) (\\d+) typ host/.exec(sdp);
-    const port = await window.makeProxy(Number(m[2]));
+    const port = await window.makeProxy(Number(m[2]), name);
     sdp = sdp.replace(/ 127\\.0\\.0\\.1 \\d+ typ host/g, " 127.0.0.1 " + port + " typ host");
   }
   const v = document.createElement("video");
@@ -26,7 +39,17 @@ window.connect = async (name, url, viaProxy) => {
   pc.ontrack = (e) => { v.srcObject = e.streams[0] || new MediaStream([e.track]); };
   await pc.setRemoteDescription({ type: "answer", sdp });
   window.pcs[name] = pc;
+  window.answers[name] = sdp;
   return res.headers.get("location");
+};
+window.answers = {};
+// The session's inbound-rtp video stats as Chromium reports them.
+window.inbound = async (name) => {
+  let out = null;
+  (await window.pcs[name].getStats()).forEach((s) => {
+    if (s.type === "inbound-rtp" && s.kind === "video") out = s;
+  });
+  return out;
 };
 window.decoded = async (name) => {
   let n = { frames: 0, width: 0, state: window.pcs[name].connectionState };
@@ -51,17 +74,37 @@ export function decoded(page: Page, name: string): Promise<Decoded> {
   );
 }
 
-/** Starts session `name` on the page; resolves with its WHEP Location. */
+/** Starts session `name` on the page (`noFec`: its offer without RED/ULPFEC); resolves with its WHEP Location. */
 export function connect(
   page: Page,
   name: string,
   url: string,
   viaProxy = false,
+  noFec = false,
 ): Promise<string> {
   return page.evaluate(
-    ([n, u, p]) =>
-      (window as unknown as { connect(n: string, u: string, p: boolean): Promise<string> })
-        .connect(n, u, p),
-    [name, url, viaProxy] as [string, string, boolean],
+    ([n, u, p, f]) =>
+      (window as unknown as {
+        connect(n: string, u: string, p: boolean, f: boolean): Promise<string>;
+      }).connect(n, u, p, f),
+    [name, url, viaProxy, noFec] as [string, string, boolean, boolean],
+  );
+}
+
+/** Chromium's inbound-rtp stats of session `name`'s video (RTCInboundRtpStreamStats), or null. */
+export function inbound(page: Page, name: string): Promise<Record<string, number> | null> {
+  return page.evaluate(
+    (n) =>
+      (window as unknown as { inbound(n: string): Promise<Record<string, number> | null> })
+        .inbound(n),
+    name,
+  );
+}
+
+/** The answer session `name` was given (after the proxy's rewrite). */
+export function answerOf(page: Page, name: string): Promise<string> {
+  return page.evaluate(
+    (n) => (window as unknown as { answers: Record<string, string> }).answers[n],
+    name,
   );
 }

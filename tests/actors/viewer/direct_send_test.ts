@@ -14,6 +14,7 @@ import type { RTCDtlsTransport, RTCRtpSender } from "werift";
 import { DirectSender } from "../../../actors/viewer/direct_send.ts";
 import { PacketPool } from "../../../actors/viewer/fanout.ts";
 import { ABS_SEND_TIME_URI, MID_URI } from "../../../actors/viewer/rtp_rewrite.ts";
+import { recover, unwrapRed } from "../../transports/rtp/fec/_decoder.ts";
 
 function camera(seq: number, ts: number, size: number): Buffer {
   const p = Buffer.alloc(12 + size);
@@ -26,7 +27,10 @@ function camera(seq: number, ts: number, size: number): Buffer {
   return p;
 }
 
-function setup(profile: "aes-cm" | "gcm" = "aes-cm") {
+function setup(
+  profile: "aes-cm" | "gcm" = "aes-cm",
+  fec: { red: number; ulpfec: number } | null = null,
+) {
   const [k1, s1, k2, s2] = [randomBytes(16), randomBytes(14), randomBytes(16), randomBytes(14)];
   const keys = (lk: Buffer, ls: Buffer, rk: Buffer, rs: Buffer) =>
     new SrtpSession({
@@ -83,6 +87,7 @@ function setup(profile: "aes-cm" | "gcm" = "aes-cm") {
     sender as unknown as RTCRtpSender,
     transport as unknown as RTCDtlsTransport,
     pool,
+    fec,
   );
   return { direct, pool, sent, browser, sender, transport, rtcpStarted: () => rtcpStarted };
 }
@@ -182,4 +187,59 @@ Deno.test("DirectSender.moveTo() joins the other stream's timeline by capture ti
   direct!.resend([open[2].sequenceNumber, open[6].sequenceNumber]);
   assert.equal(sent.length, before + 1);
   assert.equal(RtpPacket.deSerialize(browser.decrypt(sent[before].bytes)).header.timestamp, ts[6]);
+});
+
+Deno.test("DirectSender with FEC on sends RED, then ULPFEC after each group, from which a lost packet is rebuilt; NACKs for FEC packets are answered", async () => {
+  const { direct, pool, sent, browser } = setup("aes-cm", { red: 123, ulpfec: 125 });
+  direct!.setProtection(0.25);
+  const packets: Buffer[] = [];
+  // Two frames of 6 packets (marker on the last): two groups, two FEC packets each.
+  for (let i = 0; i < 12; i++) {
+    const p = camera(500 + i, 90_000 + 3000 * Math.floor(i / 6), 300 + 70 * i);
+    if (i % 6 === 5) p[1] |= 0x80;
+    packets.push(p);
+    pool.push(p, 0, 0);
+    direct!.send(pool.head - 1, () => {});
+  }
+  await Promise.resolve();
+  const plain = sent.map((s) => new Uint8Array(browser.decrypt(s.bytes)));
+  const got = plain.map((p) => unwrapRed(p, 123, 125));
+  assert.deepEqual(
+    got.map((u) => u.kind),
+    [...Array(6).fill("media"), "fec", "fec", ...Array(6).fill("media"), "fec", "fec"],
+  );
+  const seq0 = got[0].seq;
+  got.forEach((u, i) => assert.equal(u.seq, (seq0 + i) & 0xffff, "one sequence space"));
+  assert.equal(direct!.fecPackets, 4);
+  // Each media packet inside RED is the viewer's packet with H.264's payload type and the camera's payload.
+  const media = got.filter((u) => u.kind === "media");
+  media.forEach((u, i) => {
+    const p = RtpPacket.deSerialize(Buffer.from(u.packet));
+    assert.equal(p.header.payloadType, 108);
+    assert.deepEqual(p.payload, packets[i].subarray(12));
+  });
+  // Lose any one media packet of the second frame: the FEC packets rebuild it, byte for byte.
+  for (let lost = 8; lost < 14; lost++) {
+    const received = new Map<number, Uint8Array>();
+    for (const [i, u] of got.entries()) {
+      if (i !== lost && u.kind === "media") received.set(u.seq, u.packet);
+    }
+    const fecs = got.filter((u) => u.kind === "fec");
+    const rebuilt = fecs.map((f) => recover(f.fec, received, 0xcafebabe)).find((r) => r !== null);
+    assert.deepEqual(rebuilt, (got[lost] as { packet: Uint8Array }).packet, `packet ${lost}`);
+  }
+  // A NACK for an FEC packet gets it again, same sequence number, same bytes.
+  const before = sent.length;
+  direct!.resend([got[6].seq]);
+  assert.equal(sent.length, before + 1);
+  assert.deepEqual(
+    unwrapRed(new Uint8Array(browser.decrypt(sent[before].bytes)), 123, 125),
+    got[6],
+  );
+  // Off: plain packets again.
+  direct!.setProtection(0);
+  pool.push(camera(600, 99_000, 100), 0, 0);
+  direct!.send(pool.head - 1, () => {});
+  const last = RtpPacket.deSerialize(browser.decrypt(sent[sent.length - 1].bytes));
+  assert.equal(last.header.payloadType, 108);
 });

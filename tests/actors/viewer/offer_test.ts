@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import {
+  answerWithFec,
   checkOffer,
   MAX_SDP_BYTES,
   OfferError,
   type OfferProblem,
 } from "../../../actors/viewer/mod.ts";
-import { offer } from "./_offers.ts";
+import { CHROMIUM_FEC, CHROMIUM_VIDEO, offer } from "./_offers.ts";
 
 function problem(text: string): OfferProblem {
   try {
@@ -96,4 +97,43 @@ Deno.test("checkOffer() accepts bare LF line ends and a session-level fingerprin
     () => "t=0 0\n" + /^a=fingerprint:.*$/m.exec(text)![0] + "\n",
   );
   assert.equal(checkOffer(moved).payloadType, 108);
+});
+
+Deno.test("checkOffer() finds Chromium's RED and ULPFEC and keeps them out of werift's narrowed offer", () => {
+  const checked = checkOffer(offer({ video: [...CHROMIUM_VIDEO, ...CHROMIUM_FEC] }));
+  assert.deepEqual(checked.fec, { red: 123, ulpfec: 125 });
+  assert.ok(checked.sdp.includes("m=video 9 UDP/TLS/RTP/SAVPF 108\r\n"));
+  assert.ok(!/red|ulpfec/.test(checked.sdp));
+  assert.equal(checkOffer(offer()).fec, null, "none offered");
+  const redOnly = offer({ video: [...CHROMIUM_VIDEO, CHROMIUM_FEC[0]] });
+  assert.equal(checkOffer(redOnly).fec, null, "RED without ULPFEC is no FEC");
+});
+
+Deno.test("answerWithFec() adds RED and ULPFEC to the answer's video section only", () => {
+  const answer = [
+    "v=0",
+    "m=video 9 UDP/TLS/RTP/SAVPF 108",
+    "a=mid:0",
+    "a=rtpmap:108 H264/90000",
+    "a=rtcp-fb:108 nack",
+    "a=fmtp:108 packetization-mode=1",
+    "a=ssrc:1 cname:x",
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111",
+    "a=rtpmap:111 opus/48000/2",
+    "",
+  ].join("\r\n");
+  const out = answerWithFec(answer, { red: 123, ulpfec: 125 }).split("\r\n");
+  assert.deepEqual(out.slice(1, 10), [
+    "m=video 9 UDP/TLS/RTP/SAVPF 108 123 125",
+    "a=mid:0",
+    "a=rtpmap:108 H264/90000",
+    "a=rtcp-fb:108 nack",
+    "a=fmtp:108 packetization-mode=1",
+    "a=rtpmap:123 red/90000",
+    "a=rtpmap:125 ulpfec/90000",
+    "a=ssrc:1 cname:x",
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111",
+  ]);
+  assert.equal(out.at(-1), "", "the CRLF at the end kept");
+  assert.throws(() => answerWithFec("v=0\r\n", { red: 1, ulpfec: 2 }), /no m=video section/);
 });

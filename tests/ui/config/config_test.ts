@@ -222,6 +222,7 @@ Deno.test("[webrtc] is ICE lite without servers, full ICE with them (the issue's
     ice_lite: true,
     turn_secret: "",
     turn_ttl_s: 86400,
+    fec: "auto",
   });
   const w = parseConfig(
     `[webrtc]\nice_servers = ["stun:stun.example.org:3478", "turn:user:pass@turn.example.org:3478"]`,
@@ -230,6 +231,15 @@ Deno.test("[webrtc] is ICE lite without servers, full ICE with them (the issue's
   assert.equal(w.ice_lite, false);
   assert.equal(w.ice_servers.length, 2);
   assert.equal(parseConfig(`[webrtc]\nice_lite = true`, "t.toml").webrtc.ice_lite, true);
+});
+
+Deno.test("[webrtc] fec is auto, always or never; anything else is refused with its key and line", () => {
+  for (const fec of ["auto", "always", "never"]) {
+    assert.equal(parseConfig(`[webrtc]\nfec = "${fec}"`, "t.toml").webrtc.fec, fec);
+  }
+  const found = problems(`[webrtc]\nfec = "sometimes"`);
+  assert.equal(found.length, 1, found.join("\n"));
+  assert.match(found[0], /^2: webrtc\.fec: .*"sometimes"/);
 });
 
 Deno.test("[mqtt] is off when absent, and defaults to a local broker, eyrie/ topics and Home Assistant discovery", () => {
