@@ -162,6 +162,9 @@ export type ExitReason =
 
 export type ActorState = "starting" | "running" | "stopping" | "stopped" | "restarting" | "failed";
 
+/** eyrie's version, printed by `eyrie version`, served in /api/health and by the RTSP server. */
+export const VERSION = "0.1.0";
+
 // ---------------------------------------------------------------------------
 // Validated configuration (ui/config parses TOML into these).
 
@@ -169,6 +172,22 @@ export type Codec = "h264" | "mjpeg";
 export type EncoderChoice = "auto" | "v4l2" | "nvenc" | "vaapi" | "x264" | "openh264" | "jpeg";
 export type RawFormat = "I420" | "NV12";
 export type QualityPreset = "low" | "medium" | "high" | "ultra";
+
+/**
+ * Width, height, fps and bitrate of each quality preset (the plan's ladder:
+ * low 480p15 0.5 Mb/s, medium 720p30 1.5 Mb/s, high 1080p30 3 Mb/s, ultra
+ * 1080p60 6 Mb/s). A preset sets the defaults of the encoded stream; a
+ * passed-through stream is the camera's own.
+ */
+export const QUALITY_PRESETS: Record<
+  QualityPreset,
+  { width: number; height: number; fps: number; bitrate_kbps: number }
+> = {
+  low: { width: 640, height: 480, fps: 15, bitrate_kbps: 500 },
+  medium: { width: 1280, height: 720, fps: 30, bitrate_kbps: 1500 },
+  high: { width: 1920, height: 1080, fps: 30, bitrate_kbps: 3000 },
+  ultra: { width: 1920, height: 1080, fps: 60, bitrate_kbps: 6000 },
+};
 
 export interface RtpOutputConfig {
   host: string;

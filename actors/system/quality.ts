@@ -6,8 +6,7 @@
  *
  * @module
  */
-import type { CameraConfig, QualityPreset } from "../defs.ts";
-import { QUALITY_PRESETS } from "../../ui/config/camera.ts";
+import { type CameraConfig, QUALITY_PRESETS, type QualityPreset } from "../defs.ts";
 
 export function withQuality(cam: CameraConfig, preset: QualityPreset): CameraConfig {
   const p = QUALITY_PRESETS[preset];

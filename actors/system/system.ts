@@ -4,10 +4,15 @@
  *
  * @module
  */
-import type { CameraConfig, Config, ExitReason, QualityPreset } from "../defs.ts";
+import {
+  type CameraConfig,
+  type Config,
+  type ExitReason,
+  type QualityPreset,
+  VERSION,
+} from "../defs.ts";
 import { createLogger, filterSink, type Logger, type LogSink } from "../log/logger.ts";
 import { EventStream, Supervisor, type SupervisorEvent } from "../supervisor/mod.ts";
-import { VERSION } from "../../ui/cli/version.ts";
 import { CameraNode, type ChildFactory } from "./camera_node.ts";
 import { ROOT_FLAGS, SHUTDOWN_MS } from "./flags.ts";
 import {

@@ -1,7 +1,8 @@
 /** `eyrie certs …` (certsMain) as docs/security.md shows it, checked with openssl. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type CertInfo, certsMain } from "../../certs/mod.ts";
+import type { CertInfo } from "../../certs/mod.ts";
+import { certsMain } from "../../ui/cli/certs.ts";
 import { UsageError } from "../../ui/cli/errors.ts";
 import { run, tempDir } from "./_run.ts";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { certsMain } from "../../certs/mod.ts";
+import { certsMain } from "./certs.ts";
 import { defaultDataDir, loadConfig } from "../config/mod.ts";
 import { ConfigError, UsageError } from "./errors.ts";
 import { HELP } from "./help.ts";

@@ -1,2 +1,2 @@
-/** eyrie's version, printed by `eyrie version` and served in /api/health. */
-export const VERSION = "0.1.0";
+/** eyrie's version (kept in actors/defs.ts, below everything that prints it). */
+export { VERSION } from "../../actors/defs.ts";

@@ -31,22 +31,9 @@ import {
 import { forwardOutput, MAX_FORWARDS } from "./forward.ts";
 import { MAX_PUBLISH, publishOutput } from "./publish.ts";
 import { parseScreen, regionSize } from "../../actors/camera/screen.ts";
+import { QUALITY_PRESETS } from "../../actors/defs.ts";
 
-/**
- * Width, height, fps and bitrate of each quality preset (the plan's ladder:
- * low 480p15 0.5 Mb/s, medium 720p30 1.5 Mb/s, high 1080p30 3 Mb/s, ultra
- * 1080p60 6 Mb/s). A preset sets the defaults of the encoded stream; a
- * passed-through stream is the camera's own.
- */
-export const QUALITY_PRESETS: Record<
-  QualityPreset,
-  { width: number; height: number; fps: number; bitrate_kbps: number }
-> = {
-  low: { width: 640, height: 480, fps: 15, bitrate_kbps: 500 },
-  medium: { width: 1280, height: 720, fps: 30, bitrate_kbps: 1500 },
-  high: { width: 1920, height: 1080, fps: 30, bitrate_kbps: 3000 },
-  ultra: { width: 1920, height: 1080, fps: 60, bitrate_kbps: 6000 },
-};
+export { QUALITY_PRESETS };
 
 /** videotestsrc's patterns (GStreamer 1.22). */
 export const TEST_PATTERNS = [

@@ -75,7 +75,7 @@ function fmtSize(b) { const u = ["B", "kB", "MB", "GB", "TB"]; let i = 0; while 
 function say(msg, bad) { const e = $("#msg"); e.textContent = msg || ""; e.className = bad ? "error" : "muted"; }
 async function api(path, opts) {
   const r = await fetch(path, opts);
-  if (!r.ok && r.status !== 204) { let m = r.status + ""; try { m = (await r.json()).error; } catch (_) {} throw new Error(m); }
+  if (!r.ok && r.status !== 204) { let m = r.status + ""; try { m = (await r.json()).error; } catch (_) { /* not JSON: the status is the message */ } throw new Error(m); }
   return r.status === 204 ? null : r.json();
 }
 function segEnd(s) { return s.end_ms === null ? Date.now() : s.end_ms; }

@@ -1,19 +1,32 @@
+/**
+ * `eyrie certs init|issue|list|revoke|rotate|pin`: the command line over the
+ * installation's PKI in certs/ (the CLI lives in ui/, the PKI below it).
+ *
+ * @module
+ */
 import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { UsageError } from "../ui/cli/errors.ts";
-import { HELP } from "./_help.ts";
-import { REVOCATION_REASONS, type RevocationReason } from "./_crl.ts";
-import { initCa } from "./ca.ts";
-import { normalizeFingerprint } from "./fingerprint.ts";
-import { issueCert, type IssuedCert } from "./issue.ts";
-import { parseKeyAlgorithm } from "./keys.ts";
-import { parseCertKind, validateName } from "./layout.ts";
-import { type CertInfo, listCerts } from "./list.ts";
-import { acceptPin, readPins } from "./pins.ts";
-import { revokeCert } from "./revoke.ts";
-import { rotateServerCerts } from "./rotate.ts";
-import { parseSan } from "./sans.ts";
-import { validateDays } from "./validity.ts";
+import { UsageError } from "./errors.ts";
+import { HELP } from "./certs_help.ts";
+import {
+  acceptPin,
+  type CertInfo,
+  initCa,
+  issueCert,
+  type IssuedCert,
+  listCerts,
+  normalizeFingerprint,
+  parseCertKind,
+  parseKeyAlgorithm,
+  parseSan,
+  readPins,
+  REVOCATION_REASONS,
+  type RevocationReason,
+  revokeCert,
+  rotateServerCerts,
+  validateDays,
+  validateName,
+} from "../../certs/mod.ts";
 
 /** What `eyrie certs` needs from the CLI. */
 export interface CertsContext {
