@@ -388,6 +388,11 @@ export interface CameraConfig {
   audio: string;
   /** The audio codec of recordings. */
   audio_codec: AudioCodec;
+  /**
+   * none | auto | alsa:<pcm> | pulse:<sink> | file:<path>: where two-way talk plays
+   * (actors/viewer/speaker_pipeline.ts).
+   */
+  speaker: string;
   rtp: RtpOutputConfig[];
   /** Access units to other eyries over mutual TLS ([[camera.forward]]). */
   forward: ForwardConfig[];

@@ -179,7 +179,7 @@ if (one?.parts !== undefined) {
   const runtime = await per("runtime");
   const werift = await per("werift");
   const onnx = await per("onnxruntime");
-  const arenas = await scenario(1, 0, { ...ENV, MALLOC_ARENA_MAX: "2" });
+  const glibc = await scenario(1, 0, { ...ENV, EYRIE_MALLOC: "glibc" });
   const workersMb = one.w.workers * runtime;
   const anonKnown = workersMb + rings;
   console.log(`\nWhere the memory goes (1 camera, no viewer, RSS ${f(one.w.rssMedian)} MB):\n`);
@@ -217,8 +217,9 @@ if (one?.parts !== undefined) {
   );
   row("other mappings", p.other, "smaps (Deno's caches, vdso)");
   console.log(
-    `\nmalloc arenas: MALLOC_ARENA_MAX=2 gives ${f(arenas.w.rssMedian)} MB RSS against ` +
-      `${f(one.w.rssMedian)} MB (${f(one.w.rssMedian - arenas.w.rssMedian)} MB).`,
+    `\nmalloc: glibc's own settings (EYRIE_MALLOC=glibc) give ${f(glibc.w.rssMedian)} MB RSS ` +
+      `against ${f(one.w.rssMedian)} MB with main.ts's two arenas and fixed mmap threshold ` +
+      `(${f(glibc.w.rssMedian - one.w.rssMedian)} MB more).`,
   );
   console.log(
     `Loaded in a Worker, beyond an empty one: werift ${f(werift - isolate)} MB, onnxruntime-node ` +

@@ -5,6 +5,13 @@
 //
 //   deno run -A bench/recorder_bench.ts [--seconds 60] [--segment-s 10]
 //     [--containers mp4,mkv,mov,avi]
+//   deno run -A bench/recorder_bench.ts --sound [--seconds 60] [--segment-s 10]
+//
+// --sound: mp4 only, the recorder with and without the camera's sound, side
+// by side in one run: five Deno processes (the recorder without sound, with
+// Opus, with AAC, and the two feeders, one also writing an audio ring of 20 ms
+// Opus packets of a 440 Hz tone as the audio actor does); each recorder's CPU
+// less its feeder's, and each with sound as a ratio to the one without.
 //
 // The stream is encoded once per codec (videotestsrc moving SMPTE bars;
 // H.264: x264 ultrafast/zerolatency, 2000 kbit/s, a keyframe a second, for
@@ -43,7 +50,17 @@ import { createByteRing, RingWriter } from "../actors/ring/mod.ts";
 import { spawnActor } from "../actors/runtime/actor.ts";
 import { RECORDER_WORKER, type RecorderProtocol } from "../actors/recorder/protocol.ts";
 import { checkConfig } from "../ui/config/mod.ts";
-import { AU_ENTRIES, READER } from "../actors/system/rings.ts";
+import {
+  AU_ENTRIES,
+  AUDIO_ENTRIES,
+  AUDIO_READER,
+  AUDIO_RING_BYTES,
+  READER,
+} from "../actors/system/rings.ts";
+import type { AudioCodec } from "../actors/defs.ts";
+
+/** What a child process feeds and records: the sound's codec, "feed" (the rings only), or none. */
+type Sound = AudioCodec | "feed" | "none";
 
 const FPS = 30;
 const WIDTH = 1280;
@@ -94,6 +111,7 @@ async function child(
   segmentS: number,
   withRecorder: boolean,
   container: RecordingContainer,
+  sound: Sound = "none",
 ) {
   const codec = codecOf(container);
   const stream = await Deno.readFile(join(dir, `stream-${codec}.bin`));
@@ -116,6 +134,18 @@ async function child(
   const cam = config.camera[0];
   const ring = createByteRing({ entries: AU_ENTRIES, dataBytes: 16 << 20 });
   const writer = new RingWriter(ring);
+  const audioRing = createByteRing({ entries: AUDIO_ENTRIES, dataBytes: AUDIO_RING_BYTES });
+  const audioWriter = new RingWriter(audioRing);
+  const packets: Uint8Array[] = [];
+  if (sound !== "none") {
+    const bytes = await Deno.readFile(join(dir, "sound.bin"));
+    let at = 0;
+    for (const n of JSON.parse(await Deno.readTextFile(join(dir, "sound.json"))) as number[]) {
+      packets.push(bytes.subarray(at, at + n));
+      at += n;
+    }
+  }
+  const recordsSound = sound === "opus" || sound === "aac";
   const actor = withRecorder
     ? await spawnActor<RecorderProtocol>({
       id: "bench/recorder",
@@ -126,6 +156,9 @@ async function child(
         segmentS,
         au: ring,
         reader: READER.recorder,
+        audio: recordsSound
+          ? { ring: audioRing, reader: AUDIO_READER.recorder, codec: sound }
+          : undefined,
         paused: false,
         diskFull: null,
         minFreeBytes: config.recording.min_free_bytes,
@@ -140,7 +173,25 @@ async function child(
   const start = performance.now();
   let warm: Usage | null = null;
   let at = 0;
+  const soundBase = nowNs();
+  let sent = 0;
   for (let i = 0; i < frames; i++) {
+    // The sound due by this frame, 20 ms a packet, on the same clock as the video.
+    while (packets.length > 0 && sent * 20 <= i * frameMs) {
+      const p = packets[sent % packets.length];
+      audioWriter.reserve(p.length).set(p);
+      audioWriter.commit(p.length, {
+        pts: soundBase + sent * 20e6,
+        captureNs: soundBase + sent * 20e6,
+        durationNs: 20e6,
+        flags: FrameFlags.KEYFRAME | (sent === 0 ? FrameFlags.DISCONT : 0),
+        format: FrameFormat.OPUS,
+        width: 0,
+        height: 0,
+        aux: 960,
+      });
+      sent++;
+    }
     if (i === warmFrames) warm = await selfUsage();
     const k = i % aus.length;
     if (k === 0) at = 0;
@@ -163,6 +214,7 @@ async function child(
   }
   await actor?.stop("shutdown", 5000);
   writer.close();
+  audioWriter.close();
   const end = await selfUsage();
   console.log(
     JSON.stringify({
@@ -227,6 +279,7 @@ async function runChild(
   segmentS: number,
   mode: string,
   container: RecordingContainer,
+  sound: Sound = "none",
 ) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -238,6 +291,7 @@ async function runChild(
       String(seconds),
       String(segmentS),
       container,
+      sound,
     ],
     stdout: "piped",
     stderr: "inherit",
@@ -374,15 +428,86 @@ async function main() {
   }
 }
 
+/** 1 s of the audio actor's Opus (440 Hz tone, 48 kHz mono, 20 ms, 32 kb/s), looped by the children. */
+function encodeSound(dir: string): void {
+  using p = Pipeline.parse(
+    "audiotestsrc num-buffers=50 samplesperbuffer=960 freq=440 volume=0.3 " +
+      "! audio/x-raw,rate=48000,channels=1 ! opusenc bitrate=32000 frame-size=20 " +
+      "! appsink name=out sync=false",
+  );
+  p.setState("playing", { timeoutMs: 5000 });
+  const sink = p.appSink("out");
+  const buf = new Uint8Array(4000);
+  const parts: Uint8Array[] = [];
+  for (;;) {
+    const s = sink.pull({ timeoutMs: 2000 });
+    if (s === null) break;
+    parts.push(buf.slice(0, s.copyTo(buf)));
+  }
+  const all = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
+  let at = 0;
+  for (const x of parts) {
+    all.set(x, at);
+    at += x.length;
+  }
+  Deno.writeFileSync(join(dir, "sound.bin"), all);
+  Deno.writeTextFileSync(join(dir, "sound.json"), JSON.stringify(parts.map((x) => x.length)));
+}
+
+/** --sound: the mp4 recorder without sound, with Opus and with AAC, side by side. */
+async function soundMain() {
+  const seconds = arg("--seconds", 60);
+  const segmentS = arg("--segment-s", 10);
+  const dir = await Deno.makeTempDir({ prefix: "eyrie-recorder-bench-" });
+  try {
+    console.error(`encoding ${seconds} s of ${WIDTH}x${HEIGHT}@${FPS} h264 and 1 s of Opus…`);
+    await encode(dir, seconds, "h264");
+    encodeSound(dir);
+    console.error(`recording ${seconds} s in mp4 five ways, side by side…`);
+    const [none, opus, aac, feeder, feederSound] = await Promise.all([
+      runChild(dir, seconds, segmentS, "--eyrie", "mp4", "none"),
+      runChild(dir, seconds, segmentS, "--eyrie", "mp4", "opus"),
+      runChild(dir, seconds, segmentS, "--eyrie", "mp4", "aac"),
+      runChild(dir, seconds, segmentS, "--feeder", "mp4", "none"),
+      runChild(dir, seconds, segmentS, "--feeder", "mp4", "feed"),
+    ]);
+    const scale = seconds / (seconds - WARM_UP_S);
+    const perHour = (s: number) => (s * 3600) / seconds;
+    const cpu = (u: { steady: Usage }, f: { steady: Usage }) =>
+      perHour((u.steady.cpuS - f.steady.cpuS) * scale);
+    const base = cpu(none, feeder);
+    console.log(`stream: ${seconds} s at ${WIDTH}x${HEIGHT}@${FPS}; segments of ${segmentS} s\n`);
+    console.log("| recorder (mp4) | CPU s / hour | ÷ without sound |");
+    console.log("| --- | ---: | ---: |");
+    console.log(`| without sound | ${base.toFixed(1)} | 1.00 |`);
+    for (
+      const [name, run] of [["with Opus", opus], ["with AAC (opusdec + voaacenc)", aac]] as const
+    ) {
+      const c = cpu(run, feederSound);
+      console.log(`| ${name} | ${c.toFixed(1)} | ${(c / base).toFixed(2)} |`);
+    }
+    const raw = (u: { steady: Usage }) => perHour(u.steady.cpuS * scale).toFixed(1);
+    console.log(
+      `\nCPU s per hour, raw: without ${raw(none)}, Opus ${raw(opus)}, AAC ${raw(aac)}; ` +
+        `feeder ${raw(feeder)}, feeder with sound ${raw(feederSound)}`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 if (Deno.args[0] === "--eyrie" || Deno.args[0] === "--feeder") {
-  const [mode, dir, seconds, segmentS, container] = Deno.args;
+  const [mode, dir, seconds, segmentS, container, sound] = Deno.args;
   await child(
     dir,
     Number(seconds),
     Number(segmentS),
     mode === "--eyrie",
     container as RecordingContainer,
+    (sound ?? "none") as Sound,
   );
+} else if (Deno.args.includes("--sound")) {
+  await soundMain();
 } else {
   await main();
 }

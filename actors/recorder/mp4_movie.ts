@@ -36,8 +36,13 @@ export interface FragmentInfo {
   durationTicks: number;
   /** `tfdt` base media decode time, or null when absent. */
   baseDecodeTime: number | null;
-  /** File offset just past the last sample byte (0 when the fragment has no samples). */
+  /**
+   * File offset just past the last sample byte of any track (0 when the
+   * fragment has no samples): a fragment of the sound must be whole too.
+   */
   dataEnd: number;
+  /** The fragment has a run of the counted track (mp4mux writes one moof per track). */
+  counted: boolean;
 }
 
 // Sample flags (§8.8.3.1): bit 16 is sample_is_non_sync_sample.
@@ -181,6 +186,7 @@ export function parseFragment(
     durationTicks: 0,
     baseDecodeTime: null,
     dataEnd: 0,
+    counted: false,
   };
   // Without base-data-offset, the first traf's data is relative to the moof
   // and each later traf's follows the previous one's (§8.8.7.1).
@@ -198,6 +204,7 @@ export function parseFragment(
       if (c.type === "tfhd") {
         const f = r.versionFlags().flags;
         counted = r.u32() === movie.trackId;
+        out.counted ||= counted;
         if (f & 0x01) base = r.u64();
         else if (f & 0x02_0000) base = options.offset;
         if (f & 0x02) r.skip(4);
@@ -240,7 +247,7 @@ export function parseFragment(
           }
         }
         runData = nextData = at;
-        if (counted) out.dataEnd = Math.max(out.dataEnd, at);
+        out.dataEnd = Math.max(out.dataEnd, at);
       }
     }
   }

@@ -90,6 +90,8 @@ class Totals {
   }
 
   add(f: FragmentInfo): void {
+    // Another track's fragment (the sound's) is whole, but says nothing of the video.
+    if (!f.counted) return;
     this.fragments++;
     this.frames += f.samples;
     this.keyframes += f.keyframes;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CameraConfig, Codec } from "../defs.ts";
+import type { AudioCodec, CameraConfig, Codec } from "../defs.ts";
 import type { SegmentStats } from "./recording_index.ts";
 
 export interface RecorderInit {
@@ -24,6 +24,11 @@ export interface RecorderInit {
    * the segment's first keyframe is decoded instead.
    */
   raw?: { ring: SharedArrayBuffer; reader: number };
+  /**
+   * The camera's sound (the audio actor's Opus ring) and its codec in the file; absent when the
+   * camera has none (`audio = "none"`) or its container records without sound.
+   */
+  audio?: { ring: SharedArrayBuffer; reader: number; codec: AudioCodec };
   /** Recording is paused (by a person) or held (the disk floor is reached) from the start. */
   paused: boolean;
   /** Why the floor holds recording from the start ("disk full at …"), or null. */
@@ -60,6 +65,10 @@ export interface RecorderStats {
   skipped: number;
   /** Access units the ring lost for this reader (it fell behind). */
   ringDrops: number;
+  /** Opus packets written into segments since the actor started (0 without sound). */
+  audioPackets: number;
+  /** Segments whose sound stopped before they ended (the audio actor offline or restarting). */
+  audioCut: number;
   /** Seconds of video in the pre-roll buffer (events mode). */
   preRollS: number;
   /** The last write error, kept once recording goes on. */

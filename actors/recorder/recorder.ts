@@ -30,6 +30,7 @@ import type {
   RecorderStats,
 } from "./protocol.ts";
 import { hasParameterSets, type SegmentFormat } from "./mux.ts";
+import { type AudioPacketMeta, SoundFeed } from "./sound_feed.ts";
 import { MAX_AVI_SEGMENT_BYTES } from "./avi_scan.ts";
 import { recordingKbps } from "./bitrate.ts";
 
@@ -45,7 +46,6 @@ export const MAX_EVENTS_PER_SEGMENT = 1000;
 /** Ring times at or past this are wall-clock ns (after 2001-09-09); earlier ones are stream times. */
 const WALL_CLOCK_NS = 1e18;
 const KEYFRAME_REQUEST_EVERY_MS = 1000;
-
 /** One access unit as the ring gave it. */
 export interface AccessUnitMeta {
   ptsNs: number;
@@ -89,6 +89,10 @@ export class Recorder {
   #lastKeyframeAsk = -Infinity;
   readonly #stopping = new AbortController();
   readonly #thumbnails: Thumbnails;
+  /** The sound waiting for its segment; null for a camera recorded without sound. */
+  readonly #audio: SoundFeed | null;
+  /** The newest video pts seen (ring clock), to tell whether the sound is alive. */
+  #newestVideoNs = -Infinity;
   readonly #stats: RecorderStats = {
     state: "waiting",
     segment: null,
@@ -97,6 +101,8 @@ export class Recorder {
     auBytes: 0,
     skipped: 0,
     ringDrops: 0,
+    audioPackets: 0,
+    audioCut: 0,
     preRollS: 0,
     lastError: null,
     cause: null,
@@ -116,6 +122,9 @@ export class Recorder {
     this.#postRollNs = postRollNs(rec.post_roll_s);
     this.#paused = init.paused;
     this.#format = { container: rec.container, codec: init.camera.codec, fps: init.camera.fps };
+    this.#audio = init.audio === undefined
+      ? null
+      : new SoundFeed(rec.mode === "events" ? rec.pre_roll_s : 0);
     this.#maxSegmentBytes = rec.container === "avi" ? MAX_AVI_SEGMENT_BYTES : Infinity;
     this.#hold = new DiskHold({ dir: init.dir, floorBytes: init.minFreeBytes });
     this.#hold.setFloor(init.diskFull);
@@ -155,8 +164,37 @@ export class Recorder {
     this.#stats.skipped++;
   }
 
+  /**
+   * Takes one Opus packet of the camera's sound (copied; `packet` is only
+   * valid during the call). It waits until the video passes its time.
+   */
+  audioPacket(packet: Uint8Array, meta: AudioPacketMeta): void {
+    this.#audio?.take(packet, meta);
+  }
+
+  /** Moves the sound before `ns` into the open segment; ends the segment's sound when it stopped. */
+  feedAudio(ns: number): void {
+    const w = this.#writer;
+    if (this.#audio === null) return;
+    try {
+      const r = this.#audio.feed(w, ns);
+      this.#stats.audioPackets += r.pushed;
+      if (r.endedAfterNs > 0) {
+        this.#stats.audioCut++;
+        this.#log.info("the sound stopped: the segment goes on without it", {
+          path: w?.path ?? null,
+          silent_s: Math.round(r.endedAfterNs / 1e8) / 10,
+        });
+      }
+    } catch (e) {
+      this.#fail(e as Error);
+    }
+  }
+
   /** Handles one access unit; `au` is only valid during the call. */
   accessUnit(au: Uint8Array, meta: AccessUnitMeta): void {
+    if (meta.ptsNs > this.#newestVideoNs) this.#newestVideoNs = meta.ptsNs;
+    this.feedAudio(meta.ptsNs);
     if (meta.gap) this.#preroll?.clear();
     if (this.#h264 && (meta.keyframe || meta.config)) this.#ps.remember(au);
     if (this.#preroll !== null && this.#trigger.kind === "recording") {
@@ -295,6 +333,7 @@ export class Recorder {
     this.#open(frames[0].ptsNs, frames[0].data);
     for (const f of frames) {
       if (this.#writer === null) break;
+      this.feedAudio(f.ptsNs);
       this.#push(f.data, f);
     }
     this.#preroll!.clear();
@@ -305,11 +344,12 @@ export class Recorder {
     if (startMs <= this.#lastStartMs) startMs = this.#lastStartMs + 1;
     const path = segmentPath(this.#init.camera.id, startMs, this.#format.container);
     try {
+      const audio = this.#audio?.alive(this.#newestVideoNs) ? this.#init.audio?.codec : undefined;
       this.#writer = SegmentWriter.open(this.#init.dir, path, {
         ns: startNs,
         ms: startMs,
         frameNs: this.#frameNs,
-        format: this.#format,
+        format: audio === undefined ? this.#format : { ...this.#format, audio },
       });
     } catch (e) {
       return this.#fail(e as Error, path);

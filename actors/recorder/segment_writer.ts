@@ -11,9 +11,43 @@
  */
 import { dirname, join } from "node:path";
 import { type AppSrc, type GstError, Pipeline } from "../../ffi/gst/mod.ts";
-import { MP4_H264, type SegmentFormat, segmentPipeline } from "./mux.ts";
+import {
+  AUDIO_APPSRC_NAME,
+  MP4_H264,
+  OPUS_PRE_SKIP,
+  opusCaps,
+  type SegmentFormat,
+  segmentPipeline,
+} from "./mux.ts";
 import { repairSegment } from "./segment_scan.ts";
 import type { SegmentStats } from "./recording_index.ts";
+
+/**
+ * How far an Opus packet may start before the end of the one before it and
+ * still go in. Reason: packets are stamped from the pipeline's own 20 ms
+ * steps, so consecutive ones touch exactly; a rounding ns is not an overlap.
+ */
+const AUDIO_OVERLAP_NS = 1_000;
+
+/**
+ * Most empty packets put in one gap. Reason: the recorder ends a segment's
+ * sound after a second without any (MAX_AUDIO_SILENCE_NS), so a longer gap
+ * is a clock jump, not missing packets.
+ */
+const MAX_FILL_PACKETS = 100;
+
+/** An Opus packet with its TOC byte only (code 0, a frame of 0 bytes): a lost frame, silence. */
+const EMPTY_OPUS = new Uint8Array(1);
+
+/**
+ * How late the sound of the AAC branch comes out against the packets' times:
+ * opusenc's lookahead (312 samples, which opusdec does not drop) and
+ * voaacenc's priming, with no edit list in fMP4 to hide them. The branch
+ * takes each packet this much earlier, so the sound keeps its place against
+ * the video; the first 33 ms of a segment's sound are silence instead.
+ * Measured with a beep on a flash (tests/actors/recorder/sound_segment_test.ts).
+ */
+export const AAC_LEAD_NS = 33_400_000;
 
 /** A closed segment: what the index records, from a scan of the file. */
 export interface ClosedSegment {
@@ -22,6 +56,8 @@ export interface ClosedSegment {
   /** Access units pushed and their bytes (the scan counts what reached the file). */
   pushed: number;
   pushedBytes: number;
+  /** Opus packets pushed into the audio track (0 for a segment without sound). */
+  audioPushed: number;
 }
 
 /** A segment file open for writing. */
@@ -35,6 +71,16 @@ export class SegmentWriter {
   readonly #file: string;
   readonly #pipeline: Pipeline;
   readonly #src: AppSrc;
+  /** The audio appsrc, null for a segment without sound or once its sound ended. */
+  #audio: AppSrc | null = null;
+  readonly #hasAudio: boolean;
+  /** The sound is decoded and encoded to AAC in the pipeline. */
+  readonly #reencode: boolean;
+  /** Where the track's time 0 is on the segment's timeline (ns, ≤ 0): the first packet's start. */
+  #audioOriginNs = 0;
+  #audioPushed = 0;
+  /** Where the audio track has reached (relative ns): the end of the last packet pushed. */
+  #audioEndNs = 0;
   readonly #frameNs: number;
   #pushed = 0;
   #pushedBytes = 0;
@@ -55,10 +101,16 @@ export class SegmentWriter {
     this.#minStepNs = Math.round(start.frameNs / 2);
     this.startMs = start.ms;
     this.#file = join(dir, ...path.split("/"));
+    this.#hasAudio = start.format.audio !== undefined;
+    this.#reencode = start.format.audio === "aac";
     Deno.mkdirSync(dirname(this.#file), { recursive: true });
     this.#pipeline = Pipeline.parse(segmentPipeline(this.#file, start.format));
     try {
       this.#src = this.#pipeline.appSrc("src");
+      if (start.format.audio !== undefined) {
+        // Caps (with the pre-skip that puts the sound in its place) come with the first packet.
+        this.#audio = this.#pipeline.appSrc(AUDIO_APPSRC_NAME);
+      }
       // "async" until the first buffer arrives (no live source to preroll it).
       this.#pipeline.setState("playing", { timeoutMs: 0 });
     } catch (e) {
@@ -93,6 +145,104 @@ export class SegmentWriter {
   /** Buffers the muxer has not taken yet (the disk or the muxer is behind). */
   get queued(): number {
     return this.#src.queuedBuffers;
+  }
+
+  /** The segment was opened with sound, and its audio track is still open. */
+  get audioOpen(): boolean {
+    return this.#audio !== null;
+  }
+
+  /** The segment was opened with sound (whether or not it ended early). */
+  get hasAudio(): boolean {
+    return this.#hasAudio;
+  }
+
+  /** Where the sound pushed so far ends, on the ring clock (ns). */
+  get audioEndNs(): number {
+    return this.startNs - this.#shiftNs + this.#audioEndNs;
+  }
+
+  /** Opus packets pushed so far. */
+  get audioPushed(): number {
+    return this.#audioPushed;
+  }
+
+  /**
+   * Pushes one Opus packet (copied) whose first sample was captured at
+   * `ptsNs` on the ring clock: the same clock as the video's, so the two
+   * tracks keep the sync they were captured with.
+   *
+   * mp4mux starts every track of a fragmented file at its own time 0 (no
+   * edit list), so the audio track must begin where the video does. Its
+   * first packet is the one that holds the segment's first instant (its
+   * start up to 20 ms early); a sound that starts later is preceded by empty
+   * Opus packets (a TOC byte and no frame: RFC 6716 §3.2.1, decoded as
+   * silence) back to that instant. A pre-skip in `dOps` for the part before
+   * the instant was tried and measured worse with ffmpeg (mp4mux already
+   * stretches the first sample), so `dOps` keeps opusenc's own 312. A gap
+   * later in the segment (the audio actor restarted) is filled with empty
+   * packets too; a packet that starts before the end of the last one is
+   * left out.
+   * Returns whether it went in.
+   */
+  pushAudio(packet: Uint8Array, meta: { ptsNs: number; durationNs: number }): boolean {
+    const audio = this.#audio;
+    if (audio === null || packet.length === 0) return false;
+    const duration = Math.round(meta.durationNs);
+    // B-frames shift the video's presentation (push()); the sound moves with it.
+    const at = meta.ptsNs - this.startNs + this.#shiftNs;
+    if (this.#reencode) return this.#pushAac(audio, packet, at, duration);
+    if (this.#audioPushed === 0) {
+      if (at + duration <= 0) return false;
+      const fill = at > 0 ? Math.ceil(at / duration) : 0;
+      this.#audioOriginNs = at - fill * duration;
+      audio.setCaps(opusCaps(OPUS_PRE_SKIP));
+      this.#audioEndNs = this.#audioOriginNs;
+    }
+    if (at < this.#audioEndNs - AUDIO_OVERLAP_NS) return false;
+    const missing = Math.min(
+      Math.floor((at - this.#audioEndNs + AUDIO_OVERLAP_NS) / duration),
+      MAX_FILL_PACKETS,
+    );
+    EMPTY_OPUS[0] = packet[0] & 0xfc;
+    for (let i = 0; i < missing; i++) {
+      audio.push(EMPTY_OPUS, { pts: this.#audioEndNs - this.#audioOriginNs, duration });
+      this.#audioEndNs += duration;
+    }
+    const pts = Math.max(this.#audioEndNs, Math.round(at)) - this.#audioOriginNs;
+    audio.push(packet, { pts, duration });
+    this.#audioPushed++;
+    this.#audioEndNs = pts + this.#audioOriginNs + duration;
+    return true;
+  }
+
+  /**
+   * The AAC branch: the packets at their own times, less what opusdec and
+   * voaacenc put before the sound ({@linkcode AAC_LEAD_NS}); audiorate in the
+   * branch fills the start and any gap with silence from those times.
+   */
+  #pushAac(audio: AppSrc, packet: Uint8Array, at: number, duration: number): boolean {
+    const pts = Math.round(at - AAC_LEAD_NS);
+    if (pts < 0 || (this.#audioPushed > 0 && at < this.#audioEndNs - AUDIO_OVERLAP_NS)) {
+      return false;
+    }
+    if (this.#audioPushed === 0) audio.setCaps(opusCaps(OPUS_PRE_SKIP));
+    audio.push(packet, { pts, duration });
+    this.#audioPushed++;
+    this.#audioEndNs = at + duration;
+    return true;
+  }
+
+  /**
+   * Ends the audio track for the rest of the segment (the sound stalled):
+   * the muxer stops waiting for it and the video goes on alone. Throws
+   * GstError when the pipeline already failed.
+   */
+  endAudio(): void {
+    const audio = this.#audio;
+    if (audio === null) return;
+    this.#audio = null;
+    audio.endOfStream();
   }
 
   /**
@@ -155,6 +305,8 @@ export class SegmentWriter {
     let finished = this.#pushed === 0;
     try {
       if (this.#pushed > 0) {
+        this.#audio?.endOfStream();
+        this.#audio = null;
         this.#src.endOfStream();
         const m = await this.#pipeline.bus.popAsync({ timeoutMs, types: ["eos", "error"] });
         finished = m?.type === "eos";
@@ -175,7 +327,13 @@ export class SegmentWriter {
       complete: finished && scan.finalised && scan.damage === null,
       codec: scan.codec,
     };
-    return { path: this.path, stats, pushed: this.#pushed, pushedBytes: this.#pushedBytes };
+    return {
+      path: this.path,
+      stats,
+      pushed: this.#pushed,
+      pushedBytes: this.#pushedBytes,
+      audioPushed: this.#audioPushed,
+    };
   }
 
   /** Releases the pipeline at once, leaving the file as a crash would. */

@@ -11,6 +11,7 @@ import { RingReader } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import type { RecorderProtocol } from "./protocol.ts";
 import { Recorder } from "./recorder.ts";
+import { MAX_OPUS_PACKET_BYTES } from "./audio_queue.ts";
 
 const STATS_EVERY_MS = 1000;
 /**
@@ -34,6 +35,10 @@ runActor<RecorderProtocol>(() => {
       const rec = new Recorder(init, { emit: ctx.emit, log: ctx.log });
       recorder = rec;
       const reader = new RingReader(init.au, init.reader, { start: "keyframe" });
+      // The sound, read from its newest packet; none for a camera recorded without it.
+      const audio = init.audio === undefined
+        ? null
+        : new RingReader(init.audio.ring, init.audio.reader, { start: "latest" });
       // What the camera's encoder writes: H.264 access units, or JPEG pictures.
       const format = init.camera.codec === "mjpeg" ? FrameFormat.JPEG : FrameFormat.H264;
       report = () => {
@@ -42,6 +47,7 @@ runActor<RecorderProtocol>(() => {
       };
       // One AU is copied out of the ring before use, so a torn read is never muxed.
       let scratch = new Uint8Array(1 << 16);
+      const packet = new Uint8Array(MAX_OPUS_PACKET_BYTES);
       let lastCheck = 0;
       let lastStats = performance.now();
       let lastSchedule = 0;
@@ -51,8 +57,18 @@ runActor<RecorderProtocol>(() => {
         segment_s: init.segmentS,
         container: init.camera.recording.container,
       });
-      /** Hands every access unit waiting in the ring to the recorder. */
+      /** Hands every access unit waiting in the ring to the recorder, the sound first. */
       const drain = () => {
+        while (audio?.next()) {
+          if (audio.format !== FrameFormat.OPUS || audio.size > packet.length) continue;
+          // A torn packet is left out: the segment's sound gets a gap, never garbage.
+          const n = audio.copyTo(packet);
+          if (n <= 0) continue;
+          rec.audioPacket(packet.subarray(0, n), {
+            ptsNs: audio.pts,
+            durationNs: audio.durationNs,
+          });
+        }
         while (reader.next()) {
           if (reader.format !== format) {
             rec.skip();
@@ -102,6 +118,7 @@ runActor<RecorderProtocol>(() => {
         drain();
       })().finally(async () => {
         reader.close();
+        audio?.close();
         await rec.stop();
         report();
       });

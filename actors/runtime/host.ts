@@ -124,27 +124,38 @@ export class ActorHost {
 /**
  * The shared Workers of one camera, by host name. `get(name)` returns the
  * running host of that name, or starts a new one when there is none (or
- * the last one ended).
+ * the last one ended). Names in `shared.names` are another ActorHosts'
+ * (the process's, whose Workers serve every camera): `get` asks it instead.
  */
 export class ActorHosts {
   readonly #url: URL;
   readonly #prefix: string;
   readonly #separate: boolean;
+  readonly #shared: { names: ReadonlySet<string>; hosts: ActorHosts } | undefined;
   readonly #hosts = new Map<string, ActorHost>();
 
   /**
    * `url` is the host Worker module; hosts are named `<prefix>/<name>`.
    * With `separate`, every actor gets a Worker of its own (EYRIE_PLACEMENT=separate).
    */
-  constructor(url: URL, prefix: string, options: { separate?: boolean } = {}) {
+  constructor(
+    url: URL,
+    prefix: string,
+    options: {
+      separate?: boolean;
+      shared?: { names: ReadonlySet<string>; hosts: ActorHosts };
+    } = {},
+  ) {
     this.#url = url;
     this.#prefix = prefix;
     this.#separate = options.separate ?? false;
+    this.#shared = options.shared;
   }
 
   /** The host named `name`, or undefined for "a Worker of its own" (no name, or placement off). */
   get(name: string | undefined): ActorHost | undefined {
     if (name === undefined || this.#separate) return undefined;
+    if (this.#shared?.names.has(name)) return this.#shared.hosts.get(name);
     let host = this.#hosts.get(name);
     if (host === undefined || !host.alive) {
       host = new ActorHost(`${this.#prefix}/${name}`, this.#url);

@@ -23,7 +23,7 @@ import {
 } from "../supervisor/mod.ts";
 import { ACTOR_SHUTDOWN_MS, CAMERA_FLAGS } from "./flags.ts";
 import { type CameraRings, createCameraRings } from "./rings.ts";
-import { HOST_WORKER, placementSeparate } from "./placement.ts";
+import { HOST_WORKER, placement, PROCESS_HOSTS } from "./placement.ts";
 import { createStreamMode, setWatched } from "../camera/stream_mode.ts";
 import { createDemand, setDemand } from "../encoder/demand.ts";
 
@@ -36,6 +36,11 @@ export interface NodeContext {
   recordings?: Recordings;
   /** The shared Worker the child's actors run in (placement.ts); absent: a Worker each. */
   host?: string;
+  /**
+   * The process's shared Workers (placement.ts: PROCESS_HOSTS), the same for
+   * every camera; absent: the camera runs those hosts itself.
+   */
+  processHosts?: ActorHosts;
 }
 
 /** Builds the child specs of one camera's subtree. Each actor module adds its spec here. */
@@ -99,7 +104,13 @@ export class CameraNode {
     this.config = config;
     this.ctx = ctx;
     this.rings = createCameraRings(config);
-    this.hosts = new ActorHosts(HOST_WORKER, config.id, { separate: placementSeparate() });
+    const p = placement();
+    this.hosts = new ActorHosts(HOST_WORKER, config.id, {
+      separate: p === "separate",
+      shared: p === "shared" && ctx.processHosts !== undefined
+        ? { names: PROCESS_HOSTS, hosts: ctx.processHosts }
+        : undefined,
+    });
   }
 
   get id(): string {

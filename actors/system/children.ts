@@ -30,21 +30,24 @@
  * A factory returns null when its actor does not apply to a camera (no
  * [[camera.rtp]], recording off, …); empty groups disappear.
  *
- * Placement ({@linkcode onHost}): a camera runs in three Workers, not one per
+ * Placement ({@linkcode onHost}): a camera runs in two Workers, not one per
  * actor. `media` holds the camera and the encoder (GStreamer, frames in and
- * out); `io` the actors that move bytes or look at small frames (packetizer,
- * RTP outputs, recorder, forwards, detector, and the JPEG feed while someone
- * watches); the viewer keeps a Worker of its own (werift's heap, an event
- * loop that lags under many viewers, and a 30 s heartbeat that the others
- * must not inherit), and runs only while someone watches. Supervision does not change: each actor is its own
- * child with its own restart policy; only a crash of the Worker itself
- * (an uncaught error, a hang) takes its neighbours down with it.
+ * out), one per camera; `io` the actors that move bytes or look at small
+ * frames (packetizer, RTP outputs, recorder, forwards, detector, and the JPEG
+ * feed while someone watches), one for every camera of the process
+ * (placement.ts: PROCESS_HOSTS); the viewer keeps a Worker of its own
+ * (werift's heap, an event loop that lags under many viewers, and a 30 s
+ * heartbeat that the others must not inherit), and runs only while someone
+ * watches. Supervision does not change: each actor is its own child with its
+ * own restart policy; only a crash of the Worker itself (an uncaught error, a
+ * hang) takes its neighbours down with it — for `io`, the byte movers of
+ * every camera, never a camera's capture or encoding.
  *
  * @module
  */
 import type { ChildFactory } from "./camera_node.ts";
 import { groupChild, INDEPENDENT } from "./group.ts";
-import { onHost } from "./placement.ts";
+import { IO, MEDIA, onHost } from "./placement.ts";
 import { cameraChild } from "../camera/spec.ts";
 import { encoderChild } from "../encoder/spec.ts";
 import { packetizerChild, subPacketizerChild, viewerPacketizerChild } from "../packetizer/spec.ts";
@@ -56,10 +59,7 @@ import { forwardsChild } from "../forward/spec.ts";
 import { recorderChild } from "../recorder/spec.ts";
 import { audioChild } from "../audio/spec.ts";
 
-/** The shared Worker of the camera and encoder actors. */
-export const MEDIA = "media";
-/** The shared Worker of the byte movers, the detector and the JPEG feed. */
-export const IO = "io";
+export { IO, MEDIA };
 
 /** Where a camera's JPEG feed (snapshots, MJPEG streams) runs while someone watches. */
 export const JPEG_FEED_HOST = IO;

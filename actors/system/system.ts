@@ -24,6 +24,8 @@ import {
 } from "./health.ts";
 import { cameraProblem, type CameraStatus, cameraStatus } from "./camera_status.ts";
 import { CAMERA_CHILDREN } from "./children.ts";
+import { ActorHosts } from "../runtime/host.ts";
+import { HOST_WORKER, PROCESS_HOST_PREFIX } from "./placement.ts";
 import { appliedConfig, planReload, type ReloadPlan, type ReloadResult } from "./reload.ts";
 import { type DiskSpace, diskSpace } from "./disk.ts";
 import { withQuality } from "./quality.ts";
@@ -63,6 +65,8 @@ export class System {
   readonly #children: readonly ChildFactory[];
   readonly #load: (() => Promise<Config>) | undefined;
   readonly #healthChecks: (() => string[])[] = [];
+  /** The Workers every camera shares (placement.ts: PROCESS_HOSTS). */
+  readonly #processHosts = new ActorHosts(HOST_WORKER, PROCESS_HOST_PREFIX);
   #config: Config;
   #root: Supervisor | undefined;
   #reloading: Promise<unknown> = Promise.resolve();
@@ -237,6 +241,7 @@ export class System {
       events: this.events,
       dataDir: this.#config.data_dir,
       recordings: this.recordings ?? undefined,
+      processHosts: this.#processHosts,
     });
     node.parametersKnown.subscribe(() => this.rtsp?.camerasChanged());
     node.audioPresence.subscribe(() => this.rtsp?.camerasChanged());

@@ -44,11 +44,12 @@ export async function sendAudio(
         });
         if (!reader.valid()) continue;
         seq = (seq + 1) & 0xffff;
+        const captureMs = reader.captureNs / 1e6;
         let packet: Buffer | null = null;
         for (const s of sessions()) {
           // One copy per packet for all sessions: werift parses it into its own object.
           packet ??= Buffer.from(scratch.subarray(0, length));
-          s.sendAudio(packet);
+          s.sendAudio(packet, captureMs);
         }
       }
     }

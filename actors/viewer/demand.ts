@@ -143,7 +143,9 @@ export class ViewerDemand {
       // The live path restarted or stopped (and the viewer with it): nothing left to stop.
       if (slotOf(sup) === undefined) return clearInterval(timer);
       const stats = this.#node.stats.get(VIEWER) as ViewerStats | undefined;
-      const watched = stats !== undefined && stats.viewers + stats.connecting + stats.waiting > 0;
+      const watched = stats !== undefined &&
+        (stats.viewers + stats.connecting + stats.waiting > 0 ||
+          (stats.talk?.holder ?? null) !== null);
       if (this.#inUse > 0 || watched) {
         this.#lastUse = performance.now();
         return;

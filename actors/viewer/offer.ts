@@ -26,7 +26,8 @@ export type OfferProblem =
   | "no_ice_credentials"
   | "no_fingerprint"
   | "no_rtcp_mux"
-  | "no_h264";
+  | "no_h264"
+  | "no_opus";
 
 /** An offer eyrie cannot answer, with the reason in a sentence and as a value. */
 export class OfferError extends SyntaxError {

@@ -10,6 +10,8 @@ import type { IceHosts } from "./ice.ts";
 import type { FecPayloadTypes } from "./offer.ts";
 import type { IceServer } from "../../transports/ice/servers.ts";
 import type { DownReason, StreamChoice, StreamName } from "./stream_choice.ts";
+import type { SpeakerState } from "./speaker.ts";
+import type { TalkEnd } from "./talk.ts";
 
 export interface ViewerInit {
   cameraId: string;
@@ -21,6 +23,8 @@ export interface ViewerInit {
   audioReader: number;
   /** Sessions at most, connecting ones included (camera config max_viewers). */
   maxViewers: number;
+  /** Where two-way talk plays (camera config `speaker`; "none": talk is refused). */
+  speaker: string;
   /**
    * The sub stream (`[camera.sub]`): its RTP ring (read as reader `reader`),
    * and its encoder's bitrate range and configured rate, for adaptive
@@ -68,6 +72,44 @@ export const REFUSAL_PROBLEMS: readonly RefusalProblem[] = [
   "client_busy",
   "rejected",
 ];
+
+/** A talk offer already checked by checkTalkOffer() (talk_offer.ts). */
+export interface TalkArgs {
+  sdp: string;
+  /** The browser's payload type for Opus. */
+  payloadType: number;
+  hosts: IceHosts;
+  ice: IceConfig;
+  /** Who asks: the user's name, or the client's address without sign-in (shown to the others). */
+  holder: string;
+}
+
+export type TalkReply =
+  | { ok: true; id: string; sdp: string }
+  | { ok: false; problem: TalkProblem; message: string; holder?: string };
+
+/**
+ * Why a talk offer was refused: someone else holds the speaker; the camera
+ * has none; it could not be opened; the offer could not be answered.
+ */
+export type TalkProblem = "held" | "no_speaker" | "speaker_offline" | "rejected";
+
+/** Two-way talk on this camera, as /api/cameras/:id and the console show it. */
+export interface TalkStatus {
+  /** The camera's `speaker` ("none": no talk). */
+  speaker: string;
+  /** Who talks now (null: nobody), since when, and whether their session is connected yet. */
+  holder: string | null;
+  since: string | null;
+  connected: boolean;
+  /** The speaker's own state: idle, playing, or offline with the cause. */
+  device: SpeakerState;
+  /** Opus packets received and played, and lost on the way, over every talk since the start. */
+  packets: number;
+  lost: number;
+  /** Talk sessions ended, by reason. */
+  ended: Record<TalkEnd, number>;
+}
 
 /** How a session does ICE: lite with host candidates, or full with servers (credentials resolved). */
 export interface IceConfig {
@@ -174,6 +216,7 @@ export interface ViewerStats {
   heapTotalMiB: number;
   externalMiB: number;
   sessions: SessionStats[];
+  talk: TalkStatus;
 }
 
 export type ViewerEvent =
@@ -190,6 +233,8 @@ export interface ViewerProtocol {
   calls: {
     offer: { args: OfferArgs; reply: OfferReply };
     close: { args: { id: string }; reply: { closed: boolean } };
+    talk: { args: TalkArgs; reply: TalkReply };
+    talk_close: { args: { id: string }; reply: { closed: boolean } };
     trickle: {
       args: { id: string; ufrag: string | null; candidates: TrickleCandidate[] };
       reply: TrickleReply;

@@ -43,8 +43,21 @@ import {
   type SessionClock,
 } from "./health.ts";
 import { iceSettings } from "./ice.ts";
+import { ntpFromUnixMs } from "../../transports/rtp/rtcp/ntp.ts";
 import type { OfferArgs, SessionStats, TrickleCandidate } from "./protocol.ts";
 import type { StreamName, StreamState } from "./stream_choice.ts";
+
+/** The fields of werift's RTCRtpSender its sender reports are made from. */
+interface WeriftSrClock {
+  packetCount: number;
+  ntpTimestamp: bigint;
+}
+
+/** A Unix time in ms as a 64-bit NTP timestamp (RFC 3550 4), as werift keeps it. */
+function ntpBigint(unixMs: number): bigint {
+  const ntp = ntpFromUnixMs(unixMs);
+  return (BigInt(ntp.seconds) << 32n) | BigInt(ntp.fraction);
+}
 
 /** RFC 5104 FIR's feedback message type; werift does not export the class. */
 const FIR_COUNT = 4;
@@ -292,10 +305,17 @@ export class ViewerSession implements PacketSink {
    * Sends one Opus RTP packet (transports/rtp/opus) on the audio section, when it has one and the
    * session is connected; werift sets the negotiated payload type and SSRC, and encrypts it.
    */
-  sendAudio(packet: Buffer): void {
+  sendAudio(packet: Buffer, captureMs: number): void {
     if (this.#audio === null || this.state !== "connected") return;
     this.audioPacketsSent++;
+    const w = this.#audio as unknown as WeriftSrClock;
+    const before = w.packetCount;
     this.#audio.sendRtp(packet).catch(() => {});
+    // werift stamped this packet's outgoing RTP timestamp with the NTP time of now, before its
+    // first await. A sender report's NTP time is the instant its RTP timestamp stands for (RFC
+    // 3550 6.4.1): the capture, on the clock the video's sender reports use too (direct_send.ts),
+    // so the browser lines the two up by capture time, not by when each left the encoder.
+    if (w.packetCount !== before) w.ntpTimestamp = ntpBigint(captureMs);
   }
 
   /** Adds the browser's trickled candidates (RFC 8840); werift checks each. */

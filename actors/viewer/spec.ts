@@ -59,6 +59,7 @@ export const viewerChild: ChildFactory = (node, ctx) => {
           audio: node.rings.audio,
           audioReader: AUDIO_READER.viewer,
           maxViewers: cam.max_viewers,
+          speaker: cam.speaker,
           ...(sub === null ? {} : { sub }),
         },
         log: ctx.log,
@@ -68,6 +69,7 @@ export const viewerChild: ChildFactory = (node, ctx) => {
             case "stats":
               node.stats.set("viewer", e.stats);
               node.watched = e.stats.viewers + e.stats.connecting + e.stats.waiting > 0;
+              // A talker keeps the viewer actor too (demand.ts): werift runs the talk there.
               return;
             case "keyframe":
               // A new offer asks first: an encode for viewers starts now, not at the next stats.

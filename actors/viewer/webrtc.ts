@@ -15,6 +15,7 @@ import { installFastSrtp } from "./fast_srtp.ts";
 
 export { dtlsRetransmitsDropped } from "./dtls_guard.ts";
 export { ViewerSession } from "./session.ts";
+export { TalkSession } from "./talk.ts";
 
 /** Patches werift for this Worker and makes the DTLS certificate every session uses. */
 export async function prepare(): Promise<void> {

@@ -20,6 +20,7 @@ import { ThreadCpu } from "./thread_cpu.ts";
 import type { ViewerProtocol, ViewerStats } from "./protocol.ts";
 import type { SessionEvents, ViewerSession } from "./session.ts";
 import { sendAudio } from "./audio_send.ts";
+import { TalkDesk } from "./talk_desk.ts";
 import { initialStream, nextStream, type StreamName } from "./stream_choice.ts";
 
 /** The werift side (webrtc.ts), loaded by the first offer. */
@@ -57,6 +58,7 @@ runActor<ViewerProtocol>(() => {
   let hasSubStream = false;
   let ticker: ReturnType<typeof setInterval> | undefined;
   let gate: OfferGate | undefined;
+  let talk: TalkDesk | undefined;
   let report = () => {};
   let askKeyframe = (_stream: StreamName, _reason: KeyframeReason = "repair") => {};
   let webrtc: Promise<WebRtc> | undefined;
@@ -121,6 +123,7 @@ runActor<ViewerProtocol>(() => {
   return {
     start(init, ctx) {
       crash = ctx.crash;
+      talk = new TalkDesk(init.cameraId, init.speaker, ctx.log);
       const cpu = new ThreadCpu(performance.now());
       gate = new OfferGate({
         maxViewers: init.maxViewers,
@@ -183,6 +186,7 @@ runActor<ViewerProtocol>(() => {
           cpuPercent: Math.round(cpu.share * 100),
           ...heapStats(),
           sessions: [],
+          talk: talk!.status(),
         };
         for (const s of sessions.values()) {
           const one = s.stats(now);
@@ -217,6 +221,7 @@ runActor<ViewerProtocol>(() => {
         const judge = !lag.starved(now);
         cpu.sample(now);
         gate!.drain(now);
+        talk!.poll(now);
         for (const stream of ["main", "sub"] as const) {
           if (keyframes[stream].poll(now)) ctx.emit({ type: "keyframe", stream });
         }
@@ -325,6 +330,7 @@ runActor<ViewerProtocol>(() => {
       clearInterval(ticker);
       gate?.close("The viewer actor is stopping");
       for (const s of [...sessions.values()]) s.close("shutdown");
+      talk?.stop();
       await loop.catch(() => {});
       await audioLoop.catch(() => {});
     },
@@ -378,6 +384,19 @@ runActor<ViewerProtocol>(() => {
         const s = sessions.get(args.id);
         s?.close("closed");
         return Promise.resolve({ closed: s !== undefined });
+      },
+      talk: async (args) => {
+        if (talk === undefined || !running) {
+          return { ok: false, problem: "rejected", message: "The viewer actor is not running" };
+        }
+        const reply = await talk.offer(args, async () => (await loadWebRtc()).TalkSession);
+        report();
+        return reply;
+      },
+      talk_close: (args) => {
+        const closed = talk?.close(args.id) ?? false;
+        if (closed) report();
+        return Promise.resolve({ closed });
       },
       trickle: async (args) => {
         const s = sessions.get(args.id);

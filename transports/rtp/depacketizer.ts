@@ -11,7 +11,9 @@ export type DropReason =
   /** The frame ended without its last packet (no marker before the next timestamp). */
   | "incomplete"
   /** H.264 after a loss: frames are dropped until the next IDR. */
-  | "awaiting_keyframe";
+  | "awaiting_keyframe"
+  /** The packet came after a later one, or twice (formats that do not reorder: Opus). */
+  | "late";
 
 /** "Need more packets": the value every depacketizer returns while no frame is ready. */
 export interface NeedMore {

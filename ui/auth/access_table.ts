@@ -22,6 +22,7 @@
  * - `download`: may download recordings of the camera;
  * - `record`: may start and stop recording of the camera;
  * - `control`: may change the camera's quality or bitrate;
+ * - `talk`: may talk through the camera's speaker (it must also be allowed to watch it);
  * - `admin`: an admin.
  */
 export type Requirement =
@@ -33,6 +34,7 @@ export type Requirement =
   | "download"
   | "record"
   | "control"
+  | "talk"
   | "admin";
 
 /**
@@ -53,7 +55,7 @@ export interface AccessRule {
   methods: readonly string[] | "*";
   pattern: string;
   need: Requirement;
-  /** Required for view, download, record and control. */
+  /** Required for view, download, record, control and talk. */
   camera?: CameraFrom;
   /** The JSON list (items with `id` or `camera`) is cut to the cameras the principal may watch. */
   filterCameraList?: true;
@@ -100,6 +102,13 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
     need: "view",
     camera: CAMERA_ID,
   },
+  {
+    methods: ["POST", "OPTIONS"],
+    pattern: "/api/cameras/:id/talk",
+    need: "talk",
+    camera: CAMERA_ID,
+  },
+  { methods: ["DELETE"], pattern: "/api/cameras/:id/talk/*", need: "talk", camera: CAMERA_ID },
   { methods: ANY, pattern: "/api/cameras/:id/quality", need: "control", camera: CAMERA_ID },
   { methods: ANY, pattern: "/api/cameras/:id/bitrate", need: "control", camera: CAMERA_ID },
   { methods: ANY, pattern: "/api/cameras/:id/recording", need: "record", camera: CAMERA_ID },

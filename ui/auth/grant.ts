@@ -1,6 +1,6 @@
 /**
  * What a principal may do: its role, and for viewers a grant — which
- * cameras it may watch, whether it may record, download and change quality,
+ * cameras it may watch, whether it may record, download, change quality and talk,
  * and the highest quality it may watch. Pure: no storage, no I/O.
  *
  * @module
@@ -24,6 +24,8 @@ export interface Grant {
   can_record: boolean;
   can_download: boolean;
   can_control_quality: boolean;
+  /** May talk through the camera's speaker (two-way talk, docs/audio.md); absent = no. */
+  can_talk?: boolean;
   /** The highest quality it may watch; a camera above it is refused. */
   max_quality: QualityPreset;
   /** `[[library]]` ids it may browse and play, or "*" for every library; absent = none. */
@@ -48,6 +50,7 @@ export const DEFAULT_GRANT: Grant = {
   can_record: false,
   can_download: false,
   can_control_quality: false,
+  can_talk: false,
   max_quality: "ultra",
   libraries: [],
 };
@@ -133,6 +136,7 @@ export function describeGrant(grant: Grant | null): string {
     grant.can_record ? "record" : "",
     grant.can_download ? "download" : "",
     grant.can_control_quality ? "control quality" : "",
+    grant.can_talk === true ? "talk" : "",
   ].filter((s) => s !== "");
   const libs = grant.libraries === "*"
     ? "; all libraries"

@@ -55,6 +55,7 @@ function toGrant(row: Record<string, unknown>): Grant {
     can_record: row.can_record === 1,
     can_download: row.can_download === 1,
     can_control_quality: row.can_control_quality === 1,
+    can_talk: row.can_talk === 1,
     max_quality: max,
   };
 }
@@ -103,13 +104,13 @@ export class Grants {
     this.#sql(
       `INSERT INTO auth_grants
          (subject, label, cameras, can_record, can_download, can_control_quality, max_quality,
-          updated_ms, updated_by, libraries)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          updated_ms, updated_by, libraries, can_talk)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (subject) DO UPDATE SET label = excluded.label, cameras = excluded.cameras,
          can_record = excluded.can_record, can_download = excluded.can_download,
          can_control_quality = excluded.can_control_quality, max_quality = excluded.max_quality,
          updated_ms = excluded.updated_ms, updated_by = excluded.updated_by,
-         libraries = excluded.libraries`,
+         libraries = excluded.libraries, can_talk = excluded.can_talk`,
     ).run(
       subject,
       label,
@@ -121,6 +122,7 @@ export class Grants {
       nowMs,
       by,
       libraries,
+      grant.can_talk === true ? 1 : 0,
     );
   }
 

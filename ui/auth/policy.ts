@@ -135,5 +135,9 @@ export function decide(principal: Principal, rule: AccessRule, target: Target): 
       return grant.can_control_quality
         ? ALLOW
         : forbidden("Changing quality is not allowed for you");
+    case "talk":
+      return grant.can_talk === true
+        ? ALLOW
+        : forbidden(`Talking through camera "${target.camera}" is not allowed for you`, true);
   }
 }

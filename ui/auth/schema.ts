@@ -74,6 +74,15 @@ export const AUTH_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE auth_grants ADD COLUMN libraries TEXT NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- May talk through a camera's speaker (two-way talk, docs/audio.md); every grant made
+      -- before talk existed: no.
+      ALTER TABLE auth_grants ADD COLUMN can_talk INTEGER NOT NULL DEFAULT 0
+        CHECK (can_talk IN (0, 1));
+    `,
+  },
 ];
 
 /**

@@ -219,6 +219,7 @@ Role and grant (add, grant):
   --can-record           May start and stop recording
   --can-download         May list and download recordings
   --can-control-quality  May change a camera's quality or bitrate
+  --can-talk             May talk through a camera's speaker (two-way talk)
   --max-quality Q        low | medium | high | ultra: cameras above it are
                          refused (default ultra)
 

@@ -36,6 +36,7 @@ const OPTIONS = {
   "can-record": { type: "boolean" },
   "can-download": { type: "boolean" },
   "can-control-quality": { type: "boolean" },
+  "can-talk": { type: "boolean" },
   "max-quality": { type: "string" },
   "no-password": { type: "boolean" },
   off: { type: "boolean" },
@@ -92,6 +93,7 @@ function grantOptions(values: Values, base: Grant): Grant {
       can_record: values["can-record"] ?? false,
       can_download: values["can-download"] ?? false,
       can_control_quality: values["can-control-quality"] ?? false,
+      can_talk: values["can-talk"] ?? false,
       max_quality: values["max-quality"] === undefined
         ? base.max_quality
         : parseQuality(values["max-quality"]),
@@ -117,7 +119,7 @@ function roleOption(values: Values) {
 function hasGrantOptions(values: Values): boolean {
   return values.cameras !== undefined || values["can-record"] !== undefined ||
     values["can-download"] !== undefined || values["can-control-quality"] !== undefined ||
-    values["max-quality"] !== undefined;
+    values["can-talk"] !== undefined || values["max-quality"] !== undefined;
 }
 
 function access(store: AuthStore, name: string, role: string): string {

@@ -82,6 +82,9 @@ const SOURCE =
   /^(auto|test|libcamera|v4l2:\/dev\/[\w./-]+|file:.+|rtsps?:\/\/.+|screen(:[A-Za-z0-9.-]*(:\d+(\.\d+)?)?(\+\d+,\d+,\d+x\d+)?)?)$/;
 /** `audio`: the words, or a device as `eyrie probe` names it (no spaces or quotes: it goes into a pipeline). */
 const AUDIO = /^(auto|none|test|alsa:[A-Za-z0-9_:,.=-]{1,64}|pulse:[A-Za-z0-9_:,.=-]{1,200})$/;
+/** `speaker`: where talk plays; `file:` takes any path (it is quoted into the pipeline). */
+const SPEAKER =
+  /^(none|auto|alsa:[A-Za-z0-9_:,.=-]{1,64}|pulse:[A-Za-z0-9_:,.=-]{1,200}|file:.{1,4000})$/;
 const HOST = /^([A-Za-z0-9.-]{1,253}|\[?[0-9A-Fa-f:.]+\]?)$/;
 
 export const rtpOutput: Checker<RtpOutputConfig> = table<RtpOutputConfig>({
@@ -167,6 +170,14 @@ const cameraFields: Fields<CameraBase> = {
     "auto",
   ],
   audio_codec: [str({ oneOf: ["opus", "aac"] }) as Checker<AudioCodec>, "opus"],
+  speaker: [
+    str({
+      pattern: SPEAKER,
+      hint:
+        'use none, auto, alsa:<pcm> (such as "alsa:hw:0,0"), pulse:<sink> (such as "pulse:default") or file:<path>',
+    }),
+    "none",
+  ],
   rtp: [arr(rtpOutput, { max: 8 }), []],
   forward: [arr(forwardOutput, { max: MAX_FORWARDS }), []],
   publish: [arr(publishOutput, { max: MAX_PUBLISH }), []],

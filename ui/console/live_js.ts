@@ -147,6 +147,7 @@ export const LIVE_JS = String.raw`"use strict";
     var st = cam.status || {};
     var sound = document.querySelector("#camera-" + cam.id + " button.sound");
     if (sound && window.eyrieTiles) sound.hidden = !window.eyrieTiles.hasSound(cam);
+    if (window.eyrieTalk) window.eyrieTalk.update(cam);
     s.state.textContent = describeState(cam.status);
     s.state.className = "camera-state state " + (st.state === "live" ? "running" : st.state === "connecting" ? "starting" : "failed");
     var stats = cam.stats || {};

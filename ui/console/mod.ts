@@ -14,6 +14,7 @@ import { STYLE_CSS } from "./style.ts";
 import { NAV_CSS, NAV_JS } from "./nav.ts";
 import { TIMECODE_JS } from "./timecode_js.ts";
 import { TILE_JS } from "./tile_js.ts";
+import { TALK_JS } from "./talk_js.ts";
 import { WHEP_JS } from "./whep_js.ts";
 
 export { FAVICON_SVG, NAV } from "./nav.ts";
@@ -40,6 +41,7 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   "whep.js": { type: JS, body: WHEP_JS },
   "live.js": { type: JS, body: LIVE_JS },
   "tile.js": { type: JS, body: TILE_JS },
+  "talk.js": { type: JS, body: TALK_JS },
   "timecode.js": { type: JS, body: TIMECODE_JS },
   "latency.js": { type: JS, body: LATENCY_JS },
   "hls.js": { type: JS, body: HLS_JS },

@@ -22,6 +22,7 @@ export const LIVE_PAGE = page({
     "/assets/whep.js",
     "/assets/hls-player.js",
     "/assets/live-player.js",
+    "/assets/talk.js",
     "/assets/tile.js",
     "/assets/live.js",
   ],

@@ -21,6 +21,10 @@ button, select, .button { font: inherit; font-size: .85rem; padding: .2rem .6rem
 .layout-picker button[aria-checked="true"] { background: var(--fg); color: var(--bg); }
 .tile-controls { display: flex; flex-wrap: wrap; gap: .4rem .6rem; align-items: center; padding: .4rem .75rem 0; }
 .tile-controls label { color: var(--dim); font-size: .85rem; }
+.tile-controls meter.level { width: 5rem; }
+.tile-controls button.talk { min-width: 7.5rem; touch-action: none; }
+.tile-controls button.talk[aria-pressed="true"] { background: #b3261e; color: #fff; }
+.tile-controls .talk-holder { color: var(--dim); font-size: .85rem; }
 .tile-msg { color: var(--dim); font-size: .8rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: .5rem; overflow: hidden; }
 .card h2 { font-size: 1rem; margin: 0; padding: .5rem .75rem; display: flex; gap: .5rem; align-items: baseline; }

@@ -100,6 +100,8 @@ export const TILE_JS = String.raw`"use strict";
       else video.requestFullscreen().catch(function (e) { say("no fullscreen: " + e.message); });
     });
     bar.appendChild(full);
+    // The sound level and push-to-talk (talk.js), hidden on tiles without sound or speaker.
+    if (window.eyrieTalk) window.eyrieTalk.attach(cam, video, bar, say);
     bar.appendChild(msg);
     video.insertAdjacentElement("afterend", bar);
     return { quality: select, snapshot: snap, fullscreen: full, sound: sound };

@@ -16,6 +16,7 @@ import { eventRoutes } from "./events.ts";
 import { mountAuth } from "./auth.ts";
 import { recordingRoutes } from "./recordings.ts";
 import { whepRoutes } from "./whep.ts";
+import { talkRoutes } from "./talk.ts";
 import { pictureRoutes } from "./pictures.ts";
 import { hlsRoutes } from "./hls.ts";
 import { rtspRoutes } from "./rtsp.ts";
@@ -55,6 +56,7 @@ export function createApp(system: System, services: AppServices = {}): Hono {
   app.route("/", eventRoutes(system));
   app.route("/", recordingRoutes(system));
   app.route("/api/cameras", whepRoutes(system));
+  app.route("/api/cameras", talkRoutes(system));
   app.route("/api/cameras", pictureRoutes(system));
   app.route("/api/cameras", hlsRoutes(system));
   app.route("/api", rtspRoutes(system));

@@ -27,9 +27,11 @@ function adminName(p: Principal): string {
 
 /** `base` with the fields given in `body` applied; throws a TypeError naming a bad field. */
 function grantFrom(body: Record<string, unknown>, base: Grant): Grant {
-  const flag = (key: "can_record" | "can_download" | "can_control_quality"): boolean => {
+  const flag = (
+    key: "can_record" | "can_download" | "can_control_quality" | "can_talk",
+  ): boolean => {
     const v = body[key];
-    if (v === undefined) return base[key];
+    if (v === undefined) return base[key] ?? false;
     if (typeof v !== "boolean") throw new TypeError(`${key} must be true or false`);
     return v;
   };
@@ -53,6 +55,7 @@ function grantFrom(body: Record<string, unknown>, base: Grant): Grant {
     can_record: flag("can_record"),
     can_download: flag("can_download"),
     can_control_quality: flag("can_control_quality"),
+    can_talk: flag("can_talk"),
     max_quality: max === undefined ? base.max_quality : parseQuality(max),
   };
 }

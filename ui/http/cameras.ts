@@ -87,6 +87,7 @@ function describeMainStreams(
   return { main, webrtc };
 }
 import { readBoundedText } from "./body.ts";
+import { talkStatus } from "./talk.ts";
 import { MAX_QUALITY_BODY_BYTES } from "./body_limit.ts";
 
 function describeCamera(system: System, node: CameraNode) {
@@ -112,6 +113,8 @@ function describeCamera(system: System, node: CameraNode) {
     actors,
     // The live view's actor runs only while someone watches: "idle" is no viewer, not a fault.
     viewer_state: cfg.codec === "h264" ? viewerDemand(node).state : null,
+    // Two-way talk: none (no speaker), free, held (by whom, since when) or offline (cause).
+    talk: talkStatus(node),
     stats: Object.fromEntries(node.stats),
   };
 }

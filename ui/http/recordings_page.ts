@@ -209,6 +209,18 @@ function playMjpeg(s, offset) {
   }, 100);
 }
 
+// With its sound: playing starts from a click, the gesture browsers want before they play sound
+// by themselves. Where one still refuses (no gesture yet), the video plays muted and says so.
+function start() {
+  player.play().catch((e) => {
+    if (e && e.name === "NotAllowedError" && !player.muted) {
+      player.muted = true;
+      say("Playing muted: the browser wants a click first (the speaker in the player's controls).");
+      player.play().catch(() => {});
+    }
+  });
+}
+
 function playVideo(s, offset) {
   stopMjpeg();
   player.style.display = "block";
@@ -221,9 +233,9 @@ function playVideo(s, offset) {
     // A closed segment's copy is a file with ranges; the open one's is a stream: seek once the part is in.
     const ready = () => direct || !s.open || offset === 0 ||
       (player.buffered.length > 0 && player.buffered.end(player.buffered.length - 1) >= offset);
-    const go = () => { player.currentTime = offset; player.play().catch(() => {}); };
+    const go = () => { player.currentTime = offset; start(); };
     if (ready()) return go();
-    player.play().catch(() => {});
+    start();
     const poll = setInterval(() => {
       if (player.dataset.segment !== String(s.id)) clearInterval(poll);
       else if (ready()) { clearInterval(poll); go(); }
@@ -386,7 +398,7 @@ ${navHtml("/recordings")}
   <div><span id="disk" class="muted"></span> <span id="msg" class="muted"></span></div>
   <section id="cams"></section>
   <section class="card">
-    <video id="player" controls playsinline muted preload="metadata"></video>
+    <video id="player" controls playsinline preload="metadata"></video>
     <img id="mjpeg" alt="MJPEG recording">
     <div id="info">
       <span class="grow"><b id="now">--:--:--</b> <span id="seginfo" class="muted">Click a timeline to play.</span></span>

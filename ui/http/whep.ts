@@ -32,10 +32,10 @@ import type { IceConfig, TrickleCandidate } from "../../actors/viewer/protocol.t
 import { iceServersFor, linkHeader } from "../../transports/ice/servers.ts";
 import { STREAM_CHOICES, type StreamChoice } from "../../actors/viewer/stream_choice.ts";
 
-const SDP = "application/sdp";
+export const SDP = "application/sdp";
 const SDP_FRAG = "application/trickle-ice-sdpfrag";
 
-function mediaType(c: Context): string {
+export function mediaType(c: Context): string {
   return (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
 }
 
@@ -73,7 +73,7 @@ function sessionViewer(node: CameraNode, c: Context) {
 export const MAX_TRICKLE_CANDIDATES = 64;
 
 /** The ICE mode and servers for a request, TURN REST credentials made for its user now. */
-function iceFor(system: System, c: Context): IceConfig {
+export function iceFor(system: System, c: Context): IceConfig {
   const w = system.config.webrtc;
   if (w.ice_lite) return ICE_LITE;
   const rest = w.turn_secret === "" ? null : {
@@ -85,7 +85,7 @@ function iceFor(system: System, c: Context): IceConfig {
   return { lite: false, servers: iceServersFor(w.ice_servers, rest) };
 }
 
-function addLinks(c: Context, ice: IceConfig): void {
+export function addLinks(c: Context, ice: IceConfig): void {
   for (const s of ice.servers) c.header("link", linkHeader(s), { append: true });
 }
 

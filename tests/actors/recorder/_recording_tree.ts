@@ -8,6 +8,7 @@ import { EventStream, Supervisor, type SupervisorEvent } from "../../../actors/s
 import { cameraChild } from "../../../actors/camera/spec.ts";
 import { encoderChild } from "../../../actors/encoder/spec.ts";
 import { recorderChild } from "../../../actors/recorder/spec.ts";
+import { audioChild } from "../../../actors/audio/spec.ts";
 import { type RecorderStats, Recordings } from "../../../actors/recorder/mod.ts";
 import { createLogger } from "../../../actors/log/logger.ts";
 import { checkConfig } from "../../../ui/config/mod.ts";
@@ -38,6 +39,8 @@ export async function startRecording(options: {
   segmentS?: number;
   freeBytes?: (dir: string) => Promise<number>;
   checkEveryMs?: number;
+  /** Runs each camera's audio actor too (the cameras record their sound); default no sound. */
+  sound?: boolean;
 }): Promise<RecordingTree> {
   const config = checkConfig({
     data_dir: join(options.dir, "data"),
@@ -48,6 +51,7 @@ export async function startRecording(options: {
       width: 320,
       height: 240,
       fps: 30,
+      ...(options.sound ? {} : { audio: "none" }),
       ...c,
     })),
   }, "");
@@ -70,7 +74,7 @@ export async function startRecording(options: {
       await Supervisor.start({
         id: cam.id,
         flags: TEST_FLAGS,
-        children: [cameraChild, encoderChild, recorderChild]
+        children: [cameraChild, encoderChild, ...(options.sound ? [audioChild] : []), recorderChild]
           .map((f) => f(node, node.ctx))
           .filter((s) => s !== null),
         events,

@@ -111,6 +111,7 @@ Deno.test("parseFragment() reads per-sample fields and refuses a run longer than
     durationTicks: 1200,
     baseDecodeTime: null,
     dataEnd: 1000 + 200 + 30,
+    counted: true,
   });
   const lying = box(
     "moof",

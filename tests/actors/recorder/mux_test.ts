@@ -5,6 +5,7 @@ import {
   cutDecision,
   FRAGMENT_DURATION_MS,
   hasParameterSets,
+  opusCaps,
   quoteGst,
   scanMp4,
   segmentPipeline,
@@ -15,8 +16,28 @@ Deno.test("segmentPipeline() feeds byte-stream AUs from appsrc into fragmented m
   const p = segmentPipeline("/rec/front/2026-11-22/x.mp4");
   assert.equal(
     p,
-    `appsrc name=src format=time caps=${APPSRC_CAPS} ! h264parse ! mp4mux fragment-duration=${FRAGMENT_DURATION_MS} ! filesink location="/rec/front/2026-11-22/x.mp4" buffer-mode=unbuffered`,
+    `appsrc name=src format=time caps=${APPSRC_CAPS} ! h264parse ! mp4mux name=mux fragment-duration=${FRAGMENT_DURATION_MS} ! filesink location="/rec/front/2026-11-22/x.mp4" buffer-mode=unbuffered`,
   );
+});
+
+Deno.test("segmentPipeline() with sound links an Opus appsrc to the muxer, or decodes it to AAC-LC, and refuses AVI", () => {
+  const format = { container: "mp4", codec: "h264", fps: 30 } as const;
+  const opus = segmentPipeline("/r/x.mp4", { ...format, audio: "opus" });
+  assert.match(opus, / buffer-mode=unbuffered appsrc name=asrc format=time ! mux\.$/);
+  const aac = segmentPipeline("/r/x.mp4", { ...format, audio: "aac" });
+  assert.match(
+    aac,
+    /appsrc name=asrc format=time ! opusdec .* ! voaacenc bitrate=64000 ! aacparse ! mux\.$/,
+  );
+  assert.throws(
+    () => segmentPipeline("/r/x.avi", { container: "avi", codec: "mjpeg", fps: 30, audio: "opus" }),
+    { name: "TypeError", message: /avi segment cannot hold opus sound/ },
+  );
+  assert.match(
+    opusCaps(312),
+    /streamheader=\(buffer\)<4f707573486561640101380180bb0000000000,4f70757354616773/,
+  );
+  assert.throws(() => opusCaps(70_000), RangeError);
 });
 
 Deno.test("quoteGst() escapes quotes and backslashes and refuses control characters", () => {

@@ -184,3 +184,32 @@ Deno.test("ActorHosts: one Worker per name while it runs, a fresh one after it e
   await b.stop("shutdown", 1000);
   assert.equal(new ActorHosts(TEST_HOST_WORKER, "cam", { separate: true }).get("io"), undefined);
 });
+
+Deno.test("ActorHosts: names shared with the process go to its Worker, one for every camera", async () => {
+  const process = new ActorHosts(TEST_HOST_WORKER, "cameras");
+  const shared = { names: new Set(["io"]), hosts: process };
+  const front = new ActorHosts(TEST_HOST_WORKER, "front", { shared });
+  const back = new ActorHosts(TEST_HOST_WORKER, "back", { shared });
+  const io = front.get("io")!;
+  assert.equal(io.name, "cameras/io");
+  assert.equal(back.get("io"), io, "both cameras' io actors run in one Worker");
+  assert.notEqual(front.get("media"), back.get("media"), "media stays per camera");
+  assert.equal(front.get("media")!.name, "front/media");
+  // One camera's actor that throws ends alone; the other camera's neighbour runs on.
+  const a = await tenant(io, "front/a");
+  const b = await tenant(back.get("io")!, "back/b");
+  a.injectFault("throw");
+  const exit = await a.exited;
+  assert.equal(exit.kind, "crashed");
+  assert.deepEqual(await b.call("echo", { text: "y" }), { text: "y", id: "back/b" });
+  assert.ok(io.alive);
+  await b.stop("shutdown", 1000);
+  assert.ok(!io.alive, "the shared Worker ends with the last camera's last actor");
+  assert.notEqual(front.get("io"), io, "a fresh one after it ended");
+  const separate = new ActorHosts(TEST_HOST_WORKER, "cam", { separate: true, shared });
+  assert.equal(separate.get("io"), undefined);
+  // Workers started by get() above without an actor: end them with one.
+  for (const h of [front.get("io")!, front.get("media")!, back.get("media")!]) {
+    await (await tenant(h, "x/y")).stop("shutdown", 1000);
+  }
+});

@@ -117,6 +117,24 @@ export const ROUTE_SAMPLES: readonly RouteSample[] = [
     camera: "front",
   },
   {
+    pattern: "/api/cameras/:id/talk",
+    method: "POST",
+    path: "/api/cameras/front/talk",
+    camera: "front",
+  },
+  {
+    pattern: "/api/cameras/:id/talk",
+    method: "OPTIONS",
+    path: "/api/cameras/front/talk",
+    camera: "front",
+  },
+  {
+    pattern: "/api/cameras/:id/talk/*",
+    method: "DELETE",
+    path: "/api/cameras/front/talk/3f2a",
+    camera: "front",
+  },
+  {
     pattern: "/api/cameras/:id/quality",
     method: "POST",
     path: "/api/cameras/front/quality",

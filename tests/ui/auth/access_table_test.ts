@@ -43,7 +43,7 @@ Deno.test("an unlisted path under /api needs an admin; any other unlisted path a
 
 Deno.test("camera-scoped rows say where their camera comes from", () => {
   for (const rule of ACCESS_TABLE) {
-    const scoped = ["view", "download", "record", "control"].includes(rule.need);
+    const scoped = ["view", "download", "record", "control", "talk"].includes(rule.need);
     const listOfAll = rule.pattern === "/api/cameras";
     assert.equal(rule.camera !== undefined, scoped && !listOfAll, rule.pattern);
   }

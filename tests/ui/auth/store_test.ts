@@ -76,6 +76,7 @@ Deno.test("Grants round-trip per subject and go with their user", async () => {
     ...DEFAULT_GRANT,
     cameras: ["front"],
     can_download: true,
+    can_talk: true,
     max_quality: "medium" as const,
   };
   t.store.grants.set(userSubject("bob"), "bob", grant, "test");

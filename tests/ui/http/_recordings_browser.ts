@@ -10,6 +10,9 @@ export interface Played {
   readyState: number;
   paused: boolean;
   error: string | null;
+  muted: boolean;
+  /** Bytes of sound the player decoded (Chromium's webkitAudioDecodedByteCount). */
+  audioBytes: number;
 }
 
 /** A fresh Chromium profile and page, closed by the returned dispose. */
@@ -63,6 +66,9 @@ export async function waitForPlayback(
         readyState: v.readyState,
         paused: v.paused,
         error: v.error?.message ?? null,
+        muted: v.muted,
+        audioBytes: (v as HTMLVideoElement & { webkitAudioDecodedByteCount?: number })
+          .webkitAudioDecodedByteCount ?? -1,
       };
     });
   try {

@@ -83,14 +83,20 @@ export async function probe(file: string): Promise<{ duration: number; frames: n
     "-select_streams",
     "v:0",
     "-show_entries",
-    "format=duration:stream=nb_read_frames",
+    "format=duration:stream=duration,nb_read_frames",
     "-of",
     "json",
     file,
   ]);
   if (r.code !== 0) throw new Error(`ffprobe failed on ${file}: ${r.out}`);
   const j = JSON.parse(r.out);
-  return { duration: Number(j.format.duration), frames: Number(j.streams[0].nb_read_frames) };
+  // The video's own duration: a segment with sound may end its audio track a fragment apart
+  // (the file's duration is the longer of the two), and the index measures the video.
+  const video = Number(j.streams[0].duration);
+  return {
+    duration: Number.isFinite(video) ? video : Number(j.format.duration),
+    frames: Number(j.streams[0].nb_read_frames),
+  };
 }
 
 /** Decodes every frame with GStreamer (qtdemux, avdec_h264); true when it gets to the end cleanly. */

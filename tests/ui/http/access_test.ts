@@ -20,6 +20,8 @@ interface Facts {
   download: boolean;
   record: boolean;
   control: boolean;
+  /** May talk through the camera's speaker. */
+  talk: boolean;
   /** Highest quality rank it may watch: low 0 … ultra 3. front is high (2), back is low (0). */
   maxRank: number;
   /** Whether its grant opens any [[library]]. */
@@ -47,6 +49,8 @@ function may(f: Facts, need: Requirement, camera: string | null): boolean {
       return f.record;
     case "control":
       return f.control;
+    case "talk":
+      return f.talk;
   }
 }
 
@@ -70,6 +74,7 @@ Deno.test("every route: allowed, 403 or 401 as the access table and each princip
         can_download: true,
         can_record: true,
         can_control_quality: true,
+        can_talk: true,
         libraries: ["films"],
       }),
     },
@@ -103,6 +108,7 @@ Deno.test("every route: allowed, 403 or 401 as the access table and each princip
     download: false,
     record: false,
     control: false,
+    talk: false,
     maxRank: 3,
     libraries: false,
   };
@@ -120,6 +126,7 @@ Deno.test("every route: allowed, 403 or 401 as the access table and each princip
       download: true,
       record: true,
       control: true,
+      talk: true,
       libraries: true,
     }),
     await session("low-quality viewer", "low", { ...base, cameras: "*", maxRank: 0 }),

@@ -168,6 +168,9 @@ Deno.test("eyrie records segments ffprobe reads, serves them by id with ranges, 
       await clickTimeline(page, "front", s2.start_ms + 5000);
       const a = await waitForPlayback(page, s2.id, 5.2);
       assert.ok(a.currentTime < 7, `seeked to ${a.currentTime} s`);
+      // The test camera's tone plays with the picture, not muted (the click is the gesture).
+      assert.equal(a.muted, false);
+      assert.ok(a.audioBytes > 0, `${a.audioBytes} bytes of sound decoded`);
       await clickTimeline(page, "front", s1.start_ms + 2000);
       const b = await waitForPlayback(page, s1.id, 2.2);
       assert.ok(b.currentTime < 4, `seeked back to ${b.currentTime} s`);

@@ -36,15 +36,15 @@ async function load() {
     cell(tr, a.note); cell(tr, a.address); cell(tr, when(a.requestedMs));
     const td = cell(tr);
     const cams = el("input"); cams.value = a.cameras === "*" ? "*" : a.cameras.join(",") || "*";
-    const [rl, rec] = checkbox("record"); const [dl, dow] = checkbox("download"); const [cl, ctl] = checkbox("control quality");
+    const [rl, rec] = checkbox("record"); const [dl, dow] = checkbox("download"); const [cl, ctl] = checkbox("control quality"); const [tl, tlk] = checkbox("talk");
     const max = el("select"); for (const q of ["low", "medium", "high", "ultra"]) max.append(new Option(q, q, q === "ultra", q === "ultra"));
     const libs = el("input"); libs.placeholder = "libraries (ids, or *)"; libs.setAttribute("aria-label", "Libraries");
     const ok = el("button", "Approve"); const no = el("button", "Deny");
     ok.onclick = () => call("POST", "/api/auth/approvals/" + a.id + "/approve", {
       cameras: cams.value, can_record: rec.checked, can_download: dow.checked,
-      can_control_quality: ctl.checked, max_quality: max.value, libraries: libs.value });
+      can_control_quality: ctl.checked, can_talk: tlk.checked, max_quality: max.value, libraries: libs.value });
     no.onclick = () => call("POST", "/api/auth/approvals/" + a.id + "/deny");
-    td.append(cams, rl, dl, cl, max, libs, ok, no);
+    td.append(cams, rl, dl, cl, tl, max, libs, ok, no);
     p.append(tr);
   }
   $("nopending").hidden = pending.length > 0;

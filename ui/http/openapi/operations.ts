@@ -85,6 +85,21 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     tag: C,
     summary: "WHEP: the ICE servers to use, as Link headers (none with ICE lite)",
   },
+  "POST /api/cameras/:id/talk": {
+    tag: C,
+    summary:
+      "Two-way talk: an SDP offer sending the microphone in, 201 with the answer and the session's Location; 409 names who holds the speaker",
+    bodyType: "application/sdp",
+    produces: "application/sdp",
+  },
+  "DELETE /api/cameras/:id/talk/:session": {
+    tag: C,
+    summary: "Two-way talk: stop talking (releases the speaker)",
+  },
+  "OPTIONS /api/cameras/:id/talk": {
+    tag: C,
+    summary: "Two-way talk: the ICE servers to use, as Link headers (none with ICE lite)",
+  },
   "GET /api/cameras/:id/hls/index.m3u8": {
     tag: C,
     summary: "LL-HLS: the multivariant playlist (waits for the first segment)",
