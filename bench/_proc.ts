@@ -43,3 +43,35 @@ export function threadCount(pid: number): number {
   for (const _ of Deno.readDirSync(`/proc/${pid}/task`)) n++;
   return n;
 }
+
+/** CPU seconds per thread name (`/proc/<pid>/task/<tid>/comm`), threads of one name summed. */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const t of Deno.readDirSync(`/proc/${pid}/task`)) {
+    let stat: string, comm: string;
+    try {
+      stat = Deno.readTextFileSync(`/proc/${pid}/task/${t.name}/stat`);
+      comm = Deno.readTextFileSync(`/proc/${pid}/task/${t.name}/comm`).trim();
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const s = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    out.set(comm, (out.get(comm) ?? 0) + s);
+  }
+  return out;
+}
+
+/**
+ * Share of one core each thread name used over `ms` of wall time, largest
+ * first (threads that started or ended meanwhile count from zero).
+ */
+export async function threadShares(pid: number, ms: number): Promise<[string, number][]> {
+  const a = threadCpuSeconds(pid);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = threadCpuSeconds(pid);
+  const secs = (performance.now() - t0) / 1000;
+  return [...b].map(([name, s]): [string, number] => [name, (s - (a.get(name) ?? 0)) / secs])
+    .filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]);
+}

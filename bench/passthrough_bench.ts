@@ -2,7 +2,7 @@
 // H.264 passed through, against decoded and encoded again by eyrie, in the
 // same run.
 //
-//   deno task bench passthrough [--seconds 20] [--rounds 2] [--bframes 2]
+//   deno task bench passthrough [--seconds 20] [--rounds 2] [--bframes 2] [--motion off|on]
 //
 // The camera is gst-rtsp-server (tests/faults/_rtsp_camera.py, another
 // process, not counted): videotestsrc 1920x1080@30 through x264 at 4 Mb/s
@@ -11,13 +11,14 @@
 // player (gst-launch-1.0 rtspsrc ! fakesink, not counted) watches it; once
 // without detection (the goal's case: recorded and viewed) and once with
 // motion detection at its default 5 fps (then every frame is decoded).
-// Measured: eyrie's CPU (all its threads, /proc/<pid>/stat) over `--seconds`
+// Measured: eyrie's CPU (all its threads, /proc/<pid>/stat, and per thread
+// name from /proc/<pid>/task: where it goes) over `--seconds`
 // after 10 s of warm-up, and the access units per second the recorder took,
 // for `passthrough = "auto"` and `passthrough = "never"` (x264, the
 // configured 1920x1080@30), alternating, `--rounds` times each. Goal:
 // passthrough ≤ 0.15× the CPU of decode + encode.
 
-import { cpuShare } from "./_proc.ts";
+import { cpuShare, threadShares } from "./_proc.ts";
 import { startRtspCamera } from "../tests/faults/_faults.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -30,6 +31,13 @@ const ROUNDS = arg("rounds", 1);
 const BFRAMES = arg("bframes", 0);
 const WARMUP_MS = 10_000;
 const GOAL = 0.15;
+/** Which detection cases to run (both by default). */
+const MOTION = (() => {
+  const i = Deno.args.indexOf("--motion");
+  const v = i >= 0 ? Deno.args[i + 1] : "both";
+  if (v !== "off" && v !== "on" && v !== "both") throw new TypeError(`--motion off|on, got "${v}"`);
+  return v === "both" ? [false, true] : [v === "on"];
+})();
 
 function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -44,6 +52,8 @@ interface Sample {
   cpu: number;
   /** Access units per second the recorder wrote. */
   fps: number;
+  /** Share of a core per thread name over the same window. */
+  threads: [string, number][];
 }
 
 async function measure(
@@ -66,8 +76,20 @@ async function measure(
   const eyrie = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-net", MAIN, "run", "--config", cfg],
     stdout: "null",
-    stderr: "null",
+    stderr: "piped",
   }).spawn();
+  // eyrie's log lines about its RTSP server, to say why a player was dropped.
+  const rtspLog: string[] = [];
+  const logDone = (async () => {
+    const lines = eyrie.stderr.pipeThrough(new TextDecoderStream()).pipeThrough(
+      new TransformStream<string, string>({
+        transform(chunk, c) {
+          for (const l of chunk.split("\n")) if (l.includes("rtsp")) c.enqueue(l);
+        },
+      }),
+    );
+    for await (const l of lines) rtspLog.push(l.slice(0, 300));
+  })();
   let player: Deno.ChildProcess | undefined;
   try {
     // The console answers once the tree runs; then the player can connect.
@@ -82,8 +104,13 @@ async function measure(
     player = new Deno.Command("gst-launch-1.0", {
       args: ["-q", "rtspsrc", `location=rtsp://127.0.0.1:${rtspPort}/cam`, "!", "fakesink"],
       stdout: "null",
-      stderr: "null",
+      stderr: "piped",
     }).spawn();
+    let playerEnded = false;
+    const playerStatus = player.status.then((st) => {
+      playerEnded = true;
+      return st;
+    });
     await sleep(WARMUP_MS);
     type Cam = {
       streams: { main: { mode: string } };
@@ -93,18 +120,31 @@ async function measure(
       await (await fetch(`http://127.0.0.1:${consolePort}/api/cameras/cam`)).json() as Cam;
     const before = (await cam()).stats.recorder.accessUnits;
     const t0 = performance.now();
-    const share = await cpuShare(eyrie.pid, SECONDS * 1000);
+    const [share, threads] = await Promise.all([
+      cpuShare(eyrie.pid, SECONDS * 1000),
+      threadShares(eyrie.pid, SECONDS * 1000),
+    ]);
     const c = await cam();
     const fps = (c.stats.recorder.accessUnits - before) / ((performance.now() - t0) / 1000);
     if (c.streams.main.mode !== (passthrough === "auto" ? "passthrough" : "encoded")) {
       throw new Error(`Expected ${passthrough}, eyrie says ${c.streams.main.mode}`);
     }
-    return { cpu: share, fps };
+    if (playerEnded) {
+      const err = new TextDecoder().decode((await player.output()).stderr).trim().split("\n");
+      throw new Error(
+        `The RTSP player ended (${(await playerStatus).code}): ${err.slice(-12).join(" ")}\n` +
+          `eyrie's RTSP log:\n${rtspLog.slice(-20).join("\n")}`,
+      );
+    }
+    return { cpu: share, fps, threads };
   } finally {
-    player?.kill("SIGTERM");
+    try {
+      player?.kill("SIGTERM");
+    } catch { /* it ended; said above */ }
     await player?.status;
     eyrie.kill("SIGTERM");
     await eyrie.status;
+    await logDone.catch(() => {});
     await Deno.remove(dir, { recursive: true });
   }
 }
@@ -118,7 +158,7 @@ await using camera = await startRtspCamera(camPort, {
 });
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-for (const motion of [false, true]) {
+for (const motion of MOTION) {
   const pass: Sample[] = [];
   const encode: Sample[] = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -127,6 +167,9 @@ for (const motion of [false, true]) {
   }
   const p = mean(pass.map((x) => x.cpu)), e = mean(encode.map((x) => x.cpu));
   const ratio = p / e;
+  // Per access unit recorded: a loaded machine starves the x264 case (and the camera) of frames,
+  // and a case that makes fewer frames costs less.
+  const pf = p / mean(pass.map((x) => x.fps)), ef = e / mean(encode.map((x) => x.fps));
   console.log(
     `1080p30 RTSP camera${
       BFRAMES > 0 ? ` (High, ${BFRAMES} B-frames)` : ""
@@ -141,4 +184,17 @@ for (const motion of [false, true]) {
         ratio <= GOAL ? "met" : "not met"
       }`,
   );
+  console.log(`  per access unit recorded: ratio ${(pf / ef).toFixed(3)}`);
+  console.log(`  passthrough per thread: ${profile(pass)}`);
+  console.log(`  decode + encode per thread: ${profile(encode)}`);
+}
+
+/** Where the passthrough CPU goes, per thread name (GStreamer names its threads after elements). */
+function profile(samples: Sample[]): string {
+  const sum = new Map<string, number>();
+  for (const x of samples) {
+    for (const [name, v] of x.threads) sum.set(name, (sum.get(name) ?? 0) + v / samples.length);
+  }
+  return [...sum].sort((a, b) => b[1] - a[1]).slice(0, 12)
+    .map(([n, v]) => `${n} ${(v * 100).toFixed(2)} %`).join(", ");
 }

@@ -3,12 +3,13 @@
  * forwarded as it comes. Its access units go to the AU ring, so recording,
  * RTP, RTSP, forwards and WebRTC get the camera's own stream, with its
  * profile, level, resolution and bitrate; nothing is encoded. It is decoded
- * only for what needs pictures (the detector's small frames, snapshots), and
- * those are converted at the detector's low rate.
+ * only for what needs pictures (the detector's small frames, snapshots, the
+ * sub stream while used), and those are converted at a low rate.
  *
  * ```
- * rtspsrc ! rtph264depay ! h264parse ! tee ─ queue ! appsink "es"   → AU ring (camera writes it)
- *                                         └─ queue ! avdec_h264 ! videorate (low) ! scale ! appsink "main"
+ * rtspsrc ! rtph264depay ! h264parse ! appsink "es"  → AU ring (camera writes it)
+ *                                          └─ camera ─▶ appsrc ! avdec_h264 ! videorate (low) ! scale ! appsink "main"
+ *                                             keyframes only, or every access unit (passthrough_decode.ts)
  * ```
  *
  * Pure: the decision, the pipeline text and the decode times are tested by
@@ -73,38 +74,31 @@ export function passthroughRawFps(cam: CameraConfig, forViewers = false): number
 }
 
 /**
- * The passthrough pipeline; `forViewers`: every picture at the camera's
- * fps, for the encoder to make WebRTC viewers a stream without B-frames.
- * h264parse repeats SPS and PPS before every IDR
- * (config-interval=-1), so every keyframe can start a segment or a viewer
- * even when the camera sends them only once or only in the SDP. The decoder
- * branch has its own thread (queue), so decoding never holds up forwarding.
+ * The passthrough pipeline: the source's access units, nothing decoded
+ * here (the camera hands what needs decoding to passthrough_decode.ts).
+ * h264parse repeats SPS and PPS before every IDR (config-interval=-1), so
+ * every keyframe can start a segment, a viewer or the decoder even when the
+ * camera sends them only once or only in the SDP.
  */
-export function passthroughPipeline(
-  cam: CameraConfig,
-  src: { url: string },
-  options: { forViewers?: boolean } = {},
-): string {
-  const forViewers = options.forViewers ?? false;
-  const fps = passthroughRawFps(cam, forViewers);
-  // Without detection only snapshots and MJPEG want pictures: keyframes alone are enough, and
-  // decoding them alone costs a fraction of decoding every frame (a P-frame needs the one before).
-  // Encoding for viewers (a source with B-frames) needs every picture.
-  const everyPicture = wantsSmall(cam) || forViewers || cam.sub !== null;
-  const keyOnly = everyPicture ? "" : "identity drop-buffer-flags=delta-unit ! ";
-  const raw =
-    `video/x-raw,format=${cam.format},width=${cam.width},height=${cam.height},framerate=${fps}/1`;
+export function passthroughPipeline(src: { url: string }): string {
   // buffer-mode=none: presentation times are the camera's RTP timestamps as they are. The
   // default (slave) smooths them with arrival times, which jitters B-frames' times by up to a
   // frame and made two frames of one recording share a time.
   return `rtspsrc location=${quote(src.url)} latency=100 buffer-mode=none ! rtph264depay ! ` +
     `h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! ` +
-    `tee name=t ` +
-    `t. ! queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000 ! ` +
-    `appsink name=${ES_SINK} sync=false ` +
-    `t. ! queue max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000 ! ` +
-    `${keyOnly}avdec_h264 ! videorate drop-only=true ! videoconvert ! videoscale ! ${raw} ! ` +
-    `appsink name=main max-buffers=2 drop=true sync=false`;
+    `appsink name=${ES_SINK} sync=false`;
+}
+
+/**
+ * Whether the decoder gets every access unit now (else keyframes only, for
+ * snapshots): a detector, WebRTC viewers of a source with B-frames (eyrie
+ * encodes for them), or a sub stream while something uses it.
+ */
+export function decodesEveryPicture(
+  cam: CameraConfig,
+  now: { forViewers: boolean; subUsed: boolean },
+): boolean {
+  return wantsSmall(cam) || now.forViewers || (cam.sub !== null && now.subUsed);
 }
 
 /**

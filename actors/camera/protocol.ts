@@ -7,6 +7,7 @@ import type { CameraConfig } from "../defs.ts";
 import type { LinkState } from "../supervisor/link.ts";
 import type { SourceStream } from "./au_feed.ts";
 import type { StreamPlan } from "./passthrough.ts";
+import type { DecodeCounters } from "./passthrough_decode.ts";
 
 export interface CameraInit {
   camera: CameraConfig;
@@ -22,6 +23,8 @@ export interface CameraInit {
   watchdogMs: number;
   /** How long the first frame of each try may take. */
   firstFrameMs: number;
+  /** Whether the sub stream is used (actors/encoder/demand.ts): passing through, it is decoded for only then. */
+  subDemand?: SharedArrayBuffer;
 }
 
 export interface CameraStats {
@@ -49,6 +52,12 @@ export interface MainStreamReport extends StreamPlan {
   dropped?: number;
   /** While passing through: WebRTC viewers get eyrie's encode (the source has B-frames). */
   viewersEncoded?: boolean;
+  /**
+   * While passing through: access units handed to the decoder (keyframes
+   * only, or every one while something needs every picture: `every`), and
+   * GOPs it lost being behind (passthrough_decode.ts).
+   */
+  decoding?: DecodeCounters;
 }
 
 export type CameraEvent =

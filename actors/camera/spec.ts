@@ -25,6 +25,7 @@ export const cameraChild: ChildFactory = (node, ctx) => ({
         mode: node.streamMode,
         watchdogMs: WATCHDOG_MS,
         firstFrameMs: FIRST_FRAME_MS,
+        ...(node.config.sub !== null ? { subDemand: node.subDemand } : {}),
       },
       log: ctx.log,
       onEvent: (e) => {

@@ -88,7 +88,15 @@ export class EncoderHold {
 
 /** The main thread's word: whether any WebRTC viewer watches or connects now. */
 export function setWatched(sab: SharedArrayBuffer, on: boolean): void {
-  Atomics.store(new Int32Array(sab), SEEN, on ? 1 : 0);
+  const w = new Int32Array(sab);
+  // Wakes a viewer packetizer that sleeps while nobody watches (waitWatched).
+  if (Atomics.exchange(w, SEEN, on ? 1 : 0) !== (on ? 1 : 0)) Atomics.notify(w, SEEN);
+}
+
+/** Resolves once a WebRTC viewer watches or connects, or after `timeoutMs`. */
+export async function waitWatched(sab: SharedArrayBuffer, timeoutMs: number): Promise<void> {
+  const r = Atomics.waitAsync(new Int32Array(sab), SEEN, 0, timeoutMs);
+  if (r.async) await r.value;
 }
 
 /** Whether any WebRTC viewer watches or connects now (the main thread's word). */

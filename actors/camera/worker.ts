@@ -24,7 +24,15 @@ import { FrameFeed } from "./feed.ts";
 import { describeSource, gstCause, redactUrl, SourceFault } from "./fault.ts";
 import { busyCause, preflight } from "./preflight.ts";
 import { cameraPipeline, MAIN_SINK, parseSource, type SourceKind } from "./source.ts";
-import { ES_SINK, passthroughPipeline, planMainStream } from "./passthrough.ts";
+import {
+  decodesEveryPicture,
+  ES_SINK,
+  passthroughPipeline,
+  passthroughRawFps,
+  planMainStream,
+} from "./passthrough.ts";
+import { type DecodeCounters, PassthroughDecoder } from "./passthrough_decode.ts";
+import { Demand } from "../encoder/demand.ts";
 import { AccessUnitFeed } from "./au_feed.ts";
 import { ScreenCapture } from "./screen_capture.ts";
 
@@ -74,8 +82,11 @@ runActor<CameraProtocol>(() => {
         ? { display: src.display, region: src.region, cursor: cam.cursor }
         : null;
       pipelineText = passing()
-        ? passthroughPipeline(cam, { url: cam.source })
+        ? passthroughPipeline({ url: cam.source })
         : cameraPipeline(cam, src, socket);
+      // Passing through, the sub stream is decoded for only while something uses it.
+      const subDemand = init.subDemand !== undefined ? new Demand(init.subDemand) : null;
+      const decoding: DecodeCounters = { decoded: 0, behind: 0, every: false, caughtUp: 0 };
       if (screen !== null) {
         pipelineText = `${ScreenCapture.describe(cam, screen, socket)} | ${pipelineText}`;
       }
@@ -119,6 +130,7 @@ runActor<CameraProtocol>(() => {
             accessUnits: au.counters.accessUnits,
             dropped: au.counters.dropped,
             viewersEncoded: forViewers,
+            decoding: { ...decoding },
           };
         }
         ctx.emit({ type: "stats", stats: { ...stats } });
@@ -143,19 +155,31 @@ runActor<CameraProtocol>(() => {
           capture = await ScreenCapture.start(cam, screen, { socket, signal: stopping.signal });
         }
         const text = pass
-          ? passthroughPipeline(cam, { url: cam.source }, { forViewers })
+          ? passthroughPipeline({ url: cam.source })
           : cameraPipeline(cam, src, socket);
-        if (pass) pipelineText = text;
         const p = Pipeline.parse(text);
+        let dec: PassthroughDecoder | null = null;
         try {
           if (pass) {
+            // Every picture for the detector or the viewers' encode, all along: the decoder's
+            // threads. A keyframe a second, or the sub stream's pictures while used, do with one
+            // (each extra thread holds a picture back by a frame interval).
+            const always = decodesEveryPicture(cam, { forViewers, subUsed: false });
+            dec = new PassthroughDecoder(cam, {
+              fps: passthroughRawFps(cam, forViewers),
+              threads: always ? 0 : 1,
+              counters: decoding,
+              // Every picture only while the sub stream is used: catch up at once when it is.
+              catchUp: !always && cam.sub !== null,
+            });
+            pipelineText = `${text} | ${dec.text}`;
             au!.claim();
             au!.restart();
           }
           // A refusal throws the element's error, with its reason.
           await p.setStateAsync("playing", { timeoutMs: OPEN_WAIT_MS });
-          const main = p.appSink(MAIN_SINK);
           // Passing through, the source's access units lead; decoded frames come at a low rate.
+          const main = dec !== null ? dec.sink : p.appSink(MAIN_SINK);
           const es = pass ? p.appSink(ES_SINK) : null;
           const lead = es ?? main;
           let discont = true;
@@ -167,9 +191,15 @@ runActor<CameraProtocol>(() => {
             const now = performance.now();
             if (sample !== null) {
               if (es !== null) {
+                const every = decodesEveryPicture(cam, {
+                  forViewers,
+                  subUsed: subDemand?.wanted(now) ?? false,
+                });
                 au!.push(sample);
+                dec!.offer(sample, every);
                 for (let s = es.pull({ timeoutMs: 0 }); s !== null; s = es.pull({ timeoutMs: 0 })) {
                   au!.push(s);
+                  dec!.offer(s, every);
                 }
                 if (!forViewers && au!.reorders) {
                   forViewers = true;
@@ -179,8 +209,11 @@ runActor<CameraProtocol>(() => {
                   });
                   return "rebuild";
                 }
-                const raw = main.pull({ timeoutMs: 0 });
-                if (raw !== null) {
+                for (
+                  let raw = main.pull({ timeoutMs: 0 });
+                  raw !== null;
+                  raw = main.pull({ timeoutMs: 0 })
+                ) {
                   feed.push(raw, rawDiscont);
                   rawDiscont = false;
                 }
@@ -195,6 +228,8 @@ runActor<CameraProtocol>(() => {
             }
             const message = p.bus.pop({ timeoutMs: 0, types: ["error", "warning"] });
             if (message?.type === "error") throw message.error;
+            const decodeError = dec?.error() ?? null;
+            if (decodeError !== null) throw decodeError;
             if (message?.type === "warning") {
               ctx.log.warn("gstreamer warning", { message: message.message });
             }
@@ -212,6 +247,7 @@ runActor<CameraProtocol>(() => {
           return "stopped";
         } finally {
           p[Symbol.dispose]();
+          dec?.[Symbol.dispose]();
         }
       };
 

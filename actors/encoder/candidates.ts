@@ -17,6 +17,12 @@ export interface EncoderCandidate {
   ptsOffsetNs: number;
   /** Unit of its `bitrate` property, for runtime changes; null when bitrate is set otherwise. */
   bitrateUnit: "kbps" | "bps" | null;
+  /**
+   * The hardware's own scaler for frames of another size (the sub stream's
+   * encoder), used when its element is here: `element` is probed, `text`
+   * goes before the size caps. Absent: videoscale on the CPU.
+   */
+  scaler?: { element: string; text: string; memory: string };
 }
 
 /** x264enc starts its timestamps at 1000 hours. */
@@ -24,10 +30,39 @@ export const X264_PTS_OFFSET_NS = 3_600_000_000_000_000;
 
 /** Auto order, as the design says: hardware first, then software. */
 export const H264_ORDER: readonly EncoderCandidate[] = [
-  { choice: "v4l2", element: "v4l2h264enc", hardware: true, ptsOffsetNs: 0, bitrateUnit: null },
-  { choice: "nvenc", element: "nvh264enc", hardware: true, ptsOffsetNs: 0, bitrateUnit: "kbps" },
-  { choice: "vaapi", element: "vah264enc", hardware: true, ptsOffsetNs: 0, bitrateUnit: "kbps" },
-  { choice: "vaapi", element: "vaapih264enc", hardware: true, ptsOffsetNs: 0, bitrateUnit: "kbps" },
+  // The Pi's ISP (bcm2835-codec) scales through V4L2 M2M as its encoder does.
+  {
+    choice: "v4l2",
+    element: "v4l2h264enc",
+    hardware: true,
+    ptsOffsetNs: 0,
+    bitrateUnit: null,
+    scaler: { element: "v4l2convert", text: "v4l2convert", memory: "" },
+  },
+  {
+    choice: "nvenc",
+    element: "nvh264enc",
+    hardware: true,
+    ptsOffsetNs: 0,
+    bitrateUnit: "kbps",
+    scaler: { element: "cudascale", text: "cudaupload ! cudascale", memory: "(memory:CUDAMemory)" },
+  },
+  {
+    choice: "vaapi",
+    element: "vah264enc",
+    hardware: true,
+    ptsOffsetNs: 0,
+    bitrateUnit: "kbps",
+    scaler: { element: "vapostproc", text: "vapostproc", memory: "(memory:VAMemory)" },
+  },
+  {
+    choice: "vaapi",
+    element: "vaapih264enc",
+    hardware: true,
+    ptsOffsetNs: 0,
+    bitrateUnit: "kbps",
+    scaler: { element: "vaapipostproc", text: "vaapipostproc", memory: "(memory:VASurface)" },
+  },
   {
     choice: "x264",
     element: "x264enc",
@@ -100,21 +135,30 @@ export function encoderElements(c: EncoderCandidate, s: EncoderSettings): string
 /**
  * appsrc → encoder → parser → appsink, one access unit per buffer. With
  * `input` (frames of another size: the sub stream's encoder reads the
- * camera's raw ring), a scaler sits before the encoder.
+ * camera's raw ring), a scaler sits before the encoder: the hardware's own
+ * when `hardwareScaler` (its element is here: {@linkcode scalerFor}), else
+ * videoscale.
  */
 export function encoderPipeline(
   c: EncoderCandidate,
   s: EncoderSettings,
   format: "I420" | "NV12",
   input: { width: number; height: number } = s,
+  options: { hardwareScaler?: boolean } = {},
 ): string {
   const caps =
     `video/x-raw,format=${format},width=${input.width},height=${input.height},framerate=${s.fps}/1`;
   const src =
     `appsrc name=src format=time is-live=true max-buffers=4 leaky-type=downstream caps=${caps}`;
-  const scale = input.width === s.width && input.height === s.height
-    ? ""
-    : `videoscale ! video/x-raw,width=${s.width},height=${s.height} ! `;
+  const same = input.width === s.width && input.height === s.height;
+  const hw = !same && options.hardwareScaler === true ? c.scaler : undefined;
+  if (hw !== undefined) {
+    // The scaler converts as well, and hands the encoder its own memory: no videoconvert.
+    return `${src} ! ${hw.text} ! video/x-raw${hw.memory},width=${s.width},height=${s.height} ! ` +
+      `${encoderElements(c, s)} ! h264parse config-interval=-1 ! ` +
+      `video/x-h264,stream-format=byte-stream,alignment=au ! appsink name=out max-buffers=8 sync=false`;
+  }
+  const scale = same ? "" : `videoscale ! video/x-raw,width=${s.width},height=${s.height} ! `;
   const out = c.element === "jpegenc"
     ? " ! image/jpeg"
     : " ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au";

@@ -23,6 +23,11 @@ export interface EncoderInit {
    * are scaled to `camera.width`x`camera.height` and thinned to `camera.fps`.
    */
   input?: { width: number; height: number; fps: number };
+  /**
+   * Encode only while this word (demand.ts) says the stream is used, and for
+   * a while after (the sub stream); absent: always (the main stream).
+   */
+  demand?: SharedArrayBuffer;
 }
 
 export interface EncoderStats {
@@ -48,6 +53,8 @@ export interface EncoderStats {
   held: boolean;
   /** True while it encodes for WebRTC viewers only (a passed-through source with B-frames). */
   forViewers: boolean;
+  /** True while nobody uses the stream (made on demand) and nothing is encoded. */
+  idle: boolean;
 }
 
 export type EncoderEvent =

@@ -4,7 +4,8 @@
  * before its encoder. The same candidates and fallback rules as the main
  * encoder; never held by passthrough (its mode word is its own), and its
  * bitrate is the only one viewers move (the weakest viewer of the sub
- * stream, actors/viewer/abr.ts).
+ * stream, actors/viewer/abr.ts). It encodes only while something uses the
+ * sub stream (demand.ts): a camera nobody watches on it pays nothing for it.
  *
  * @module
  */
@@ -68,6 +69,8 @@ export const subEncoderChild: ChildFactory = (node, ctx) => {
           mode: createStreamMode(),
           // The raw ring comes at most at the camera's fps (less while passing through).
           input: { width: cam.width, height: cam.height, fps: cam.fps },
+          // Encoded only while something uses it (a viewer on it), demand.ts.
+          demand: node.subDemand,
         },
         log: ctx.log,
         onEvent: (e) => {

@@ -13,7 +13,13 @@
  * @module
  */
 import { FrameFlags, FrameFormat } from "../defs.ts";
-import { type AppSink, type AppSrc, type Element, Pipeline } from "../../ffi/gst/mod.ts";
+import {
+  type AppSink,
+  type AppSrc,
+  type Element,
+  elementAvailable,
+  Pipeline,
+} from "../../ffi/gst/mod.ts";
 import { RingReader, ringStats, RingWriter } from "../ring/mod.ts";
 import { runActor } from "../runtime/worker.ts";
 import {
@@ -26,6 +32,7 @@ import { LatencyWindow } from "./latency.ts";
 import type { EncoderProtocol, EncoderStats } from "./protocol.ts";
 import { noEncoderError, selectEncoder } from "./select.ts";
 import { EncoderHold } from "../camera/stream_mode.ts";
+import { Demand, waitForDemand } from "./demand.ts";
 
 const STATS_EVERY_MS = 1000;
 /** Frames pushed but not yet out, remembered by pts. Reason: a hardware encoder may hold a few. */
@@ -39,6 +46,8 @@ const FIRST_PULL_MS = 40;
  * intervals here). With fewer, every frame is copied.
  */
 const BORROW_MIN_SLOTS = 4;
+/** How long an idle encoder (nobody uses its stream) waits on the demand word before it looks again. */
+const IDLE_WAIT_MS = 250;
 
 interface Running {
   p: Pipeline;
@@ -80,12 +89,18 @@ runActor<EncoderProtocol>(() => {
       let index = picked.index;
 
       const open = (c: EncoderCandidate): Running => {
-        const text = encoderPipeline(c, settings, cam.format, input);
+        // Frames of another size (the sub stream) are scaled by the hardware's own scaler when
+        // it is here; one that fails hands over to the next candidate like its encoder.
+        const hardwareScaler = c.scaler !== undefined && elementAvailable(c.scaler.element);
+        const text = encoderPipeline(c, settings, cam.format, input, { hardwareScaler });
         const p = Pipeline.parse(text);
         p.setState("playing", { timeoutMs: 0 }); // "async" until the first push
         ctx.log.info("encoding", {
           element: c.element,
           hardware: c.hardware,
+          ...(input.width !== cam.width || input.height !== cam.height
+            ? { scaler: hardwareScaler ? c.scaler!.element : "videoscale" }
+            : {}),
           kbps: settings.bitrateKbps,
         });
         return {
@@ -97,7 +112,9 @@ runActor<EncoderProtocol>(() => {
           text,
         };
       };
-      current = open(candidates[index]);
+      // A stream made on demand (the sub stream) starts idle: no pipeline until someone uses it.
+      const demand = init.demand !== undefined ? new Demand(init.demand) : null;
+      if (demand === null || demand.wanted(performance.now())) current = open(candidates[index]);
 
       const reader = new RingReader(init.raw, init.reader, { start: "latest" });
       let au = new RingWriter(init.au);
@@ -129,8 +146,8 @@ runActor<EncoderProtocol>(() => {
       let discont = true;
       let awaitingKeyframe = false;
       const stats: EncoderStats = {
-        element: current.candidate.element,
-        hardware: current.candidate.hardware,
+        element: candidates[index].element,
+        hardware: candidates[index].hardware,
         framesIn: 0,
         accessUnits: 0,
         keyframes: 0,
@@ -143,6 +160,7 @@ runActor<EncoderProtocol>(() => {
         fallbacks: 0,
         held: false,
         forViewers: false,
+        idle: current === undefined,
       };
       let windowStart = performance.now();
       let windowAus = 0;
@@ -165,12 +183,13 @@ runActor<EncoderProtocol>(() => {
         const k = Math.round(Math.min(cam.max_bitrate_kbps, Math.max(cam.min_bitrate_kbps, kbps)));
         settings.bitrateKbps = k;
         stats.targetKbps = k;
-        const c = current!.candidate;
+        if (current === undefined) return; // idle: the next pipeline opens at this rate
+        const c = current.candidate;
         if (c.bitrateUnit === null) {
           ctx.log.warn("bitrate cannot change while running", { element: c.element });
           return;
         }
-        current!.enc.set("bitrate", c.bitrateUnit === "kbps" ? k : k * 1000);
+        current.enc.set("bitrate", c.bitrateUnit === "kbps" ? k : k * 1000);
       };
 
       /**
@@ -272,10 +291,67 @@ runActor<EncoderProtocol>(() => {
         ctx.emit({ type: "fallback", from, to: current.candidate.element, reason: error.message });
       };
 
+      /**
+       * Nobody uses the stream: the pipeline goes (its encoder's memory and threads with it) and
+       * the loop waits on the demand word instead of the ring. Readers of the access units see a
+       * gap; the stream starts again on a keyframe (a new encoder's first picture is one).
+       */
+      const release = () => {
+        current?.p[Symbol.dispose]();
+        current = undefined;
+        inFlight.clear();
+        basePts = -1;
+        keptNs = -1;
+        discont = true;
+        awaitingKeyframe = false;
+        keyframeWanted = false;
+      };
+      const goIdle = () => {
+        release();
+        stats.idle = true;
+        ctx.log.info("idle: nobody uses the stream");
+      };
+      const wake = () => {
+        // Frames that came while idle are not late frames: start at the newest.
+        while (reader.next()) continue;
+        current = open(candidates[index]);
+        keyframeWanted = false; // a new encoder's first picture is a keyframe
+        stats.idle = false;
+      };
+
       let lastReport = performance.now();
       loop = (async () => {
         try {
           while (running) {
+            if (demand !== null) {
+              const wanted = demand.wanted(performance.now());
+              if (!wanted) {
+                if (current !== undefined) goIdle();
+                await waitForDemand(init.demand!, IDLE_WAIT_MS);
+                while (reader.next()) continue;
+                const now = performance.now();
+                if (now - lastReport >= STATS_EVERY_MS) {
+                  lastReport = now;
+                  report();
+                }
+                continue;
+              }
+            }
+            if (route() === null) {
+              // The camera passes its source through and nobody needs an encode for viewers: no
+              // pipeline either (bench/README.md#passthrough); one comes back, starting on a
+              // keyframe, the moment there is something to encode.
+              if (current !== undefined) release();
+              while (reader.next()) continue;
+              await reader.wait(100);
+              const now = performance.now();
+              if (now - lastReport >= STATS_EVERY_MS) {
+                lastReport = now;
+                report();
+              }
+              continue;
+            }
+            if (current === undefined) wake();
             const w = await reader.wait(100);
             if (route() === null) {
               // Passthrough: the raw frames are the camera's decoded few, for detection only.
@@ -342,6 +418,7 @@ runActor<EncoderProtocol>(() => {
           if (!stats.held) au.close();
           viewerRing?.close();
           current?.p[Symbol.dispose]();
+          current = undefined;
         }
       })();
       loop.catch((error) => ctx.crash(error));

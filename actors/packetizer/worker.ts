@@ -7,7 +7,7 @@
  */
 import { FrameFlags } from "../defs.ts";
 import { RingReader, RingWriter } from "../ring/mod.ts";
-import { isWatched, viewersEncoded } from "../camera/stream_mode.ts";
+import { isWatched, viewersEncoded, waitWatched } from "../camera/stream_mode.ts";
 import { runActor } from "../runtime/worker.ts";
 import {
   findParameterSets,
@@ -104,10 +104,21 @@ runActor<PacketizerProtocol>(() => {
         try {
           while (running) {
             follow();
-            if ((await reader.wait(100)) === "ready") {
+            if (viewers !== undefined && !isWatched(viewers.mode)) {
+              // Nobody watches over WebRTC: nothing to packetize for them, and no reason to wake
+              // for every access unit (bench/README.md#passthrough). The first viewer wakes this
+              // at once, and packetizing starts again at the newest keyframe.
+              await waitWatched(viewers.mode, 250);
+              if (isWatched(viewers.mode)) {
+                reader.close();
+                reader = new RingReader(fromViewerRing ? viewers.viewerAu : init.au, init.reader, {
+                  start: "keyframe",
+                });
+                discont = true;
+              }
+            } else if ((await reader.wait(100)) === "ready") {
               while (reader.next()) {
                 if (viewers !== undefined && !isWatched(viewers.mode)) {
-                  // Nobody watches over WebRTC: nothing to packetize for them.
                   discont = true;
                   continue;
                 }

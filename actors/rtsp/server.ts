@@ -145,7 +145,10 @@ export class RtspServer implements ServerState {
     const next = new Map(cameras.map((c) => [c.id, c]));
     for (const [id, stream] of this.#streams) {
       const c = next.get(id);
-      if (c !== undefined && c.rtp === stream.camera.rtp && c.ssrc === stream.camera.ssrc) {
+      // The SSRC is the camera node's for its life (its rings too): a new one is a new camera.
+      // The ring itself cannot tell: every message brings a new SharedArrayBuffer object for the
+      // same memory, so comparing it ended every session at each new SPS/PPS or sound change.
+      if (c !== undefined && c.ssrc === stream.camera.ssrc) {
         stream.camera.parameters = c.parameters;
         stream.camera.audio = c.audio;
         continue;

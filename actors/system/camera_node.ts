@@ -25,6 +25,7 @@ import { ACTOR_SHUTDOWN_MS, CAMERA_FLAGS } from "./flags.ts";
 import { type CameraRings, createCameraRings } from "./rings.ts";
 import { HOST_WORKER, placement, PROCESS_HOSTS } from "./placement.ts";
 import { createStreamMode, setWatched } from "../camera/stream_mode.ts";
+import { createDemand, setDemand } from "../encoder/demand.ts";
 
 /** What a camera's actors need from the rest of the process. */
 export interface NodeContext {
@@ -63,6 +64,8 @@ export class CameraNode {
   readonly audioPresence = new EventStream<boolean>();
   /** The running encoder, to ask for keyframes (its bitrate is the camera's: no viewer lowers it). */
   encoder: ActorProcess<EncoderProtocol> | undefined;
+  /** Whether anything uses the sub stream now (actors/encoder/demand.ts): it is made only then. */
+  readonly subDemand: SharedArrayBuffer = createDemand();
   /** The running sub stream encoder (`[camera.sub]`), to ask for keyframes and bitrates. */
   subEncoder: ActorProcess<EncoderProtocol> | undefined;
   /**
@@ -147,6 +150,15 @@ export class CameraNode {
    */
   set watched(on: boolean) {
     setWatched(this.streamMode, on);
+  }
+
+  /**
+   * How many WebRTC sessions use the sub stream now (connecting ones too):
+   * the sub encoder, and a passed-through camera's decoding for it, run
+   * only while some do.
+   */
+  set subViewers(n: number) {
+    setDemand(this.subDemand, n);
   }
 
   /** Asks the encoder for a keyframe now (a new viewer, a lost picture). */

@@ -9,7 +9,7 @@ import type { EndReason } from "./health.ts";
 import type { IceHosts } from "./ice.ts";
 import type { FecPayloadTypes } from "./offer.ts";
 import type { IceServer } from "../../transports/ice/servers.ts";
-import type { StreamChoice, StreamName } from "./stream_choice.ts";
+import type { DownReason, StreamChoice, StreamName } from "./stream_choice.ts";
 import type { SpeakerState } from "./speaker.ts";
 import type { TalkEnd } from "./talk.ts";
 
@@ -159,6 +159,8 @@ export interface SessionStats {
   stream: StreamName;
   adaptive: boolean;
   switches: number;
+  /** Why it last moved down to the sub stream: "loss", "jitter" or "remb" (stream_choice.ts). */
+  downReason: DownReason | null;
   /** FEC packets per media packet now (0: off or not negotiated; fec_policy.ts). */
   fecProtection: number;
   /** ULPFEC packets sent, and their bytes on the wire. */
@@ -222,7 +224,9 @@ export type ViewerEvent =
   /** A keyframe is wanted on that stream (a new viewer, a viewer moved to it, a PLI). */
   | { type: "keyframe"; stream: StreamName }
   /** The sub stream's encoder rate (its weakest viewer's); the main stream's never moves. */
-  | { type: "bitrate"; kbps: number };
+  | { type: "bitrate"; kbps: number }
+  /** Sessions on the sub stream now, connecting ones included (it is encoded only while used). */
+  | { type: "sub_users"; count: number };
 
 export interface ViewerProtocol {
   init: ViewerInit;

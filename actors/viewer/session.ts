@@ -373,6 +373,7 @@ export class ViewerSession implements PacketSink {
       stream: this.choice.stream,
       adaptive: this.choice.adaptive,
       switches: this.choice.switches,
+      downReason: this.choice.downReason,
       fecProtection: this.#direct?.protection ?? 0,
       fecPacketsSent: this.#direct?.fecPackets ?? 0,
       fecBytesSent: this.#direct?.fecBytes ?? 0,

@@ -81,8 +81,15 @@ export const viewerChild: ChildFactory = (node, ctx) => {
               // The sub stream's only: no viewer lowers the main stream (it is recorded).
               node.setSubBitrate(e.kbps);
               return;
+            case "sub_users":
+              node.subViewers = e.count;
+              return;
           }
         },
+      });
+      // Its sessions end with it: nobody of it uses the sub stream any more.
+      actor.exited.then(() => {
+        node.subViewers = 0;
       });
       running.set(node, actor);
       return actor;

@@ -143,6 +143,9 @@ runActor<ViewerProtocol>(() => {
       hasSubStream = hasSub;
       let packetsIn = 0;
       let subBytesIn = 0;
+      /** What the main stream carries (kb/s, smoothed), for the REMB rule of stream_choice.ts. */
+      let mainBytesIn = 0;
+      let mainKbps = 0;
       let streamKbps = 0;
       let streamWindowStart = performance.now();
       askKeyframe = (stream, reason = "repair") => {
@@ -208,6 +211,7 @@ runActor<ViewerProtocol>(() => {
       };
 
       let lastReport = performance.now();
+      let lastSubUsers = 0;
       ticker = setInterval(() => {
         const now = performance.now();
         const late = lag.tick(now);
@@ -222,7 +226,9 @@ runActor<ViewerProtocol>(() => {
           if (keyframes[stream].poll(now)) ctx.emit({ type: "keyframe", stream });
         }
         const signals = [];
+        let subUsers = 0;
         for (const s of sessions.values()) {
+          if (s.stream === "sub") subUsers++;
           s.poll(now);
           const verdict = judge ? sessionVerdict(s.clock, now) : null;
           if (verdict !== null) {
@@ -239,12 +245,15 @@ runActor<ViewerProtocol>(() => {
             if (hasSub && s.signal.atMs > s.judgedReportMs) {
               // A new receiver report: does this viewer's link still carry its stream?
               s.judgedReportMs = s.signal.atMs;
-              const next = nextStream(s.choice, s.signal.fractionLost, now);
+              const next = nextStream(s.choice, s.signal, { nowMs: now, mainKbps });
               if (next.stream !== s.stream) {
                 ctx.log.info("viewer moved", {
                   session: s.id,
                   to: next.stream,
                   loss: Math.round(s.signal.fractionLost * 100) / 100,
+                  jitter_ms: Math.round(s.signal.jitterMs),
+                  remb_kbps: s.signal.rembKbps,
+                  main_kbps: Math.round(mainKbps),
                 });
                 s.switchTo(next);
                 askKeyframe(next.stream, "new_viewer");
@@ -254,9 +263,18 @@ runActor<ViewerProtocol>(() => {
             if (s.cursor.pump(s.pool, s)) askKeyframe(s.stream);
           }
         }
+        if (subUsers !== lastSubUsers) {
+          // The sub stream is made only while used: tell at once, not at the next stats.
+          lastSubUsers = subUsers;
+          ctx.emit({ type: "sub_users", count: subUsers });
+        }
         if (now - streamWindowStart >= STATS_EVERY_MS) {
           streamKbps = (subBytesIn * 8) / (now - streamWindowStart);
           subBytesIn = 0;
+          // Smoothed over about 4 s: a keyframe's second is not the stream's rate.
+          const kbps = (mainBytesIn * 8) / (now - streamWindowStart);
+          mainKbps = mainKbps === 0 ? kbps : mainKbps + (kbps - mainKbps) / 4;
+          mainBytesIn = 0;
           streamWindowStart = now;
         }
         if (abr !== null && limits !== null) {
@@ -283,6 +301,7 @@ runActor<ViewerProtocol>(() => {
             while (reader.next()) {
               packetsIn++;
               if (stream === "sub") subBytesIn += reader.size;
+              else mainBytesIn += reader.size;
               if (sessions.size === 0) continue;
               // One copy per packet into the pool's slab, shared by every viewer of the stream.
               if (pool.pushFrom(reader)) fresh = true;

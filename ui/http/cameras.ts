@@ -14,6 +14,7 @@ import { parseSource } from "../../actors/camera/source.ts";
 import { planMainStream } from "../../actors/camera/passthrough.ts";
 import type { CameraStats, MainStreamReport } from "../../actors/camera/protocol.ts";
 import { audioStatus } from "../../actors/audio/status.ts";
+import { demandOf } from "../../actors/encoder/demand.ts";
 
 /**
  * How each stream of a camera is made and why: `main` (recording, RTP,
@@ -24,6 +25,10 @@ import { audioStatus } from "../../actors/audio/status.ts";
 interface SubStreamReport {
   mode: "encoded";
   reason: string;
+  /** "encoding" while something uses it (and 10 s after), "idle" otherwise: nothing is spent on it. */
+  state: "encoding" | "idle";
+  /** WebRTC sessions on it now, connecting ones included. */
+  users: number;
   width: number;
   height: number;
   fps: number;
@@ -39,8 +44,12 @@ function describeSub(node: CameraNode, main: MainStreamReport): SubStreamReport 
     : "from the camera's pictures, by a second encoder";
   return {
     mode: "encoded",
-    reason: `[camera.sub]: always encoded (a smaller stream for slow links and grids), ${from}; ` +
-      `it feeds WebRTC viewers only, never recording, RTP or RTSP`,
+    reason: `[camera.sub]: encoded while used (a smaller stream for slow links and grids), ` +
+      `${from}; it feeds WebRTC viewers only, never recording, RTP or RTSP`,
+    state: (node.stats.get("sub-encoder") as { idle?: boolean } | undefined)?.idle === false
+      ? "encoding"
+      : "idle",
+    users: demandOf(node.subDemand),
     width: sub.width,
     height: sub.height,
     fps: sub.fps,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  decodesEveryPicture,
   DecodeTimes,
   passthroughPipeline,
   passthroughRawFps,
@@ -38,14 +39,11 @@ Deno.test('the config takes passthrough = "auto" or "never" and names the key fo
   assert.throws(() => cameraConfig({ source: RTSP, passthrough: "always" }), /passthrough/);
 });
 
-Deno.test("passthroughPipeline() is a pipeline GStreamer builds, converting pictures at the detector's rate", () => {
-  const cam = cameraConfig({ source: RTSP, width: 320, height: 180, fps: 30 });
-  assert.equal(passthroughRawFps(cam), Math.ceil(cam.detection.motion_fps));
-  const text = passthroughPipeline(cam, { url: RTSP });
-  assert.match(text, /framerate=\d+\/1 ! appsink name=main/);
+Deno.test("passthroughPipeline() is a pipeline GStreamer builds, with the source's access units only", () => {
+  const text = passthroughPipeline({ url: RTSP });
+  assert.doesNotMatch(text, /avdec_h264|tee/);
   using p = Pipeline.parse(text);
   assert.ok(p.appSink("es"));
-  assert.ok(p.appSink("main"));
 });
 
 Deno.test("DecodeTimes gives x264's decode times to I P B B in decode order, monotonic and never after presentation", () => {
@@ -66,13 +64,22 @@ Deno.test("DecodeTimes gives x264's decode times to I P B B in decode order, mon
   assert.equal(shallow.late, 1);
 });
 
-Deno.test("passthroughPipeline() decodes keyframes only when no detector needs every frame", () => {
-  const det = passthroughPipeline(cameraConfig({ source: RTSP }), { url: RTSP });
-  assert.doesNotMatch(det, /drop-buffer-flags/);
+Deno.test("decodesEveryPicture(): a detector, viewers of a B-frame source, or a sub stream while used", () => {
   const none = cameraConfig({ source: RTSP, detection: { motion: false } });
   assert.equal(passthroughRawFps(none), 1);
-  const text = passthroughPipeline(none, { url: RTSP });
-  assert.match(text, /identity drop-buffer-flags=delta-unit ! avdec_h264/);
-  using p = Pipeline.parse(text);
-  assert.ok(p.appSink("main"));
+  const idle = { forViewers: false, subUsed: false };
+  assert.equal(decodesEveryPicture(none, idle), false);
+  assert.equal(decodesEveryPicture(none, { forViewers: true, subUsed: false }), true);
+  // A sub stream's use counts only on a camera that has one.
+  assert.equal(decodesEveryPicture(none, { forViewers: false, subUsed: true }), false);
+  const det = cameraConfig({ source: RTSP });
+  assert.equal(passthroughRawFps(det), Math.ceil(det.detection.motion_fps));
+  assert.equal(decodesEveryPicture(det, idle), true);
+  const sub = cameraConfig({
+    source: RTSP,
+    detection: { motion: false },
+    sub: { width: 320, height: 180, bitrate_kbps: 300 },
+  });
+  assert.equal(decodesEveryPicture(sub, idle), false);
+  assert.equal(decodesEveryPicture(sub, { forViewers: false, subUsed: true }), true);
 });

@@ -59,3 +59,33 @@ Deno.test("encoderPipeline() scales frames of another size (the sub stream's enc
   using p = Pipeline.parse(text);
   assert.ok(p.element("enc"));
 });
+
+Deno.test("encoderPipeline() gives every hardware encoder its own scaler for the sub stream, and videoscale when that is not here", () => {
+  const s = { width: 640, height: 360, fps: 30, bitrateKbps: 500, gop: 30, jpegQuality: 85 };
+  const input = { width: 1920, height: 1080 };
+  const expected: Record<string, RegExp> = {
+    v4l2h264enc: /! v4l2convert ! video\/x-raw,width=640,height=360 ! v4l2h264enc name=enc/,
+    nvh264enc:
+      /! cudaupload ! cudascale ! video\/x-raw\(memory:CUDAMemory\),width=640,height=360 ! nvh264enc name=enc/,
+    vah264enc: /! vapostproc ! video\/x-raw\(memory:VAMemory\),width=640,height=360 ! vah264enc/,
+    vaapih264enc:
+      /! vaapipostproc ! video\/x-raw\(memory:VASurface\),width=640,height=360 ! vaapih264enc/,
+  };
+  for (const c of H264_ORDER.filter((c) => c.hardware)) {
+    const hw = encoderPipeline(c, s, "I420", input, { hardwareScaler: true });
+    assert.match(hw, expected[c.element], c.element);
+    assert.doesNotMatch(hw, /videoscale|videoconvert/, c.element);
+    // Without its scaler (not installed, no device): the CPU scales, as for software encoders.
+    const sw = encoderPipeline(c, s, "I420", input, { hardwareScaler: false });
+    assert.match(
+      sw,
+      /! videoscale ! video\/x-raw,width=640,height=360 ! videoconvert ! /,
+      c.element,
+    );
+    // Frames of the encoder's own size are never scaled.
+    assert.doesNotMatch(encoderPipeline(c, s, "I420", s, { hardwareScaler: true }), /scale/);
+  }
+  // Software encoders have no hardware scaler to use.
+  const x264 = H264_ORDER.find((c) => c.element === "x264enc")!;
+  assert.match(encoderPipeline(x264, s, "I420", input, { hardwareScaler: true }), /videoscale/);
+});

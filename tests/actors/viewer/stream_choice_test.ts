@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import {
+  badReport,
+  DOWN_JITTER_MS,
+  DOWN_REMB,
   DOWN_REPORTS,
   initialStream,
+  type LinkReport,
   MAX_UP_AFTER_MS,
   nextStream,
   RETRY_WINDOW_MS,
@@ -13,7 +17,10 @@ import {
 function feed(s: StreamState, losses: number[], atMs: number): [StreamState, number] {
   let t = atMs;
   for (const loss of losses) {
-    s = nextStream(s, loss, t);
+    s = nextStream(s, { fractionLost: loss, jitterMs: 2, rembKbps: null }, {
+      nowMs: t,
+      mainKbps: 2000,
+    });
     t += 1000;
   }
   return [s, t];
@@ -74,4 +81,60 @@ Deno.test("nextStream(): a pinned viewer never moves", () => {
   assert.equal(s.stream, "main");
   const [t] = feed(initialStream("sub", true), Array(60).fill(0), 0);
   assert.equal(t.stream, "sub");
+});
+
+/** Feeds one report a second from `atMs`. */
+function feedReports(
+  s: StreamState,
+  reports: LinkReport[],
+  atMs: number,
+  mainKbps = 2000,
+): [StreamState, number] {
+  let t = atMs;
+  for (const r of reports) {
+    s = nextStream(s, r, { nowMs: t, mainKbps });
+    t += 1000;
+  }
+  return [s, t];
+}
+
+const CLEAN: LinkReport = { fractionLost: 0, jitterMs: 3, rembKbps: 2500 };
+
+Deno.test("badReport(): loss, jitter past DOWN_JITTER_MS, or a REMB fallen under DOWN_REMB of the main stream's rate (on main only)", () => {
+  const o = { mainKbps: 2000, rembPeakKbps: 2500 };
+  assert.equal(badReport("main", CLEAN, o), null);
+  assert.equal(badReport("main", { ...CLEAN, fractionLost: 0.2 }, o), "loss");
+  assert.equal(badReport("main", { ...CLEAN, jitterMs: DOWN_JITTER_MS + 1 }, o), "jitter");
+  assert.equal(badReport("main", { ...CLEAN, rembKbps: 2000 * DOWN_REMB - 1 }, o), "remb");
+  // An estimate near an app-limited stream's rate is no congestion; no rate known, no judgement.
+  assert.equal(badReport("main", { ...CLEAN, rembKbps: 1500 }, o), null);
+  assert.equal(badReport("main", { ...CLEAN, rembKbps: 300 }, { ...o, mainKbps: 0 }), null);
+  // Still climbing (its highest since the move is about where it is): not a fall.
+  assert.equal(badReport("main", { ...CLEAN, rembKbps: 400 }, { ...o, rembPeakKbps: 420 }), null);
+  // On the sub stream a low REMB is its own (app-limited) rate.
+  assert.equal(badReport("sub", { ...CLEAN, rembKbps: 300 }, o), null);
+});
+
+Deno.test("nextStream(): a link that delays without losing (jitter) or whose REMB falls moves the viewer down; back up on clean, low-jitter reports", () => {
+  const delayed = { ...CLEAN, jitterMs: 120 };
+  let [s, t] = feedReports(initialStream("auto", true), [delayed, CLEAN, delayed], 0);
+  assert.equal(s.stream, "main", "one report at a time is a burst");
+  [s, t] = feedReports(s, [delayed], t);
+  assert.equal(s.stream, "sub");
+  // Up needs jitter under the down line too: loss-free reports with 60 ms of jitter keep it down.
+  [s, t] = feedReports(s, Array(UP_AFTER_MS / 1000 + 2).fill({ ...CLEAN, jitterMs: 60 }), t);
+  assert.equal(s.stream, "sub");
+  // A REMB of the sub stream's rate does not hold it down.
+  [s, t] = feedReports(s, Array(UP_AFTER_MS / 1000 + 1).fill({ ...CLEAN, rembKbps: 450 }), t);
+  assert.equal(s.stream, "main");
+  // Just moved up, the estimate climbs from the sub stream's rate: no move down for that.
+  const climbing = [500, 560, 620, 700, 800].map((k) => ({ ...CLEAN, rembKbps: k }));
+  [s, t] = feedReports(s, climbing, t);
+  assert.equal(s.stream, "main");
+  [s, t] = feedReports(s, Array(5).fill(CLEAN), t); // up to 2500
+  const starved = { ...CLEAN, rembKbps: 600 };
+  [s] = feedReports(s, [starved, starved], t);
+  assert.equal(s.stream, "sub");
+  assert.equal(s.downReason, "remb");
+  assert.equal(s.switches, 3);
 });

@@ -9,12 +9,12 @@
  * the main stream's size and bitrate.
  */
 import assert from "node:assert/strict";
-import dgram from "node:dgram";
 import { chromium } from "playwright-core";
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
 import { viewerReady } from "../../ui/http/_whep.ts";
 import { getJson, startEyrie, tempConfig, until } from "../../faults/_faults.ts";
 import { connect, decoded, WHEP_PAGE } from "./_whep_page.ts";
+import { LinkProxy } from "./_link_proxy.ts";
 
 interface CameraReport {
   streams: { sub: { width: number; height: number; mode: string } | null };
@@ -24,48 +24,15 @@ interface CameraReport {
     viewer?: {
       started: number;
       targetKbps: number;
-      sessions: { id: string; stream: string; adaptive: boolean; switches: number }[];
+      sessions: {
+        id: string;
+        stream: string;
+        adaptive: boolean;
+        switches: number;
+        downReason: string | null;
+      }[];
     };
   };
-}
-
-/**
- * A UDP proxy between Chromium and eyrie: everything passes, except, while
- * `lossy`, RTP packets from eyrie whose sequence number ends in 0–3 (RTP
- * sequence numbers are in the clear under SRTP). A resend keeps its
- * sequence number, so a lost packet stays lost, as on a bad link.
- */
-class LossyProxy {
-  lossy = false;
-  dropped = 0;
-  readonly #front = dgram.createSocket("udp4");
-  readonly #back = dgram.createSocket("udp4");
-  #browser: { address: string; port: number } | null = null;
-
-  async start(eyriePort: number): Promise<number> {
-    this.#front.on("message", (m, r) => {
-      this.#browser = { address: r.address, port: r.port };
-      this.#back.send(m, eyriePort, "127.0.0.1");
-    });
-    this.#back.on("message", (m) => {
-      if (this.#browser === null) return;
-      // RFC 5761: RTP and RTCP on one port, told apart by the second byte (RTCP 192–223).
-      const rtp = m.length >= 12 && m[0] >> 6 === 2 && (m[1] < 192 || m[1] > 223);
-      if (rtp && this.lossy && ((m[2] << 8) | m[3]) % 10 < 4) {
-        this.dropped++;
-        return;
-      }
-      this.#front.send(m, this.#browser.port, this.#browser.address);
-    });
-    await new Promise<void>((r) => this.#back.bind(0, "127.0.0.1", r));
-    await new Promise<void>((r) => this.#front.bind(0, "127.0.0.1", r));
-    return this.#front.address().port;
-  }
-
-  close(): void {
-    this.#front.close();
-    this.#back.close();
-  }
 }
 
 async function ffprobe(file: string) {
@@ -185,7 +152,7 @@ Deno.test("Chromium decodes the sub stream it asks for (?stream=sub) at its size
 });
 
 Deno.test("a Chromium viewer behind a lossy link moves to the sub stream and back in one session; the main stream and its recording keep their size and rate", async () => {
-  const proxy = new LossyProxy();
+  const proxy = new LinkProxy();
   const mainTargets = new Set<number>();
   let subLowest = SUB_KBPS;
   try {
@@ -245,19 +212,68 @@ Deno.test("a Chromium viewer behind a lossy link moves to the sub stream and bac
     }, async (dir) => {
       // No viewer moved the main stream's encoder: its target stayed the configured rate.
       assert.deepEqual([...mainTargets], [MAIN_KBPS]);
-      const segments = await files(dir, ".mp4");
-      assert.ok(segments.length >= 2, `segments: ${segments.join(", ")}`);
-      for (const f of segments) {
-        const p = await ffprobe(f);
-        assert.deepEqual([p.width, p.height], [640, 360], `${f}: the main stream's size`);
-        // Whole segments only: a short last one's rate is its keyframe's.
-        if (p.duration >= 5) {
-          assert.ok(
-            p.kbps > MAIN_KBPS * 0.6,
-            `${f}: ${Math.round(p.kbps)} kb/s, not the main rate`,
-          );
-        }
-      }
+      await recordedAsConfigured(dir);
+    });
+  } finally {
+    proxy.close();
+  }
+});
+
+/** The recording is the main stream's, whoever watched how: size and rate of every whole segment. */
+async function recordedAsConfigured(dir: string): Promise<void> {
+  const segments = await files(dir, ".mp4");
+  assert.ok(segments.length >= 2, `segments: ${segments.join(", ")}`);
+  for (const f of segments) {
+    const p = await ffprobe(f);
+    assert.deepEqual([p.width, p.height], [640, 360], `${f}: the main stream's size`);
+    // Whole segments only: a short last one's rate is its keyframe's.
+    if (p.duration >= 5) {
+      assert.ok(p.kbps > MAIN_KBPS * 0.6, `${f}: ${Math.round(p.kbps)} kb/s, not the main rate`);
+    }
+  }
+}
+
+Deno.test("a Chromium viewer behind a slow link that delays and loses nothing moves to the sub stream (jitter or REMB) and back; the recording keeps its size and rate", async () => {
+  const proxy = new LinkProxy();
+  const mainTargets = new Set<number>();
+  try {
+    await withEyrie(true, async (url, page, camera) => {
+      await page.exposeFunction("makeProxy", (port: number) => proxy.start(port));
+      const location = await connect(page, "v", `${url}/api/cameras/yard/whep`, true);
+      const session = location.split("/").pop()!;
+      const on = (stream: string) => async () => {
+        const c = await camera();
+        if (c.stats.encoder !== undefined) mainTargets.add(c.stats.encoder.targetKbps);
+        const s = c.stats.viewer?.sessions.find((x) => x.id === session);
+        return s?.stream === stream ? s : undefined;
+      };
+      await until("the main stream decoded, 640 wide", async () => {
+        const d = await decoded(page, "v");
+        return d.frames >= 30 && d.width === 640 ? d : undefined;
+      }, 30_000);
+      // A link of 40 % of the main stream's rate: it takes the sub stream (300 kb/s), not the main.
+      proxy.throttleKbps = MAIN_KBPS * 0.4;
+      const down = await until("moved to the sub stream", on("sub"), 45_000);
+      assert.equal(down.switches, 1);
+      assert.ok(
+        down.downReason === "jitter" || down.downReason === "remb",
+        `moved for ${down.downReason}`,
+      );
+      assert.equal(proxy.dropped, 0, "the proxy lost nothing");
+      assert.ok(proxy.maxQueuedBytes > 0);
+      await until("the sub stream decoded through the slow link, 320 wide", async () => {
+        const d = await decoded(page, "v");
+        return d.width === 320 ? d : undefined;
+      }, 30_000);
+      proxy.throttleKbps = 0;
+      await until("back on the main stream", on("main"), 60_000);
+      await until("the main stream decoded again, 640 wide", async () => {
+        const d = await decoded(page, "v");
+        return d.width === 640 ? d : undefined;
+      }, 30_000);
+    }, async (dir) => {
+      assert.deepEqual([...mainTargets], [MAIN_KBPS]);
+      await recordedAsConfigured(dir);
     });
   } finally {
     proxy.close();
