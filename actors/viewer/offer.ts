@@ -175,8 +175,11 @@ function narrow(video: Section, pt: number): string[] {
   return [m, ...lines];
 }
 
-/** Checks a WHEP offer and narrows its video to one H.264 format; throws {@linkcode OfferError}. */
-export function checkOffer(text: string): CheckedOffer {
+/**
+ * An offer's lines, checked before anything reads them: at most {@linkcode MAX_SDP_BYTES}, starting
+ * "v=0", every line "x=value" (trailing empty lines dropped). Throws {@linkcode OfferError}.
+ */
+export function offerLines(text: string): string[] {
   if (text.length > MAX_SDP_BYTES) {
     throw new OfferError(
       "too_large",
@@ -193,6 +196,12 @@ export function checkOffer(text: string): CheckedOffer {
       `Line ${bad + 1} of the offer is not "x=value": ${JSON.stringify(lines[bad].slice(0, 40))}`,
     );
   }
+  return lines;
+}
+
+/** Checks a WHEP offer and narrows its video to one H.264 format; throws {@linkcode OfferError}. */
+export function checkOffer(text: string): CheckedOffer {
+  const lines = offerLines(text);
   const [session, ...media] = sections(lines);
   if (media.length > MAX_MEDIA_SECTIONS) {
     throw new OfferError(

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { MAX_SDP_BYTES, OfferError } from "./offer.ts";
+import { OfferError, offerLines } from "./offer.ts";
 
 export interface CheckedTalkOffer {
   /** The offer narrowed to one Opus format, CRLF line ends. */
@@ -18,22 +18,7 @@ export interface CheckedTalkOffer {
 
 /** Checks a talk offer; throws {@linkcode OfferError} naming what is wrong. */
 export function checkTalkOffer(text: string): CheckedTalkOffer {
-  if (text.length > MAX_SDP_BYTES) {
-    throw new OfferError(
-      "too_large",
-      `The offer is ${text.length} bytes; at most ${MAX_SDP_BYTES}`,
-    );
-  }
-  const lines = text.split(/\r?\n/);
-  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  if (lines[0] !== "v=0") throw new OfferError("not_sdp", 'The offer does not start with "v=0"');
-  const bad = lines.findIndex((l) => !/^[a-z]=/.test(l));
-  if (bad >= 0) {
-    throw new OfferError(
-      "not_sdp",
-      `Line ${bad + 1} of the offer is not "x=value": ${JSON.stringify(lines[bad].slice(0, 40))}`,
-    );
-  }
+  const lines = offerLines(text);
   const starts = lines.flatMap((l, i) => l.startsWith("m=") ? [i] : []);
   if (starts.length !== 1 || !lines[starts[0]].startsWith("m=audio ")) {
     throw new OfferError(
