@@ -43,6 +43,8 @@ export const BODY_LIMITS: readonly BodyLimit[] = [
   // WHEP offer and trickled candidates: SDP, bounded where it is parsed.
   { methods: ["POST"], pattern: "/api/cameras/:id/whep", maxBytes: MAX_SDP_BYTES },
   { methods: ["PATCH"], pattern: "/api/cameras/:id/whep/:session", maxBytes: MAX_SDP_BYTES },
+  // Two-way talk's offer: SDP as WHEP's (a browser's audio-only offer is near the 4 KiB default).
+  { methods: ["POST"], pattern: "/api/cameras/:id/talk", maxBytes: MAX_SDP_BYTES },
   { methods: ["POST"], pattern: "/api/cameras/:id/quality", maxBytes: MAX_QUALITY_BODY_BYTES },
   // Sign-in, access requests, grants and approvals: small JSON or forms.
   {

@@ -22,6 +22,7 @@ import { startConsoleProcess } from "./_console_process.ts";
 Deno.test("bodyLimitFor() gives each route that takes a body its cap, and every other route the default", () => {
   assert.equal(bodyLimitFor("POST", "/api/cameras/front/whep"), MAX_SDP_BYTES);
   assert.equal(bodyLimitFor("PATCH", "/api/cameras/front/whep/abc"), MAX_SDP_BYTES);
+  assert.equal(bodyLimitFor("POST", "/api/cameras/front/talk"), MAX_SDP_BYTES);
   assert.equal(bodyLimitFor("POST", "/api/cameras/front/quality"), MAX_QUALITY_BODY_BYTES);
   assert.equal(bodyLimitFor("POST", "/api/cameras/front/quality/"), MAX_QUALITY_BODY_BYTES);
   assert.equal(bodyLimitFor("POST", "/api/auth/login"), MAX_AUTH_BODY_BYTES);
