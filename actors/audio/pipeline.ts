@@ -4,9 +4,11 @@
  *   <source> ! queue (leaky) ! audioconvert ! audioresample ! 48 kHz mono
  *     ! opusenc (20 ms frames) ! appsink name=audio   → audio ring
  *
- * Every source is decoded and encoded again to Opus at 48 kHz: one format
+ * Every source but Opus is decoded and encoded to Opus at 48 kHz: one format
  * for WebRTC (RFC 7587), RTP, RTSP and recordings, whatever the camera sends
- * (G.711, AAC, Opus at another rate).
+ * (G.711, AAC). A camera's or file's own Opus is passed through: depayloaded
+ * (or demuxed) and written to the ring as it came, with no decoder and no
+ * encoder ({@linkcode passthroughPipeline}).
  *
  * @module
  */
@@ -23,6 +25,10 @@ export const OPUS_FRAME_MS = 20;
 export const OPUS_RATE = 48_000;
 /** Mono: a camera's microphone is one channel, and half the bits of stereo. */
 export const OPUS_CHANNELS = 1;
+/** The queue between source and sink: half a second, the oldest dropped past it. */
+const QUEUE = "queue max-size-time=500000000 leaky=downstream";
+/** The appsink the actor pulls from: 50 packets (1 s) at most, never blocking the source. */
+const SINK = `appsink name=${AUDIO_SINK} max-buffers=50 drop=true sync=false`;
 
 /** The source element(s), ending in raw audio of whatever format the source offers. */
 export function audioSourceElements(a: AudioSource): string {
@@ -49,8 +55,21 @@ export function audioSourceElements(a: AudioSource): string {
 
 /** The whole pipeline for `a`. */
 export function audioPipeline(a: AudioSource): string {
-  return `${audioSourceElements(a)} ! queue max-size-time=500000000 leaky=downstream` +
+  return `${audioSourceElements(a)} ! ${QUEUE}` +
     ` ! audioconvert ! audioresample ! audio/x-raw,rate=${OPUS_RATE},channels=${OPUS_CHANNELS}` +
     ` ! opusenc bitrate=${OPUS_BITRATE} frame-size=${OPUS_FRAME_MS}` +
-    ` ! appsink name=${AUDIO_SINK} max-buffers=50 drop=true sync=false`;
+    ` ! ${SINK}`;
+}
+
+/**
+ * The pipeline that passes a camera's or file's own Opus through: RFC 7587
+ * depayloading (or the file's demuxer), no decoder, no encoder.
+ */
+export function passthroughPipeline(a: AudioSource & { kind: "rtsp" | "file" }): string {
+  const source = a.kind === "rtsp"
+    // The video pad stays unlinked, as in audioSourceElements().
+    ? `rtspsrc location=${quote(a.url)} latency=100 name=src ` +
+      `src. ! application/x-rtp,media=audio,encoding-name=OPUS ! rtpopusdepay`
+    : `filesrc location=${quote(a.path)} ! parsebin name=d d. ! audio/x-opus ! identity sync=true`;
+  return `${source} ! ${QUEUE} ! ${SINK}`;
 }

@@ -101,3 +101,62 @@ export function describeAudio(a: AudioSource): string {
       return "the file's audio track";
   }
 }
+
+/** The codec of a camera stream's or file's audio track, by its caps. */
+export type TrackCodec = "opus" | "pcmu" | "pcma" | "aac" | "other";
+
+/** Reads the codec from a track's caps ("audio/x-opus, channels=(int)1, …"). */
+export function trackCodec(caps: string): TrackCodec {
+  const name = caps.split(",", 1)[0].trim();
+  switch (name) {
+    case "audio/x-opus":
+      return "opus";
+    case "audio/x-mulaw":
+      return "pcmu";
+    case "audio/x-alaw":
+      return "pcma";
+    case "audio/mpeg":
+      return /mpegversion=\(int\)[24]/.test(caps) ? "aac" : "other";
+    default:
+      return "other";
+  }
+}
+
+/** How the sound reaches the audio ring: the source's own packets, or encoded by eyrie. */
+export interface AudioRoute {
+  mode: "passthrough" | "encoded";
+  /** Why, in words: what the source sends and what takes it. */
+  reason: string;
+}
+
+const CODEC_NAME: Record<TrackCodec, string> = {
+  opus: "Opus",
+  pcmu: "G.711 µ-law (PCMU)",
+  pcma: "G.711 A-law (PCMA)",
+  aac: "AAC",
+  other: "audio",
+};
+
+/**
+ * Whether the sound of `a`, whose track is `codec` (null: not a camera
+ * stream or file), is passed through. Only Opus is: the audio ring, WebRTC,
+ * RTP, RTSP and recordings all carry Opus, so a camera's own Opus goes
+ * everywhere as it came; anything else is decoded and encoded to Opus once.
+ */
+export function routeAudio(a: AudioSource, codec: TrackCodec | null): AudioRoute {
+  if (a.kind === "rtsp" || a.kind === "file") {
+    const own = a.kind === "rtsp" ? "the camera's own" : "the file's own";
+    if (codec === "opus") {
+      return {
+        mode: "passthrough",
+        reason: `${own} Opus packets: WebRTC, RTP, RTSP and Opus recordings take them as they are`,
+      };
+    }
+    return {
+      mode: "encoded",
+      reason: `${own} ${CODEC_NAME[codec ?? "other"]} is decoded and encoded to Opus, ` +
+        `the codec of every output`,
+    };
+  }
+  return { mode: "encoded", reason: "raw samples from the source, encoded to Opus" };
+}

@@ -4,6 +4,7 @@
  * @module
  */
 import type { CameraConfig, LinkState } from "../defs.ts";
+import type { AudioRoute } from "./plan.ts";
 
 export interface AudioInit {
   camera: CameraConfig;
@@ -32,13 +33,27 @@ export interface AudioStats {
   codec: "opus";
   packets: number;
   bytes: number;
+  /**
+   * Packets left out: a camera's own Opus packet that is not one (its TOC
+   * byte unreadable) or longer than one RTP packet may carry (1275 bytes).
+   */
+  refused: number;
   /** Over the last report interval. */
   kbps: number;
 }
 
+/** What the audio actor last said of its sound: state, source, and how it reaches the ring. */
+export interface AudioReport {
+  state: AudioState;
+  /** The source as a user reads it. */
+  source: string;
+  /** Passed through or encoded, and why; absent until a session has opened. */
+  route?: AudioRoute;
+}
+
 export type AudioEvent =
   | { type: "stats"; stats: AudioStats }
-  | { type: "state"; state: AudioState; source: string };
+  | ({ type: "state" } & AudioReport);
 
 export interface AudioProtocol {
   init: AudioInit;

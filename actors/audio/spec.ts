@@ -40,7 +40,7 @@ export const audioChild: ChildFactory = (node, ctx) =>
               node.stats.set("audio", e.stats);
               return;
             case "state":
-              node.audio = { state: e.state, source: e.source };
+              node.audio = { state: e.state, source: e.source, route: e.route };
               return;
           }
         },

@@ -6,7 +6,8 @@
  * @module
  */
 import type { ActorHealth } from "../system/health.ts";
-import type { AudioState } from "./protocol.ts";
+import type { AudioReport } from "./protocol.ts";
+import type { AudioRoute } from "./plan.ts";
 
 export interface AudioStatus {
   state: "live" | "connecting" | "offline" | "restarting" | "none";
@@ -14,6 +15,11 @@ export interface AudioStatus {
   source?: string;
   /** The codec of the audio ring, WebRTC, RTP and RTSP (absent when there is no sound). */
   codec?: "opus";
+  /**
+   * Whether the source's own packets are passed through or eyrie encodes
+   * them, and why (as `streams.main` says for the video); once a session opened.
+   */
+  route?: AudioRoute;
   /** Why it is offline or restarting. */
   cause?: string;
   /** Why there is no sound (state none). */
@@ -32,7 +38,7 @@ export interface AudioStatus {
  */
 export function audioStatus(
   configured: string,
-  reported: { state: AudioState; source: string } | undefined,
+  reported: AudioReport | undefined,
   actor: ActorHealth | undefined,
 ): AudioStatus {
   if (configured === "none") return { state: "none", reason: 'audio = "none"' };
@@ -47,13 +53,14 @@ export function audioStatus(
     case "none":
       return { state: "none", reason: s.reason, since };
     case "up":
-      return { state: "live", source, codec: "opus", since };
+      return { state: "live", source, codec: "opus", route: reported.route, since };
     case "connecting":
-      return { state: "connecting", source, since };
+      return { state: "connecting", source, route: reported.route, since };
     case "offline":
       return {
         state: "offline",
         source,
+        route: reported.route,
         cause: s.cause,
         retry_at: new Date(s.retryAt).toISOString(),
         since,

@@ -21,12 +21,14 @@
  *
  * @module
  */
-import { GstError, Pipeline } from "../../ffi/gst/mod.ts";
+import { GstError, Pipeline, type Sample } from "../../ffi/gst/mod.ts";
 import { Discoverer } from "../../ffi/gst/discoverer.ts";
 import { FrameFlags, FrameFormat, nowNs } from "../defs.ts";
 import { type EntryMeta, RingWriter } from "../ring/mod.ts";
 import { opusTimestamp, packetizeOpus } from "../../transports/rtp/opus/packetize.ts";
 import { RTP_HEADER_BYTES } from "../../transports/rtp/header.ts";
+import { MAX_OPUS_PACKET_BYTES } from "../../transports/rtp/opus/packetize.ts";
+import { opusPacketSamples } from "../../transports/rtp/opus/toc.ts";
 import { runActor } from "../runtime/worker.ts";
 import { Link, type LinkNote } from "../supervisor/link.ts";
 import type { Logger } from "../log/logger.ts";
@@ -34,8 +36,22 @@ import { parseSource, type SourceKind } from "../camera/source.ts";
 import { resolveAuto } from "../camera/auto.ts";
 import { redactUrl } from "../camera/fault.ts";
 import { listAudioDevices, pairedMicrophone } from "./devices.ts";
-import { type AudioSource, describeAudio, planAudio } from "./plan.ts";
-import { AUDIO_SINK, audioPipeline, OPUS_FRAME_MS, OPUS_RATE } from "./pipeline.ts";
+import {
+  type AudioRoute,
+  type AudioSource,
+  describeAudio,
+  planAudio,
+  routeAudio,
+  type TrackCodec,
+  trackCodec,
+} from "./plan.ts";
+import {
+  AUDIO_SINK,
+  audioPipeline,
+  OPUS_FRAME_MS,
+  OPUS_RATE,
+  passthroughPipeline,
+} from "./pipeline.ts";
 import { audioCause, preflightAudio, SourceFault } from "./fault.ts";
 import {
   type AudioInit,
@@ -60,13 +76,16 @@ function videoSource(source: string, pattern: string): SourceKind {
   return parseSource(source, pattern) ?? resolveAuto(pattern);
 }
 
-/** Whether a camera stream or file has an audio track; a SourceFault when it cannot be read. */
-async function hasAudioTrack(a: AudioSource & { kind: "rtsp" | "file" }): Promise<boolean> {
+/**
+ * The codec of a camera stream's or file's first audio track, or null when
+ * it has none; a SourceFault when it cannot be read.
+ */
+async function audioTrack(a: AudioSource & { kind: "rtsp" | "file" }): Promise<TrackCodec | null> {
   using d = new Discoverer({ timeoutMs: DISCOVER_MS });
   const uri = a.kind === "rtsp" ? a.url : `file://${encodeURI(a.path)}`;
   const found = await d.discover(uri);
   if (found.result !== "ok") throw new SourceFault(redactUrl(found.message));
-  return found.audio.length > 0;
+  return found.audio.length > 0 ? trackCodec(found.audio[0].caps) : null;
 }
 
 /**
@@ -124,8 +143,9 @@ runActor<AudioProtocol>(() => {
       const paired = video.kind === "v4l2" ? pairedMicrophone(video.device, devices) : null;
       const plan = planAudio(cam, video, { devices, paired });
       sourceText = describeAudio(plan);
+      let route: AudioRoute | undefined;
       const emitState = (state: AudioState) =>
-        ctx.emit({ type: "state", state, source: sourceText });
+        ctx.emit({ type: "state", state, source: sourceText, route });
       if (plan.kind === "none") {
         ctx.log.info("no audio", { reason: plan.reason });
         emitState({ state: "none", since: Date.now(), reason: plan.reason });
@@ -140,6 +160,7 @@ runActor<AudioProtocol>(() => {
         source: sourceText,
         codec: "opus",
         packets: 0,
+        refused: 0,
         bytes: 0,
         kbps: 0,
       };
@@ -158,47 +179,81 @@ runActor<AudioProtocol>(() => {
         emitState(link.state);
       };
 
+      let baseNs = 0;
+      /** Where the last packet written ends, on the pipeline's clock (ns). */
+      let nextPts = 0;
+      /**
+       * Writes one packet into both rings; false when it is left out (a
+       * camera's own packet that is not valid Opus or too long for one RTP packet).
+       */
+      const write = (s: Sample, discont: boolean, passthrough: boolean): boolean => {
+        const size = s.size;
+        if (size < 1 || size > MAX_OPUS_PACKET_BYTES) {
+          stats.refused++;
+          return false;
+        }
+        const opus = ring.reserve(size);
+        s.copyTo(opus);
+        // A camera's own packets come without durations: their TOC byte says.
+        const samples = passthrough ? opusPacketSamples(opus.subarray(0, size)) : 0;
+        if (passthrough && samples === 0) {
+          stats.refused++;
+          return false;
+        }
+        let pts = s.pts ?? 0;
+        if (discont) baseNs = nowNs() - pts;
+        const durationNs = passthrough ? samples * 1e9 / OPUS_RATE : s.duration ?? FRAME_NS;
+        // A camera's packets carry the jitter buffer's times, a ms or so off their grid; the
+        // ring's entries touch end to end (readers drop a packet that overlaps the one before).
+        if (!discont && Math.abs(pts - nextPts) < durationNs / 2) pts = nextPts;
+        nextPts = pts + durationNs;
+        const meta = {
+          pts: baseNs + pts,
+          captureNs: baseNs + pts,
+          durationNs,
+          flags: FrameFlags.KEYFRAME | (discont ? FrameFlags.DISCONT : 0),
+          format: FrameFormat.OPUS,
+          width: 0,
+          height: 0,
+          aux: Math.round(durationNs * OPUS_RATE / 1e9),
+        };
+        rtp.write(opus.subarray(0, size), meta);
+        ring.commit(size, meta);
+        stats.packets++;
+        stats.bytes += size;
+        windowBytes += size;
+        return true;
+      };
+
       const session = async (): Promise<SessionEnd> => {
         await preflightAudio(plan, stopping.signal);
         if (!running) return "stopped";
-        if ((plan.kind === "rtsp" || plan.kind === "file") && plan.optional) {
-          if (!await hasAudioTrack(plan)) return "no_track";
+        if (plan.kind === "rtsp" || plan.kind === "file") {
+          // Looked at each session: a camera's codec can change in its settings.
+          const codec = await audioTrack(plan);
+          if (codec === null && plan.optional) return "no_track";
+          route = routeAudio(plan, codec);
+          pipelineText = route.mode === "passthrough"
+            ? passthroughPipeline(plan)
+            : audioPipeline(plan);
+        } else {
+          route = routeAudio(plan, null);
         }
+        if (!running) return "stopped";
+        const passthrough = route.mode === "passthrough";
         const p = Pipeline.parse(pipelineText);
         try {
           await p.setStateAsync("playing", { timeoutMs: OPEN_WAIT_MS });
           const sink = p.appSink(AUDIO_SINK);
           let discont = true;
-          let baseNs = 0;
           let lastPacket = performance.now();
           let grace = init.firstPacketMs;
           while (running) {
             const s = await sink.pullAsync({ timeoutMs: 100 });
             const now = performance.now();
-            if (s !== null) {
-              const pts = s.pts ?? 0;
-              if (discont) baseNs = nowNs() - pts;
-              const size = s.size;
-              const opus = ring.reserve(size);
-              s.copyTo(opus);
-              const durationNs = s.duration ?? FRAME_NS;
-              const meta = {
-                pts: baseNs + pts,
-                captureNs: baseNs + pts,
-                durationNs,
-                flags: FrameFlags.KEYFRAME | (discont ? FrameFlags.DISCONT : 0),
-                format: FrameFormat.OPUS,
-                width: 0,
-                height: 0,
-                aux: Math.round(durationNs * OPUS_RATE / 1e9),
-              };
-              rtp.write(opus.subarray(0, size), meta);
-              ring.commit(size, meta);
+            if (s !== null && write(s, discont, passthrough)) {
               if (discont) publish(link.up());
               discont = false;
-              stats.packets++;
-              stats.bytes += size;
-              windowBytes += size;
               lastPacket = now;
               grace = init.watchdogMs;
             } else if (sink.eos) {

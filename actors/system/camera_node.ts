@@ -14,7 +14,7 @@ import type { EncoderProtocol } from "../encoder/protocol.ts";
 import type { StreamParameters } from "../packetizer/protocol.ts";
 import type { Recordings } from "../recorder/service.ts";
 import type { LinkState } from "../supervisor/link.ts";
-import type { AudioState } from "../audio/protocol.ts";
+import type { AudioReport } from "../audio/protocol.ts";
 import {
   type ChildSpec,
   EventStream,
@@ -59,7 +59,7 @@ export class CameraNode {
   /** The source's state as the camera actor last reported it; undefined before its first word. */
   source: LinkState | undefined;
   /** The sound's state and source as the audio actor last reported them (actors/audio). */
-  #audio: { state: AudioState; source: string } | undefined;
+  #audio: AudioReport | undefined;
   /** Told when the camera turns out to have no sound, or to have some again (RTSP describes it). */
   readonly audioPresence = new EventStream<boolean>();
   /** The running encoder, to ask for keyframes (its bitrate is the camera's: no viewer lowers it). */
@@ -117,11 +117,11 @@ export class CameraNode {
     return this.config.id;
   }
 
-  get audio(): { state: AudioState; source: string } | undefined {
+  get audio(): AudioReport | undefined {
     return this.#audio;
   }
 
-  set audio(report: { state: AudioState; source: string } | undefined) {
+  set audio(report: AudioReport | undefined) {
     const had = this.#audio?.state.state !== "none";
     this.#audio = report;
     const has = report?.state.state !== "none";

@@ -45,6 +45,8 @@ export async function startRtspCamera(
     noInband?: boolean;
     /** A 440 Hz tone as a second track, in this codec. */
     audio?: "opus" | "pcma" | "aac";
+    /** The Opus track's frame length in ms (20 by default). */
+    opusFrameMs?: number;
   } = {},
 ): Promise<RtspCamera> {
   const args = [RTSP_CAMERA, String(port), "--path", options.path ?? "/stream"];
@@ -60,6 +62,7 @@ export async function startRtspCamera(
   if (options.switchAfterS !== undefined) args.push("--switch-after", String(options.switchAfterS));
   if (options.noInband) args.push("--no-inband");
   if (options.audio !== undefined) args.push("--audio", options.audio);
+  if (options.opusFrameMs !== undefined) args.push("--opus-frame", String(options.opusFrameMs));
   const child = new Deno.Command("/usr/bin/python3", {
     args,
     stdin: "piped", // closed when the test process ends: the camera stops with it

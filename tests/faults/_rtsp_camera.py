@@ -3,6 +3,7 @@
 
 usage: _rtsp_camera.py PORT [--path /stream] [--user U --password P] [--size 320x240] [--fps 15]
                        [--profile high --bframes 2] [--bitrate KBPS] [--audio opus|pcma|aac]
+                       [--opus-frame MS]
 
 Serves a live H.264 test pattern at rtsp://127.0.0.1:PORT/PATH: by default
 constrained baseline without B-frames (x264 zerolatency); with --profile high
@@ -37,6 +38,8 @@ parser.add_argument("--switch-size", default="")  # WxH: change the picture size
 parser.add_argument("--switch-after", type=float, default=3.0)
 parser.add_argument("--no-inband", action="store_true")  # SPS/PPS only in the SDP
 parser.add_argument("--audio", choices=["opus", "pcma", "aac"], default=None)
+# Opus frame length in ms: 40 is one eyrie's own encoder never makes, the mark of a passthrough.
+parser.add_argument("--opus-frame", default="20")
 args = parser.parse_args()
 width, height = (int(v) for v in args.size.split("x"))
 
@@ -60,7 +63,7 @@ if args.no_inband:
 profile = f" ! video/x-h264,{','.join(caps)}" if caps else ""
 interval = 0 if args.no_inband else 1
 AUDIO = {
-    "opus": "opusenc ! rtpopuspay name=pay1 pt=97",
+    "opus": f"opusenc frame-size={args.opus_frame} ! rtpopuspay name=pay1 pt=97",
     "pcma": "audioresample ! audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay name=pay1 pt=8",
     "aac": "voaacenc ! rtpmp4apay name=pay1 pt=97",
 }

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { checkConfig } from "../../../ui/config/mod.ts";
-import { type AudioSource, planAudio } from "../../../actors/audio/plan.ts";
-import { audioPipeline } from "../../../actors/audio/pipeline.ts";
+import { type AudioSource, planAudio, routeAudio, trackCodec } from "../../../actors/audio/plan.ts";
+import { audioPipeline, passthroughPipeline } from "../../../actors/audio/pipeline.ts";
 import { alsaCaptureNode, parseAsoundPcm, usbDeviceOf } from "../../../actors/audio/devices.ts";
 import { Pipeline } from "../../../ffi/gst/mod.ts";
 
@@ -109,4 +109,32 @@ Deno.test("parseAsoundPcm() names each PCM alsa:hw:C,D with what it records and 
     "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2",
   );
   assert.equal(usbDeviceOf("/sys/devices/pci0000:00/0000:00:1f.3/sound/card0"), null);
+});
+
+Deno.test("trackCodec() reads the discoverer's caps; routeAudio() passes Opus through and encodes the rest", () => {
+  // Caps as GStreamer's discoverer gives them for gst-rtsp-server's tracks.
+  const cases: [string, string][] = [
+    ["audio/x-opus, channel-mapping-family=(int)0, channels=(int)1, rate=(int)48000", "opus"],
+    ["audio/x-alaw, channels=(int)1, rate=(int)8000", "pcma"],
+    ["audio/x-mulaw, channels=(int)1, rate=(int)8000", "pcmu"],
+    ["audio/mpeg, mpegversion=(int)4, framed=(boolean)true, stream-format=(string)raw", "aac"],
+    ["audio/mpeg, mpegversion=(int)1, layer=(int)3", "other"],
+    ["audio/x-adpcm, layout=(string)g726", "other"],
+  ];
+  for (const [caps, codec] of cases) assert.equal(trackCodec(caps), codec, caps);
+  const rtsp: AudioSource = { kind: "rtsp", url: "rtsp://127.0.0.1:1/s", optional: true };
+  assert.equal(routeAudio(rtsp, "opus").mode, "passthrough");
+  const pcmu = routeAudio(rtsp, "pcmu");
+  assert.equal(pcmu.mode, "encoded");
+  assert.match(pcmu.reason, /camera's own G\.711 µ-law \(PCMU\) is decoded and encoded to Opus/);
+  assert.equal(
+    routeAudio({ kind: "file", path: "/a.mkv", optional: true }, "opus").mode,
+    "passthrough",
+  );
+  assert.equal(routeAudio({ kind: "test" }, null).mode, "encoded");
+  for (const a of [rtsp, { kind: "file" as const, path: "/tmp/a b.mkv", optional: true }]) {
+    const text = passthroughPipeline(a);
+    assert.doesNotMatch(text, /opusenc|opusdec|decodebin/);
+    Pipeline.parse(text)[Symbol.dispose]();
+  }
 });
