@@ -11,7 +11,14 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
 import { viewerReady } from "../../ui/http/_whep.ts";
-import { camera, startEyrie, tempConfig, until } from "../../faults/_faults.ts";
+import {
+  camera,
+  closedPort,
+  startEyrie,
+  startRtspCamera,
+  tempConfig,
+  until,
+} from "../../faults/_faults.ts";
 
 const PAGE = `<!doctype html><video id=v autoplay playsinline></video><script>
 window.connect = async (url) => {
@@ -137,6 +144,60 @@ Deno.test({
         `${eyrie.url}/api/cameras/mute/whep`,
       );
       assert.match(muted.slice(muted.indexOf("m=audio")), /a=inactive/);
+    } finally {
+      await browser.close();
+      await Deno.remove(profile, { recursive: true });
+      assert.equal(await eyrie.stop("SIGTERM"), 0);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "Chromium plays an RTSP camera's own Opus, passed through in its 40 ms frames (a non-zero audioLevel for the tone)",
+  fn: async () => {
+    await using cam = await startRtspCamera(closedPort(), { audio: "opus", opusFrameMs: 40 });
+    await using cfg = await tempConfig(
+      `[console]\nlisten = "127.0.0.1:0"\n[recording]\nenabled = false\n` +
+        camera("door", cam.url),
+    );
+    const eyrie = await startEyrie(cfg.file);
+    const profile = await Deno.makeTempDir({ prefix: "audio-chromium-" });
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_FLAGS, "--autoplay-policy=no-user-gesture-required"],
+    });
+    try {
+      await viewerReady(eyrie.url, "door");
+      const c = await until("door's audio live", async () => {
+        const c = await (await fetch(`${eyrie.url}/api/cameras/door`)).json();
+        return c.audio.state === "live" ? c : undefined;
+      });
+      assert.equal(c.audio.route.mode, "passthrough");
+      const page = await browser.newPage();
+      await page.route(
+        `${eyrie.url}/page`,
+        (r) => r.fulfill({ contentType: "text/html", body: PAGE }),
+      );
+      await page.goto(`${eyrie.url}/page`);
+      const answer = await page.evaluate(
+        (u) => (window as unknown as { connect(u: string): Promise<string> }).connect(u),
+        `${eyrie.url}/api/cameras/door/whep`,
+      );
+      assert.match(answer.slice(answer.indexOf("m=audio")), /a=rtpmap:\d+ opus\/48000\/2/i);
+      const heard = await until("the tone heard", async () => {
+        const n = await page.evaluate(() =>
+          (window as unknown as { heard(): Promise<Heard> }).heard()
+        );
+        return n.packets >= 50 && n.level > 0 ? n : undefined;
+      }, 30_000);
+      assert.equal(heard.codec.toLowerCase(), "audio/opus/48000");
+      // The camera's packets: 40 ms at its opusenc's 64 kb/s, about 320 bytes each; eyrie's own
+      // encoder would have sent 20 ms at 32 kb/s, about 80.
+      const perPacket = heard.bytes / heard.packets;
+      assert.ok(perPacket > 250, `${perPacket.toFixed(0)} bytes per packet`);
+      // The camera's audiotestsrc volume=0.5, through its encoder and nothing of eyrie's.
+      assert.ok(heard.level > 0.3 && heard.level < 0.7, `audioLevel ${heard.level}`);
     } finally {
       await browser.close();
       await Deno.remove(profile, { recursive: true });
