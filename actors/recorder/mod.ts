@@ -31,7 +31,6 @@ export {
   APPSRC_NAME,
   appsrcCaps,
   audioBranchArgs,
-  audioProblem,
   type CutDecision,
   cutDecision,
   FRAGMENT_DURATION_MS,
@@ -42,6 +41,7 @@ export {
   opusCaps,
   parserOf,
   quoteGst,
+  recordedAudio,
   type SegmentFormat,
   segmentPipeline,
 } from "./mux.ts";

@@ -106,6 +106,9 @@ export function muxChainArgs(path: string, format: SegmentFormat = MP4_H264): st
   return [
     parserOf(format.codec),
     "!",
+    // AVI has no timestamps: a frame is 1/fps, so a camera that drops frames would play its
+    // video faster than the sound beside it. videorate repeats a frame where one is missing.
+    ...(format.container === "avi" && format.audio !== undefined ? ["videorate", "!"] : []),
     ...muxerArgs(format.container),
     "!",
     "filesink",
@@ -127,7 +130,7 @@ export function segmentPipeline(path: string, format: SegmentFormat = MP4_H264):
     ...muxChainArgs(path, format),
   ];
   if (format.audio === undefined) return video.join(" ");
-  if (audioProblem(format.container, format.audio) !== null) {
+  if (recordedAudio(format.container, format.audio) !== format.audio) {
     throw new TypeError(`A ${format.container} segment cannot hold ${format.audio} sound`);
   }
   return [...video, ...audioBranchArgs(format.audio)].join(" ");
@@ -175,6 +178,14 @@ function opusHead(preSkip: number): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * The muxer's pad the sound links to, by name. Reason: an appsrc has no caps
+ * until its first packet, so `mux.` alone lets the launch parser take the
+ * first request pad that fits anything, which is matroskamux's `video_%u`
+ * (the Opus caps are then refused: not-negotiated).
+ */
+const MUXER_AUDIO_PAD = `${MUXER_NAME}.audio_%u`;
+
 /** AAC-LC bitrate in recordings: 64 kb/s is clean for one voice channel at 48 kHz. */
 export const AAC_BITRATE = 64_000;
 
@@ -187,7 +198,7 @@ export function audioBranchArgs(codec: AudioCodec): string[] {
   const src = ["appsrc", `name=${AUDIO_APPSRC_NAME}`, "format=time", "!"];
   switch (codec) {
     case "opus":
-      return [...src, `${MUXER_NAME}.`];
+      return [...src, MUXER_AUDIO_PAD];
     case "aac":
       return [
         ...src,
@@ -208,20 +219,19 @@ export function audioBranchArgs(codec: AudioCodec): string[] {
         "!",
         "aacparse",
         "!",
-        `${MUXER_NAME}.`,
+        MUXER_AUDIO_PAD,
       ];
   }
 }
 
 /**
- * Why a `container` segment cannot carry `codec` sound, or null when it can.
- * MP4 and MOV (qtmux) carry it. Matroska and AVI are recorded without sound
- * for now: matroskamux took the tracks but its segment did not close cleanly
- * in the first trial (not yet looked into), and avimux has no Opus.
+ * The codec a `container` segment records its sound in when `asked` is
+ * configured. MP4, MOV (qtmux) and Matroska take Opus and AAC as asked; AVI
+ * takes no Opus (avimux has no Opus input, and AVI no place for its header),
+ * so an AVI segment's sound is AAC whatever is asked.
  */
-export function audioProblem(container: RecordingContainer, codec: AudioCodec): string | null {
-  if (container === "mp4" || container === "mov") return null;
-  return `${container} segments are recorded without sound (${codec} asked); mp4 and mov carry it`;
+export function recordedAudio(container: RecordingContainer, asked: AudioCodec): AudioCodec {
+  return container === "avi" ? "aac" : asked;
 }
 
 /** Where a segment stands after one more access unit. */

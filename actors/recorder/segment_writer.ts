@@ -20,6 +20,8 @@ import {
   segmentPipeline,
 } from "./mux.ts";
 import { repairSegment } from "./segment_scan.ts";
+import { opusPacketSamples } from "../../transports/rtp/opus/toc.ts";
+import { OPUS_CLOCK_RATE } from "../../transports/rtp/opus/packetize.ts";
 import type { SegmentStats } from "./recording_index.ts";
 
 /**
@@ -38,6 +40,11 @@ const MAX_FILL_PACKETS = 100;
 
 /** An Opus packet with its TOC byte only (code 0, a frame of 0 bytes): a lost frame, silence. */
 const EMPTY_OPUS = new Uint8Array(1);
+
+/** The lead-in's step: CELT's shortest frame (config 16, narrowband 2.5 ms). */
+const LEAD_STEP_NS = 2_500_000;
+/** A code-3 packet of CELT 2.5 ms frames of 0 bytes each (CBR); byte 1 is the count. */
+const LEAD_FILL = new Uint8Array([(16 << 3) | 3, 0]);
 
 /**
  * How late the sound of the AAC branch comes out against the packets' times:
@@ -192,28 +199,49 @@ export class SegmentWriter {
     // B-frames shift the video's presentation (push()); the sound moves with it.
     const at = meta.ptsNs - this.startNs + this.#shiftNs;
     if (this.#reencode) return this.#pushAac(audio, packet, at, duration);
+    // An empty packet is one frame of this packet's frame size: what a decoder makes of it.
+    // (Not the packet's duration: opusenc's first packet is 13.5 ms, its lookahead taken off.)
+    EMPTY_OPUS[0] = packet[0] & 0xfc;
+    const fillNs = Math.round(opusPacketSamples(EMPTY_OPUS) * 1e9 / OPUS_CLOCK_RATE);
     if (this.#audioPushed === 0) {
       if (at + duration <= 0) return false;
-      const fill = at > 0 ? Math.ceil(at / duration) : 0;
-      this.#audioOriginNs = at - fill * duration;
       audio.setCaps(opusCaps(OPUS_PRE_SKIP));
-      this.#audioEndNs = this.#audioOriginNs;
+      this.#leadIn(audio, at);
     }
     if (at < this.#audioEndNs - AUDIO_OVERLAP_NS) return false;
     const missing = Math.min(
-      Math.floor((at - this.#audioEndNs + AUDIO_OVERLAP_NS) / duration),
+      Math.floor((at - this.#audioEndNs + AUDIO_OVERLAP_NS) / fillNs),
       MAX_FILL_PACKETS,
     );
-    EMPTY_OPUS[0] = packet[0] & 0xfc;
     for (let i = 0; i < missing; i++) {
-      audio.push(EMPTY_OPUS, { pts: this.#audioEndNs - this.#audioOriginNs, duration });
-      this.#audioEndNs += duration;
+      audio.push(EMPTY_OPUS, { pts: this.#audioEndNs - this.#audioOriginNs, duration: fillNs });
+      this.#audioEndNs += fillNs;
     }
     const pts = Math.max(this.#audioEndNs, Math.round(at)) - this.#audioOriginNs;
     audio.push(packet, { pts, duration });
     this.#audioPushed++;
     this.#audioEndNs = pts + this.#audioOriginNs + duration;
     return true;
+  }
+
+  /**
+   * Starts the track: with sound that starts `at` ns after the video, silence
+   * before it in 2.5 ms steps (CELT frames of 0 bytes, up to 48 in a code-3
+   * packet: RFC 6716 §3.2.5), so the track's time 0 is the video's within
+   * 1.25 ms; sound that starts before the video starts the track itself.
+   */
+  #leadIn(audio: AppSrc, at: number): void {
+    let steps = at > 0 ? Math.round(at / LEAD_STEP_NS) : 0;
+    this.#audioOriginNs = at - steps * LEAD_STEP_NS;
+    this.#audioEndNs = this.#audioOriginNs;
+    while (steps > 0) {
+      const n = Math.min(steps, 48);
+      LEAD_FILL[1] = n;
+      const duration = n * LEAD_STEP_NS;
+      audio.push(LEAD_FILL, { pts: this.#audioEndNs - this.#audioOriginNs, duration });
+      this.#audioEndNs += duration;
+      steps -= n;
+    }
   }
 
   /**

@@ -27,7 +27,7 @@ import { thumbnailPath } from "./paths.ts";
 import type { RetentionPolicy } from "./retention.ts";
 import type { RecorderEvent, RecorderInit, RecorderProtocol, RecorderStats } from "./protocol.ts";
 import { AUDIO_READER, READER } from "../system/rings.ts";
-import { audioProblem } from "./mux.ts";
+import { recordedAudio } from "./mux.ts";
 
 export { STATE_FILE } from "../state/state_file.ts";
 
@@ -219,10 +219,11 @@ export class Recordings {
       raw: node.config.codec === "h264"
         ? { ring: node.rings.raw, reader: READER.thumbnail }
         : undefined,
-      audio: node.config.audio === "none" ||
-          audioProblem(node.config.recording.container, node.config.audio_codec) !== null
-        ? undefined
-        : { ring: node.rings.audio, reader: AUDIO_READER.recorder, codec: node.config.audio_codec },
+      audio: node.config.audio === "none" ? undefined : {
+        ring: node.rings.audio,
+        reader: AUDIO_READER.recorder,
+        codec: recordedAudio(node.config.recording.container, node.config.audio_codec),
+      },
       paused: this.#cameras.get(node.id)!.paused,
       diskFull: this.#retention.cause,
       minFreeBytes: this.#config.recording.min_free_bytes,

@@ -13,6 +13,7 @@ import { type RecorderStats, Recordings } from "../../../actors/recorder/mod.ts"
 import { createLogger } from "../../../actors/log/logger.ts";
 import { checkConfig } from "../../../ui/config/mod.ts";
 import { TEST_FLAGS } from "../_camera_tree.ts";
+import { containerOf } from "../../../actors/recorder/container.ts";
 
 export interface RecordingTree extends AsyncDisposable {
   config: Config;
@@ -132,7 +133,7 @@ export async function segmentFiles(recDir: string): Promise<string[]> {
     for await (const e of Deno.readDir(join(recDir, rel))) {
       const p = rel === "" ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory) await walk(p);
-      else if (e.name.endsWith(".mp4")) out.push(p);
+      else if (containerOf(e.name) !== null) out.push(p);
     }
   };
   try {

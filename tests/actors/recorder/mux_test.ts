@@ -7,10 +7,12 @@ import {
   hasParameterSets,
   opusCaps,
   quoteGst,
+  recordedAudio,
   scanMp4,
   segmentPipeline,
 } from "../../../actors/recorder/mod.ts";
 import { makeSegment, run, sourceArgs } from "./_media.ts";
+import { Pipeline } from "../../../ffi/gst/mod.ts";
 
 Deno.test("segmentPipeline() feeds byte-stream AUs from appsrc into fragmented mp4mux and an unbuffered filesink", () => {
   const p = segmentPipeline("/rec/front/2026-11-22/x.mp4");
@@ -20,15 +22,36 @@ Deno.test("segmentPipeline() feeds byte-stream AUs from appsrc into fragmented m
   );
 });
 
-Deno.test("segmentPipeline() with sound links an Opus appsrc to the muxer, or decodes it to AAC-LC, and refuses AVI", () => {
+Deno.test("segmentPipeline() with sound links an Opus appsrc to the muxer's audio pad, or decodes it to AAC-LC, and refuses Opus in AVI", () => {
   const format = { container: "mp4", codec: "h264", fps: 30 } as const;
   const opus = segmentPipeline("/r/x.mp4", { ...format, audio: "opus" });
-  assert.match(opus, / buffer-mode=unbuffered appsrc name=asrc format=time ! mux\.$/);
+  assert.match(opus, / buffer-mode=unbuffered appsrc name=asrc format=time ! mux\.audio_%u$/);
   const aac = segmentPipeline("/r/x.mp4", { ...format, audio: "aac" });
   assert.match(
     aac,
-    /appsrc name=asrc format=time ! opusdec .* ! voaacenc bitrate=64000 ! aacparse ! mux\.$/,
+    /appsrc name=asrc format=time ! opusdec .* ! voaacenc bitrate=64000 ! aacparse ! mux\.audio_%u$/,
   );
+  // AVI: AAC whatever is asked, and frames repeated where the camera lost some.
+  assert.equal(recordedAudio("avi", "opus"), "aac");
+  assert.equal(recordedAudio("mkv", "opus"), "opus");
+  assert.equal(recordedAudio("mp4", "aac"), "aac");
+  const avi = segmentPipeline("/r/x.avi", {
+    container: "avi",
+    codec: "mjpeg",
+    fps: 30,
+    audio: "aac",
+  });
+  assert.match(avi, /jpegparse ! videorate ! avimux/);
+  for (
+    const text of [
+      opus,
+      aac,
+      avi,
+      segmentPipeline("/r/x.mkv", { ...format, container: "mkv", audio: "opus" }),
+    ]
+  ) {
+    Pipeline.parse(text)[Symbol.dispose]();
+  }
   assert.throws(
     () => segmentPipeline("/r/x.avi", { container: "avi", codec: "mjpeg", fps: 30, audio: "opus" }),
     { name: "TypeError", message: /avi segment cannot hold opus sound/ },

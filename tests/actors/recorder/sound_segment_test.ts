@@ -16,6 +16,7 @@ import { FPS } from "./_media.ts";
 import {
   decodeAudioTrack,
   encodeFlash,
+  encodeFlashJpeg,
   encodeOpus,
   flashS,
   onsetS,
@@ -33,6 +34,10 @@ const CASES: [RecordingContainer, AudioCodec][] = [
   ["mp4", "aac"],
   ["mov", "opus"],
   ["mov", "aac"],
+  ["mkv", "opus"],
+  ["mkv", "aac"],
+  // AVI (an MJPEG camera's container) holds no Opus: its sound is AAC whatever is asked.
+  ["avi", "aac"],
 ];
 
 for (const [container, codec] of CASES) {
@@ -41,7 +46,10 @@ for (const [container, codec] of CASES) {
     try {
       const frames = 90;
       const flashAt = 45; // 1.5 s
-      const video = encodeFlash(frames, flashAt, FPS);
+      const mjpeg = container === "avi";
+      const video = mjpeg
+        ? encodeFlashJpeg(frames, flashAt, FPS)
+        : encodeFlash(frames, flashAt, FPS);
       // The sound starts 130 ms after the video (an audio actor a little behind); the beep is at
       // the flash's capture time, 1.5 s after the first frame.
       const soundStartS = 0.13;
@@ -52,13 +60,15 @@ for (const [container, codec] of CASES) {
         ns: BASE_NS,
         ms: startMs,
         frameNs: FRAME_NS,
-        format: { container, codec: "h264", fps: FPS, audio: codec },
+        format: { container, codec: mjpeg ? "mjpeg" : "h264", fps: FPS, audio: codec },
       });
       // Interleaved as the recorder feeds them: each frame, then the sound up to its time.
       let a = 0;
       video.forEach((v, i) => {
         const t = BASE_NS + i * FRAME_NS;
-        w.push(v.au, { ptsNs: t, keyframe: v.key });
+        // An MJPEG camera that lost frames 20 to 24 (a loaded machine): AVI has no timestamps, and
+        // the flash must still land on its beep (the writer repeats frames into the hole).
+        if (!mjpeg || i < 20 || i > 24) w.push(v.au, { ptsNs: t, keyframe: v.key });
         while (a < packets.length && BASE_NS + soundStartS * 1e9 + packets[a].ptsNs <= t) {
           const p = packets[a++];
           assert.ok(w.pushAudio(p.bytes, {
@@ -78,12 +88,15 @@ for (const [container, codec] of CASES) {
       const file = `${dir}/${path}`;
       const streams = await probeStreams(file);
       assert.deepEqual(streams.map((s) => `${s.type}/${s.codec}`), [
-        "video/h264",
+        mjpeg ? "video/mjpeg" : "video/h264",
         `audio/${codec}`,
       ]);
       const sound = await decodeAudioTrack(file);
       const onset = onsetS(sound);
       const flash = await flashS(file);
+      console.log(
+        `${container}/${codec}: the beep ${((onset - flash) * 1000).toFixed(1)} ms after the flash`,
+      );
       assert.ok(Math.abs(flash - 1.5) < 0.02, `the flash at ${flash} s`);
       assert.ok(
         Math.abs(onset - flash) <= 0.02,
