@@ -25,8 +25,8 @@ export interface RecorderInit {
    */
   raw?: { ring: SharedArrayBuffer; reader: number };
   /**
-   * The camera's sound (the audio actor's Opus ring) and its codec in the file; absent when the
-   * camera has none (`audio = "none"`) or its container records without sound.
+   * The camera's sound (the audio actor's Opus ring) and its codec in the file (mux.ts
+   * recordedAudio: AAC in AVI); absent when the camera has none (`audio = "none"`).
    */
   audio?: { ring: SharedArrayBuffer; reader: number; codec: AudioCodec };
   /** Recording is paused (by a person) or held (the disk floor is reached) from the start. */
