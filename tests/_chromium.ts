@@ -24,18 +24,25 @@ export const CHROMIUM_FLAGS = [
 /** A Chromium context that closes itself and removes its profile at the end of its scope. */
 export type Chromium = BrowserContext & AsyncDisposable;
 
+/** What a test may add to {@linkcode launchChromium}'s defaults. */
+export interface ChromiumOptions {
+  /** More command-line flags, after {@linkcode CHROMIUM_FLAGS}. */
+  args?: string[];
+  viewport?: { width: number; height: number };
+}
+
 /**
- * Starts headless Chromium with a fresh profile and {@linkcode CHROMIUM_FLAGS}
- * (plus `extraArgs`); `await using` closes it and removes the profile, also
- * when the test fails.
+ * Starts headless Chromium with a fresh profile and {@linkcode CHROMIUM_FLAGS};
+ * `await using` closes it and removes the profile, also when the test fails.
  */
-export async function launchChromium(extraArgs: string[] = []): Promise<Chromium> {
+export async function launchChromium(options: ChromiumOptions = {}): Promise<Chromium> {
   const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_FLAGS, ...extraArgs],
+      args: [...CHROMIUM_FLAGS, ...options.args ?? []],
+      ...options.viewport === undefined ? {} : { viewport: options.viewport },
     });
   } catch (e) {
     await Deno.remove(profile, { recursive: true }).catch(() => {});
