@@ -43,6 +43,8 @@ const EMPTY_OPUS = new Uint8Array(1);
 
 /** The lead-in's step: CELT's shortest frame (config 16, narrowband 2.5 ms). */
 const LEAD_STEP_NS = 2_500_000;
+/** Most lead-in steps: 2 s, as MAX_FILL_PACKETS of 20 ms. */
+const MAX_LEAD_STEPS = 800;
 /** A code-3 packet of CELT 2.5 ms frames of 0 bytes each (CBR); byte 1 is the count. */
 const LEAD_FILL = new Uint8Array([(16 << 3) | 3, 0]);
 
@@ -231,7 +233,8 @@ export class SegmentWriter {
    * 1.25 ms; sound that starts before the video starts the track itself.
    */
   #leadIn(audio: AppSrc, at: number): void {
-    let steps = at > 0 ? Math.round(at / LEAD_STEP_NS) : 0;
+    // Bounded as the gaps are (MAX_FILL_PACKETS): past it the clock jumped, and the track starts late.
+    let steps = at > 0 ? Math.min(Math.round(at / LEAD_STEP_NS), MAX_LEAD_STEPS) : 0;
     this.#audioOriginNs = at - steps * LEAD_STEP_NS;
     this.#audioEndNs = this.#audioOriginNs;
     while (steps > 0) {
