@@ -184,13 +184,14 @@ export class SegmentWriter {
    * mp4mux starts every track of a fragmented file at its own time 0 (no
    * edit list), so the audio track must begin where the video does. Its
    * first packet is the one that holds the segment's first instant (its
-   * start up to 20 ms early); a sound that starts later is preceded by empty
-   * Opus packets (a TOC byte and no frame: RFC 6716 §3.2.1, decoded as
-   * silence) back to that instant. A pre-skip in `dOps` for the part before
+   * start up to 20 ms early); a sound that starts later is preceded by
+   * silence in 2.5 ms steps back to that instant ({@linkcode #leadIn}). Matroska
+   * keeps each block's time, so the same packets serve it. A pre-skip in `dOps` for the part before
    * the instant was tried and measured worse with ffmpeg (mp4mux already
    * stretches the first sample), so `dOps` keeps opusenc's own 312. A gap
    * later in the segment (the audio actor restarted) is filled with empty
-   * packets too; a packet that starts before the end of the last one is
+   * Opus packets (a TOC byte and no frame: RFC 6716 §3.2.1, decoded as
+   * silence) of the sound's frame length; a packet that starts before the end of the last one is
    * left out.
    * Returns whether it went in.
    */
