@@ -24,7 +24,7 @@
 import { startEyrie, tempConfig } from "../tests/ui/cli/_eyrie.ts";
 import { viewerReady, viewerStats } from "../tests/ui/http/_whep.ts";
 import { janusInstalled, startJanus } from "./_janus.ts";
-import { cpuSeconds, cpuShare, quantile, rssMiB } from "./_proc.ts";
+import { cpuSeconds, cpuShare, quantile, rssMiB, threadCpuSeconds } from "./_proc.ts";
 import { forwardRtp } from "./_rtp_forward.ts";
 import { burstPhase, burstReport, type BurstResults } from "./_webrtc_burst_phase.ts";
 import { toml, withBrowser } from "./_webrtc_setup.ts";
@@ -79,7 +79,25 @@ const CPU_CAMERA = {
 
 interface CpuSteps {
   base: number;
-  steps: Array<{ viewers: number; decoding: number; cpu: number; perViewer: number }>;
+  steps: Array<{
+    viewers: number;
+    decoding: number;
+    cpu: number;
+    perViewer: number;
+    /** Per viewer, by thread name (worker-N: a Worker; tokio-runtime-w: Deno's I/O threads). */
+    threads: Record<string, number>;
+  }>;
+}
+
+/** Share of one core per thread name over a window of `ms`, with the process's own. */
+async function sharesByThread(pid: number, ms: number) {
+  const a = threadCpuSeconds(pid);
+  const t0 = performance.now();
+  const cpu = await cpuShare(pid, ms);
+  const b = threadCpuSeconds(pid);
+  const secs = (performance.now() - t0) / 1000;
+  const threads = new Map([...b].map(([k, v]) => [k, (v - (a.get(k) ?? 0)) / secs]));
+  return { cpu, threads };
 }
 
 /** CPU share of `pid` with 0, then 1, 5, 20 viewers added by `add(n)`; `frames()` counts theirs. */
@@ -89,7 +107,7 @@ async function cpuPerViewer(
   frames: () => Promise<number[]>,
 ): Promise<CpuSteps> {
   await sleep(SETTLE_MS);
-  const base = await cpuShare(pid, CPU_WINDOW_MS);
+  const { cpu: base, threads: baseThreads } = await sharesByThread(pid, CPU_WINDOW_MS);
   const steps = [];
   let have = 0;
   for (const n of VIEWER_STEPS) {
@@ -98,11 +116,13 @@ async function cpuPerViewer(
     await frames();
     await sleep(SETTLE_MS);
     const before = await frames();
-    const cpu = await cpuShare(pid, CPU_WINDOW_MS);
+    const { cpu, threads: now } = await sharesByThread(pid, CPU_WINDOW_MS);
     const after = await frames();
     // Viewers whose frame count moved during the window.
     const decoding = after.filter((f, i) => f > (before[i] ?? 0)).length;
-    steps.push({ viewers: n, decoding, cpu, perViewer: (cpu - base) / n });
+    const threads: Record<string, number> = {};
+    for (const [name, share] of now) threads[name] = (share - (baseThreads.get(name) ?? 0)) / n;
+    steps.push({ viewers: n, decoding, cpu, perViewer: (cpu - base) / n, threads });
   }
   return { base, steps };
 }
@@ -302,6 +322,16 @@ if (PHASES.includes("cpu")) {
       }) | ${pct(s.perViewer)} | Janus ${j ? pct(j.perViewer) : "—"} | ${
         j ? ratio(s.perViewer, j.perViewer) : "—"
       } |`,
+    );
+  });
+  const top = (t: Record<string, number>) =>
+    Object.entries(t).filter(([, v]) => Math.abs(v) >= 0.0005).sort((a, b) => b[1] - a[1])
+      .slice(0, 5).map(([k, v]) => `${k} ${pct(v)}`).join(", ");
+  eyrieCpu.steps.forEach((s, i) => {
+    const j = janusCpu?.steps[i];
+    notes.push(
+      `per viewer at ${s.viewers}, by thread: eyrie ${top(s.threads)}` +
+        (j ? `; Janus ${top(j.threads)}` : ""),
     );
   });
   notes.push(

@@ -81,5 +81,6 @@ export const CMSG_LEVEL = 8;
 export const CMSG_TYPE = 12;
 export const CMSG_DATA = 16;
 
+export const EBADF = 9;
 export const EINTR = 4;
 export const EAGAIN = 11;

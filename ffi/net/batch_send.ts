@@ -25,6 +25,7 @@
  * @module
  */
 import {
+  EBADF,
   EINTR,
   IOVEC_BYTES,
   MMSGHDR_BYTES,
@@ -59,9 +60,19 @@ function setPointer(v: DataView, at: number, address: bigint): void {
 }
 
 /**
+ * Descriptors probed past the last open one before the search gives up.
+ * Reason: the kernel hands out the lowest free descriptor, so open ones sit
+ * close together; a gap this long means none are left above it.
+ */
+const MAX_FD_GAP = 1024;
+/** Highest descriptor probed at all (a runaway guard). */
+const MAX_FD = 1 << 20;
+
+/**
  * The descriptor of this process's UDP socket bound to `local` (as
  * node:dgram's `address()` reports it), or -1 when there is none, or more
- * than one (SO_REUSEPORT: which would be a guess). Linux: lists
+ * than one (SO_REUSEPORT: which would be a guess). The descriptors are
+ * probed with getsockname(2) from 0 up: Deno lets only --allow-all list
  * /proc/self/fd.
  */
 export function findUdpDescriptor(local: SocketAddress): number {
@@ -70,22 +81,19 @@ export function findUdpDescriptor(local: SocketAddress): number {
   const wantLength = encodeSockaddr(local, want);
   const name = new Uint8Array(SOCKADDR_STORAGE_BYTES);
   const length = new Uint32Array(1);
+  const lengthBytes = new Uint8Array(length.buffer);
   const type = new Uint8Array(4);
   const typeLength = new Uint32Array(1);
   const typeLengthBytes = new Uint8Array(typeLength.buffer);
   let found = -1;
-  let entries: Iterable<Deno.DirEntry>;
-  try {
-    entries = Deno.readDirSync("/proc/self/fd");
-  } catch {
-    return -1;
-  }
-  for (const entry of entries) {
-    const fd = Number(entry.name);
-    if (!Number.isInteger(fd)) continue;
+  for (let fd = 0, gap = 0; gap <= MAX_FD_GAP && fd < MAX_FD; fd++) {
     length[0] = SOCKADDR_STORAGE_BYTES;
-    // Not a socket (ENOTSOCK), or already closed: skipped.
-    if (c.getsockname(fd, name, new Uint8Array(length.buffer)) !== 0) continue;
+    if (c.getsockname(fd, name, lengthBytes) !== 0) {
+      // EBADF: no such descriptor; ENOTSOCK: open, not a socket.
+      gap = errno() === EBADF ? gap + 1 : 0;
+      continue;
+    }
+    gap = 0;
     if (length[0] !== wantLength) continue;
     let same = true;
     for (let i = 0; i < wantLength && same; i++) same = name[i] === want[i];

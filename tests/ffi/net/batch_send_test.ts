@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { DatagramBatch, findUdpDescriptor, UdpSocket } from "../../../ffi/net/mod.ts";
+import { EYRIE_FLAGS } from "../../ui/cli/_eyrie.ts";
 
 function bound(type: "udp4" | "udp6", address: string): Promise<dgram.Socket> {
   const socket = dgram.createSocket(type);
@@ -35,6 +36,17 @@ Deno.test("findUdpDescriptor() finds node:dgram's socket by its address, and not
   } finally {
     socket.close();
   }
+});
+
+Deno.test("findUdpDescriptor() works with eyrie's own permissions, not only --allow-all (Deno guards /proc/self/fd)", async () => {
+  const child = new URL("./_find_child.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...EYRIE_FLAGS, child],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  assert.equal(text, "found", new TextDecoder().decode(out.stderr));
 });
 
 Deno.test("DatagramBatch sends its slots in order with one call, from the borrowed socket's address", async () => {

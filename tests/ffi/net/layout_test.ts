@@ -55,6 +55,7 @@ const CASES: Record<keyof typeof layout, string> = {
   CMSG_LEVEL: "offsetof(struct cmsghdr, cmsg_level)",
   CMSG_TYPE: "offsetof(struct cmsghdr, cmsg_type)",
   CMSG_DATA: "CMSG_LEN(0)",
+  EBADF: "EBADF",
   EINTR: "EINTR",
   EAGAIN: "EAGAIN",
 };
