@@ -31,6 +31,7 @@ import { toml, withBrowser } from "./_webrtc_setup.ts";
 import {
   addJanusViewers,
   addWhepViewers,
+  packetsReceived,
   sequentialSessions,
   waitDecoding,
 } from "./_webrtc_page.ts";
@@ -86,6 +87,13 @@ interface CpuSteps {
     perViewer: number;
     /** Per viewer, by thread name (worker-N: a Worker; tokio-runtime-w: Deno's I/O threads). */
     threads: Record<string, number>;
+    /** Packets the viewers received per second, all of them, over the window. */
+    packetsPerS: number;
+    /**
+     * CPU µs above the base per packet the viewers received: what a packet costs, whether or not
+     * the sender kept up (a sender that falls behind skips packets and spends less per viewer).
+     */
+    usPerPacket: number;
   }>;
 }
 
@@ -105,6 +113,7 @@ async function cpuPerViewer(
   pid: number,
   add: (n: number) => Promise<void>,
   frames: () => Promise<number[]>,
+  packets: () => Promise<number>,
 ): Promise<CpuSteps> {
   await sleep(SETTLE_MS);
   const { cpu: base, threads: baseThreads } = await sharesByThread(pid, CPU_WINDOW_MS);
@@ -116,13 +125,24 @@ async function cpuPerViewer(
     await frames();
     await sleep(SETTLE_MS);
     const before = await frames();
+    const p0 = await packets();
+    const t0 = performance.now();
     const { cpu, threads: now } = await sharesByThread(pid, CPU_WINDOW_MS);
+    const packetsPerS = (await packets() - p0) / ((performance.now() - t0) / 1000);
     const after = await frames();
     // Viewers whose frame count moved during the window.
     const decoding = after.filter((f, i) => f > (before[i] ?? 0)).length;
     const threads: Record<string, number> = {};
     for (const [name, share] of now) threads[name] = (share - (baseThreads.get(name) ?? 0)) / n;
-    steps.push({ viewers: n, decoding, cpu, perViewer: (cpu - base) / n, threads });
+    steps.push({
+      viewers: n,
+      decoding,
+      cpu,
+      perViewer: (cpu - base) / n,
+      threads,
+      packetsPerS,
+      usPerPacket: ((cpu - base) / packetsPerS) * 1e6,
+    });
   }
   return { base, steps };
 }
@@ -227,6 +247,7 @@ if (PHASES.includes("cpu")) {
         eyrie.process.pid,
         async (n) => void await page.evaluate(addWhepViewers, { camera: "cpu", n }),
         () => page.evaluate(waitDecoding, { frames: 10, timeoutMs: 10_000 }),
+        () => page.evaluate(packetsReceived),
       );
       const stats = await viewerStats(eyrie.url, "cpu");
       results.eyrieDropped = stats.dropped;
@@ -257,6 +278,7 @@ if (!PHASES.includes("cpu")) {
         janus.pid,
         async (n) => void await page.evaluate(addJanusViewers, { base: janus.base, n }),
         () => page.evaluate(waitDecoding, { frames: 10, timeoutMs: 10_000 }),
+        () => page.evaluate(packetsReceived),
       );
     } finally {
       await forwarder.stop();
@@ -322,6 +344,16 @@ if (PHASES.includes("cpu")) {
       }) | ${pct(s.perViewer)} | Janus ${j ? pct(j.perViewer) : "—"} | ${
         j ? ratio(s.perViewer, j.perViewer) : "—"
       } |`,
+    );
+  });
+  eyrieCpu.steps.forEach((s, i) => {
+    const j = janusCpu?.steps[i];
+    lines.push(
+      `| CPU per packet received, ${s.viewers} viewers (${Math.round(s.packetsPerS)}${
+        j ? ` / Janus ${Math.round(j.packetsPerS)}` : ""
+      } packets/s) | ${s.usPerPacket.toFixed(1)} µs | Janus ${
+        j ? `${j.usPerPacket.toFixed(1)} µs` : "—"
+      } | ${j ? ratio(s.usPerPacket, j.usPerPacket) : "—"} |`,
     );
   });
   const top = (t: Record<string, number>) =>
