@@ -167,3 +167,15 @@ export async function waitDecoding(args: { frames: number; timeoutMs: number }):
   }
   return got;
 }
+
+/** RTP packets (video) every viewer has received so far, summed (RTCInboundRtpStreamStats). */
+export async function packetsReceived(): Promise<number> {
+  const w = window as unknown as { benchViewers?: RTCPeerConnection[] };
+  let total = 0;
+  for (const pc of w.benchViewers ?? []) {
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === "inbound-rtp" && s.kind === "video") total += s.packetsReceived ?? 0;
+    });
+  }
+  return total;
+}

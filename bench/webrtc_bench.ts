@@ -24,13 +24,14 @@
 import { startEyrie, tempConfig } from "../tests/ui/cli/_eyrie.ts";
 import { viewerReady, viewerStats } from "../tests/ui/http/_whep.ts";
 import { janusInstalled, startJanus } from "./_janus.ts";
-import { cpuSeconds, cpuShare, quantile, rssMiB } from "./_proc.ts";
+import { cpuSeconds, cpuShare, quantile, rssMiB, threadCpuSeconds } from "./_proc.ts";
 import { forwardRtp } from "./_rtp_forward.ts";
 import { burstPhase, burstReport, type BurstResults } from "./_webrtc_burst_phase.ts";
 import { toml, withBrowser } from "./_webrtc_setup.ts";
 import {
   addJanusViewers,
   addWhepViewers,
+  packetsReceived,
   sequentialSessions,
   waitDecoding,
 } from "./_webrtc_page.ts";
@@ -79,7 +80,32 @@ const CPU_CAMERA = {
 
 interface CpuSteps {
   base: number;
-  steps: Array<{ viewers: number; decoding: number; cpu: number; perViewer: number }>;
+  steps: Array<{
+    viewers: number;
+    decoding: number;
+    cpu: number;
+    perViewer: number;
+    /** Per viewer, by thread name (worker-N: a Worker; tokio-runtime-w: Deno's I/O threads). */
+    threads: Record<string, number>;
+    /** Packets the viewers received per second, all of them, over the window. */
+    packetsPerS: number;
+    /**
+     * CPU µs above the base per packet the viewers received: what a packet costs, whether or not
+     * the sender kept up (a sender that falls behind skips packets and spends less per viewer).
+     */
+    usPerPacket: number;
+  }>;
+}
+
+/** Share of one core per thread name over a window of `ms`, with the process's own. */
+async function sharesByThread(pid: number, ms: number) {
+  const a = threadCpuSeconds(pid);
+  const t0 = performance.now();
+  const cpu = await cpuShare(pid, ms);
+  const b = threadCpuSeconds(pid);
+  const secs = (performance.now() - t0) / 1000;
+  const threads = new Map([...b].map(([k, v]) => [k, (v - (a.get(k) ?? 0)) / secs]));
+  return { cpu, threads };
 }
 
 /** CPU share of `pid` with 0, then 1, 5, 20 viewers added by `add(n)`; `frames()` counts theirs. */
@@ -87,9 +113,10 @@ async function cpuPerViewer(
   pid: number,
   add: (n: number) => Promise<void>,
   frames: () => Promise<number[]>,
+  packets: () => Promise<number>,
 ): Promise<CpuSteps> {
   await sleep(SETTLE_MS);
-  const base = await cpuShare(pid, CPU_WINDOW_MS);
+  const { cpu: base, threads: baseThreads } = await sharesByThread(pid, CPU_WINDOW_MS);
   const steps = [];
   let have = 0;
   for (const n of VIEWER_STEPS) {
@@ -98,11 +125,24 @@ async function cpuPerViewer(
     await frames();
     await sleep(SETTLE_MS);
     const before = await frames();
-    const cpu = await cpuShare(pid, CPU_WINDOW_MS);
+    const p0 = await packets();
+    const t0 = performance.now();
+    const { cpu, threads: now } = await sharesByThread(pid, CPU_WINDOW_MS);
+    const packetsPerS = (await packets() - p0) / ((performance.now() - t0) / 1000);
     const after = await frames();
     // Viewers whose frame count moved during the window.
     const decoding = after.filter((f, i) => f > (before[i] ?? 0)).length;
-    steps.push({ viewers: n, decoding, cpu, perViewer: (cpu - base) / n });
+    const threads: Record<string, number> = {};
+    for (const [name, share] of now) threads[name] = (share - (baseThreads.get(name) ?? 0)) / n;
+    steps.push({
+      viewers: n,
+      decoding,
+      cpu,
+      perViewer: (cpu - base) / n,
+      threads,
+      packetsPerS,
+      usPerPacket: ((cpu - base) / packetsPerS) * 1e6,
+    });
   }
   return { base, steps };
 }
@@ -207,6 +247,7 @@ if (PHASES.includes("cpu")) {
         eyrie.process.pid,
         async (n) => void await page.evaluate(addWhepViewers, { camera: "cpu", n }),
         () => page.evaluate(waitDecoding, { frames: 10, timeoutMs: 10_000 }),
+        () => page.evaluate(packetsReceived),
       );
       const stats = await viewerStats(eyrie.url, "cpu");
       results.eyrieDropped = stats.dropped;
@@ -237,6 +278,7 @@ if (!PHASES.includes("cpu")) {
         janus.pid,
         async (n) => void await page.evaluate(addJanusViewers, { base: janus.base, n }),
         () => page.evaluate(waitDecoding, { frames: 10, timeoutMs: 10_000 }),
+        () => page.evaluate(packetsReceived),
       );
     } finally {
       await forwarder.stop();
@@ -302,6 +344,26 @@ if (PHASES.includes("cpu")) {
       }) | ${pct(s.perViewer)} | Janus ${j ? pct(j.perViewer) : "—"} | ${
         j ? ratio(s.perViewer, j.perViewer) : "—"
       } |`,
+    );
+  });
+  eyrieCpu.steps.forEach((s, i) => {
+    const j = janusCpu?.steps[i];
+    lines.push(
+      `| CPU per packet received, ${s.viewers} viewers (${Math.round(s.packetsPerS)}${
+        j ? ` / Janus ${Math.round(j.packetsPerS)}` : ""
+      } packets/s) | ${s.usPerPacket.toFixed(1)} µs | Janus ${
+        j ? `${j.usPerPacket.toFixed(1)} µs` : "—"
+      } | ${j ? ratio(s.usPerPacket, j.usPerPacket) : "—"} |`,
+    );
+  });
+  const top = (t: Record<string, number>) =>
+    Object.entries(t).filter(([, v]) => Math.abs(v) >= 0.0005).sort((a, b) => b[1] - a[1])
+      .slice(0, 5).map(([k, v]) => `${k} ${pct(v)}`).join(", ");
+  eyrieCpu.steps.forEach((s, i) => {
+    const j = janusCpu?.steps[i];
+    notes.push(
+      `per viewer at ${s.viewers}, by thread: eyrie ${top(s.threads)}` +
+        (j ? `; Janus ${top(j.threads)}` : ""),
     );
   });
   notes.push(

@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { usize as size } from "../libc/usize.ts";
 
 const SYMBOLS = {
   SHA1_Init: { parameters: ["buffer"], result: "i32" },
@@ -48,14 +49,6 @@ function libcrypto(): Deno.DynamicLibrary<typeof SYMBOLS>["symbols"] {
     }
   }
   return loaded;
-}
-
-/**
- * A byte count for a `usize` parameter. Deno's FFI takes a number for a usize
- * at run time (its d.ts says bigint); BigInt(n) would allocate per message.
- */
-function size(n: number): bigint {
-  return n as unknown as bigint;
 }
 
 function check(ok: number, what: string): void {

@@ -1,13 +1,14 @@
 /**
  * The libc calls that the other ffi/ modules need and GLib does not offer.
  * {@linkcode writeBytes} is internal to ffi/ (it takes a raw pointer);
- * {@linkcode sendUnixDatagram} and {@linkcode processCpuTime} take no
+ * {@linkcode sendUnixDatagram}, {@linkcode processCpuTime} and {@linkcode usize} take no
  * pointers, so any part may use them.
  *
  * @module
  */
 export { MAX_DATAGRAM_BYTES, sendUnixDatagram } from "./datagram.ts";
 export { processCpuTime } from "./rusage.ts";
+export { usize } from "./usize.ts";
 
 const SYMBOLS = {
   memcpy: { parameters: ["pointer", "buffer", "usize"], result: "pointer" },

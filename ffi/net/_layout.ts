@@ -29,6 +29,7 @@ export const SO_REUSEADDR = 2;
 export const SO_SNDBUF = 7;
 export const SO_RCVBUF = 8;
 export const SO_BROADCAST = 6;
+export const SO_TYPE = 3;
 
 export const IPPROTO_IP = 0;
 export const IP_TOS = 1;
@@ -74,9 +75,12 @@ export const MSG_IOVLEN = 24;
 export const MSG_CONTROL = 32;
 export const MSG_CONTROLLEN = 40;
 export const IOVEC_BYTES = 16;
+// struct mmsghdr (sendmmsg(2)): a msghdr, then the kernel's msg_len, padded to 8.
+export const MMSGHDR_BYTES = 64;
 export const CMSG_LEVEL = 8;
 export const CMSG_TYPE = 12;
 export const CMSG_DATA = 16;
 
+export const EBADF = 9;
 export const EINTR = 4;
 export const EAGAIN = 11;

@@ -16,6 +16,9 @@ const SYMBOLS = {
     parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"],
     result: "i32",
   },
+  // Returns how many messages went out (an int).
+  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
   recvmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
   // Waits on a thread of Deno's blocking pool, so the event loop keeps running.
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },

@@ -13,6 +13,7 @@
  *
  * @module
  */
+export { type BatchResult, DatagramBatch, findUdpDescriptor, MAX_BATCH } from "./batch_send.ts";
 export { SendTarget, UdpSocket, type UdpSocketOptions } from "./udp_socket.ts";
 export { errnoName, SocketError } from "./errors.ts";
 export { familyOf, type SocketAddress } from "./_sockaddr.ts";

@@ -49,6 +49,7 @@ import {
   type SocketAddress,
 } from "./_sockaddr.ts";
 import { SocketError } from "./errors.ts";
+import { usize } from "../libc/usize.ts";
 import { MessageReader } from "./_message.ts";
 
 /** Options of {@linkcode UdpSocket.open}. */
@@ -270,9 +271,7 @@ export class UdpSocket implements Disposable {
     if (length > bytes.length) {
       throw new RangeError(`Cannot send ${length} bytes of a ${bytes.length}-byte buffer`);
     }
-    // Deno's FFI takes a number for a usize at run time (its d.ts says bigint);
-    // BigInt(length) would allocate per packet.
-    const size = length as unknown as bigint;
+    const size = usize(length);
     const sent = to === undefined
       ? libc().sendto(this.#check(), bytes, size, 0, null, 0)
       : libc().sendto(this.#check(), bytes, size, 0, to.sockaddr, to.length);

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { viewerReady, viewerStats } from "../http/_whep.ts";
 import { launchChromium } from "../../_chromium.ts";
+import { patientWebrtc } from "./_patient.ts";
 
 /** Sequential sessions in CI; bench/webrtc_bench.ts runs 200. */
 const SESSIONS = 40;
@@ -51,6 +52,7 @@ Deno.test("The console plays live video in Chromium: one, five at once, sequenti
 
     // 1. `/` shows the camera live: more than 60 frames decoded (a hang guard of 30 s: how fast
     // is the webrtc bench's to measure, not a test's on a loaded machine).
+    await patientWebrtc(page);
     await page.goto(`${eyrie.url}/`);
     const live = await page.evaluate(async () => {
       const w = window as unknown as Eyrie;

@@ -10,6 +10,7 @@ import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { viewerReady } from "../http/_whep.ts";
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { patientWebrtc } from "./_patient.ts";
 
 const CONFIG = `
 [console]
@@ -50,6 +51,7 @@ Deno.test("the console's tiles start muted, Unmute plays a camera's sound (its l
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    await patientWebrtc(page);
     await page.goto(`${eyrie.url}/`);
     const button = page.locator("#camera-door button.sound");
     await button.waitFor({ state: "visible" });

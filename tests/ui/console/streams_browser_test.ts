@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { viewerReady } from "../http/_whep.ts";
 import { launchChromium } from "../../_chromium.ts";
+import { patientWebrtc } from "./_patient.ts";
 
 const CAMERA =
   `source = "test"\npattern = "ball"\nwidth = 640\nheight = 360\nfps = 15\nencoder = "x264"\n`;
@@ -81,14 +82,8 @@ Deno.test("The console's grid plays a camera's sub stream and says so; the one-c
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    // This test is about the stream a tile asks for, not the fallback to LL-HLS: on a loaded
-    // machine WebRTC's first frame may take longer than the player's 4 s.
-    await page.addInitScript(() => {
-      (window as unknown as { eyrieLiveSettings: unknown }).eyrieLiveSettings = {
-        firstFrameMs: { webrtc: 60_000, hls: 8_000, mjpeg: 8_000 },
-        stallMs: 60_000,
-      };
-    });
+    // About the stream a tile asks for, not the fallback to LL-HLS.
+    await patientWebrtc(page);
     await page.goto(`${eyrie.url}/`);
 
     const grid = (id: string, label: string, width: number) =>

@@ -15,6 +15,7 @@ import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { viewerReady } from "../http/_whep.ts";
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { patientWebrtc } from "./_patient.ts";
 import { peakOf } from "../../_spectrum.ts";
 import { fakeMicrophone, makeTone } from "../../_tone.ts";
 import { getJson, until } from "../../faults/_faults.ts";
@@ -59,6 +60,7 @@ audio = "none"
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    await patientWebrtc(page);
     await page.goto(`${eyrie.url}/`);
     const meter = page.locator("#camera-door meter.level");
     const button = page.locator("#camera-door button.talk");
@@ -90,6 +92,7 @@ audio = "none"
     assert.equal(await button.getAttribute("aria-pressed"), "true");
     // Another console sees who holds it.
     const other = await browser.newPage();
+    await patientWebrtc(other);
     await other.goto(`${eyrie.url}/`);
     await until("the other console names the holder", async () => {
       const text = await other.locator("#camera-door .talk-holder").textContent();
