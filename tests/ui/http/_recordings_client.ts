@@ -138,14 +138,14 @@ export async function gstDecodes(file: string): Promise<string> {
 
 /** Decodes every frame with GStreamer's decodebin (any container, any codec); "" when clean. */
 export async function gstDecodesAny(file: string): Promise<string> {
+  // playbin decodes every stream (a segment with sound has two; `decodebin ! fakesink` would
+  // leave the second not linked, an error).
   const r = await tool("gst-launch-1.0", [
     "-q",
-    "filesrc",
-    `location=${file}`,
-    "!",
-    "decodebin",
-    "!",
-    "fakesink",
+    "playbin",
+    `uri=file://${encodeURI(file)}`,
+    "video-sink=fakesink",
+    "audio-sink=fakesink",
   ]);
   return r.code === 0 ? "" : r.out.trim() || `exit ${r.code}`;
 }
