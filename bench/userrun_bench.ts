@@ -4,7 +4,8 @@
 // session). Each part can be left out, to bisect. Runs only when named:
 //
 //   deno task bench userrun [--minutes 8] [--no halfopen,console,dead,sub,sound]
-//     [--halfopen-every 20] [--env K=V] [--gc-log FILE]
+//     [--halfopen-every 20] [--dead 1] [--pattern ball]
+//     [--camera "max_bitrate_kbps = 2000"] [--env K=V] [--gc-log FILE]
 //
 // `--gc-log FILE` runs eyrie with V8's --trace-gc and writes its lines there; each names its
 // isolate (the main thread's or a Worker's), so the heap of each can be followed over the run.
@@ -29,6 +30,15 @@ const opt = (name: string, fallback: string) => {
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 };
 const MINUTES = Number(opt("--minutes", "8"));
+/**
+ * `--pattern snow`: the test camera's picture. "ball" compresses to ~100 kb/s, so rings sized for
+ * `max_bitrate_kbps` take minutes to be written through once; "snow" fills them in seconds.
+ */
+const PATTERN = opt("--pattern", "ball");
+/** `--camera "max_bitrate_kbps = 2000"`: more TOML lines for the test camera. */
+const CAMERA_EXTRA = opt("--camera", "");
+/** `--dead N`: that many dead cameras (to see whether what one costs grows with their number). */
+const DEAD = Number(opt("--dead", "1"));
 const HALFOPEN_EVERY_MS = Number(opt("--halfopen-every", "20")) * 1000;
 const without = new Set(opt("--no", "").split(",").filter((s) => s !== ""));
 const PARTS = ["halfopen", "console", "dead", "sub", "sound"];
@@ -47,7 +57,7 @@ const cam = (id: string, src: string, extra = "") =>
 const front = cam(
   "front",
   "test",
-  `pattern = "ball"\n${without.has("sound") ? 'audio = "none"\n' : ""}${
+  `pattern = "${PATTERN}"\n${CAMERA_EXTRA}\n${without.has("sound") ? 'audio = "none"\n' : ""}${
     without.has("sub") ? "" : "[camera.sub]\nwidth = 640\nheight = 360\n"
   }`,
 );
@@ -58,7 +68,10 @@ const deadPort = (() => {
   l.close();
   return port;
 })();
-const dead = without.has("dead") ? "" : cam("dead", `rtsp://admin:pw@127.0.0.1:${deadPort}/stream`);
+const dead = without.has("dead") ? "" : Array.from(
+  { length: DEAD },
+  (_, i) => cam(i === 0 ? "dead" : `dead${i + 1}`, `rtsp://admin:pw@127.0.0.1:${deadPort}/stream`),
+).join("");
 const file = `${dir}/eyrie.toml`;
 await Deno.writeTextFile(
   file,
