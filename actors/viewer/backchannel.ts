@@ -103,10 +103,13 @@ export class BackchannelLink {
     const target = u.href;
     const hostname = u.hostname.replace(/^\[|\]$/g, "");
     const port = u.port === "" ? 554 : Number(u.port);
+    const connecting = Deno.connect({ hostname, port });
     const conn = await withTimeout(
-      Deno.connect({ hostname, port }),
+      connecting,
       `${hostname}:${port} did not accept a connection`,
     ).catch((e: Error) => {
+      // A connection that comes after the timeout is nobody's: close it.
+      connecting.then((c) => c.close(), () => {});
       throw new Error(`Cannot reach the camera at ${hostname}:${port}: ${e.message}`);
     });
     const reader = new ResponseReader();
@@ -207,15 +210,17 @@ export class BackchannelLink {
   /** Ends the session (TEARDOWN, best effort) and the connection; idempotent. */
   close(): void {
     if (this.#closed !== null) return;
+    // Sound still queued is dropped; the TEARDOWN goes out before the connection closes.
+    this.#queue = [];
     this.#request("TEARDOWN", this.#play);
-    this.#end("closed by eyrie");
+    this.#end("closed by eyrie", { teardown: true });
   }
 
-  #end(cause: string): void {
+  #end(cause: string, options: { teardown?: boolean } = {}): void {
     if (this.#closed !== null) return;
     this.#closed = cause;
     clearInterval(this.#keepAlive);
-    this.#queue = [];
+    if (!options.teardown) this.#queue = [];
     // Let a TEARDOWN already queued go out first.
     const conn = this.#conn;
     (this.#writing ? this.#drained() : Promise.resolve()).finally(() => {

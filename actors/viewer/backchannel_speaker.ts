@@ -37,11 +37,6 @@ export class BackchannelSpeaker implements TalkSpeaker {
     return this.#state;
   }
 
-  /** RTP packets sent to the camera and dropped on a slow link, in all. */
-  get sent(): { sent: number; dropped: number } {
-    return { sent: this.#link?.sent ?? 0, dropped: this.#link?.dropped ?? 0 };
-  }
-
   async open(): Promise<string | null> {
     this.close();
     let p: Pipeline | null = null;
