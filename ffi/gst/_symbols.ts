@@ -80,6 +80,9 @@ export const GST = {
   gst_bin_add: { parameters: ["pointer", "pointer"], result: "i32" },
   gst_bin_get_by_name: { parameters: ["pointer", "buffer"], result: "pointer" },
   gst_element_set_state: { parameters: ["pointer", "i32"], result: "i32" },
+  gst_element_get_clock: { parameters: ["pointer"], result: "pointer" },
+  gst_element_get_base_time: { parameters: ["pointer"], result: "u64" },
+  gst_clock_get_time: { parameters: ["pointer"], result: "u64" },
   gst_element_set_state_nb: {
     name: "gst_element_set_state",
     parameters: ["pointer", "i32"],

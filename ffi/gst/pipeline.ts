@@ -106,6 +106,24 @@ export class Pipeline {
     return new AppSrc(this.#adopt(pointer));
   }
 
+  /**
+   * The pipeline's running time now (its clock's time less its base time,
+   * ns): the time a live source stamps on what it captures at this instant.
+   * Null while the pipeline has no clock (before PLAYING).
+   */
+  runningTimeNs(): number | null {
+    const g = lib();
+    const clock = g.gst_element_get_clock(this.#handle.pointer);
+    if (clock === null) return null;
+    try {
+      const now = BigInt(g.gst_clock_get_time(clock));
+      const base = BigInt(g.gst_element_get_base_time(this.#handle.pointer));
+      return Number(now - base);
+    } finally {
+      g.gst_object_unref(clock);
+    }
+  }
+
   /** The current state (does not wait for a change in progress). */
   get state(): State {
     const states = new Int32Array(2);
