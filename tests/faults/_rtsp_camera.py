@@ -99,9 +99,11 @@ def on_configure(_factory, media):
 BACKCHANNEL = {
     "pcmu": ("payload=0, clock-rate=8000, encoding-name=PCMU", "rtppcmudepay ! mulawdec"),
     "opus": ("payload=98, clock-rate=48000, encoding-name=OPUS", "rtpopusdepay ! opusdec"),
-    "aac": ("payload=99, clock-rate=16000, encoding-name=MPEG4-GENERIC, "
-            "mode=AAC-hbr, sizelength=13, indexlength=3, indexdeltalength=3, "
-            "config=1408, streamtype=5, profile-level-id=1", "rtpmp4gdepay ! avdec_aac"),
+    # fmtp parameters are strings in RTP caps (an int config gives the decoder no codec data).
+    "aac": ("payload=99, clock-rate=16000, encoding-name=MPEG4-GENERIC, mode=(string)AAC-hbr, "
+            "sizelength=(string)13, indexlength=(string)3, indexdeltalength=(string)3, "
+            "config=(string)1408, streamtype=(string)5, profile-level-id=(string)1",
+            "rtpmp4gdepay ! avdec_aac ! audioresample ! audio/x-raw,rate=16000"),
 }
 if args.backchannel:
     # async=false as gst-rtsp-server's test-onvif-backchannel.c has it (a sink waiting to
@@ -109,7 +111,7 @@ if args.backchannel:
     rtp, decode = BACKCHANNEL[args.backchannel_codec]
     factory.set_backchannel_launch(
         f'( capsfilter caps="application/x-rtp, media=audio, {rtp}" name=depay_backchannel '
-        f"! {decode} ! audioconvert ! wavenc ! filesink async=false buffer-mode=unbuffered location={args.backchannel} )")
+        f"! {decode} ! audioconvert ! audio/x-raw,channels=1 ! wavenc ! filesink async=false buffer-mode=unbuffered location={args.backchannel} )")
     # As gst-rtsp-server's test-onvif-backchannel.c: ONVIF media, one per client.
     factory.set_media_gtype(GstRtspServer.RTSPOnvifMedia.__gtype__)
 factory.connect("media-configure", on_configure)
