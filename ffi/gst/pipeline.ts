@@ -70,6 +70,24 @@ export class Pipeline {
     return this.#handle.disposed;
   }
 
+  /**
+   * The pipeline's running time now (ns): its clock's time less its base
+   * time, what a sink compares buffer timestamps against. Null before the
+   * pipeline has a clock (it gets one on its way to PLAYING).
+   */
+  runningTimeNs(): number | null {
+    const pointer = this.#handle.pointer;
+    const clock = lib().gst_element_get_clock(pointer);
+    if (clock === null) return null;
+    try {
+      const now = lib().gst_clock_get_time(clock);
+      const base = lib().gst_element_get_base_time(pointer);
+      return Number(BigInt(now) - BigInt(base));
+    } finally {
+      lib().gst_object_unref(clock);
+    }
+  }
+
   /** The pipeline's bus, owned by the pipeline. */
   get bus(): Bus {
     const pointer = this.#handle.pointer;
@@ -104,24 +122,6 @@ export class Pipeline {
     const pointer = this.#lookup(name);
     this.#assertType(pointer, lib().gst_app_src_get_type(), "an appsrc");
     return new AppSrc(this.#adopt(pointer));
-  }
-
-  /**
-   * The pipeline's running time now (its clock's time less its base time,
-   * ns): the time a live source stamps on what it captures at this instant.
-   * Null while the pipeline has no clock (before PLAYING).
-   */
-  runningTimeNs(): number | null {
-    const g = lib();
-    const clock = g.gst_element_get_clock(this.#handle.pointer);
-    if (clock === null) return null;
-    try {
-      const now = BigInt(g.gst_clock_get_time(clock));
-      const base = BigInt(g.gst_element_get_base_time(this.#handle.pointer));
-      return Number(now - base);
-    } finally {
-      g.gst_object_unref(clock);
-    }
   }
 
   /** The current state (does not wait for a change in progress). */

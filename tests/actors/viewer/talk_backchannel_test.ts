@@ -10,8 +10,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { chromium, type Page } from "playwright-core";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import type { Page } from "playwright-core";
+import { launchChromium } from "../../_chromium.ts";
 import { peakOf } from "../../_spectrum.ts";
 import { fakeMicrophone, makeTone } from "../../_tone.ts";
 import {
@@ -75,10 +75,7 @@ Deno.test({
         camera("plain", plain.url, `audio = "none"\nspeaker = "backchannel"\n`),
     );
     const eyrie = await startEyrie(cfg.file);
-    const browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_FLAGS, ...fakeMicrophone(wav)],
-    });
+    await using browser = await launchChromium({ args: fakeMicrophone(wav) });
     const talkState = async (id: string) =>
       (await getJson<{ talk: TalkState }>(`${eyrie.url}/api/cameras/${id}`)).talk;
     const cameraState = (id: string) => getJson<CameraState>(`${eyrie.url}/api/cameras/${id}`);
@@ -168,7 +165,6 @@ Deno.test({
       assert.equal(cam.actors.find((a) => a.id === "door/viewer")?.restarts ?? 0, 0);
       assert.equal((await cameraState("plain")).status.state, "live");
     } finally {
-      await browser.close();
       await eyrie.stop();
       await door.stop();
       await Deno.remove(dir, { recursive: true });
