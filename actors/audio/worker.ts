@@ -14,8 +14,9 @@
  * ```
  *
  * Ring entries: pts = capture time on the ring clock (ns; the first packet
- * of a run is stamped with the time it came out, the rest follow the
- * pipeline's own timestamps, so 20 ms apart without jitter), duration 20 ms,
+ * of a run maps the pipeline's running time to the ring clock, so its pts
+ * is when its first sample was captured; the rest follow the pipeline's own
+ * timestamps, 20 ms apart without jitter), duration 20 ms,
  * format OPUS, every entry a KEYFRAME (an Opus decoder starts anywhere),
  * DISCONT on the first packet after a gap, aux = samples at 48 kHz.
  *
@@ -177,7 +178,10 @@ runActor<AudioProtocol>(() => {
             const now = performance.now();
             if (s !== null) {
               const pts = s.pts ?? 0;
-              if (discont) baseNs = nowNs() - pts;
+              // A live source stamps each buffer with the running time of its first sample: the
+              // ring time of that instant is now less the running time since (not less `pts`,
+              // which would stamp the capture ~20 ms late: a frame's wait and the encoder's).
+              if (discont) baseNs = nowNs() - (p.runningTimeNs() ?? pts);
               const size = s.size;
               const opus = ring.reserve(size);
               s.copyTo(opus);

@@ -45,6 +45,12 @@ export async function startRtspCamera(
     noInband?: boolean;
     /** A 440 Hz tone as a second track, in this codec. */
     audio?: "opus" | "pcma" | "aac";
+    /**
+     * An ONVIF camera with a speaker: its backchannel (PCMU 8 kHz unless
+     * `backchannelCodec` says otherwise) is decoded into this WAV file.
+     */
+    backchannel?: string;
+    backchannelCodec?: "pcmu" | "opus" | "aac";
   } = {},
 ): Promise<RtspCamera> {
   const args = [RTSP_CAMERA, String(port), "--path", options.path ?? "/stream"];
@@ -60,6 +66,10 @@ export async function startRtspCamera(
   if (options.switchAfterS !== undefined) args.push("--switch-after", String(options.switchAfterS));
   if (options.noInband) args.push("--no-inband");
   if (options.audio !== undefined) args.push("--audio", options.audio);
+  if (options.backchannel !== undefined) args.push("--backchannel", options.backchannel);
+  if (options.backchannelCodec !== undefined) {
+    args.push("--backchannel-codec", options.backchannelCodec);
+  }
   const child = new Deno.Command("/usr/bin/python3", {
     args,
     stdin: "piped", // closed when the test process ends: the camera stops with it
