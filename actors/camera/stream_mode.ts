@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { waitWord } from "../ring/mod.ts";
 
 const WISH = 0;
 const HELD = 1;
@@ -95,8 +96,8 @@ export function setWatched(sab: SharedArrayBuffer, on: boolean): void {
 
 /** Resolves once a WebRTC viewer watches or connects, or after `timeoutMs`. */
 export async function waitWatched(sab: SharedArrayBuffer, timeoutMs: number): Promise<void> {
-  const r = Atomics.waitAsync(new Int32Array(sab), SEEN, 0, timeoutMs);
-  if (r.async) await r.value;
+  // On the coarse clock: a sleeping viewer packetizer wakes only for its timeouts (ring/_tick.ts).
+  await waitWord(new Int32Array(sab), SEEN, 0, timeoutMs);
 }
 
 /** Whether any WebRTC viewer watches or connects now (the main thread's word). */
