@@ -26,6 +26,7 @@ import { busyCause, preflight } from "./preflight.ts";
 import { cameraPipeline, MAIN_SINK, parseSource, type SourceKind } from "./source.ts";
 import {
   decodesEveryPicture,
+  decodesReferencesOnly,
   ES_SINK,
   passthroughPipeline,
   passthroughRawFps,
@@ -88,7 +89,13 @@ runActor<CameraProtocol>(() => {
         : cameraPipeline(cam, src, socket);
       // Passing through, the sub stream is decoded for only while something uses it.
       const subDemand = init.subDemand !== undefined ? new Demand(init.subDemand) : null;
-      const decoding: DecodeCounters = { decoded: 0, behind: 0, every: false, caughtUp: 0 };
+      const decoding: DecodeCounters = {
+        decoded: 0,
+        behind: 0,
+        every: false,
+        caughtUp: 0,
+        skipped: 0,
+      };
       if (screen !== null) {
         pipelineText = `${ScreenCapture.describe(cam, screen, socket)} | ${pipelineText}`;
       }
@@ -194,10 +201,9 @@ runActor<CameraProtocol>(() => {
             const now = performance.now();
             if (sample !== null) {
               if (es !== null) {
-                const every = decodesEveryPicture(cam, {
-                  forViewers,
-                  subUsed: subDemand?.wanted(now) ?? false,
-                });
+                const want = { forViewers, subUsed: subDemand?.wanted(now) ?? false };
+                const every = decodesEveryPicture(cam, want);
+                dec!.referencesOnly = decodesReferencesOnly(cam, want);
                 au!.push(sample);
                 dec!.offer(sample, every);
                 for (let s = es.pull({ timeoutMs: 0 }); s !== null; s = es.pull({ timeoutMs: 0 })) {
