@@ -25,12 +25,15 @@ RUNTIME_PACKAGES=(
 # /usr/bin/python3, not a python from elsewhere on PATH), Janus (the WebRTC
 # bench's anchor), iproute2 (network namespaces and tc netem for link faults),
 # Mosquitto (the MQTT broker and its clients), VLC (an RTSP client) and Xvfb
-# with xsetroot (an X server and a known picture for the screen source).
+# with xsetroot (an X server and a known picture for the screen source), and
+# PulseAudio with ALSA's pulse plugin (a sound server of null sinks for the
+# microphone and speaker tests: this machine has no sound card).
 TEST_PACKAGES=(
   chromium openssl curl ffmpeg libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gcc libc6-dev pkg-config systemd sqlite3 time
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 janus iproute2
   mosquitto mosquitto-clients vlc-bin vlc-plugin-base xvfb x11-xserver-utils coturn
+  pulseaudio pulseaudio-utils libasound2-plugins
 )
 
 log() { printf '[install] %s\n' "$*" >&2; }

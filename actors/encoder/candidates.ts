@@ -13,7 +13,12 @@ export interface EncoderCandidate {
   /** GStreamer factory name. */
   element: string;
   hardware: boolean;
-  /** Offset the element adds to PTS (x264enc: 1000 h). */
+  /**
+   * The smallest PTS the element takes unchanged (x264enc: 1000 h, GstVideoEncoder's `min_pts`).
+   * Frames are pushed from there: below it, the base class shifts every PTS by `min_pts` minus
+   * the first PTS that reaches it, and a frame lost before the encoder (appsrc is leaky) would
+   * shift them all.
+   */
   ptsOffsetNs: number;
   /** Unit of its `bitrate` property, for runtime changes; null when bitrate is set otherwise. */
   bitrateUnit: "kbps" | "bps" | null;
@@ -25,8 +30,18 @@ export interface EncoderCandidate {
   scaler?: { element: string; text: string; memory: string };
 }
 
-/** x264enc starts its timestamps at 1000 hours. */
+/** x264enc's `min_pts`: 1000 hours. */
 export const X264_PTS_OFFSET_NS = 3_600_000_000_000_000;
+
+/** The PTS to push a frame at whose own time is `pts` (ns from the run's first frame). */
+export function pushPts(c: EncoderCandidate, pts: number): number {
+  return pts + c.ptsOffsetNs;
+}
+
+/** The frame time (as given to {@linkcode pushPts}) of an access unit that came out at `outPts`. */
+export function framePts(c: EncoderCandidate, outPts: number): number {
+  return outPts - c.ptsOffsetNs;
+}
 
 /** Auto order, as the design says: hardware first, then software. */
 export const H264_ORDER: readonly EncoderCandidate[] = [

@@ -27,6 +27,8 @@ import {
   type EncoderCandidate,
   encoderPipeline,
   type EncoderSettings,
+  framePts,
+  pushPts,
 } from "./candidates.ts";
 import { LatencyWindow } from "./latency.ts";
 import type { EncoderProtocol, EncoderStats } from "./protocol.ts";
@@ -207,7 +209,7 @@ runActor<EncoderProtocol>(() => {
           const wait = waitFor ? Math.max(0, Math.ceil(deadline - performance.now())) : 0;
           const s = c.sink.pull({ timeoutMs: wait });
           if (s === null) return;
-          const pts = (s.pts ?? 0) - c.candidate.ptsOffsetNs;
+          const pts = framePts(c.candidate, s.pts ?? 0);
           const frame = inFlight.get(pts);
           inFlight.delete(pts);
           const key = s.keyframe;
@@ -387,8 +389,11 @@ runActor<EncoderProtocol>(() => {
                   keyframeWanted = false;
                 }
                 const lend = lendable && !current!.candidate.hardware;
-                if (lend) current!.src.pushBorrowed(reader.view(), { pts, duration: frameNs });
-                else current!.src.push(reader.view(), { pts, duration: frameNs });
+                // At or past the element's min PTS, so what comes out is what went in (see
+                // EncoderCandidate.ptsOffsetNs): `drain()` finds each frame by it.
+                const at = { pts: pushPts(current!.candidate, pts), duration: frameNs };
+                if (lend) current!.src.pushBorrowed(reader.view(), at);
+                else current!.src.push(reader.view(), at);
                 if (inFlight.size >= MAX_IN_FLIGHT) inFlight.delete(inFlight.keys().next().value!);
                 inFlight.set(pts, {
                   captureNs: reader.captureNs,

@@ -70,6 +70,24 @@ export class Pipeline {
     return this.#handle.disposed;
   }
 
+  /**
+   * The pipeline's running time now (ns): its clock's time less its base
+   * time, what a sink compares buffer timestamps against. Null before the
+   * pipeline has a clock (it gets one on its way to PLAYING).
+   */
+  runningTimeNs(): number | null {
+    const pointer = this.#handle.pointer;
+    const clock = lib().gst_element_get_clock(pointer);
+    if (clock === null) return null;
+    try {
+      const now = lib().gst_clock_get_time(clock);
+      const base = lib().gst_element_get_base_time(pointer);
+      return Number(BigInt(now) - BigInt(base));
+    } finally {
+      lib().gst_object_unref(clock);
+    }
+  }
+
   /** The pipeline's bus, owned by the pipeline. */
   get bus(): Bus {
     const pointer = this.#handle.pointer;

@@ -10,14 +10,13 @@
  * keyframe.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { System } from "../../actors/system/mod.ts";
 import { ActorProcess } from "../../actors/runtime/mod.ts";
 import type { Child, SupervisorEvent } from "../../actors/supervisor/mod.ts";
 import { parseConfig } from "../../ui/config/mod.ts";
 import { createApp } from "../../ui/http/app.ts";
 import { serve } from "../../ui/http/serve.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../_chromium.ts";
+import { launchChromium } from "../_chromium.ts";
 import { viewerReady } from "../ui/http/_whep.ts";
 
 const WHEP_PAGE = `<!doctype html><video id=v muted autoplay playsinline></video><script>
@@ -76,11 +75,7 @@ Deno.test("an actor that throws restarts alone, a Worker that hangs or is termin
   const events: SupervisorEvent[] = [];
   system.events.subscribe((e) => events.push(e));
   const server = await serve(createApp(system), { hostname: "127.0.0.1", port: 0 });
-  const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-  });
+  await using browser = await launchChromium();
   try {
     await viewerReady(server.url, "front");
     const page = await browser.newPage();
@@ -165,10 +160,8 @@ Deno.test("an actor that throws restarts alone, a Worker that hangs or is termin
     assert.equal(viewer, viewerBefore, "the viewer actor never restarted");
     console.log(report.join("\n"));
   } finally {
-    await browser.close();
     await server.close();
     await system.stop();
-    await Deno.remove(profile, { recursive: true });
     await Deno.remove(dataDir, { recursive: true });
   }
 });

@@ -111,6 +111,13 @@ Deno.test("The camera actor's stamps survive x264 at 1 Mbps and decode back to e
     // The stamp and the ring's capture time are read together, on the same machine.
     const captureMs = units[i].captureNs / 1e6;
     assert.ok(Math.abs(captureMs - stamps[i]) < 20, `frame ${i}: ${stamps[i]} vs ${captureMs}`);
-    if (i > 0) assert.ok(stamps[i] > stamps[i - 1], "capture times increase");
+    // Whole milliseconds: two frames copied in the same millisecond (a camera Worker catching
+    // up after a stall on a loaded machine) carry the same stamp.
+    if (i > 0) {
+      assert.ok(
+        stamps[i] >= stamps[i - 1],
+        `capture times never go back: frame ${i} ${stamps[i]} after ${stamps[i - 1]}`,
+      );
+    }
   }
 });

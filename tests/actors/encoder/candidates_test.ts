@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { elementAvailable, Pipeline } from "../../../ffi/gst/mod.ts";
-import { candidatesFor, encoderPipeline, H264_ORDER } from "../../../actors/encoder/candidates.ts";
+import {
+  candidatesFor,
+  encoderPipeline,
+  framePts,
+  H264_ORDER,
+  pushPts,
+} from "../../../actors/encoder/candidates.ts";
 import { LatencyWindow } from "../../../actors/encoder/latency.ts";
 
 const SETTINGS = { width: 320, height: 240, fps: 30, bitrateKbps: 1000, gop: 30, jpegQuality: 80 };
@@ -88,4 +94,27 @@ Deno.test("encoderPipeline() gives every hardware encoder its own scaler for the
   // Software encoders have no hardware scaler to use.
   const x264 = H264_ORDER.find((c) => c.element === "x264enc")!;
   assert.match(encoderPipeline(x264, s, "I420", input, { hardwareScaler: true }), /videoscale/);
+});
+
+Deno.test("an access unit comes out of each installed software encoder at the time its frame went in, whatever the first frame's time (a frame lost before the encoder shifts nothing)", () => {
+  // GstVideoEncoder shifts every PTS by `min_pts` minus the first PTS that reaches it when that
+  // is below `min_pts` (x264enc's 1000 h): a first frame lost in the leaky appsrc used to shift
+  // every later one, so the encoder matched no access unit to its frame's capture time.
+  for (const c of H264_ORDER.filter((c) => !c.hardware && elementAvailable(c.element))) {
+    using p = Pipeline.parse(encoderPipeline(c, SETTINGS, "I420"));
+    const src = p.appSrc("src");
+    const sink = p.appSink("out");
+    p.setState("playing", { timeoutMs: 5000 });
+    const frame = new Uint8Array(SETTINGS.width * SETTINGS.height * 3 / 2).fill(128);
+    // The run's first frame (time 0) never reached the encoder: the first it sees is at 84.6 ms.
+    const times = [84_623_104, 118_000_000, 346_849_280, 380_182_613];
+    const out: number[] = [];
+    for (const t of times) {
+      src.push(frame, { pts: pushPts(c, t), duration: 33_333_333 });
+      const s = sink.pull({ timeoutMs: 5000 });
+      assert.ok(s !== null, `${c.element}: an access unit for the frame at ${t} ns`);
+      out.push(framePts(c, s.pts!));
+    }
+    assert.deepEqual(out, times, c.element);
+  }
 });

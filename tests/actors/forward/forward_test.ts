@@ -7,113 +7,40 @@
  * certificate of the hub's CA is refused by eyrie's own sender and says why.
  */
 import assert from "node:assert/strict";
-import { acceptPin, initCa, issueCert } from "../../../certs/mod.ts";
-import { EYRIE_FLAGS, MAIN, startEyrie, tempConfig } from "../../ui/cli/_eyrie.ts";
-import { run, until } from "../_camera_tree.ts";
+import { acceptPin, issueCert } from "../../../certs/mod.ts";
+import { startEyrie, tempConfig } from "../../ui/cli/_eyrie.ts";
+import {
+  assertDecoded,
+  assertSent,
+  cameraConfig,
+  refusedForward,
+  startReceiver,
+  twoSites,
+} from "./_two_sites.ts";
 
 /** Five seconds of video: the refused forward reports long before the receiver is done. */
 const COUNT = 150;
 
 Deno.test("a camera forwards over mTLS to eyrie receive --tls, and a pin mismatch is refused by the sender", async () => {
   await using cfg = await tempConfig("");
-  // Two installations: the hub (receiver) and the camera device (sender), each with its own CA.
-  const hubData = `${cfg.dir}/hub`;
-  const hubCerts = `${hubData}/certs`;
-  const camCerts = `${cfg.dir}/data/certs`;
-  await initCa({ dir: hubCerts, algorithm: "ed25519" });
-  await initCa({ dir: camCerts, algorithm: "p256" });
-  const hub = await issueCert(hubCerts, { kind: "server", name: "console" });
-  const decoy = await issueCert(hubCerts, { kind: "server", name: "decoy" });
-  // The hub issues the camera's client certificate; the camera keeps it with the hub's CA.
-  await issueCert(hubCerts, { kind: "client", name: "garage" });
-  await Deno.mkdir(`${camCerts}/client`, { recursive: true, mode: 0o700 });
-  for (const ext of ["crt", "key"]) {
-    await Deno.copyFile(`${hubCerts}/client/garage.${ext}`, `${camCerts}/client/garage.${ext}`);
-    await Deno.chmod(`${camCerts}/client/garage.${ext}`, 0o600);
-  }
-  await Deno.copyFile(`${hubCerts}/ca.crt`, `${cfg.dir}/hub-ca.crt`);
-  await acceptPin(camCerts, "hub", hub.fingerprint256);
-  await acceptPin(camCerts, "wrong", decoy.fingerprint256);
+  const sites = await twoSites(cfg.dir);
+  const decoy = await issueCert(sites.hubCerts, { kind: "server", name: "decoy" });
+  await acceptPin(sites.camCerts, "wrong", decoy.fingerprint256);
 
   const out = `${cfg.dir}/front.h264`;
-  const receiver = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...EYRIE_FLAGS,
-      MAIN,
-      "receive",
-      "--tls",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "0",
-      "--data-dir",
-      hubData,
-      "--count",
-      String(COUNT),
-      "--out",
-      out,
-      "--json",
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(60_000),
-  }).spawn();
-  let stderr = "";
-  const pump = (async () => {
-    for await (const chunk of receiver.stderr.pipeThrough(new TextDecoderStream())) stderr += chunk;
-  })();
-  const stdout = new Response(receiver.stdout).text();
-  await until("the receiver to listen", () => /receiving on 127\.0\.0\.1:\d+/.test(stderr), 30_000);
-  const port = Number(/receiving on 127\.0\.0\.1:(\d+)/.exec(stderr)![1]);
-  assert.match(stderr, new RegExp(`--accept ${hub.fingerprint256}`));
-
-  await Deno.writeTextFile(
-    cfg.file,
-    `
-[console]
-listen = "127.0.0.1:0"
-[[camera]]
-id = "front"
-source = "test"
-width = 320
-height = 240
-fps = 30
-encoder = "x264"
-[[camera.forward]]
-host = "127.0.0.1"
-port = ${port}
-remote = "hub"
-cert = "garage"
-ca = "hub-ca.crt"
-[[camera.forward]]
-host = "127.0.0.1"
-port = ${port}
-remote = "wrong"
-cert = "garage"
-ca = "hub-ca.crt"
-`,
-    { append: true },
-  );
+  const receiver = await startReceiver(sites, ["--tls"], out, COUNT);
+  const forward = (remote: string) =>
+    `[[camera.forward]]\nhost = "127.0.0.1"\nport = ${receiver.port}\nremote = "${remote}"\ncert = "garage"\nca = "hub-ca.crt"\n`;
+  await Deno.writeTextFile(cfg.file, cameraConfig(forward("hub") + forward("wrong")), {
+    append: true,
+  });
   const eyrie = await startEyrie(cfg.file);
   try {
     // While the receiver runs: the forward pinned to the decoy is refused by eyrie's own sender.
-    type Stats = {
-      state: string;
-      cause: string | null;
-      lastError: string | null;
-      sent: number;
-      connects: number;
-    };
-    let stats: Record<string, Stats> = {};
-    await until("the refused forward to report its reason", () => {
-      fetch(`${eyrie.url}/api/cameras/front`).then((r) => r.json()).then((c) => (stats = c.stats));
-      return stats["forward[1]"]?.lastError?.includes("matches none of") ?? false;
-    }, 20_000);
-    const refused = stats["forward[1]"];
+    const refused = await refusedForward(eyrie.url, 1, "matches none of");
     assert.equal(
       refused.lastError,
-      `The server certificate ${hub.fingerprint256} matches none of the 1 pin(s)`,
+      `The server certificate ${sites.hubFingerprint} matches none of the 1 pin(s)`,
     );
     assert.equal(refused.state, "offline");
     assert.equal(refused.cause, refused.lastError);
@@ -123,31 +50,14 @@ ca = "hub-ca.crt"
       /"msg":"forward 1 to 127\.0\.0\.1:\d+: offline".*matches none of the 1 pin/,
     );
 
-    const status = await receiver.status;
-    await pump;
+    const status = await receiver.done();
+    const stderr = receiver.stderr();
     assert.equal(status.code, 0, stderr);
     assert.match(stderr, /sender connected: garage/);
     assert.match(stderr, new RegExp(`${COUNT} H\\.264 access units \\(\\d+ bytes\\) written`));
-    const lines = (await stdout).trim().split("\n").map((l) => JSON.parse(l));
-    assert.equal(lines.at(-1).written, COUNT);
-
-    const probe = await run("ffprobe", [
-      "-v",
-      "error",
-      "-count_frames",
-      "-show_entries",
-      "stream=codec_name,width,height,nb_read_frames",
-      "-of",
-      "json",
-      out,
-    ]);
-    assert.equal(probe.code, 0, probe.out);
-    const stream = JSON.parse(probe.out).streams[0];
-    assert.equal(stream.codec_name, "h264");
-    assert.equal(stream.width, 320);
-    assert.equal(stream.nb_read_frames, String(COUNT));
-    const good = (await (await fetch(`${eyrie.url}/api/cameras/front`)).json()).stats["forward[0]"];
-    assert.ok(good.connects >= 1 && good.sent >= COUNT, JSON.stringify(good));
+    assert.equal((await receiver.lines()).at(-1)!.written, COUNT);
+    await assertDecoded(out, COUNT);
+    await assertSent(eyrie.url, COUNT);
   } finally {
     await eyrie.stop();
   }

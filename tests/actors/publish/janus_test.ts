@@ -7,8 +7,7 @@
  * started again replaces the mountpoint it left; a clean stop removes it.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 import { freeTcpPort, janusInstalled, listMountpoints, startJanus } from "../../_janus.ts";
 import { watchJanus } from "../../_janus_viewer.ts";
 import { type Running, startEyrie, tempConfig } from "../../ui/cli/_eyrie.ts";
@@ -41,7 +40,6 @@ Deno.test({
   async fn() {
     const httpPort = freeTcpPort();
     const janusDir = await Deno.makeTempDir({ prefix: "eyrie-janus-" });
-    const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
     await using cfg = await tempConfig(`
 [console]
 listen = "127.0.0.1:0"
@@ -64,10 +62,7 @@ gop = 15
 `);
     let janus = await startJanus(janusDir, { httpPort, adminKey: ADMIN_KEY });
     let eyrie = await startEyrie(cfg.file);
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_FLAGS,
-    });
+    await using browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const watch = async () => {
@@ -141,11 +136,9 @@ gop = 15
       assert.equal(await eyrie.stop(), 0);
       assert.deepEqual(await listMountpoints(janus.base), []);
     } finally {
-      await browser.close();
       await eyrie.stop();
       await janus.stop();
       await Deno.remove(janusDir, { recursive: true });
-      await Deno.remove(profile, { recursive: true });
     }
   },
 });

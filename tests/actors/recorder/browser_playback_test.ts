@@ -4,7 +4,6 @@
 // parseRange()/contentRange(), including a segment cut by a crash.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import {
   contentRange,
   parseRange,
@@ -13,7 +12,7 @@ import {
   unsatisfiedRange,
 } from "../../../actors/recorder/mod.ts";
 import { makeSegment } from "./_media.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 
 const PLAY_TIMEOUT_MS = 20_000;
 
@@ -45,7 +44,6 @@ async function serveSegment(file: string, req: Request, ranges: string[]): Promi
 
 Deno.test("Chromium plays a whole segment and a crash-cut, repaired one to their last frame", async () => {
   const dir = await Deno.makeTempDir();
-  const profile = await Deno.makeTempDir();
   const whole = join(dir, "whole.mp4");
   const cut = join(dir, "cut.mp4");
   await makeSegment(whole, 90);
@@ -62,10 +60,7 @@ Deno.test("Chromium plays a whole segment and a crash-cut, repaired one to their
       headers: { "content-type": "text/html" },
     });
   });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-  });
+  await using context = await launchChromium();
   try {
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${server.addr.port}/`);
@@ -101,9 +96,7 @@ Deno.test("Chromium plays a whole segment and a crash-cut, repaired one to their
       "Chromium asked for ranges",
     );
   } finally {
-    await context.close();
     await server.shutdown();
     await Deno.remove(dir, { recursive: true });
-    await Deno.remove(profile, { recursive: true });
   }
 });

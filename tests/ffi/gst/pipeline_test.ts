@@ -154,3 +154,23 @@ Deno.test("debianPackageFor() agrees with dpkg for every installed element it na
   }
   assert.ok(checked >= 15, `only ${checked} elements are installed`);
 });
+
+Deno.test("runningTimeNs() is null before the pipeline has a clock, then follows the clock from the moment it plays", async () => {
+  using p = Pipeline.parse("audiotestsrc is-live=true ! fakesink sync=true");
+  assert.equal(p.runningTimeNs(), null);
+  p.setState("playing", { timeoutMs: 5000 });
+  const beforeA = performance.now();
+  const a = p.runningTimeNs();
+  const afterA = performance.now();
+  assert.ok(a !== null && a >= 0, `${a}`);
+  await new Promise((r) => setTimeout(r, 200));
+  const beforeB = performance.now();
+  const b = p.runningTimeNs()!;
+  const afterB = performance.now();
+  // The pipeline's clock (the monotonic system clock here) moves as performance.now() does:
+  // what passed between the two readings lies between the brackets around them (1 ms slack
+  // for performance.now()'s rounding).
+  const passedMs = (b - a) / 1e6;
+  assert.ok(passedMs >= beforeB - afterA - 1, `${passedMs} ms, at least ${beforeB - afterA}`);
+  assert.ok(passedMs <= afterB - beforeA + 1, `${passedMs} ms, at most ${afterB - beforeA}`);
+});

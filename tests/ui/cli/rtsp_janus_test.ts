@@ -5,8 +5,7 @@
  * server that serves the browsers.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 import { janusInstalled, startJanus } from "../../_janus.ts";
 import { watchJanus } from "../../_janus_viewer.ts";
 import { DEFAULT_GRANT } from "../../../ui/auth/grant.ts";
@@ -47,7 +46,6 @@ gop = 15
     }
     const eyrie = await startEyrie(cfg.file);
     const janusDir = await Deno.makeTempDir({ prefix: "eyrie-janus-" });
-    const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
     try {
       const janus = await startJanus(janusDir, {
         mountpoints: `
@@ -70,26 +68,19 @@ eyrie-h: {
           if (Date.now() > deadline) throw new Error(`Janus got no video:\n${await janus.log()}`);
           await new Promise((r) => setTimeout(r, 200));
         }
-        const browser = await chromium.launchPersistentContext(profile, {
-          executablePath: CHROMIUM_PATH,
-          args: CHROMIUM_FLAGS,
+        await using browser = await launchChromium();
+        const page = await browser.newPage();
+        // Janus's own origin: Chromium lets no other page fetch from loopback.
+        await page.goto(`${janus.base}/info`);
+        const got = await page.evaluate(watchJanus, {
+          base: janus.base,
+          id: 7,
+          frames: 30,
+          timeoutMs: 30_000,
         });
-        try {
-          const page = await browser.newPage();
-          // Janus's own origin: Chromium lets no other page fetch from loopback.
-          await page.goto(`${janus.base}/info`);
-          const got = await page.evaluate(watchJanus, {
-            base: janus.base,
-            id: 7,
-            frames: 30,
-            timeoutMs: 30_000,
-          });
-          assert.equal(got.error, null, await janus.log());
-          assert.ok(got.decoded >= 30, `${got.decoded} frames decoded\n${await janus.log()}`);
-          assert.equal(got.width, 320);
-        } finally {
-          await browser.close();
-        }
+        assert.equal(got.error, null, await janus.log());
+        assert.ok(got.decoded >= 30, `${got.decoded} frames decoded\n${await janus.log()}`);
+        assert.equal(got.width, 320);
         assert.match(eyrie.logs(), /"rtsp session opened".*"user":"janus"/);
       } finally {
         await janus.stop();
@@ -97,7 +88,6 @@ eyrie-h: {
     } finally {
       assert.equal(await eyrie.stop(), 0);
       await Deno.remove(janusDir, { recursive: true });
-      await Deno.remove(profile, { recursive: true });
     }
   },
 });

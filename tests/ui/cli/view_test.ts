@@ -198,117 +198,74 @@ Deno.test({
   },
 });
 
+/**
+ * `eyrie view SCHEME://127.0.0.1:0` listens with a server certificate of its
+ * own CA; a camera whose `[[camera.forward]]` (`transport`) holds a client
+ * certificate of that CA connects; the window shows the bars at the sender's
+ * rate, and the view ends when the sender leaves.
+ */
+async function forwardedView(scheme: "tls" | "quic", listening: RegExp, transport: string) {
+  const x = await startXvfb({ width: 640, height: 480 });
+  await using cfg = await tempConfig("");
+  // One installation's CA issues the viewer's server certificate and the camera's client one.
+  const viewCerts = `${cfg.dir}/viewer/certs`;
+  const camCerts = `${cfg.dir}/data/certs`;
+  await initCa({ dir: viewCerts, algorithm: "p256" });
+  await initCa({ dir: camCerts, algorithm: "p256" });
+  const server = await issueCert(viewCerts, { kind: "server", name: "console" });
+  await issueCert(viewCerts, { kind: "client", name: "garage" });
+  await Deno.mkdir(`${camCerts}/client`, { recursive: true, mode: 0o700 });
+  for (const ext of ["crt", "key"]) {
+    await Deno.copyFile(`${viewCerts}/client/garage.${ext}`, `${camCerts}/client/garage.${ext}`);
+  }
+  await Deno.copyFile(`${viewCerts}/ca.crt`, `${cfg.dir}/viewer-ca.crt`);
+  await acceptPin(camCerts, "viewer", server.fingerprint256);
+  const view = startView(x.display, [`${scheme}://127.0.0.1:0`, "--certs", viewCerts]);
+  try {
+    await until("the viewer to listen", () => listening.test(view.stderr()));
+    const port = Number(listening.exec(view.stderr())![1]);
+    assert.match(view.stderr(), new RegExp(`--accept ${server.fingerprint256}`));
+    await Deno.writeTextFile(
+      cfg.file,
+      `${CAMERA}  [[camera.forward]]\n${transport}  host = "127.0.0.1"\n  port = ${port}\n` +
+        `  remote = "viewer"\n  cert = "garage"\n  ca = "viewer-ca.crt"\n`,
+      { append: true },
+    );
+    const eyrie = await startEyrie(cfg.file);
+    try {
+      await until("five seconds of figures", () => view.lines.length >= 5);
+      assertBars(await screenshot(x.display, { width: 640, height: 480 }), W, H);
+      const seen = steady(view.lines.slice(-3).map(figures));
+      assertFps(seen.fps, (await sender(eyrie)).fps);
+      assert.equal(seen.loss, 0);
+      // The forward carries the capture time: a latency on the same machine's clock.
+      assert.match(view.lines.at(-1)!, /latency \d+ ms/);
+    } finally {
+      await eyrie.stop();
+    }
+    assert.equal(await view.done, 0, view.stderr());
+    assert.match(view.stderr(), /view ended: the stream ended \(garage left\); \d+ access units/);
+  } finally {
+    try {
+      view.process.kill("SIGKILL");
+    } catch { /* it ended */ }
+    await view.done;
+    await x.stop();
+  }
+}
+
 Deno.test({
   name:
     "eyrie view tls:// listens for a [[camera.forward]] sender, shows its camera, and ends when it leaves",
   ignore,
-  async fn() {
-    const x = await startXvfb({ width: 640, height: 480 });
-    await using cfg = await tempConfig("");
-    // One installation's CA issues the viewer's server certificate and the camera's client one.
-    const viewCerts = `${cfg.dir}/viewer/certs`;
-    const camCerts = `${cfg.dir}/data/certs`;
-    await initCa({ dir: viewCerts, algorithm: "p256" });
-    await initCa({ dir: camCerts, algorithm: "p256" });
-    const server = await issueCert(viewCerts, { kind: "server", name: "console" });
-    await issueCert(viewCerts, { kind: "client", name: "garage" });
-    await Deno.mkdir(`${camCerts}/client`, { recursive: true, mode: 0o700 });
-    for (const ext of ["crt", "key"]) {
-      await Deno.copyFile(`${viewCerts}/client/garage.${ext}`, `${camCerts}/client/garage.${ext}`);
-    }
-    await Deno.copyFile(`${viewCerts}/ca.crt`, `${cfg.dir}/viewer-ca.crt`);
-    await acceptPin(camCerts, "viewer", server.fingerprint256);
-    const view = startView(x.display, ["tls://127.0.0.1:0", "--certs", viewCerts]);
-    try {
-      await until("the viewer to listen", () => /forward on 127\.0\.0\.1:\d+/.test(view.stderr()));
-      const port = Number(/forward on 127\.0\.0\.1:(\d+)/.exec(view.stderr())![1]);
-      assert.match(view.stderr(), new RegExp(`--accept ${server.fingerprint256}`));
-      await Deno.writeTextFile(
-        cfg.file,
-        `${CAMERA}  [[camera.forward]]\n  host = "127.0.0.1"\n  port = ${port}\n` +
-          `  remote = "viewer"\n  cert = "garage"\n  ca = "viewer-ca.crt"\n`,
-        { append: true },
-      );
-      const eyrie = await startEyrie(cfg.file);
-      try {
-        await until("five seconds of figures", () => view.lines.length >= 5);
-        assertBars(await screenshot(x.display, { width: 640, height: 480 }), W, H);
-        const seen = steady(view.lines.slice(-3).map(figures));
-        assertFps(seen.fps, (await sender(eyrie)).fps);
-        assert.equal(seen.loss, 0);
-        // The forward carries the capture time: a latency on the same machine's clock.
-        assert.match(view.lines.at(-1)!, /latency \d+ ms/);
-      } finally {
-        await eyrie.stop();
-      }
-      assert.equal(await view.done, 0, view.stderr());
-      assert.match(view.stderr(), /view ended: the stream ended \(garage left\); \d+ access units/);
-    } finally {
-      try {
-        view.process.kill("SIGKILL");
-      } catch { /* it ended */ }
-      await view.done;
-      await x.stop();
-    }
-  },
+  fn: () => forwardedView("tls", /mutual-TLS forward on 127\.0\.0\.1:(\d+)/, ""),
 });
 
 Deno.test({
   name:
     "eyrie view quic:// listens for a QUIC [[camera.forward]] sender, shows its camera, and ends when it leaves",
   ignore,
-  async fn() {
-    const x = await startXvfb({ width: 640, height: 480 });
-    await using cfg = await tempConfig("");
-    // One installation's CA issues the viewer's server certificate and the camera's client one.
-    const viewCerts = `${cfg.dir}/viewer/certs`;
-    const camCerts = `${cfg.dir}/data/certs`;
-    await initCa({ dir: viewCerts, algorithm: "p256" });
-    await initCa({ dir: camCerts, algorithm: "p256" });
-    const server = await issueCert(viewCerts, { kind: "server", name: "console" });
-    await issueCert(viewCerts, { kind: "client", name: "garage" });
-    await Deno.mkdir(`${camCerts}/client`, { recursive: true, mode: 0o700 });
-    for (const ext of ["crt", "key"]) {
-      await Deno.copyFile(`${viewCerts}/client/garage.${ext}`, `${camCerts}/client/garage.${ext}`);
-    }
-    await Deno.copyFile(`${viewCerts}/ca.crt`, `${cfg.dir}/viewer-ca.crt`);
-    await acceptPin(camCerts, "viewer", server.fingerprint256);
-    const view = startView(x.display, ["quic://127.0.0.1:0", "--certs", viewCerts]);
-    try {
-      await until(
-        "the viewer to listen",
-        () => /QUIC forward on 127\.0\.0\.1:\d+/.test(view.stderr()),
-      );
-      const port = Number(/QUIC forward on 127\.0\.0\.1:(\d+)/.exec(view.stderr())![1]);
-      assert.match(view.stderr(), new RegExp(`--accept ${server.fingerprint256}`));
-      await Deno.writeTextFile(
-        cfg.file,
-        `${CAMERA}  [[camera.forward]]\n  transport = "quic"\n  host = "127.0.0.1"\n  port = ${port}\n` +
-          `  remote = "viewer"\n  cert = "garage"\n  ca = "viewer-ca.crt"\n`,
-        { append: true },
-      );
-      const eyrie = await startEyrie(cfg.file);
-      try {
-        await until("five seconds of figures", () => view.lines.length >= 5);
-        assertBars(await screenshot(x.display, { width: 640, height: 480 }), W, H);
-        const seen = steady(view.lines.slice(-3).map(figures));
-        assertFps(seen.fps, (await sender(eyrie)).fps);
-        assert.equal(seen.loss, 0);
-        // The RTP timestamp carries the capture time: a latency on the same machine's clock.
-        assert.match(view.lines.at(-1)!, /latency \d+ ms/);
-      } finally {
-        await eyrie.stop();
-      }
-      assert.equal(await view.done, 0, view.stderr());
-      assert.match(view.stderr(), /view ended: the stream ended \(garage left\); \d+ access units/);
-    } finally {
-      try {
-        view.process.kill("SIGKILL");
-      } catch { /* it ended */ }
-      await view.done;
-      await x.stop();
-    }
-  },
+  fn: () => forwardedView("quic", /QUIC forward on 127\.0\.0\.1:(\d+)/, `  transport = "quic"\n`),
 });
 
 Deno.test({

@@ -6,10 +6,9 @@
  * browser serve every step.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { viewerReady, viewerStats } from "../http/_whep.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 
 /** Sequential sessions in CI; bench/webrtc_bench.ts runs 200. */
 const SESSIONS = 40;
@@ -43,11 +42,7 @@ interface Eyrie {
 Deno.test("The console plays live video in Chromium: one, five at once, sequential sessions, and the latency probe", async () => {
   await using cfg = await tempConfig(CONFIG);
   const eyrie = await startEyrie(cfg.file);
-  const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-  });
+  await using browser = await launchChromium();
   try {
     await viewerReady(eyrie.url, "front");
     const page = await browser.newPage();
@@ -214,8 +209,6 @@ Deno.test("The console plays live video in Chromium: one, five at once, sequenti
     assert.equal(ended.stalled, 0);
     assert.ok(ended.closed >= SESSIONS + 5, JSON.stringify(ended));
   } finally {
-    await browser.close();
-    await Deno.remove(profile, { recursive: true });
     assert.equal(await eyrie.stop(), 0);
   }
 });

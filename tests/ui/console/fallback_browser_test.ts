@@ -10,10 +10,10 @@
  * plays MJPEG.
  */
 import assert from "node:assert/strict";
-import { chromium, type Page, type Route } from "playwright-core";
+import { type Page, type Route } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { viewerReady } from "../http/_whep.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 
 const CONFIG = `
 [console]
@@ -78,11 +78,7 @@ async function playing(page: Page, mode: string, label: string): Promise<void> {
 Deno.test("The live tile falls back WebRTC → LL-HLS → MJPEG, says which plays, and moves back up", async () => {
   await using cfg = await tempConfig(CONFIG);
   const eyrie = await startEyrie(cfg.file);
-  const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-  });
+  await using browser = await launchChromium();
   try {
     await viewerReady(eyrie.url, "front");
     const page = await browser.newPage();
@@ -132,8 +128,6 @@ Deno.test("The live tile falls back WebRTC → LL-HLS → MJPEG, says which play
     await playing(page, "webrtc", "WebRTC");
     assert.deepEqual(errors, []);
   } finally {
-    await browser.close();
-    await Deno.remove(profile, { recursive: true });
     await eyrie.stop();
   }
 });

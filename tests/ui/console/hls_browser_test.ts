@@ -6,9 +6,8 @@
  * CDN) and takes the low-latency path (blocking reloads, parts).
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 
 const CONFIG = `
 [console]
@@ -32,11 +31,7 @@ const FRAMES = 30;
 Deno.test("hls.js from eyrie plays a camera's LL-HLS in Chromium, parts and blocking reloads included", async () => {
   await using cfg = await tempConfig(CONFIG);
   const eyrie = await startEyrie(cfg.file);
-  const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-  });
+  await using browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors: string[] = [];
@@ -67,8 +62,6 @@ Deno.test("hls.js from eyrie plays a camera's LL-HLS in Chromium, parts and bloc
     );
     assert.ok(urls.some((u) => /\/hls\/part\/\d+\.mp4$/.test(u)), "parts");
   } finally {
-    await browser.close();
-    await Deno.remove(profile, { recursive: true });
     await eyrie.stop();
   }
 });

@@ -10,10 +10,10 @@
  * the recording at that moment, and timeline labels that fit a phone.
  */
 import assert from "node:assert/strict";
-import { chromium, type Page } from "playwright-core";
+import { type Page } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { viewerReady } from "../http/_whep.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 
 const ARTIFACTS = new URL("../../artifacts/console/", import.meta.url).pathname;
 
@@ -47,11 +47,7 @@ async function until(page: Page, check: () => boolean): Promise<void> {
 Deno.test("The console in Chromium: every page at two widths and two schemes, and what each page must do", async (t) => {
   await using cfg = await tempConfig(CONFIG);
   const eyrie = await startEyrie(cfg.file);
-  const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-  });
+  await using browser = await launchChromium();
   await Deno.mkdir(ARTIFACTS, { recursive: true });
   try {
     await viewerReady(eyrie.url, "front");
@@ -232,8 +228,6 @@ Deno.test("The console in Chromium: every page at two widths and two schemes, an
     });
     assert.deepEqual(errors, []);
   } finally {
-    await browser.close();
     assert.equal(await eyrie.stop(), 0);
-    await Deno.remove(profile, { recursive: true });
   }
 });

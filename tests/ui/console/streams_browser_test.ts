@@ -7,10 +7,9 @@
  * ("main (auto)", decoded at the main size).
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { viewerReady } from "../http/_whep.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 
 const CAMERA =
   `source = "test"\npattern = "ball"\nwidth = 640\nheight = 360\nfps = 15\nencoder = "x264"\n`;
@@ -75,11 +74,7 @@ async function until<T>(
 Deno.test("The console's grid plays a camera's sub stream and says so; the one-column layout plays its main stream", async () => {
   await using cfg = await tempConfig(CONFIG);
   const eyrie = await startEyrie(cfg.file);
-  const profile = await Deno.makeTempDir({ prefix: "substream-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-  });
+  await using browser = await launchChromium();
   try {
     await viewerReady(eyrie.url, "yard");
     await viewerReady(eyrie.url, "door");
@@ -113,8 +108,6 @@ Deno.test("The console's grid plays a camera's sub stream and says so; the one-c
     await grid("yard", "sub 320×180", 320);
     assert.deepEqual(errors, []);
   } finally {
-    await browser.close();
-    await Deno.remove(profile, { recursive: true });
     assert.equal(await eyrie.stop("SIGTERM"), 0);
   }
 });

@@ -9,10 +9,9 @@
  * path, not eyrie's direct one.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { viewerReady, viewerStats } from "../http/_whep.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 import { coturnInstalled, startCoturn } from "../../_coturn.ts";
 
 const CAMERA = `
@@ -45,11 +44,7 @@ interface Played {
 async function playRelayed(webrtc: string): Promise<{ played: Played; link: string }> {
   await using cfg = await tempConfig(CAMERA + webrtc);
   const eyrie = await startEyrie(cfg.file);
-  const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-  });
+  await using browser = await launchChromium();
   try {
     await viewerReady(eyrie.url, "front");
     const options = await fetch(`${eyrie.url}/api/cameras/front/whep`, { method: "OPTIONS" });
@@ -101,8 +96,6 @@ async function playRelayed(webrtc: string): Promise<{ played: Played; link: stri
     played.direct = sessions.length === 1 ? sessions[0].direct : null;
     return { played, link };
   } finally {
-    await browser.close();
-    await Deno.remove(profile, { recursive: true });
     await eyrie.stop();
   }
 }

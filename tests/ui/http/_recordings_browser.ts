@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 // Chromium on the /recordings page: clicks a camera's timeline where a
 // segment is, and reports what the page's <video> did.
-import { chromium, type Page } from "playwright-core";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { type Page } from "playwright-core";
+import { launchChromium } from "../../_chromium.ts";
 
 export interface Played {
   segment: string;
@@ -17,20 +17,9 @@ export interface Played {
 
 /** A fresh Chromium profile and page, closed by the returned dispose. */
 export async function openBrowser(): Promise<{ page: Page } & AsyncDisposable> {
-  const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 800 },
-  });
+  const context = await launchChromium({ viewport: { width: 1280, height: 800 } });
   const page = context.pages()[0] ?? await context.newPage();
-  return {
-    page,
-    [Symbol.asyncDispose]: async () => {
-      await context.close();
-      await Deno.remove(profile, { recursive: true });
-    },
-  };
+  return { page, [Symbol.asyncDispose]: () => context[Symbol.asyncDispose]() };
 }
 
 /** Clicks `camera`'s timeline at the time `atMs`, as a person would. */

@@ -74,6 +74,25 @@ async function tool(cmd: string, args: string[]): Promise<{ code: number; out: s
   return { code: o.code, out: d.decode(o.stdout) + d.decode(o.stderr) };
 }
 
+/** The presentation times (s) of a file's video keyframes, by ffprobe. */
+export async function keyframeTimes(file: string): Promise<number[]> {
+  const r = await tool("ffprobe", [
+    "-v",
+    "error",
+    "-select_streams",
+    "v:0",
+    "-skip_frame",
+    "nokey",
+    "-show_entries",
+    "frame=pts_time",
+    "-of",
+    "json",
+    file,
+  ]);
+  if (r.code !== 0) throw new Error(`ffprobe failed on ${file}: ${r.out}`);
+  return JSON.parse(r.out).frames.map((f: { pts_time: string }) => Number(f.pts_time));
+}
+
 /** ffprobe's duration (s) and decoded frame count of a file. */
 export async function probe(file: string): Promise<{ duration: number; frames: number }> {
   const r = await tool("ffprobe", [

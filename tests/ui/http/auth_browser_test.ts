@@ -7,11 +7,10 @@
  * another on /admin.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { serve } from "../../../ui/http/serve.ts";
 import { userSubject } from "../../../ui/auth/grants.ts";
 import { startAuthApp } from "./_auth_app.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 
 Deno.test("in Chromium: sign in, ask for access on /access, approve and deny on /admin", async () => {
   await using t = await startAuthApp([
@@ -27,11 +26,7 @@ Deno.test("in Chromium: sign in, ask for access on /access, approve and deny on 
     address: "192.0.2.5",
   });
   const server = await serve(t.app, { hostname: "127.0.0.1", port: 0 });
-  const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-  });
+  await using browser = await launchChromium();
   const problems: string[] = [];
   try {
     const page = await browser.newPage();
@@ -108,8 +103,6 @@ Deno.test("in Chromium: sign in, ask for access on /access, approve and deny on 
     assert.match(grants[0], /garage.*back; max ultra.*root/);
     assert.deepEqual(problems, []);
   } finally {
-    await browser.close();
     await server.close();
-    await Deno.remove(profile, { recursive: true });
   }
 });

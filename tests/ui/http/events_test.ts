@@ -4,7 +4,6 @@
 // same hub the detector uses. Peers: curl (SSE), ffprobe (snapshots) and
 // Chromium (the page, EventSource).
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import {
   closeEventHubs,
   type EventBody,
@@ -17,7 +16,7 @@ import { checkConfig } from "../../../ui/config/mod.ts";
 import { createApp } from "../../../ui/http/app.ts";
 import { MAX_SSE_CLIENTS, sseClients } from "../../../ui/http/sse.ts";
 import { colourFrame } from "../../actors/detector/_frames.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 
 const T0 = Date.UTC(2026, 4, 6, 7, 8, 9);
 const DOOR: [number, number][] = [[0.5, 0.3], [0.9, 0.3], [0.9, 1], [0.5, 1]];
@@ -218,68 +217,59 @@ Deno.test("events API and page: list, filter, page, snapshot, SSE and the page i
     await t.step(
       "Chromium shows the events with snapshot, box and zones, and new ones live",
       async () => {
-        const profile = await Deno.makeTempDir();
-        const context = await chromium.launchPersistentContext(profile, {
-          executablePath: CHROMIUM_PATH,
-          args: CHROMIUM_FLAGS,
+        await using context = await launchChromium();
+        const page = await context.newPage();
+        await page.goto(`${url}/events?camera=front`);
+        await page.waitForSelector('#status[data-live="yes"]', { timeout: 10_000 });
+        const ids = () => page.$$eval("article", (as) => as.map((a) => Number(a.dataset.id)));
+        const front = (await get("/api/events?camera=front")).body.events.map((e: StoredEvent) =>
+          e.id
+        );
+        assert.deepEqual(await ids(), front);
+        assert.equal(await page.isVisible("#more"), false, "no older page to offer");
+        // The person's card: the box sits where the event says, over a loaded snapshot.
+        const card = await page.$eval('article[data-id="2"]', (a) => {
+          const frame = a.querySelector(".frame")!.getBoundingClientRect();
+          const b = a.querySelector(".box")!.getBoundingClientRect();
+          const img = a.querySelector("img")!;
+          return {
+            box: [
+              (b.x - frame.x) / frame.width,
+              (b.y - frame.y) / frame.height,
+              b.width / frame.width,
+              b.height / frame.height,
+            ],
+            label: a.querySelector(".box span")!.textContent,
+            aspect: frame.width / frame.height,
+            loaded: img.complete && img.naturalWidth,
+            zones: a.querySelectorAll("svg polygon.zone.hit").length,
+            masks: a.querySelectorAll("svg polygon.mask").length,
+            text: a.querySelector(".meta")!.textContent,
+          };
         });
-        try {
-          const page = await context.newPage();
-          await page.goto(`${url}/events?camera=front`);
-          await page.waitForSelector('#status[data-live="yes"]', { timeout: 10_000 });
-          const ids = () => page.$$eval("article", (as) => as.map((a) => Number(a.dataset.id)));
-          const front = (await get("/api/events?camera=front")).body.events.map((e: StoredEvent) =>
-            e.id
-          );
-          assert.deepEqual(await ids(), front);
-          assert.equal(await page.isVisible("#more"), false, "no older page to offer");
-          // The person's card: the box sits where the event says, over a loaded snapshot.
-          const card = await page.$eval('article[data-id="2"]', (a) => {
-            const frame = a.querySelector(".frame")!.getBoundingClientRect();
-            const b = a.querySelector(".box")!.getBoundingClientRect();
-            const img = a.querySelector("img")!;
-            return {
-              box: [
-                (b.x - frame.x) / frame.width,
-                (b.y - frame.y) / frame.height,
-                b.width / frame.width,
-                b.height / frame.height,
-              ],
-              label: a.querySelector(".box span")!.textContent,
-              aspect: frame.width / frame.height,
-              loaded: img.complete && img.naturalWidth,
-              zones: a.querySelectorAll("svg polygon.zone.hit").length,
-              masks: a.querySelectorAll("svg polygon.mask").length,
-              text: a.querySelector(".meta")!.textContent,
-            };
-          });
-          card.box.forEach((v, i) =>
-            assert.ok(Math.abs(v - Object.values(box)[i]) < 0.01, `box ${card.box}`)
-          );
-          assert.equal(card.label, "person 87%");
-          assert.ok(Math.abs(card.aspect - 16 / 9) < 0.01);
-          assert.equal(card.loaded, 320);
-          assert.deepEqual([card.zones, card.masks], [1, 1]);
-          assert.match(card.text, /^Objectfront.*person \(87%\) in door▶ Recording$/);
-          // A new event arrives over the stream and goes on top; another camera's does not show.
-          hub.record("back", { ...BODIES[2][1], atMs: T0 + 8000 }, {
-            snapshot: null,
-            limits: LIMITS,
-          });
-          const fresh = hub.record("front", { ...BODIES[1][1], atMs: T0 + 9000 }, {
-            snapshot: jpeg,
-            limits: LIMITS,
-          });
-          await page.waitForSelector(`article[data-id="${fresh.id}"]`, { timeout: 10_000 });
-          assert.deepEqual(await ids(), [fresh.id, ...front]);
-          // Filtering by type reloads the list.
-          await page.selectOption("#type", "motion_end");
-          await page.waitForFunction(() => document.querySelectorAll("article").length === 1);
-          assert.deepEqual(await ids(), [4]);
-        } finally {
-          await context.close();
-          await Deno.remove(profile, { recursive: true });
-        }
+        card.box.forEach((v, i) =>
+          assert.ok(Math.abs(v - Object.values(box)[i]) < 0.01, `box ${card.box}`)
+        );
+        assert.equal(card.label, "person 87%");
+        assert.ok(Math.abs(card.aspect - 16 / 9) < 0.01);
+        assert.equal(card.loaded, 320);
+        assert.deepEqual([card.zones, card.masks], [1, 1]);
+        assert.match(card.text, /^Objectfront.*person \(87%\) in door▶ Recording$/);
+        // A new event arrives over the stream and goes on top; another camera's does not show.
+        hub.record("back", { ...BODIES[2][1], atMs: T0 + 8000 }, {
+          snapshot: null,
+          limits: LIMITS,
+        });
+        const fresh = hub.record("front", { ...BODIES[1][1], atMs: T0 + 9000 }, {
+          snapshot: jpeg,
+          limits: LIMITS,
+        });
+        await page.waitForSelector(`article[data-id="${fresh.id}"]`, { timeout: 10_000 });
+        assert.deepEqual(await ids(), [fresh.id, ...front]);
+        // Filtering by type reloads the list.
+        await page.selectOption("#type", "motion_end");
+        await page.waitForFunction(() => document.querySelectorAll("article").length === 1);
+        assert.deepEqual(await ids(), [4]);
       },
     );
   } finally {

@@ -8,10 +8,9 @@
  * its MP4 copy (the recordings' own routes), with screenshots.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { makeClips } from "../../actors/library/_clips.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 
 const ARTIFACTS = new URL("../../artifacts/library/", import.meta.url).pathname;
 
@@ -53,12 +52,7 @@ fps = 15
   container = "mkv"
 `);
   const eyrie = await startEyrie(cfg.file);
-  const profile = await Deno.makeTempDir({ prefix: "library2-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 800 },
-  });
+  await using browser = await launchChromium({ viewport: { width: 1280, height: 800 } });
   await Deno.mkdir(ARTIFACTS, { recursive: true });
   try {
     // A closed segment with a thumbnail from each camera.
@@ -124,9 +118,7 @@ fps = 15
     console.log(`screenshots: ${ARTIFACTS}library-recordings{,-playing}.png`);
     assert.deepEqual(errors, []);
   } finally {
-    await browser.close();
     assert.equal(await eyrie.stop(), 0);
-    await Deno.remove(profile, { recursive: true });
     await Deno.remove(films, { recursive: true });
   }
 });

@@ -9,10 +9,9 @@
  * in the copy, with screenshots of the page.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { makeClips } from "../../actors/library/_clips.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 
 const ARTIFACTS = new URL("../../artifacts/library/", import.meta.url).pathname;
 
@@ -54,11 +53,7 @@ id = "films"
 path = "${films}"
 `);
   const eyrie = await startEyrie(cfg.file);
-  const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-  });
+  await using browser = await launchChromium();
   await Deno.mkdir(ARTIFACTS, { recursive: true });
   const api = async (path: string) => {
     const res = await fetch(`${eyrie.url}${path}`);
@@ -276,9 +271,7 @@ path = "${films}"
       },
     );
   } finally {
-    await browser.close();
     assert.equal(await eyrie.stop(), 0);
-    await Deno.remove(profile, { recursive: true });
     await Deno.remove(films, { recursive: true });
   }
 });

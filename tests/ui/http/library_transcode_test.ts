@@ -10,10 +10,9 @@
  * says why it does not play.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import { makeClip } from "../../actors/library/_clips.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 import { LibraryTranscodes } from "../../../ui/http/_library_transcode.ts";
 
 const ARTIFACTS = new URL("../../artifacts/library/", import.meta.url).pathname;
@@ -93,12 +92,7 @@ id = "closed"
 path = "${root}/closed"
 `);
   const eyrie = await startEyrie(cfg.file);
-  const profile = await Deno.makeTempDir({ prefix: "library2-chromium-" });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 800 },
-  });
+  await using browser = await launchChromium({ viewport: { width: 1280, height: 800 } });
   await Deno.mkdir(ARTIFACTS, { recursive: true });
   try {
     let items: Item[] = [];
@@ -178,9 +172,7 @@ path = "${root}/closed"
     console.log(`screenshot: ${ARTIFACTS}library-transcode.png`);
     assert.deepEqual(errors, []);
   } finally {
-    await browser.close();
     assert.equal(await eyrie.stop(), 0);
-    await Deno.remove(profile, { recursive: true });
     await Deno.remove(root, { recursive: true });
   }
 });

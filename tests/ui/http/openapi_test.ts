@@ -11,13 +11,12 @@
  */
 import assert from "node:assert/strict";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { chromium } from "playwright-core";
 import { isApiRoute } from "../../../ui/http/openapi/document.ts";
 import { OPERATIONS } from "../../../ui/http/openapi/operations.ts";
 import { serve } from "../../../ui/http/serve.ts";
 import { startAuthApp } from "./_auth_app.ts";
 import { Library } from "../../../actors/library/library.ts";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
+import { launchChromium } from "../../_chromium.ts";
 
 const ARTIFACTS = new URL("../../artifacts/openapi/", import.meta.url).pathname;
 const LOCAL = { kind: "anonymous" } as const; // no users, loopback: the local console
@@ -123,11 +122,7 @@ Deno.test("/api/openapi.json is valid OpenAPI 3.1 and matches the routes both wa
     "/api/docs renders every operation in Chromium, with nothing fetched from elsewhere",
     async () => {
       const server = await serve(app.app, { hostname: "127.0.0.1", port: 0 });
-      const profile = await Deno.makeTempDir({ prefix: "eyrie-chromium-" });
-      const browser = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM_PATH,
-        args: CHROMIUM_FLAGS,
-      });
+      await using browser = await launchChromium();
       try {
         await Deno.mkdir(ARTIFACTS, { recursive: true });
         const page = await browser.newPage();
@@ -143,9 +138,7 @@ Deno.test("/api/openapi.json is valid OpenAPI 3.1 and matches the routes both wa
         await page.screenshot({ path: `${ARTIFACTS}docs.png`, fullPage: true });
         assert.deepEqual(foreign, []);
       } finally {
-        await browser.close();
         await server.close();
-        await Deno.remove(profile, { recursive: true });
       }
     },
   );

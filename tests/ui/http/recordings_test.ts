@@ -10,6 +10,7 @@ import { startEyrie, tempConfig } from "../cli/_eyrie.ts";
 import {
   getJson,
   gstDecodes,
+  keyframeTimes,
   listAll,
   type ListedSegment,
   probe,
@@ -57,7 +58,7 @@ async function diskSegments(rec: string): Promise<Map<string, number>> {
   return out;
 }
 
-Deno.test("eyrie records segments ffprobe reads, serves them by id with ranges, plays them in Chromium, and survives SIGKILL losing at most 1 s", async () => {
+Deno.test("eyrie records segments ffprobe reads, serves them by id with ranges, plays them in Chromium, and survives SIGKILL keeping every frame already written", async () => {
   await using cfg = await tempConfig(CONFIG);
   const rec = join(cfg.dir, "rec");
   let eyrie = await startEyrie(cfg.file);
@@ -74,12 +75,14 @@ Deno.test("eyrie records segments ffprobe reads, serves them by id with ranges, 
     for (const s of segs.filter((s) => !s.open)) {
       const p = await probe(join(rec, s.path));
       assert.ok(Math.abs(p.duration - s.duration_s!) <= FRAME_S, `${s.path}: ${p.duration} s`);
-      // Cut at the first keyframe at SEGMENT_S (keyframes are 1 s apart; one forced by the
-      // encoder after a lost frame moves the rest).
-      assert.ok(
-        p.duration >= SEGMENT_S - FRAME_S && p.duration < SEGMENT_S + 1,
-        `${s.path} lasts ${p.duration} s`,
-      );
+      // Cut at the first keyframe at SEGMENT_S: at least that long, and no keyframe inside from
+      // there on. (Keyframes are 30 frames apart: 1 s, more when a loaded machine loses frames
+      // before the encoder, so the length alone says little; 11.3 s was seen at load 50.)
+      assert.ok(p.duration >= SEGMENT_S - FRAME_S, `${s.path} lasts ${p.duration} s`);
+      const keys = await keyframeTimes(join(rec, s.path));
+      assert.equal(keys[0], 0, `${s.path} starts on a keyframe`);
+      const late = keys.filter((t) => t >= SEGMENT_S - FRAME_S / 2);
+      assert.deepEqual(late, [], `${s.path} (${p.duration} s) went on past a keyframe at ${late}`);
       assert.equal(p.frames, s.frames);
       assert.equal(s.complete, true);
     }
@@ -223,11 +226,21 @@ Deno.test("eyrie records segments ffprobe reads, serves them by id with ranges, 
       const age = s === undefined ? 0 : Date.now() - s.start_ms;
       return s !== undefined && age >= 3500 && age <= 8000 ? s : null;
     });
+    // What the kill may cost is the fragment being built (500 ms; 0.03-0.53 s measured with
+    // gst-launch, tests/actors/recorder/crash_containers_test.ts). Judged against what was on
+    // disk just before, not the wall clock: the time from capture to the muxer grows with the
+    // machine's load (0.55 s at load 53 made a wall-clock bound of 1 s fail).
+    const before = await probe(join(rec, open.path));
     const killedAt = Date.now();
     await eyrie.stop("SIGKILL");
     const cut = await probe(join(rec, open.path));
+    assert.ok(before.frames > 0, "the open segment had fragments on disk before the kill");
+    assert.ok(
+      cut.frames >= before.frames,
+      `the kill lost frames already written: ${cut.frames} of ${before.frames}`,
+    );
     const lost = (killedAt - open.start_ms) / 1000 - cut.duration;
-    assert.ok(lost <= 1, `lost ${lost} s`);
+    console.log(`SIGKILL ${lost.toFixed(3)} s after the last frame on disk (wall clock)`);
 
     // Restart: the cut segment is closed in the index, every file plays, the index matches the disk.
     eyrie = await startEyrie(cfg.file);

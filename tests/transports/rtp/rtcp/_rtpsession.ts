@@ -54,11 +54,13 @@ export class RtpSessionReceiver {
     const backPort = await back.bind();
     const rx = new GstProcess(
       `rtpsession name=s rtcp-min-interval=${RTCP_MIN_INTERVAL_NS} rtcp-fraction=${RTCP_BYTES_PER_S} ` +
-        `udpsrc address=127.0.0.1 port=${
+        `udpsrc address=127.0.0.1 buffer-size=4194304 port=${
           ports[0]
         } caps=application/x-rtp,media=video,clock-rate=90000,encoding-name=JPEG,payload=26 ! s.recv_rtp_sink ` +
         `s.recv_rtp_src ! fakesink ` +
-        `udpsrc address=127.0.0.1 port=${ports[1]} caps=application/x-rtcp ! s.recv_rtcp_sink ` +
+        `udpsrc address=127.0.0.1 buffer-size=4194304 port=${
+          ports[1]
+        } caps=application/x-rtcp ! s.recv_rtcp_sink ` +
         `s.send_rtcp_src ! udpsink host=127.0.0.1 port=${backPort} sync=false async=false`,
     );
     await rx.ready();
@@ -82,10 +84,17 @@ export class RtpSessionReceiver {
     done: (r: ReceptionReport) => boolean,
     again: () => Promise<void> = () => Promise.resolve(),
   ): Promise<ReceptionReport> {
+    let last: ReceptionReport | undefined;
+    let lastAt = 0;
+    let reports = 0;
+    const t0 = performance.now();
     for (let waited = 0; waited < REPORT_DEADLINE_MS; waited += POLL_MS) {
       for (const datagram of this.#back.packets.splice(0)) {
         for (const p of parseRtcp(datagram)) {
           if (p.type !== "rr" && p.type !== "sr") continue;
+          reports++;
+          const about = p.reports.find((b) => b.ssrc === ssrc);
+          if (about !== undefined) [last, lastAt] = [about, performance.now()];
           const r = p.reports.find((b) => b.ssrc === ssrc && done(b));
           if (r !== undefined) return r;
         }
@@ -93,7 +102,13 @@ export class RtpSessionReceiver {
       await again();
       await sleep(POLL_MS);
     }
-    throw new Error(`rtpsession sent no matching report about SSRC ${ssrc}`);
+    throw new Error(
+      `rtpsession sent no matching report about SSRC ${ssrc} in ${
+        Math.round(performance.now() - t0)
+      } ms (${reports} reports; the last about it ${
+        Math.round(performance.now() - lastAt)
+      } ms ago: ${JSON.stringify(last)})`,
+    );
   }
 
   async stop(): Promise<void> {
