@@ -57,6 +57,11 @@ export class PassthroughWish {
     Atomics.store(this.#w, VIEW, on ? 1 : 0);
   }
 
+  /** Whether eyrie encodes for WebRTC viewers (asked above) and one watches or connects now. */
+  get viewers(): boolean {
+    return Atomics.load(this.#w, VIEW) === 1 && Atomics.load(this.#w, SEEN) === 1;
+  }
+
   /** True when the camera may write the AU ring now: it asked, and the encoder let go. */
   get granted(): boolean {
     return Atomics.load(this.#w, WISH) === 1 && Atomics.load(this.#w, HELD) === 1;
