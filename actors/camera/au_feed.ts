@@ -101,11 +101,6 @@ export class AccessUnitFeed {
     this.#wish.viewers = on;
   }
 
-  /** Whether eyrie encodes for WebRTC viewers and one watches or connects now. */
-  get viewersWatched(): boolean {
-    return this.#wish.viewers;
-  }
-
   /**
    * Whether the stream has or may have B-frames: they were seen, or its SPS
    * says frames are reordered. WebRTC viewers then need eyrie's encode.

@@ -170,18 +170,16 @@ runActor<CameraProtocol>(() => {
         let dec: PassthroughDecoder | null = null;
         try {
           if (pass) {
-            // Every picture for the detector, all along, or for the viewers' encode while a
-            // WebRTC viewer watches: the decoder's threads. A keyframe a second, or the sub
-            // stream's pictures while used, do with one (each extra thread holds a picture back
-            // by a frame interval).
-            const always = decodesEveryPicture(cam, { forViewers: false, subUsed: false });
+            // Every picture for the detector or the viewers' encode, all along: the decoder's
+            // threads. A keyframe a second, or the sub stream's pictures while used, do with one
+            // (each extra thread holds a picture back by a frame interval).
+            const always = decodesEveryPicture(cam, { forViewers, subUsed: false });
             dec = new PassthroughDecoder(cam, {
               fps: passthroughRawFps(cam, forViewers),
-              threads: always || forViewers ? 0 : 1,
+              threads: always ? 0 : 1,
               counters: decoding,
-              // Every picture only while the sub stream is used or a viewer watches a source
-              // with B-frames: catch up at once when it is.
-              catchUp: !always && (cam.sub !== null || forViewers),
+              // Every picture only while the sub stream is used: catch up at once when it is.
+              catchUp: !always && cam.sub !== null,
             });
             pipelineText = `${text} | ${dec.text}`;
             au!.claim();
@@ -203,11 +201,7 @@ runActor<CameraProtocol>(() => {
             const now = performance.now();
             if (sample !== null) {
               if (es !== null) {
-                // The viewers' encode needs pictures only while a WebRTC viewer watches.
-                const want = {
-                  forViewers: forViewers && au!.viewersWatched,
-                  subUsed: subDemand?.wanted(now) ?? false,
-                };
+                const want = { forViewers, subUsed: subDemand?.wanted(now) ?? false };
                 const every = decodesEveryPicture(cam, want);
                 dec!.referencesOnly = decodesReferencesOnly(cam, want);
                 au!.push(sample);
