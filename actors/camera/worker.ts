@@ -26,7 +26,6 @@ import { busyCause, preflight } from "./preflight.ts";
 import { cameraPipeline, MAIN_SINK, parseSource, type SourceKind } from "./source.ts";
 import {
   decodesEveryPicture,
-  decodesReferencesOnly,
   ES_SINK,
   passthroughPipeline,
   passthroughRawFps,
@@ -203,7 +202,6 @@ runActor<CameraProtocol>(() => {
               if (es !== null) {
                 const want = { forViewers, subUsed: subDemand?.wanted(now) ?? false };
                 const every = decodesEveryPicture(cam, want);
-                dec!.referencesOnly = decodesReferencesOnly(cam, want);
                 au!.push(sample);
                 dec!.offer(sample, every);
                 for (let s = es.pull({ timeoutMs: 0 }); s !== null; s = es.pull({ timeoutMs: 0 })) {
