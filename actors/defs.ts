@@ -389,7 +389,7 @@ export interface CameraConfig {
   /** The audio codec of recordings. */
   audio_codec: AudioCodec;
   /**
-   * none | auto | alsa:<pcm> | pulse:<sink> | file:<path>: where two-way talk plays
+   * none | auto | alsa:<pcm> | pulse:<sink> | file:<path> | backchannel: where two-way talk plays
    * (actors/viewer/speaker_pipeline.ts).
    */
   speaker: string;

@@ -7,7 +7,7 @@
 
 const DIR = new URL(".", import.meta.url).pathname;
 /** Benches that run only when named: the soak takes an hour, memgrowth is a probe. */
-const ON_REQUEST = ["soak", "memgrowth"];
+const ON_REQUEST = ["soak", "memgrowth", "userrun"];
 
 async function benches(): Promise<string[]> {
   const names: string[] = [];

@@ -91,8 +91,6 @@ const browser = await chromium.launchPersistentContext(profile, {
 let counts: SoakCounts | undefined;
 try {
   await viewerReady(eyrie.url, "soak");
-  // Its stats come every second: the first sample needs them.
-  while ((await viewerStats(eyrie.url, "soak")).ended === undefined) await sleep(200);
   const page = await browser.newPage();
   await page.goto(`${eyrie.url}/api/health`);
   if (VIEWERS > 0) {
@@ -102,6 +100,9 @@ try {
       holdMs: HOLD_MS,
       gapMs: GAP_MS,
     });
+    // The viewer actor starts with the first offer and reports every second: the first sample
+    // needs its stats.
+    while ((await viewerStats(eyrie.url, "soak")).ended === undefined) await sleep(200);
   } else {
     await page.evaluate(() => {
       (window as unknown as { soak: unknown }).soak = {};
@@ -112,7 +113,9 @@ try {
   for (let next = t0; next <= end; next += SAMPLE_MS) {
     await sleep(Math.max(0, next - performance.now()));
     const stats = await viewerStats(eyrie.url, "soak");
-    const ended = Object.values(stats.ended as Record<string, number>).reduce((a, b) => a + b, 0);
+    // No viewer (`--viewers 0`): no viewer actor, no stats.
+    const ended = Object.values((stats.ended ?? {}) as Record<string, number>)
+      .reduce((a, b) => a + b, 0);
     const churn = await page.evaluate(() => ({
       ...(window as unknown as { soak: SoakCounts }).soak,
     }));
@@ -121,12 +124,12 @@ try {
       rssMiB: Math.round(rssMiB(pid) * 10) / 10,
       fds: fdCount(pid),
       threads: threadCount(pid),
-      heapMiB: stats.heapMiB as number,
-      heapTotalMiB: stats.heapTotalMiB as number,
-      externalMiB: stats.externalMiB as number,
-      started: stats.started as number,
+      heapMiB: (stats.heapMiB ?? 0) as number,
+      heapTotalMiB: (stats.heapTotalMiB ?? 0) as number,
+      externalMiB: (stats.externalMiB ?? 0) as number,
+      started: (stats.started ?? 0) as number,
       ended,
-      viewers: stats.viewers as number,
+      viewers: (stats.viewers ?? 0) as number,
       churn,
     };
     samples.push(s);

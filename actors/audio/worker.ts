@@ -14,8 +14,9 @@
  * ```
  *
  * Ring entries: pts = capture time on the ring clock (ns; the first packet
- * of a run is stamped with the time it came out, the rest follow the
- * pipeline's own timestamps, so 20 ms apart without jitter), duration 20 ms,
+ * of a run maps the pipeline's running time to the ring clock, so its pts
+ * is when its first sample was captured; the rest follow the pipeline's own
+ * timestamps, 20 ms apart without jitter), duration 20 ms,
  * format OPUS, every entry a KEYFRAME (an Opus decoder starts anywhere),
  * DISCONT on the first packet after a gap, aux = samples at 48 kHz.
  *
@@ -186,7 +187,12 @@ runActor<AudioProtocol>(() => {
        * Writes one packet into both rings; false when it is left out (a
        * camera's own packet that is not valid Opus or too long for one RTP packet).
        */
-      const write = (s: Sample, discont: boolean, passthrough: boolean): boolean => {
+      const write = (
+        s: Sample,
+        discont: boolean,
+        passthrough: boolean,
+        p: Pipeline,
+      ): boolean => {
         const size = s.size;
         if (size < 1 || size > MAX_OPUS_PACKET_BYTES) {
           stats.refused++;
@@ -201,7 +207,10 @@ runActor<AudioProtocol>(() => {
           return false;
         }
         let pts = s.pts ?? 0;
-        if (discont) baseNs = nowNs() - pts;
+        // A live source stamps each buffer with the running time of its first sample: the
+        // ring time of that instant is now less the running time since (not less `pts`,
+        // which would stamp the capture ~20 ms late: a frame's wait and the encoder's).
+        if (discont) baseNs = nowNs() - (p.runningTimeNs() ?? pts);
         const durationNs = passthrough ? samples * 1e9 / OPUS_RATE : s.duration ?? FRAME_NS;
         // A camera's packets carry the jitter buffer's times, a ms or so off their grid; the
         // ring's entries touch end to end (readers drop a packet that overlaps the one before).
@@ -251,7 +260,7 @@ runActor<AudioProtocol>(() => {
           while (running) {
             const s = await sink.pullAsync({ timeoutMs: 100 });
             const now = performance.now();
-            if (s !== null && write(s, discont, passthrough)) {
+            if (s !== null && write(s, discont, passthrough, p)) {
               if (discont) publish(link.up());
               discont = false;
               lastPacket = now;

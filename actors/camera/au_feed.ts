@@ -77,7 +77,6 @@ export class AccessUnitFeed {
   readonly #frameNs: number;
   readonly #times: DecodeTimes;
   #ring: RingWriter | null = null;
-  #scratch = new Uint8Array(256 * 1024);
   /** A run starts at a keyframe with SPS/PPS; until then access units are dropped. */
   #started = false;
   #discont = true;
@@ -138,8 +137,14 @@ export class AccessUnitFeed {
     }
     const ring = this.#ring ??= new RingWriter(this.#au);
     const size = sample.size;
-    if (size > this.#scratch.length) this.#scratch = new Uint8Array(size * 2);
-    const bytes = this.#scratch.subarray(0, size);
+    if (size > ring.maxReservation) {
+      this.counters.dropped++;
+      this.#started = false;
+      return false;
+    }
+    // Straight into the ring: one copy per access unit. The reservation invalidates the
+    // oldest entries in its way even when this one is dropped below, as a write would.
+    const bytes = ring.reserve(size).subarray(0, size);
     sample.copyTo(bytes);
     const key = sample.keyframe;
     const sets = key || sample.header ? findParameterSets(bytes) : null;
@@ -167,7 +172,7 @@ export class AccessUnitFeed {
       this.counters.lateDecode += this.#times.late - late;
       reorderUs = Math.max(0, Math.round((pts - dts) / 1000));
     }
-    ring.write(bytes, {
+    ring.commit(size, {
       pts,
       captureNs: nowNs(),
       durationNs: sample.duration ?? Math.round(this.#frameNs),

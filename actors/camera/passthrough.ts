@@ -102,6 +102,44 @@ export function decodesEveryPicture(
 }
 
 /**
+ * Whether the decoder may leave out access units that no other picture
+ * refers to (nal_ref_idc 0: the B-frames of most encoders, see
+ * {@linkcode isReference}): when its pictures go to detection only, at a
+ * rate well under the camera's, so a picture left out is one videorate would
+ * have dropped or a neighbour stands in for. Viewers of eyrie's encode and
+ * the sub stream need every picture.
+ */
+export function decodesReferencesOnly(
+  cam: CameraConfig,
+  now: { forViewers: boolean; subUsed: boolean },
+): boolean {
+  if (now.forViewers || (cam.sub !== null && now.subUsed) || !wantsSmall(cam)) return false;
+  return passthroughRawFps(cam) * 2 <= cam.fps;
+}
+
+/**
+ * Whether an H.264 access unit (Annex B) is a reference picture: its first
+ * slice NAL unit has a nonzero nal_ref_idc (H.264 7.4.1). An access unit
+ * without a slice, or one cut short, counts as one (the decoder gets it).
+ * Reads only up to the first slice, a few bytes after the delimiters.
+ */
+export function isReference(au: Uint8Array): boolean {
+  const n = au.length;
+  for (let i = 0; i + 3 < n; i++) {
+    if (au[i] !== 0 || au[i + 1] !== 0) continue;
+    let at = -1;
+    if (au[i + 2] === 1) at = i + 3;
+    else if (au[i + 2] === 0 && au[i + 3] === 1) at = i + 4;
+    if (at < 0 || at >= n) continue;
+    const type = au[at] & 0x1f;
+    // 1: a non-IDR slice, 5: an IDR slice (2–4: data partitions, same header).
+    if (type >= 1 && type <= 5) return (au[at] & 0x60) !== 0;
+    i = at;
+  }
+  return true;
+}
+
+/**
  * Decode times for a stream with B-frames. The source's RTP carries
  * presentation times only, in decode order; a muxer needs decode times too,
  * monotonic and never after the presentation time. With `reorder` frames of

@@ -27,6 +27,7 @@
 import type { CameraConfig } from "../defs.ts";
 import { type AppSink, type AppSrc, Pipeline, type Sample } from "../../ffi/gst/mod.ts";
 import { MAIN_SINK } from "./source.ts";
+import { isReference } from "./passthrough.ts";
 
 /** Name of the decoder's appsrc. */
 export const DEC_SRC = "dec";
@@ -177,6 +178,8 @@ export interface DecodeCounters {
   every: boolean;
   /** Access units handed over at once to catch up on a GOP (every picture asked for mid-GOP). */
   caughtUp: number;
+  /** Access units no picture refers to, left out while decoding for detection only. */
+  skipped: number;
 }
 
 /** The running decoder of one session with the source. */
@@ -187,6 +190,12 @@ export class PassthroughDecoder {
   readonly sink: AppSink;
   readonly #gate = new DecodeGate();
   readonly #tail: GopTail | null;
+  /**
+   * Leave out access units no picture refers to (passthrough.ts
+   * decodesReferencesOnly): they cost a decode each and detection, at its
+   * low rate, does not need them.
+   */
+  referencesOnly = false;
   /** Access units just caught up on: the decoder may have that many more queued for a while. */
   #grace = 0;
   #scratch = new Uint8Array(256 * 1024);
@@ -197,7 +206,8 @@ export class PassthroughDecoder {
     cam: CameraConfig,
     options: { fps: number; threads: number; counters?: DecodeCounters; catchUp?: boolean },
   ) {
-    this.counters = options.counters ?? { decoded: 0, behind: 0, every: false, caughtUp: 0 };
+    this.counters = options.counters ??
+      { decoded: 0, behind: 0, every: false, caughtUp: 0, skipped: 0 };
     this.#tail = options.catchUp === true ? new GopTail() : null;
     this.text = decodePipeline(cam, options);
     this.#p = Pipeline.parse(this.text);
@@ -242,6 +252,10 @@ export class PassthroughDecoder {
     if (size > this.#scratch.length) this.#scratch = new Uint8Array(size * 2);
     const bytes = this.#scratch.subarray(0, size);
     sample.copyTo(bytes);
+    if (this.referencesOnly && !key && !isReference(bytes)) {
+      this.counters.skipped++;
+      return;
+    }
     this.#src.push(bytes, {
       pts: sample.pts,
       dts: sample.dts,

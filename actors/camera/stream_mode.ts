@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { waitWord } from "../ring/mod.ts";
 
 const WISH = 0;
 const HELD = 1;
@@ -54,6 +55,11 @@ export class PassthroughWish {
   /** Asks the encoder to encode for WebRTC viewers while it holds off the AU ring. */
   set viewers(on: boolean) {
     Atomics.store(this.#w, VIEW, on ? 1 : 0);
+  }
+
+  /** Whether eyrie encodes for WebRTC viewers (asked above) and one watches or connects now. */
+  get viewers(): boolean {
+    return Atomics.load(this.#w, VIEW) === 1 && Atomics.load(this.#w, SEEN) === 1;
   }
 
   /** True when the camera may write the AU ring now: it asked, and the encoder let go. */
@@ -95,8 +101,8 @@ export function setWatched(sab: SharedArrayBuffer, on: boolean): void {
 
 /** Resolves once a WebRTC viewer watches or connects, or after `timeoutMs`. */
 export async function waitWatched(sab: SharedArrayBuffer, timeoutMs: number): Promise<void> {
-  const r = Atomics.waitAsync(new Int32Array(sab), SEEN, 0, timeoutMs);
-  if (r.async) await r.value;
+  // On the coarse clock: a sleeping viewer packetizer wakes only for its timeouts (ring/_tick.ts).
+  await waitWord(new Int32Array(sab), SEEN, 0, timeoutMs);
 }
 
 /** Whether any WebRTC viewer watches or connects now (the main thread's word). */

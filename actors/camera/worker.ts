@@ -37,6 +37,8 @@ import { AccessUnitFeed } from "./au_feed.ts";
 import { ScreenCapture } from "./screen_capture.ts";
 
 const STATS_EVERY_MS = 1000;
+/** How often the pipeline's bus is read for errors and warnings while frames flow. */
+const BUS_EVERY_MS = 100;
 /**
  * How long opening waits for the pipeline before it goes on to wait for
  * frames: short, so a stop is never held up; a source that takes longer is
@@ -86,7 +88,13 @@ runActor<CameraProtocol>(() => {
         : cameraPipeline(cam, src, socket);
       // Passing through, the sub stream is decoded for only while something uses it.
       const subDemand = init.subDemand !== undefined ? new Demand(init.subDemand) : null;
-      const decoding: DecodeCounters = { decoded: 0, behind: 0, every: false, caughtUp: 0 };
+      const decoding: DecodeCounters = {
+        decoded: 0,
+        behind: 0,
+        every: false,
+        caughtUp: 0,
+        skipped: 0,
+      };
       if (screen !== null) {
         pipelineText = `${ScreenCapture.describe(cam, screen, socket)} | ${pipelineText}`;
       }
@@ -185,16 +193,15 @@ runActor<CameraProtocol>(() => {
           let discont = true;
           let rawDiscont = true;
           let lastFrame = performance.now();
+          let lastBus = lastFrame;
           let grace = init.firstFrameMs;
           while (running) {
             const sample = await lead.pullAsync({ timeoutMs: 100 });
             const now = performance.now();
             if (sample !== null) {
               if (es !== null) {
-                const every = decodesEveryPicture(cam, {
-                  forViewers,
-                  subUsed: subDemand?.wanted(now) ?? false,
-                });
+                const want = { forViewers, subUsed: subDemand?.wanted(now) ?? false };
+                const every = decodesEveryPicture(cam, want);
                 au!.push(sample);
                 dec!.offer(sample, every);
                 for (let s = es.pull({ timeoutMs: 0 }); s !== null; s = es.pull({ timeoutMs: 0 })) {
@@ -226,12 +233,17 @@ runActor<CameraProtocol>(() => {
               if (src.kind === "file") return "looped";
               throw new SourceFault("the stream ended");
             }
-            const message = p.bus.pop({ timeoutMs: 0, types: ["error", "warning"] });
-            if (message?.type === "error") throw message.error;
-            const decodeError = dec?.error() ?? null;
-            if (decodeError !== null) throw decodeError;
-            if (message?.type === "warning") {
-              ctx.log.warn("gstreamer warning", { message: message.message });
+            // The buses at most ten times a second, not once per frame: two FFI calls per access
+            // unit less (bench/README.md#passthrough); an error waits there until read.
+            if (sample === null || now - lastBus >= BUS_EVERY_MS) {
+              lastBus = now;
+              const message = p.bus.pop({ timeoutMs: 0, types: ["error", "warning"] });
+              if (message?.type === "error") throw message.error;
+              const decodeError = dec?.error() ?? null;
+              if (decodeError !== null) throw decodeError;
+              if (message?.type === "warning") {
+                ctx.log.warn("gstreamer warning", { message: message.message });
+              }
             }
             if (now - lastFrame > grace) {
               const s = ((now - lastFrame) / 1000).toFixed(1);

@@ -2,12 +2,15 @@
  * A {@linkcode PacketTarget} that writes RTP packets straight into a byte
  * ring: `begin` reserves, `end` commits with the marker as a flag and the
  * RTP timestamp in `aux`. One copy per packet (the payload into the ring),
- * no allocation.
+ * no allocation. Readers are woken once per frame, by its last packet (the
+ * marker): a reader woken by the first packet of a frame would find one
+ * packet, wait again and be woken again for each of the rest (the RTSP
+ * server woke about four times per access unit, bench/README.md#passthrough).
  *
  * @module
  */
 import { FrameFlags, FrameFormat } from "../defs.ts";
-import type { RingWriter } from "../ring/mod.ts";
+import { NO_NOTIFY, type RingWriter } from "../ring/mod.ts";
 import type { PacketTarget } from "../../transports/rtp/mod.ts";
 
 export class RingPacketTarget implements PacketTarget {
@@ -56,7 +59,7 @@ export class RingPacketTarget implements PacketTarget {
       width: 0,
       height: 0,
       aux: this.rtpTimestamp | 0,
-    });
+    }, marker ? undefined : NO_NOTIFY);
     this.packets++;
     this.bytes += bytes;
   }

@@ -9,6 +9,7 @@
  */
 import type { Codec } from "../defs.ts";
 import type { ExportFormat, RecordingContainer } from "./container.ts";
+import type { SoundCodec } from "./export_sound.ts";
 import { APPSRC_NAME, quoteGst } from "./mux.ts";
 
 /** Name of the appsink in every pipeline here. */
@@ -57,25 +58,46 @@ export interface ExportInput {
   kbps: number;
   /** libvpx threads for the transcode. */
   threads: number;
+  /** The segments' sound, or null for video alone (export_sound.ts). */
+  sound?: SoundCodec | null;
+}
+
+/** The appsrc of an export's sound (its caps are the demuxer's, set before the first packet). */
+export const SOUND_SRC = "sound";
+/** The muxer's name in an export pipeline, where the sound links. */
+const MUX_NAME = "mux";
+
+/**
+ * The sound branch into the muxer: the segments' Opus or AAC copied, except
+ * into WebM (Opus or Vorbis only), where AAC is decoded and encoded to Opus.
+ */
+function soundBranch(format: ExportFormat, sound: SoundCodec): string {
+  const src = `appsrc name=${SOUND_SRC} format=time`;
+  if (sound === "opus") return `${src} ! opusparse ! ${MUX_NAME}.`;
+  if (format === "webm") {
+    return `${src} ! aacparse ! avdec_aac ! audioconvert ! audioresample ! opusenc ! ${MUX_NAME}.`;
+  }
+  return `${src} ! aacparse ! ${MUX_NAME}.`;
 }
 
 function muxer(format: ExportFormat): string {
   switch (format) {
     case "mp4":
-      return `mp4mux fragment-duration=${EXPORT_FRAGMENT_MS} streamable=true`;
+      return `mp4mux name=${MUX_NAME} fragment-duration=${EXPORT_FRAGMENT_MS} streamable=true`;
     case "mov":
-      return `qtmux fragment-duration=${EXPORT_FRAGMENT_MS} streamable=true`;
+      return `qtmux name=${MUX_NAME} fragment-duration=${EXPORT_FRAGMENT_MS} streamable=true`;
     case "mkv":
-      return "matroskamux streamable=true";
+      return `matroskamux name=${MUX_NAME} streamable=true`;
     case "webm":
-      return "webmmux streamable=true";
+      return `webmmux name=${MUX_NAME} streamable=true`;
   }
 }
 
 /**
  * Muxes access units pushed into `appsrc name=src` as `format`, into
- * `appsink name=out`. The webm export decodes (avdec_h264 or jpegdec) and
- * encodes VP8; the others copy.
+ * `appsink name=out`, with the sound pushed into `appsrc name=sound` when
+ * `input.sound` says there is some. The webm export decodes (avdec_h264 or
+ * jpegdec) and encodes VP8; the others copy.
  */
 export function exportPipeline(format: ExportFormat, input: ExportInput): string {
   const caps = input.codec === "h264"
@@ -89,6 +111,7 @@ export function exportPipeline(format: ExportFormat, input: ExportInput): string
       `target-bitrate=${kbps * 1000} keyframe-max-dist=${Math.max(1, input.fps * 2)} ` +
       `! ${muxer(format)}`
     : `${parse} ! ${muxer(format)}`;
+  const sound = input.sound ? ` ${soundBranch(format, input.sound)}` : "";
   return `appsrc name=${APPSRC_NAME} format=time caps=${caps} ! ${body} ` +
-    `! appsink name=${SINK_NAME} sync=false`;
+    `! appsink name=${SINK_NAME} sync=false${sound}`;
 }

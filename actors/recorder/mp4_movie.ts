@@ -27,6 +27,8 @@ export interface MovieInfo {
   sampleTicks: number;
   /** Type of the track's first sample entry in `stsd` ("avc1", "jpeg"), or "" when absent. */
   sampleEntry?: string;
+  /** The sample entry of the first sound track ("Opus", "mp4a"), or "" when there is none. */
+  sound?: string;
 }
 
 /** One fragment's samples of the counted track. */
@@ -161,6 +163,7 @@ export function parseMovie(bytes: Uint8Array): MovieInfo {
     syncSamples: track.syncSamples ?? track.samples,
     sampleTicks: track.sampleTicks,
     sampleEntry: track.sampleEntry,
+    sound: tracks.find((t) => t.handler === "soun")?.sampleEntry ?? "",
   };
 }
 

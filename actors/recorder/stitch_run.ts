@@ -4,8 +4,10 @@
  * GStreamer ({@linkcode demuxPipeline}), its access units are trimmed to the
  * range ({@linkcode RangeTrimmer}) and pushed, on one continuous timeline,
  * into the export's muxer ({@linkcode exportPipeline}); the muxed bytes go
- * to `io.write` in chunks, which waits for the reader (backpressure). Two
- * pipelines at a time, whatever the number of files. {@linkcode runFrames}
+ * to `io.write` in chunks, which waits for the reader (backpressure). The
+ * segments' sound, where they have one, is read by a pipeline of its own
+ * (export_sound.ts) and pushed into the muxer interleaved with the video by
+ * time. Three pipelines at a time, whatever the number of files. {@linkcode runFrames}
  * hands out the trimmed pictures themselves (the MJPEG player).
  *
  * @module
@@ -13,7 +15,14 @@
 import { type AppSink, Pipeline } from "../../ffi/gst/mod.ts";
 import type { Codec } from "../defs.ts";
 import type { ExportFormat, RecordingContainer } from "./container.ts";
-import { demuxPipeline, type ExportInput, exportPipeline, SINK_NAME } from "./export_pipelines.ts";
+import {
+  demuxPipeline,
+  type ExportInput,
+  exportPipeline,
+  SINK_NAME,
+  SOUND_SRC,
+} from "./export_pipelines.ts";
+import { type SoundCodec, soundOf, type SoundPacket, soundPackets } from "./export_sound.ts";
 import { APPSRC_NAME } from "./mux.ts";
 import { MkvDurationPatch } from "./mkv_duration.ts";
 import { RangeTrimmer } from "./stitch.ts";
@@ -173,7 +182,11 @@ class Output {
  * @throws {GstError} when a segment cannot be read or the output muxed.
  */
 export async function runExport(job: ExportJob, io: ExportIo): Promise<{ frames: number }> {
-  using mux = Pipeline.parse(exportPipeline(job.format, job));
+  // The sound is the first segment's with sound; segments whose sound is another codec
+  // (the config changed in the range) give silence there.
+  const codecs = await Promise.all(job.files.map((f) => soundOf(f.file, f.container)));
+  const sound = codecs.find((c) => c !== null) ?? null;
+  using mux = Pipeline.parse(exportPipeline(job.format, { ...job, sound }));
   const src = mux.appSrc(APPSRC_NAME);
   let baseNs = -1;
   // Streamed Matroska and WebM state no duration: give them the one this export will have.
@@ -181,6 +194,11 @@ export async function runExport(job: ExportJob, io: ExportIo): Promise<{ frames:
     ? new MkvDurationPatch(() => Math.max(0, Math.min(job.toMs, job.endMs) - baseNs / 1e6))
     : null;
   const out = new Output(mux.appSink(SINK_NAME), io, patch);
+  const soundOut = sound === null ? null : new SoundOut(
+    mux.appSrc(SOUND_SRC),
+    sound,
+    soundPackets(job.files.filter((_, i) => codecs[i] === sound), io.cancelled),
+  );
   mux.setState("playing", { timeoutMs: 0 });
   const frameNs = 1e9 / job.fps;
   let lastPts = -1;
@@ -189,6 +207,8 @@ export async function runExport(job: ExportJob, io: ExportIo): Promise<{ frames:
     if (baseNs < 0) baseNs = au.atNs;
     // Segments follow each other; keep time moving forward if two overlap.
     const pts = Math.max(Math.round(au.atNs - baseNs), lastPts + 1);
+    // The sound up to this picture's time first: the muxer interleaves by time.
+    await soundOut?.pushUpTo(au.atNs, baseNs);
     src.push(au.bytes, { pts, duration: Math.round(frameNs), keyframe: au.key });
     lastPts = pts;
     frames++;
@@ -200,6 +220,9 @@ export async function runExport(job: ExportJob, io: ExportIo): Promise<{ frames:
   }
   if (io.cancelled()) return { frames };
   if (frames > 0) {
+    // The sound to the end of the last picture.
+    await soundOut?.pushUpTo(baseNs + lastPts + frameNs - 1, baseNs);
+    soundOut?.end();
     src.endOfStream();
     for (;;) {
       await out.drain(100);
@@ -212,6 +235,110 @@ export async function runExport(job: ExportJob, io: ExportIo): Promise<{ frames:
     io.progress((lastPts + frameNs) / 1e6);
   }
   return { frames };
+}
+
+/** An Opus packet with its TOC byte only (RFC 6716 3.2.1: code 0, no frame): silence. */
+const EMPTY_OPUS = new Uint8Array(1);
+/** Longest silence made of empty Opus packets. Reason: a gap longer than an hour is not sound. */
+const MAX_FILL_NS = 3600e9;
+
+/**
+ * Pushes the segments' sound into the export's muxer, each packet at its
+ * time from the export's first picture. The first packet is the one whose
+ * middle is at or after that picture (so the sound is within half a packet,
+ * 10 ms, of it). Gaps (segments without sound, a sound cut, and the end of
+ * each AAC segment, whose sound stops up to 80 ms before its video) are
+ * filled with silence: empty Opus packets, or a silent AAC frame encoded
+ * once with the segments' rate and channels. Unfilled, the muxers lay the
+ * samples end to end (mp4mux gives AAC samples a fixed duration) and all
+ * the sound after a gap comes early by its length (measured: 80 ms).
+ */
+class SoundOut {
+  readonly #src: ReturnType<Pipeline["appSrc"]>;
+  readonly #codec: SoundCodec;
+  readonly #packets: AsyncGenerator<SoundPacket>;
+  #next: SoundPacket | null | undefined = undefined;
+  /** Where the sound pushed so far ends, ns from the first picture. */
+  #endNs = 0;
+  #caps = false;
+
+  constructor(
+    src: ReturnType<Pipeline["appSrc"]>,
+    codec: SoundCodec,
+    packets: AsyncGenerator<SoundPacket>,
+  ) {
+    this.#src = src;
+    this.#codec = codec;
+    this.#packets = packets;
+  }
+
+  /** Pushes every packet that starts at or before `untilNs` (epoch ns). */
+  async pushUpTo(untilNs: number, baseNs: number): Promise<void> {
+    for (;;) {
+      let p = this.#next;
+      if (p === undefined) {
+        const r = await this.#packets.next();
+        p = this.#next = r.done ? null : r.value;
+      }
+      if (p === null || p.atNs > untilNs) return;
+      this.#next = undefined;
+      if (p.atNs + p.durationNs / 2 < baseNs) continue;
+      if (!this.#caps) {
+        this.#src.setCaps(p.caps);
+        this.#caps = true;
+      }
+      const pts = Math.max(this.#endNs, Math.round(p.atNs - baseNs));
+      if (pts - this.#endNs >= p.durationNs / 2) {
+        const silence = this.#silence(p);
+        const until = Math.min(pts, this.#endNs + MAX_FILL_NS);
+        for (let t = this.#endNs; t + p.durationNs / 2 <= until; t += p.durationNs) {
+          this.#src.push(silence, { pts: t, duration: p.durationNs });
+        }
+      }
+      this.#src.push(p.bytes, { pts, duration: p.durationNs });
+      this.#endNs = pts + p.durationNs;
+    }
+  }
+
+  end(): void {
+    this.#src.endOfStream();
+  }
+
+  #aacSilence: Uint8Array | null = null;
+
+  /** A packet of silence in the codec of `p`. */
+  #silence(p: SoundPacket): Uint8Array {
+    if (this.#codec === "opus") {
+      EMPTY_OPUS[0] = p.bytes[0] & 0xfc;
+      return EMPTY_OPUS;
+    }
+    return this.#aacSilence ??= silentAacFrame(p.caps);
+  }
+}
+
+/**
+ * One AAC frame of silence for the stream `caps` describes (its rate and
+ * channels), made by voaacenc as the recorder's AAC is: the frame after
+ * the encoder's priming.
+ */
+function silentAacFrame(caps: string): Uint8Array {
+  const rate = Number(/rate=\(int\)(\d+)/.exec(caps)?.[1] ?? 48_000);
+  const channels = Number(/channels=\(int\)(\d+)/.exec(caps)?.[1] ?? 1);
+  using p = Pipeline.parse(
+    "audiotestsrc wave=silence num-buffers=8 samplesperbuffer=1024 " +
+      `! audio/x-raw,rate=${rate},channels=${channels} ! voaacenc ! appsink name=out sync=false`,
+  );
+  p.setState("playing", { timeoutMs: STATE_TIMEOUT_MS });
+  const sink = p.appSink("out");
+  const buf = new Uint8Array(16_384);
+  let frame: Uint8Array | null = null;
+  for (let i = 0; i < 3; i++) {
+    const s = sink.pull({ timeoutMs: PULL_TIMEOUT_MS });
+    if (s === null) break;
+    frame = buf.slice(0, s.copyTo(buf));
+  }
+  if (frame === null) throw new Error("voaacenc made no frame of silence");
+  return frame;
 }
 
 /**

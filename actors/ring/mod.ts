@@ -9,7 +9,15 @@
  *
  * @module
  */
-export { createByteRing, createFrameRing, type EntryMeta, RingWriter } from "./ring.ts";
+export {
+  type CommitOptions,
+  createByteRing,
+  createFrameRing,
+  type EntryMeta,
+  NO_NOTIFY,
+  RingWriter,
+} from "./ring.ts";
 export { type ReaderStart, RingReader, type WaitResult } from "./reader.ts";
 export { type ReaderStats, type RingStats, ringStats } from "./stats.ts";
 export { MAX_READERS } from "./_layout.ts";
+export { waitWord } from "./_tick.ts";

@@ -24,6 +24,9 @@ import {
   type RingViews,
   views,
 } from "./_layout.ts";
+import { nextTick, release, TICK_MS } from "./_tick.ts";
+
+const timedOut = () => "timed-out";
 
 /** Same bit as FrameFlags.KEYFRAME in actors/defs.ts; the ring reads only this one flag. */
 const KEYFRAME = 1;
@@ -51,6 +54,9 @@ export class RingReader {
   #cursor: number;
   #waitingForKeyframe = false;
   #gapPending = false;
+  /** The pending untimed waitAsync of {@linkcode wait}, and the write sequence it waits to change. */
+  #waiting: Promise<string> | null = null;
+  #waitingFor = 0;
 
   /** The whole data area; the current entry is `data[offset, offset + size)`. */
   readonly data: Uint8Array;
@@ -172,10 +178,41 @@ export class RingReader {
    * writer leaves, or the timeout. A ring without a writer (one that is
    * restarting) still waits out the timeout before it answers "closed", so
    * a reader that loops on wait() never spins while its writer is away.
+   * A timeout of {@linkcode TICK_MS} or more ends on the thread's coarse
+   * clock (_tick.ts), up to TICK_MS late: a wait that a write ends leaves no
+   * timer behind to wake the thread for nothing.
    */
   async wait(timeoutMs: number): Promise<WaitResult> {
     const h = this.#v.header;
     if (Atomics.load(h, H_WRITE_SEQ) !== this.#cursor) return "ready";
+    if (timeoutMs < TICK_MS) return await this.#waitShort(timeoutMs);
+    // One untimed waitAsync per value waited for: one that a tick outlasted is still pending
+    // (until the next write) and serves the next wait, so none pile up while nothing comes.
+    if (this.#waiting === null || this.#waitingFor !== this.#cursor) {
+      const r = Atomics.waitAsync(h, H_WRITE_SEQ, this.#cursor);
+      if (!r.async) return this.#settle(r.value);
+      const value = r.value.then(() => {
+        if (this.#waiting === value) this.#waiting = null;
+        return "ok";
+      });
+      this.#waiting = value;
+      this.#waitingFor = this.#cursor;
+    }
+    const woken = this.#waiting;
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      // Neither promise rejects, so every nextTick() is released.
+      const outcome = await Promise.race([woken, nextTick().then(timedOut)]);
+      release();
+      if (outcome !== "timed-out" || this.#waiting !== woken) return this.#settle("ok");
+      if (Atomics.load(h, H_WRITE_SEQ) !== this.#cursor) return "ready";
+      if (performance.now() >= deadline) return this.#settle("timed-out");
+    }
+  }
+
+  /** A wait shorter than a tick: V8's own timeout (one wake-up more per wait, see _tick.ts). */
+  async #waitShort(timeoutMs: number): Promise<WaitResult> {
+    const h = this.#v.header;
     const r = Atomics.waitAsync(h, H_WRITE_SEQ, this.#cursor, timeoutMs);
     if (!r.async) return this.#settle(r.value);
     if (Atomics.load(h, H_CLOSED) === 0) return this.#settle(await r.value);

@@ -97,6 +97,16 @@ export function createByteRing(options: { entries: number; dataBytes: number }):
   return allocate(KIND_BYTES, options.entries, options.dataBytes, 0);
 }
 
+/** Options of {@linkcode RingWriter.commit}. */
+export interface CommitOptions {
+  /** Wake waiting readers (true), or leave them to a later commit or {@linkcode RingWriter.notify}. */
+  notify: boolean;
+}
+
+const NOTIFY: CommitOptions = Object.freeze({ notify: true });
+/** Commit without waking readers: no object per commit on a hot path. */
+export const NO_NOTIFY: CommitOptions = Object.freeze({ notify: false });
+
 /**
  * The one writer of a ring. It never waits for readers: reserving space
  * invalidates the oldest entries in the way, and readers find out.
@@ -182,8 +192,14 @@ export class RingWriter {
     return fixed ? this.#slotViews[start / v.slotBytes] : v.data.subarray(start, start + span);
   }
 
-  /** Publishes the reserved entry with `size` bytes. Returns its sequence number. */
-  commit(size: number, meta: EntryMeta): number {
+  /**
+   * Publishes the reserved entry with `size` bytes. Returns its sequence
+   * number. With `notify: false` waiting readers are not woken for it (a
+   * writer that commits several entries in a row, such as the RTP packets of
+   * one access unit, wakes them once, with the last, or with
+   * {@linkcode notify}); a reader that is awake sees it at once all the same.
+   */
+  commit(size: number, meta: EntryMeta, options: CommitOptions = NOTIFY): number {
     const v = this.#v;
     if (this.#start < 0) throw new TypeError("commit() needs a reserve() first");
     if (!(size >= 1 && size <= this.#reserved)) {
@@ -208,8 +224,13 @@ export class RingWriter {
     this.#seq = (seq + 1) | 0;
     Atomics.store(v.header, H_HEAD, this.#head);
     Atomics.store(v.header, H_WRITE_SEQ, this.#seq);
-    Atomics.notify(v.header, H_WRITE_SEQ);
+    if (options.notify) Atomics.notify(v.header, H_WRITE_SEQ);
     return seq;
+  }
+
+  /** Wakes every waiting reader (after commits with `notify: false`). */
+  notify(): void {
+    Atomics.notify(this.#v.header, H_WRITE_SEQ);
   }
 
   /** Reserve, copy `bytes` in and commit: for callers that already hold the bytes. */

@@ -15,6 +15,14 @@ import { RtspServer } from "./server.ts";
 import { openServerPorts, type ServerPorts } from "./udp.ts";
 
 const STATS_EVERY_MS = 1000;
+/**
+ * How long one wait for players' RTCP lasts. Reason: each wait that ends
+ * with nothing arrived costs a thread of Deno's blocking pool and this
+ * Worker a wake-up (it was 200 ms: five a second for nothing while a player
+ * sends a report every few seconds); stopping does not wait it out, the
+ * server wakes it with a datagram of its own (wakeRtcp).
+ */
+const RTCP_WAIT_MS = 5000;
 /** The main thread answers an access request at once; past this the client gets 503. */
 const VERDICT_TIMEOUT_MS = 10_000;
 
@@ -38,6 +46,13 @@ function listenCause(error: unknown, where: string): string {
     return `no permission to listen on ${where} (a port below 1024?)`;
   }
   return `cannot listen on ${where}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Ends the RTCP wait now: one byte from the server's RTP port to its RTCP port, read as nobody's. */
+function wakeRtcp(ports: ServerPorts): void {
+  const { address, port } = ports.rtcp.local;
+  const to = address === "0.0.0.0" ? "127.0.0.1" : address === "::" ? "::1" : address;
+  ports.rtp.send(new Uint8Array(1), 1, ports.rtp.target(to, port));
 }
 
 runActor<RtspProtocol>(() => {
@@ -148,7 +163,7 @@ runActor<RtspProtocol>(() => {
         const p = ports;
         udpLoop = (async () => {
           while (running) {
-            await p.rtcp.readable(200);
+            await p.rtcp.readable(RTCP_WAIT_MS);
             if (running) s.readUdp();
           }
         })();
@@ -176,6 +191,8 @@ runActor<RtspProtocol>(() => {
         ctx.emit({ type: "stats", stats });
       };
       ticker = setInterval(() => {
+        // What players send to the RTP port (keep-alives) is read here, not by a wait of its own.
+        server?.readUdp();
         server?.sweep();
         report();
       }, STATS_EVERY_MS);
@@ -187,6 +204,7 @@ runActor<RtspProtocol>(() => {
       clearInterval(ticker);
       server?.close();
       listener?.close();
+      if (ports !== null) wakeRtcp(ports);
       await udpLoop.catch(() => {});
       ports?.[Symbol.dispose]();
       report();

@@ -94,7 +94,7 @@ export class ActorProcess<P extends ActorProtocol> implements Child {
   #exit: ExitReason | undefined;
   #rid = 0;
   #pingSent = 0;
-  #lastPong = 0;
+  #lastHeard = 0;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   readonly startedAt = Date.now();
 
@@ -112,21 +112,24 @@ export class ActorProcess<P extends ActorProtocol> implements Child {
       ? ownWorker(options.url, options.id, owner)
       : options.host.attach(options.url, owner);
     const hb = options.heartbeat ?? DEFAULT_HEARTBEAT;
-    this.#lastPong = performance.now();
+    this.#lastHeard = performance.now();
     this.#heartbeat = setInterval(() => {
       // Until `started`, the start timeout governs: loading a Worker's modules takes a while.
       if (this.#started !== undefined) return;
       const now = performance.now();
-      if (now - this.#lastPong > hb.timeoutMs) {
+      if (now - this.#lastHeard > hb.timeoutMs) {
         this.#finish({
           kind: "crashed",
           error: {
             name: "ActorUnresponsiveError",
-            message: `no answer to a heartbeat for ${Math.round(now - this.#lastPong)} ms`,
+            message: `no answer to a heartbeat for ${Math.round(now - this.#lastHeard)} ms`,
           },
         }, "kill");
         return;
       }
+      // Any message since the last beat shows the Worker alive (stats come every second): no
+      // ping then, which spares this thread and the Worker a wake-up each for every actor.
+      if (now - this.#lastHeard < hb.intervalMs) return;
       this.#post({ type: "ping", n: ++this.#pingSent });
     }, hb.intervalMs);
   }
@@ -230,12 +233,12 @@ export class ActorProcess<P extends ActorProtocol> implements Child {
   }
 
   #receive(m: FromActor): void {
+    // Whatever the Worker says shows it alive, a pong or anything else.
+    this.#lastHeard = performance.now();
     switch (m.type) {
       case "pong":
-        this.#lastPong = performance.now();
         return;
       case "started":
-        this.#lastPong = performance.now();
         this.#started?.resolve();
         this.#started = undefined;
         return;

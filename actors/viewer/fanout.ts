@@ -49,9 +49,18 @@ export interface PacketSource {
 
 /**
  * The camera's packets, each copied into a slot of one slab made when the
- * first packet comes (POOL_PACKETS × SLOT_BYTES, 6 MiB) and dropped by
- * {@linkcode PacketPool.clear}: no allocation per packet. A packet bigger
- * than a slot (none from eyrie's packetizer) gets its own buffer.
+ * first packet comes (POOL_PACKETS × SLOT_BYTES, 6 MiB) and kept for the
+ * pool's life: no allocation per packet. A packet bigger than a slot (none
+ * from eyrie's packetizer) gets its own buffer.
+ *
+ * The slab outlives {@linkcode PacketPool.clear}. Reason: a dropped slab is
+ * freed only when V8 next collects the Worker's garbage, which external
+ * memory triggers only after tens of MB, so a camera whose sessions came and
+ * went (half-open offers from a client that never starts ICE, viewers
+ * joining and leaving) made a new 6 MiB slab each time its last session
+ * ended and kept several dead ones resident (bench/README.md, memgrowth).
+ * The viewer actor itself ends after `viewer_idle_s` without sessions, and
+ * the slab with it.
  */
 export class PacketPool {
   readonly #mask = POOL_PACKETS - 1;
@@ -132,11 +141,10 @@ export class PacketPool {
   }
 
   /**
-   * Drops every packet and the slab (nobody watches, or the stream
-   * restarted); cursors resync at the next keyframe.
+   * Drops every packet (nobody watches, or the stream restarted) but keeps
+   * the slab for the next ones; cursors resync at the next keyframe.
    */
   clear(): void {
-    this.#slab = null;
     this.#big.length = 0;
     this.#sizes.fill(0);
     this.lastKeyframe = -1;

@@ -25,6 +25,8 @@ export interface ViewerInit {
   maxViewers: number;
   /** Where two-way talk plays (camera config `speaker`; "none": talk is refused). */
   speaker: string;
+  /** The camera's rtsp:// source, for `speaker = "backchannel"` (its ONVIF backchannel); else "". */
+  speakerUrl: string;
   /**
    * The sub stream (`[camera.sub]`): its RTP ring (read as reader `reader`),
    * and its encoder's bitrate range and configured rate, for adaptive

@@ -13,7 +13,7 @@ import { SPEAKER_SRC, speakerPipeline, type SpeakerTarget } from "./speaker_pipe
 /** How long opening may take (a sound server may be slow to answer; a bad device fails at once). */
 const OPEN_TIMEOUT_MS = 3_000;
 /** One Opus packet from a browser: 20 ms (WebRTC's default ptime). */
-const PACKET_NS = 20_000_000;
+export const PACKET_NS = 20_000_000;
 /**
  * How far behind the talker a packet plays: room for the network's jitter before a sink that
  * plays in time (a sound card, a sound server) finds a packet late and drops it.
@@ -26,14 +26,30 @@ export type SpeakerState =
   | { state: "playing"; since: string }
   | { state: "offline"; cause: string; since: string };
 
-function causeOf(error: unknown): string {
+/** A failure in a sentence: GStreamer's element and message, or the error's message. */
+export function causeOf(error: unknown): string {
   if (error instanceof GstError) {
     return error.element === "" ? error.message : `${error.element}: ${error.message}`;
   }
   return error instanceof Error ? error.message : String(error);
 }
 
-export class Speaker {
+/** What talk drives: a local speaker (below) or a camera's backchannel (backchannel_speaker.ts). */
+export interface TalkSpeaker {
+  readonly state: SpeakerState;
+  /** Opus packets handed on, in all. */
+  readonly packets: number;
+  /** Starts playing; on failure the speaker is offline and the cause is returned. */
+  open(): Promise<string | null>;
+  /** Plays one Opus packet at `samples` (48 kHz) on the talker's timeline; false when not playing. */
+  push(opus: Uint8Array, samples: number): boolean;
+  /** Reads failures without waiting; one means the speaker is offline, its cause returned. */
+  poll(): string | null;
+  /** Stops playing (idempotent); an offline speaker stays offline with its cause. */
+  close(): void;
+}
+
+export class Speaker implements TalkSpeaker {
   readonly #target: SpeakerTarget;
   #pipeline: Pipeline | null = null;
   #src: AppSrc | null = null;
@@ -44,7 +60,9 @@ export class Speaker {
   packets = 0;
 
   constructor(target: SpeakerTarget) {
-    if (target.kind === "none") throw new TypeError("A speaker needs a target other than none");
+    if (target.kind === "none" || target.kind === "backchannel") {
+      throw new TypeError(`A local speaker cannot play to ${target.kind}`);
+    }
     this.#target = target;
   }
 

@@ -13,6 +13,7 @@
  * | `alsa:<pcm>`    | alsasink device=<pcm>                                        |
  * | `pulse:<sink>`  | pulsesink (device=<sink> unless `default`)                   |
  * | `file:<path>`   | raw PCM, 16-bit little-endian, 48 kHz mono, appended to path |
+ * | `backchannel`   | the RTSP camera's own speaker (backchannel_pipeline.ts)      |
  *
  * @module
  */
@@ -24,7 +25,9 @@ export type SpeakerTarget =
   | { kind: "auto" }
   | { kind: "alsa"; device: string }
   | { kind: "pulse"; device: string }
-  | { kind: "file"; path: string };
+  | { kind: "file"; path: string }
+  /** The ONVIF backchannel of the camera's rtsp:// source (backchannel_speaker.ts). */
+  | { kind: "backchannel" };
 
 /** The appsrc the viewer actor pushes Opus packets into. */
 export const SPEAKER_SRC = "talk";
@@ -37,6 +40,7 @@ export const SPEAKER_FILE_RATE = 48_000;
 export function parseSpeaker(value: string): SpeakerTarget {
   if (value === "none") return { kind: "none" };
   if (value === "auto") return { kind: "auto" };
+  if (value === "backchannel") return { kind: "backchannel" };
   if (value.startsWith("alsa:") && value.length > 5) {
     return { kind: "alsa", device: value.slice(5) };
   }
@@ -45,14 +49,15 @@ export function parseSpeaker(value: string): SpeakerTarget {
   }
   if (value.startsWith("file:") && value.length > 5) return { kind: "file", path: value.slice(5) };
   throw new TypeError(
-    `Unknown speaker "${value}": use none, auto, alsa:<pcm>, pulse:<sink> or file:<path>`,
+    `Unknown speaker "${value}": use none, auto, alsa:<pcm>, pulse:<sink>, file:<path> or backchannel`,
   );
 }
 
 function sink(t: SpeakerTarget): string {
   switch (t.kind) {
     case "none":
-      throw new TypeError("No pipeline for speaker none");
+    case "backchannel":
+      throw new TypeError(`No local pipeline for speaker ${t.kind}`);
     case "auto":
       return "autoaudiosink";
     case "alsa":
@@ -87,5 +92,7 @@ export function describeSpeaker(t: SpeakerTarget): string {
       return `pulse:${t.device}`;
     case "file":
       return `file:${t.path}`;
+    case "backchannel":
+      return "the camera's RTSP backchannel";
   }
 }

@@ -60,6 +60,7 @@ export const viewerChild: ChildFactory = (node, ctx) => {
           audioReader: AUDIO_READER.viewer,
           maxViewers: cam.max_viewers,
           speaker: cam.speaker,
+          speakerUrl: cam.speaker === "backchannel" ? cam.source : "",
           ...(sub === null ? {} : { sub }),
         },
         log: ctx.log,

@@ -9,7 +9,7 @@
  * @module
  */
 import type { Logger } from "../log/logger.ts";
-import type { Speaker } from "./speaker.ts";
+import type { TalkSpeaker } from "./speaker.ts";
 import { describeSpeaker, parseSpeaker, type SpeakerTarget } from "./speaker_pipeline.ts";
 import type { TalkArgs, TalkReply, TalkStatus } from "./protocol.ts";
 import type { TalkEnd, TalkSession } from "./talk.ts";
@@ -33,7 +33,9 @@ export class TalkDesk {
    * every viewer would otherwise wait for as the actor starts (werift is loaded late for the same
    * reason, webrtc.ts).
    */
-  #speaker: Speaker | null = null;
+  #speaker: TalkSpeaker | null = null;
+  /** The camera's source: the RTSP URL a `backchannel` speaker talks to. */
+  readonly #source: string;
   readonly #log: Logger;
   #session: TalkSession | null = null;
   /** An offer being answered holds the speaker too, so two cannot both get it. */
@@ -41,8 +43,9 @@ export class TalkDesk {
   #lost = 0;
   readonly #ended = Object.fromEntries(TALK_ENDS.map((r) => [r, 0])) as Record<TalkEnd, number>;
 
-  constructor(cameraId: string, speaker: string, log: Logger) {
+  constructor(cameraId: string, speaker: string, log: Logger, source = "") {
     this.#cameraId = cameraId;
+    this.#source = source;
     this.#config = speaker;
     this.#target = parseSpeaker(speaker);
     this.#log = log;
@@ -74,8 +77,7 @@ export class TalkDesk {
     }
     this.#pending = args.holder;
     try {
-      const { Speaker } = await import("./speaker.ts");
-      const speaker = this.#speaker ??= new Speaker(this.#target);
+      const speaker = this.#speaker ??= await this.#makeSpeaker();
       const cause = await speaker.open();
       if (cause !== null) {
         this.#log.warn("speaker offline", { speaker: this.#config, cause });
@@ -145,6 +147,15 @@ export class TalkDesk {
   stop(): void {
     this.#session?.close("closed");
     this.#speaker?.close();
+  }
+
+  async #makeSpeaker(): Promise<TalkSpeaker> {
+    if (this.#target.kind === "backchannel") {
+      const { BackchannelSpeaker } = await import("./backchannel_speaker.ts");
+      return new BackchannelSpeaker(this.#source);
+    }
+    const { Speaker } = await import("./speaker.ts");
+    return new Speaker(this.#target);
   }
 
   #onEnded(s: TalkSession, reason: TalkEnd): void {

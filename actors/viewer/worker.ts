@@ -123,7 +123,7 @@ runActor<ViewerProtocol>(() => {
   return {
     start(init, ctx) {
       crash = ctx.crash;
-      talk = new TalkDesk(init.cameraId, init.speaker, ctx.log);
+      talk = new TalkDesk(init.cameraId, init.speaker, ctx.log, init.speakerUrl);
       const cpu = new ThreadCpu(performance.now());
       gate = new OfferGate({
         maxViewers: init.maxViewers,

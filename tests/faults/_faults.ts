@@ -47,6 +47,12 @@ export async function startRtspCamera(
     audio?: "opus" | "pcma" | "aac";
     /** The Opus track's frame length in ms (20 by default). */
     opusFrameMs?: number;
+    /**
+     * An ONVIF camera with a speaker: its backchannel (PCMU 8 kHz unless
+     * `backchannelCodec` says otherwise) is decoded into this WAV file.
+     */
+    backchannel?: string;
+    backchannelCodec?: "pcmu" | "opus" | "aac";
   } = {},
 ): Promise<RtspCamera> {
   const args = [RTSP_CAMERA, String(port), "--path", options.path ?? "/stream"];
@@ -63,6 +69,10 @@ export async function startRtspCamera(
   if (options.noInband) args.push("--no-inband");
   if (options.audio !== undefined) args.push("--audio", options.audio);
   if (options.opusFrameMs !== undefined) args.push("--opus-frame", String(options.opusFrameMs));
+  if (options.backchannel !== undefined) args.push("--backchannel", options.backchannel);
+  if (options.backchannelCodec !== undefined) {
+    args.push("--backchannel-codec", options.backchannelCodec);
+  }
   const child = new Deno.Command("/usr/bin/python3", {
     args,
     stdin: "piped", // closed when the test process ends: the camera stops with it

@@ -4,12 +4,16 @@
 usage: _rtsp_camera.py PORT [--path /stream] [--user U --password P] [--size 320x240] [--fps 15]
                        [--profile high --bframes 2] [--bitrate KBPS] [--audio opus|pcma|aac]
                        [--opus-frame MS]
+                       [--backchannel FILE [--backchannel-codec pcmu|opus|aac]]
 
 Serves a live H.264 test pattern at rtsp://127.0.0.1:PORT/PATH: by default
 constrained baseline without B-frames (x264 zerolatency); with --profile high
 --bframes N the way many IP cameras send it, High profile with B-frames. With
 --audio it sends a 440 Hz tone as a second track (Opus, G.711 A-law or AAC), as
-cameras with a microphone do. Prints
+cameras with a microphone do. With --backchannel it is an ONVIF camera with a
+speaker (RTSPOnvifServer): a client whose DESCRIBE has `Require:
+www.onvif.org/ver20/backchannel` gets a sendonly audio media (PCMU 8 kHz by
+default) and what it sends there is decoded and written to FILE as a WAV. Prints
 "ready rtsp://..." on stdout once listening; stops on SIGTERM or when its
 standard input closes (so a test that dies cannot leave it behind).
 """
@@ -40,15 +44,18 @@ parser.add_argument("--no-inband", action="store_true")  # SPS/PPS only in the S
 parser.add_argument("--audio", choices=["opus", "pcma", "aac"], default=None)
 # Opus frame length in ms: 40 is one eyrie's own encoder never makes, the mark of a passthrough.
 parser.add_argument("--opus-frame", default="20")
+parser.add_argument("--backchannel", default="")
+parser.add_argument("--backchannel-codec", choices=["pcmu", "opus", "aac"], default="pcmu")
 args = parser.parse_args()
 width, height = (int(v) for v in args.size.split("x"))
 
 Gst.init(None)
 loop = GLib.MainLoop()
-server = GstRtspServer.RTSPServer()
+server = GstRtspServer.RTSPOnvifServer() if args.backchannel else GstRtspServer.RTSPServer()
 server.set_address("127.0.0.1")
 server.set_service(str(args.port))
-factory = GstRtspServer.RTSPMediaFactory()
+factory = (GstRtspServer.RTSPOnvifMediaFactory() if args.backchannel
+           else GstRtspServer.RTSPMediaFactory())
 if args.bframes > 0:
     # B-frames need lookahead: no zerolatency tune (it turns them off).
     x264 = f"x264enc speed-preset=veryfast bframes={args.bframes} b-adapt=false key-int-max={args.fps}"
@@ -92,8 +99,26 @@ def on_configure(_factory, media):
     GLib.timeout_add(int(args.switch_after * 1000), switch)
 
 
+BACKCHANNEL = {
+    "pcmu": ("payload=0, clock-rate=8000, encoding-name=PCMU", "rtppcmudepay ! mulawdec"),
+    "opus": ("payload=98, clock-rate=48000, encoding-name=OPUS", "rtpopusdepay ! opusdec"),
+    # fmtp parameters are strings in RTP caps (an int config gives the decoder no codec data).
+    "aac": ("payload=99, clock-rate=16000, encoding-name=MPEG4-GENERIC, mode=(string)AAC-hbr, "
+            "sizelength=(string)13, indexlength=(string)3, indexdeltalength=(string)3, "
+            "config=(string)1408, streamtype=(string)5, profile-level-id=(string)1",
+            "rtpmp4gdepay ! avdec_aac ! audioresample ! audio/x-raw,rate=16000"),
+}
+if args.backchannel:
+    # async=false as gst-rtsp-server's test-onvif-backchannel.c has it (a sink waiting to
+    # preroll holds the media back); unbuffered, so the file has what came so far.
+    rtp, decode = BACKCHANNEL[args.backchannel_codec]
+    factory.set_backchannel_launch(
+        f'( capsfilter caps="application/x-rtp, media=audio, {rtp}" name=depay_backchannel '
+        f"! {decode} ! audioconvert ! audio/x-raw,channels=1 ! wavenc ! filesink async=false buffer-mode=unbuffered location={args.backchannel} )")
+    # As gst-rtsp-server's test-onvif-backchannel.c: ONVIF media, one per client.
+    factory.set_media_gtype(GstRtspServer.RTSPOnvifMedia.__gtype__)
 factory.connect("media-configure", on_configure)
-factory.set_shared(True)
+factory.set_shared(not args.backchannel)
 if args.user is not None:
     auth = GstRtspServer.RTSPAuth()
     token = GstRtspServer.RTSPToken()

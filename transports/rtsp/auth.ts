@@ -65,7 +65,7 @@ export function basicChallenge(realm: string): string {
 }
 
 /** `key=value, key="quoted \" value", …` into a map (lower-case keys), or null. */
-function readParams(text: string): Map<string, string> | null {
+export function readParams(text: string): Map<string, string> | null {
   const params = new Map<string, string>();
   let i = 0;
   const n = text.length;

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { certsMain } from "./certs.ts";
 import { defaultDataDir, loadConfig } from "../config/mod.ts";
 import { ConfigError, UsageError } from "./errors.ts";
 import { HELP } from "./help.ts";
@@ -83,6 +82,9 @@ async function certsCommand(args: string[], io: Io): Promise<number> {
       i++;
     } else rest.push(args[i]);
   }
+  // Loaded here, not with the CLI: the PKI's @peculiar/x509 is ~18 MB of heap that `eyrie run`
+  // without [tls] never needs.
+  const { certsMain } = await import("./certs.ts");
   return await certsMain(rest, { dataDir: dataDir ?? defaultDataDir(), stdout: io.stdout });
 }
 

@@ -10,7 +10,6 @@ import { System } from "../../actors/system/mod.ts";
 import { loadConfig, parseListen } from "../config/mod.ts";
 import { createApp } from "../http/app.ts";
 import { serve } from "../http/serve.ts";
-import { loadConsoleTls } from "../http/serve_tls.ts";
 import { createLogger, type Logger, stderrSink } from "../../actors/log/logger.ts";
 import { expectPositionals, parseCommand } from "./args.ts";
 import { HELP } from "./help.ts";
@@ -74,7 +73,10 @@ export async function runMain(args: string[], io: Io): Promise<number> {
   catchStrays(log);
   const notify = systemdNotifier(log);
   const load = file === undefined ? undefined : () => loadConfig(file);
-  const consoleTls = config.tls === null ? undefined : await loadConsoleTls(config.tls, log);
+  // serve_tls.ts brings the PKI (@peculiar/x509, ~18 MB of heap): only for a console with [tls].
+  const consoleTls = config.tls === null
+    ? undefined
+    : await (await import("../http/serve_tls.ts")).loadConsoleTls(config.tls, log);
   // Who may watch over RTSP: the state file's users and grants, read on each request.
   let store: AuthStore | undefined;
   // The system answers the questions of its own RTSP server: it exists once started.

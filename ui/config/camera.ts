@@ -84,7 +84,7 @@ const SOURCE =
 const AUDIO = /^(auto|none|test|alsa:[A-Za-z0-9_:,.=-]{1,64}|pulse:[A-Za-z0-9_:,.=-]{1,200})$/;
 /** `speaker`: where talk plays; `file:` takes any path (it is quoted into the pipeline). */
 const SPEAKER =
-  /^(none|auto|alsa:[A-Za-z0-9_:,.=-]{1,64}|pulse:[A-Za-z0-9_:,.=-]{1,200}|file:.{1,4000})$/;
+  /^(none|auto|backchannel|alsa:[A-Za-z0-9_:,.=-]{1,64}|pulse:[A-Za-z0-9_:,.=-]{1,200}|file:.{1,4000})$/;
 const HOST = /^([A-Za-z0-9.-]{1,253}|\[?[0-9A-Fa-f:.]+\]?)$/;
 
 export const rtpOutput: Checker<RtpOutputConfig> = table<RtpOutputConfig>({
@@ -174,7 +174,7 @@ const cameraFields: Fields<CameraBase> = {
     str({
       pattern: SPEAKER,
       hint:
-        'use none, auto, alsa:<pcm> (such as "alsa:hw:0,0"), pulse:<sink> (such as "pulse:default") or file:<path>',
+        'use none, auto, alsa:<pcm> (such as "alsa:hw:0,0"), pulse:<sink> (such as "pulse:default"), file:<path> or backchannel (an rtsp:// camera\'s own speaker)',
     }),
     "none",
   ],
@@ -203,6 +203,14 @@ export const cameraBase: Checker<Parts<CameraBase>> = (v, path, issues) => {
     } catch (e) {
       issues.add(at("source"), (e as Error).message);
     }
+  }
+  if (cam.speaker === "backchannel" && !/^rtsp:\/\//.test(cam.source ?? "")) {
+    issues.add(
+      at("speaker"),
+      `"backchannel" is an RTSP camera's own speaker: it needs source = "rtsp://…", not ${
+        JSON.stringify(cam.source ?? "auto")
+      }`,
+    );
   }
   for (const k of ["width", "height"] as const) {
     const n = cam[k];

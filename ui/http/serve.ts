@@ -24,7 +24,6 @@ import {
   timeoutOptions,
   urlHost,
 } from "./_node_server.ts";
-import { serveTls } from "./serve_tls.ts";
 
 export type { Server, ServerTimeouts };
 export { SERVER_TIMEOUTS };
@@ -42,8 +41,12 @@ export interface ServeOptions {
 export function serve(app: Hono, at: ListenAddress, options: ServeOptions = {}): Promise<Server> {
   const fetch = (request: Request, env: ConnEnv) => app.fetch(request, env);
   const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
-  if (options.tls !== undefined) {
-    return serveTls(fetch, at, options.tls, { onError: options.onError, timeouts });
+  const tls = options.tls;
+  if (tls !== undefined) {
+    // Loaded only with [tls]: it brings the PKI (@peculiar/x509, ~18 MB of heap).
+    return import("./serve_tls.ts").then((m) =>
+      m.serveTls(fetch, at, tls, { onError: options.onError, timeouts })
+    );
   }
   const listener = nodeListener(fetch, {
     scheme: "http",

@@ -99,3 +99,68 @@ Deno.test("PassthroughDecoder with catchUp hands over the GOP's P-frames at once
   assert.ok(decodedPts.slice(3).every((p) => p > keyPts[2]));
   assert.ok(DEC_MAX_QUEUED > 1);
 });
+
+/** Every picture waiting at a decoder's sink, by pts. */
+function drainPictures(dec: PassthroughDecoder, into: Map<number, Uint8Array>): void {
+  for (
+    let raw = dec.sink.pull({ timeoutMs: 0 });
+    raw !== null;
+    raw = dec.sink.pull({ timeoutMs: 0 })
+  ) {
+    const bytes = new Uint8Array(raw.size);
+    raw.copyTo(bytes);
+    into.set(raw.pts!, bytes);
+  }
+}
+
+Deno.test("a decoder for detection only leaves out the B-frames no picture refers to, and the pictures it makes are the full decode's, byte for byte", async () => {
+  const cam = cameraConfig({
+    source: "rtsp://127.0.0.1:8554/x",
+    width: 320,
+    height: 180,
+    fps: 30,
+    detection: { motion: true },
+  });
+  using full = new PassthroughDecoder(cam, { fps: 30, threads: 1 });
+  using thin = new PassthroughDecoder(cam, { fps: 30, threads: 1 });
+  thin.referencesOnly = true;
+  // x264 High with two B-frames that are not references (no B-pyramid), as many IP cameras send.
+  using src = Pipeline.parse(
+    `videotestsrc num-buffers=60 pattern=ball ! video/x-raw,width=320,height=180,framerate=30/1 ! ` +
+      `x264enc key-int-max=30 bframes=2 b-pyramid=false threads=1 speed-preset=ultrafast ! ` +
+      `video/x-h264,profile=high ! h264parse config-interval=-1 ! ` +
+      `video/x-h264,stream-format=byte-stream,alignment=au ! appsink name=out sync=false max-buffers=1000`,
+  );
+  src.setState("playing", { timeoutMs: 5000 });
+  const es = src.appSink("out");
+  const fullPictures = new Map<number, Uint8Array>();
+  const thinPictures = new Map<number, Uint8Array>();
+  for (let i = 0; i < 60; i++) {
+    const s = es.pull({ timeoutMs: 5000 });
+    assert.ok(s !== null, `access unit ${i}`);
+    full.offer(s, true);
+    thin.offer(s, true);
+    // One libav thread each, fed at most a picture ahead: the sinks (two buffers) keep up.
+    for (const [dec, pictures] of [[full, fullPictures], [thin, thinPictures]] as const) {
+      const raw = await dec.sink.pullAsync({ timeoutMs: 200 });
+      if (raw !== null) {
+        const bytes = new Uint8Array(raw.size);
+        raw.copyTo(bytes);
+        pictures.set(raw.pts!, bytes);
+      }
+      drainPictures(dec, pictures);
+    }
+  }
+  assert.equal(full.error(), null);
+  assert.equal(thin.error(), null);
+  // About two of every three access units are B-frames; none of them was decoded.
+  assert.ok(thin.counters.skipped >= 30, `skipped ${thin.counters.skipped}`);
+  assert.equal(thin.counters.decoded + thin.counters.skipped, full.counters.decoded);
+  assert.equal(full.counters.skipped, 0);
+  assert.ok(thinPictures.size >= 10, `${thinPictures.size} pictures without the B-frames`);
+  for (const [pts, bytes] of thinPictures) {
+    const same = fullPictures.get(pts);
+    assert.ok(same !== undefined, `the full decode has the picture at ${pts}`);
+    assert.deepEqual(bytes, same, `the picture at ${pts} is the full decode's`);
+  }
+});

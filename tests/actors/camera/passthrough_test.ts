@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import {
   decodesEveryPicture,
+  decodesReferencesOnly,
   DecodeTimes,
+  isReference,
   passthroughPipeline,
   passthroughRawFps,
   planMainStream,
@@ -82,4 +84,67 @@ Deno.test("decodesEveryPicture(): a detector, viewers of a B-frame source, or a 
   });
   assert.equal(decodesEveryPicture(sub, idle), false);
   assert.equal(decodesEveryPicture(sub, { forViewers: false, subUsed: true }), true);
+});
+
+Deno.test("isReference() reads nal_ref_idc of the first slice, after delimiters and parameter sets", () => {
+  const cases: [string, number[], boolean][] = [
+    ["a P slice (nal_ref_idc 2)", [0, 0, 0, 1, 0x41, 0x9a], true],
+    ["a B slice nobody refers to (nal_ref_idc 0)", [0, 0, 0, 1, 0x01, 0x9e], false],
+    ["an AUD, then a B slice with a 3-byte start code", [
+      0,
+      0,
+      0,
+      1,
+      0x09,
+      0x30,
+      0,
+      0,
+      1,
+      0x01,
+      0x9e,
+    ], false],
+    ["SPS, PPS and an IDR slice", [
+      0,
+      0,
+      0,
+      1,
+      0x67,
+      0x64,
+      0,
+      0,
+      0,
+      1,
+      0x68,
+      0xee,
+      0,
+      0,
+      1,
+      0x65,
+      0x88,
+    ], true],
+    ["no slice at all", [0, 0, 0, 1, 0x09, 0x10], true],
+    ["cut short after a start code", [0, 0, 0, 1], true],
+  ];
+  for (const [what, bytes, want] of cases) {
+    assert.equal(isReference(new Uint8Array(bytes)), want, what);
+  }
+});
+
+Deno.test("decodesReferencesOnly(): detection alone at a rate well under the camera's", () => {
+  const idle = { forViewers: false, subUsed: false };
+  const motion = cameraConfig({
+    source: "rtsp://h/s",
+    fps: 30,
+    detection: { motion: true, motion_fps: 5 },
+  });
+  assert.equal(decodesReferencesOnly(motion, idle), true);
+  assert.equal(decodesReferencesOnly(motion, { forViewers: true, subUsed: false }), false);
+  const fast = cameraConfig({
+    source: "rtsp://h/s",
+    fps: 30,
+    detection: { motion: true, motion_fps: 20 },
+  });
+  assert.equal(decodesReferencesOnly(fast, idle), false);
+  const none = cameraConfig({ source: "rtsp://h/s", fps: 30, detection: { motion: false } });
+  assert.equal(decodesReferencesOnly(none, idle), false);
 });

@@ -6,6 +6,8 @@ import {
   PacketPool,
   type PacketSink,
   PeerCursor,
+  POOL_PACKETS,
+  SLOT_BYTES,
 } from "../../../actors/viewer/fanout.ts";
 
 /** A viewer that records what it got; `stalled` ones never finish a send. */
@@ -117,4 +119,19 @@ Deno.test("A new viewer starts at a fresh keyframe, or waits for the next one wh
   pool.push(bytes(), FrameFlags.KEYFRAME | FrameFlags.MARKER, 1_100e6);
   late.pump(pool, v);
   assert.equal(v.got.length, 1);
+});
+
+Deno.test("PacketPool.clear() drops the packets but keeps the slab: sessions that come and go reuse one", () => {
+  const pool = new PacketPool();
+  feed(pool, 2, { perFrame: 3, gop: 1, first: 0 });
+  const slab = pool.packet(pool.head - 1).buffer;
+  assert.equal(slab.byteLength, POOL_PACKETS * SLOT_BYTES);
+  for (let round = 0; round < 5; round++) {
+    pool.clear();
+    assert.equal(pool.lastKeyframe, -1);
+    const seq = pool.head;
+    feed(pool, 1, { perFrame: 2, gop: 1, first: 100 * round });
+    assert.equal(pool.packet(seq).buffer, slab, `round ${round} made a new slab`);
+    assert.equal(new DataView(slab, pool.offset(seq)).getUint32(0), 100 * round);
+  }
 });

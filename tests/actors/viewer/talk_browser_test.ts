@@ -16,32 +16,7 @@ import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
 import { peakOf } from "../../_spectrum.ts";
 import { fakeMicrophone, makeTone } from "../../_tone.ts";
 import { camera, getJson, startEyrie, tempConfig, until } from "../../faults/_faults.ts";
-
-const PAGE = `<!doctype html><script>
-window.talk = async (url) => {
-  const mic = await navigator.mediaDevices.getUserMedia({
-    // The tone as the file has it: no echo cancelling, noise suppression or gain control.
-    audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
-  });
-  const pc = new RTCPeerConnection();
-  pc.addTransceiver(mic.getAudioTracks()[0], { direction: "sendonly" });
-  await pc.setLocalDescription(await pc.createOffer());
-  await new Promise((r) => pc.iceGatheringState === "complete" ? r() :
-    pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && r()));
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/sdp" }, body: pc.localDescription.sdp });
-  const text = await res.text();
-  if (res.status !== 201) { pc.close(); return { status: res.status, body: text }; }
-  await pc.setRemoteDescription({ type: "answer", sdp: text });
-  window.pc = pc;
-  return { status: 201, body: text, location: res.headers.get("location") };
-};
-</script>`;
-
-interface TalkResult {
-  status: number;
-  body: string;
-  location?: string;
-}
+import { TALK_PAGE as PAGE, type TalkResult } from "./_talk_page.ts";
 
 interface TalkState {
   state: string;

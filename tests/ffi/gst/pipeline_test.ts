@@ -155,6 +155,24 @@ Deno.test("debianPackageFor() agrees with dpkg for every installed element it na
   assert.ok(checked >= 15, `only ${checked} elements are installed`);
 });
 
+Deno.test("runningTimeNs() is null before PLAYING, then never behind what a live source stamped, and never goes back", () => {
+  using p = Pipeline.parse(
+    "audiotestsrc is-live=true samplesperbuffer=960 ! audio/x-raw,rate=48000 ! appsink name=out sync=false",
+  );
+  assert.equal(p.runningTimeNs(), null);
+  p.setState("playing", { timeoutMs: 5000 });
+  const sink = p.appSink("out");
+  let last = 0;
+  for (let i = 0; i < 5; i++) {
+    const s = sink.pull({ timeoutMs: 5000 });
+    assert.ok(s !== null);
+    // A live source pushes a buffer at or after the running time it stamped on it.
+    const now = p.runningTimeNs();
+    assert.ok(now !== null && now >= (s.pts ?? 0) && now >= last, `${now} vs ${s.pts}`);
+    last = now;
+  }
+});
+
 Deno.test("runningTimeNs() is null before the pipeline has a clock, then follows the clock from the moment it plays", async () => {
   using p = Pipeline.parse("audiotestsrc is-live=true ! fakesink sync=true");
   assert.equal(p.runningTimeNs(), null);

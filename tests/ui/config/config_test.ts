@@ -378,3 +378,14 @@ Deno.test("the detector's analysed size is never larger than the camera's frames
   const c = parseConfig(`[[camera]]\nid = "tiny"\nwidth = 160\nheight = 120`, "eyrie.toml");
   assert.deepEqual([c.camera[0].detection.width, c.camera[0].detection.height], [160, 120]);
 });
+
+Deno.test('speaker = "backchannel" is taken for an rtsp:// camera and refused, with its key, for others', () => {
+  const rtsp = parseConfig(
+    `[[camera]]\nid = "door"\nsource = "rtsp://cam/stream"\nspeaker = "backchannel"\n`,
+    "t.toml",
+  );
+  assert.equal(rtsp.camera[0].speaker, "backchannel");
+  const found = problems(`[[camera]]\nid = "door"\nsource = "test"\nspeaker = "backchannel"\n`);
+  assert.equal(found.length, 1, found.join("\n"));
+  assert.match(found[0], /camera\[0\]\.speaker: .*needs source = "rtsp:\/\/…", not "test"/);
+});
