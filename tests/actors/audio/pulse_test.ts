@@ -10,7 +10,6 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { launchChromium } from "../../_chromium.ts";
 import { PULSE_INSTALLED, startPulse } from "../../_pulse.ts";
 import { peakOf } from "../../_spectrum.ts";
@@ -18,7 +17,7 @@ import { fakeMicrophone, makeTone } from "../../_tone.ts";
 import { camera, getJson, startEyrie, tempConfig, until } from "../../faults/_faults.ts";
 import { EYRIE_FLAGS, MAIN } from "../../ui/cli/_eyrie.ts";
 import { dominantHz } from "./_audio.ts";
-import { TALK_PAGE, type TalkResult } from "../viewer/_talk_page.ts";
+import { openTalkPage, talkFrom } from "../viewer/_talk_page.ts";
 
 const ignore = !PULSE_INSTALLED;
 
@@ -122,18 +121,8 @@ Deno.test({
         for (const [id, sink] of [["door", "door_out"], ["hall", "alsa_out"]]) {
           const captured = join(dir, `${id}.pcm`);
           const rec = pulse.record(`${sink}.monitor`, captured);
-          const page: Page = await browser.newPage();
-          await page.route(
-            `${eyrie.url}/page`,
-            (r) => r.fulfill({ contentType: "text/html", body: TALK_PAGE }),
-          );
-          await page.goto(`${eyrie.url}/page`);
-          const got = await page.evaluate(
-            (u) =>
-              (window as unknown as { talk(u: string): Promise<TalkResult> })
-                .talk(u),
-            `${eyrie.url}/api/cameras/${id}/talk`,
-          );
+          const page = await openTalkPage(browser, eyrie.url);
+          const got = await talkFrom(page, eyrie.url, id);
           assert.equal(got.status, 201, got.body);
           await until(`${id}: three seconds of the microphone played`, async () => {
             const t = (await getJson<{ talk: { state: string; packets?: number } }>(

@@ -117,12 +117,27 @@ export function onsetS(samples: Int16Array): number {
 
 /** H.264 access units of 320x240 frames, black up to frame `flashAt` and white from it on. */
 export function encodeFlash(frames: number, flashAt: number, fps: number) {
+  return encodeFrames(
+    `x264enc tune=zerolatency speed-preset=ultrafast key-int-max=${fps} ` +
+      "! video/x-h264,stream-format=byte-stream,alignment=au",
+    frames,
+    flashAt,
+    fps,
+  );
+}
+
+/** JPEG frames of 320x240, black up to frame `flashAt` and white from it on (an MJPEG camera's). */
+export function encodeFlashJpeg(frames: number, flashAt: number, fps: number) {
+  return encodeFrames("jpegenc", frames, flashAt, fps);
+}
+
+/** 320x240 frames, black up to frame `flashAt` and white from it on, through `encoder`. */
+function encodeFrames(encoder: string, frames: number, flashAt: number, fps: number) {
   const w = 320;
   const h = 240;
   using p = Pipeline.parse(
     `appsrc name=src format=time caps=video/x-raw,format=I420,width=${w},height=${h},framerate=${fps}/1 ` +
-      `! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=${fps} ` +
-      "! video/x-h264,stream-format=byte-stream,alignment=au ! appsink name=out sync=false",
+      `! ${encoder} ! appsink name=out sync=false`,
   );
   p.setState("playing", { timeoutMs: 0 });
   const src = p.appSrc("src");
@@ -135,7 +150,7 @@ export function encodeFlash(frames: number, flashAt: number, fps: number) {
     frame.fill(128, w * h);
     src.push(frame, { pts: Math.round(i * 1e9 / fps), duration: Math.round(1e9 / fps) });
     const s = sink.pull({ timeoutMs: 5000 });
-    if (s === null) throw new Error(`x264enc gave no frame ${i}`);
+    if (s === null) throw new Error(`${encoder.split(" ")[0]} gave no frame ${i}`);
     out.push({ au: buf.slice(0, s.copyTo(buf)), key: s.keyframe });
   }
   return out;
@@ -161,29 +176,4 @@ export async function flashS(path: string): Promise<number> {
     if (y > 128) return t;
   }
   return NaN;
-}
-
-/** JPEG frames of 320x240, black up to frame `flashAt` and white from it on (an MJPEG camera's). */
-export function encodeFlashJpeg(frames: number, flashAt: number, fps: number) {
-  const w = 320;
-  const h = 240;
-  using p = Pipeline.parse(
-    `appsrc name=src format=time caps=video/x-raw,format=I420,width=${w},height=${h},framerate=${fps}/1 ` +
-      "! jpegenc ! appsink name=out sync=false",
-  );
-  p.setState("playing", { timeoutMs: 0 });
-  const src = p.appSrc("src");
-  const sink = p.appSink("out");
-  const frame = new Uint8Array(w * h * 3 / 2);
-  const out: { au: Uint8Array; key: boolean }[] = [];
-  const buf = new Uint8Array(1 << 20);
-  for (let i = 0; i < frames; i++) {
-    frame.fill(i >= flashAt ? 235 : 16, 0, w * h);
-    frame.fill(128, w * h);
-    src.push(frame, { pts: Math.round(i * 1e9 / fps), duration: Math.round(1e9 / fps) });
-    const s = sink.pull({ timeoutMs: 5000 });
-    if (s === null) throw new Error(`jpegenc gave no frame ${i}`);
-    out.push({ au: buf.slice(0, s.copyTo(buf)), key: true });
-  }
-  return out;
 }

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import type { BrowserContext, Page } from "playwright-core";
+
 export const TALK_PAGE = `<!doctype html><script>
 window.talk = async (url) => {
   const mic = await navigator.mediaDevices.getUserMedia({
@@ -28,4 +30,20 @@ export interface TalkResult {
   status: number;
   body: string;
   location?: string;
+}
+
+/** A page of `browser` on eyrie's origin (`base`) holding {@linkcode TALK_PAGE}. */
+export async function openTalkPage(browser: BrowserContext, base: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.route(`${base}/page`, (r) => r.fulfill({ contentType: "text/html", body: TALK_PAGE }));
+  await page.goto(`${base}/page`);
+  return page;
+}
+
+/** Sends `page`'s fake microphone to camera `id`'s talk endpoint; what eyrie answered. */
+export function talkFrom(page: Page, base: string, id: string): Promise<TalkResult> {
+  return page.evaluate(
+    (u) => (window as unknown as { talk(u: string): Promise<TalkResult> }).talk(u),
+    `${base}/api/cameras/${id}/talk`,
+  );
 }

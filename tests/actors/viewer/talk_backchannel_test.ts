@@ -23,7 +23,7 @@ import {
   tempConfig,
   until,
 } from "../../faults/_faults.ts";
-import { TALK_PAGE, type TalkResult } from "./_talk_page.ts";
+import { openTalkPage, talkFrom } from "./_talk_page.ts";
 
 interface TalkState {
   state: string;
@@ -79,20 +79,8 @@ Deno.test({
     const talkState = async (id: string) =>
       (await getJson<{ talk: TalkState }>(`${eyrie.url}/api/cameras/${id}`)).talk;
     const cameraState = (id: string) => getJson<CameraState>(`${eyrie.url}/api/cameras/${id}`);
-    const open = async (): Promise<Page> => {
-      const page = await browser.newPage();
-      await page.route(
-        `${eyrie.url}/page`,
-        (r) => r.fulfill({ contentType: "text/html", body: TALK_PAGE }),
-      );
-      await page.goto(`${eyrie.url}/page`);
-      return page;
-    };
-    const talk = (page: Page, id: string) =>
-      page.evaluate(
-        (u) => (window as unknown as { talk(u: string): Promise<TalkResult> }).talk(u),
-        `${eyrie.url}/api/cameras/${id}/talk`,
-      );
+    const open = () => openTalkPage(browser, eyrie.url);
+    const talk = (page: Page, id: string) => talkFrom(page, eyrie.url, id);
     try {
       for (const id of ["door", "plain"]) {
         await until(`${id} live`, async () => {

@@ -16,7 +16,7 @@ import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../../_chromium.ts";
 import { peakOf } from "../../_spectrum.ts";
 import { fakeMicrophone, makeTone } from "../../_tone.ts";
 import { camera, getJson, startEyrie, tempConfig, until } from "../../faults/_faults.ts";
-import { TALK_PAGE as PAGE, type TalkResult } from "./_talk_page.ts";
+import { openTalkPage, talkFrom } from "./_talk_page.ts";
 
 interface TalkState {
   state: string;
@@ -49,20 +49,8 @@ Deno.test({
     });
     const talkState = async (id: string) =>
       (await getJson<{ talk: TalkState }>(`${eyrie.url}/api/cameras/${id}`)).talk;
-    const open = async (): Promise<Page> => {
-      const page = await browser.newPage();
-      await page.route(
-        `${eyrie.url}/page`,
-        (r) => r.fulfill({ contentType: "text/html", body: PAGE }),
-      );
-      await page.goto(`${eyrie.url}/page`);
-      return page;
-    };
-    const talk = (page: Page, id: string) =>
-      page.evaluate(
-        (u) => (window as unknown as { talk(u: string): Promise<TalkResult> }).talk(u),
-        `${eyrie.url}/api/cameras/${id}/talk`,
-      );
+    const open = () => openTalkPage(browser, eyrie.url);
+    const talk = (page: Page, id: string) => talkFrom(page, eyrie.url, id);
     try {
       assert.deepEqual(await talkState("door"), {
         state: "free",
